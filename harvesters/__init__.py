@@ -1,0 +1,13 @@
+"""Pure metadata readers: a source goes in, a HarvestedRecord comes out.
+
+Nothing here imports Flask or the registry package; the registry applies records.
+"""
+from .base import Harvester, get_harvester, harvester_kinds, register
+from .record import (ENTRY_FIELDS, HarvestedRecord, HarvestError, HarvestOptions, NotARepository, Outcome,
+                     UnsafeSource)
+from . import git as _git  # noqa: F401  (registers the built-in "git" harvester)
+
+__all__ = [
+    "ENTRY_FIELDS", "Harvester", "HarvestedRecord", "HarvestError", "HarvestOptions", "NotARepository",
+    "Outcome", "UnsafeSource", "get_harvester", "harvester_kinds", "register",
+]

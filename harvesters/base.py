@@ -1,0 +1,49 @@
+"""The harvester protocol and the registry of harvesters by source kind."""
+from __future__ import annotations
+
+from typing import Callable, Protocol, TypeVar
+
+from .record import HarvestedRecord, HarvestOptions
+
+
+class Harvester(Protocol):
+    """Turns one source (URL or local path) into a HarvestedRecord; never touches a database."""
+
+    kind: str
+
+    def head(self, source: str, *, options: HarvestOptions) -> str | None:
+        """Return the source's current version id (commit, ETag) without fetching it, or None."""
+
+    def harvest(self, source: str, *, options: HarvestOptions) -> HarvestedRecord:
+        """Fetch and parse the source; raise HarvestError with a plain-words message on failure."""
+
+
+_HARVESTERS: dict[str, Harvester] = {}
+T = TypeVar("T")
+
+
+def register(kind: str) -> Callable[[type[T]], type[T]]:
+    """Register a harvester class for a source kind; a second registration of a kind raises."""
+
+    def decorate(cls: type[T]) -> type[T]:
+        if kind in _HARVESTERS:
+            raise ValueError(f"a harvester for source kind {kind!r} is already registered")
+        instance = cls()
+        instance.kind = kind  # type: ignore[attr-defined]
+        _HARVESTERS[kind] = instance  # type: ignore[assignment]
+        return cls
+
+    return decorate
+
+
+def get_harvester(kind: str) -> Harvester:
+    """Return the harvester registered for a source kind."""
+    try:
+        return _HARVESTERS[kind]
+    except KeyError:
+        raise LookupError(f"no harvester for source kind {kind!r}") from None
+
+
+def harvester_kinds() -> list[str]:
+    """Return the registered source kinds."""
+    return sorted(_HARVESTERS)

@@ -1,0 +1,47 @@
+"""The AI Commons Registry Flask application."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from .config import load_config
+
+_HERE = Path(__file__).resolve().parent
+
+
+def _resource_dir(name: str) -> str:
+    # From a source checkout templates/ sits beside the package (DESIGN.md's layout); an
+    # installed wheel carries it inside the package as registry/templates.
+    inside = _HERE / name
+    beside = _HERE.parent / name
+    return str(beside if beside.is_dir() and not inside.is_dir() else inside)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the registry application."""
+    instance_path = os.environ.get("REGISTRY_INSTANCE_PATH") or None
+    if test_config and test_config.get("INSTANCE_PATH"):
+        instance_path = test_config["INSTANCE_PATH"]
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=str(Path(instance_path).resolve()) if instance_path else None,
+        template_folder=_resource_dir("templates"),
+        static_folder=str(_HERE / "static"),
+    )
+    load_config(app, test_config)
+
+    from . import cli, db, extensions, errors
+    from .api import bp as api_bp
+    from .views import bp as views_bp
+
+    db.init_app(app)
+    extensions.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    app.register_blueprint(views_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    extensions.csrf.exempt(api_bp)
+    return app

@@ -1,0 +1,94 @@
+"""The operator's command line: `flask --app registry …`."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+from harvesters import Outcome
+
+from .db import upgrade_schema, write_session
+from .errors import RegistryError
+from .models import ROLES
+from .services.harvesting import HarvestResult, harvest_options, harvest_source
+
+
+def _summary_table(results: list[HarvestResult]) -> str:
+    rows = [("outcome", "entry", "source / reason")]
+    for r in results:
+        rows.append((r.outcome.value, r.slug or "-", r.error if r.error else r.source))
+    widths = [max(len(row[i]) for row in rows) for i in range(2)]
+    lines = [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c}" for a, b, c in rows]
+    lines.insert(1, "-" * (sum(widths) + 4 + max(len(r[2]) for r in rows)))
+    counts = {o.value: sum(1 for r in results if r.outcome is o) for o in Outcome}
+    lines.append("")
+    lines.append(", ".join(f"{n} {name}" for name, n in counts.items()))
+    return "\n".join(lines)
+
+
+@click.command("init-db")
+def init_db_command():
+    """Create or upgrade the database schema (Alembic migrations)."""
+    upgrade_schema(current_app)
+    click.echo(f"Schema is up to date: {current_app.config['DATABASE_URL'].split('@')[-1]}")
+
+
+@click.command("harvest")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--kind", type=click.Choice(["git"]), default="git", show_default=True,
+              help="Source kind (only git so far).")
+def harvest_command(sources: tuple[str, ...], kind: str):
+    """Harvest git repository URLs or local repository paths."""
+    options = harvest_options(current_app, operator=True)
+    results: list[HarvestResult] = []
+    with click.progressbar(sources, label="Harvesting", item_show_func=lambda s: s or "",
+                           file=click.get_text_stream("stderr")) as bar:
+        for source in bar:
+            results.append(harvest_source(current_app, source=source, kind=kind, options=options))
+    failed = [r for r in results if r.outcome is Outcome.FAILED]
+    if len(results) == 1 and failed:
+        raise click.ClickException(failed[0].error or "harvest failed")
+    click.echo(_summary_table(results))
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+@click.command("demo")
+def demo_command():
+    """Build the sample repositories under instance/demo-repos and harvest them; safe to run again."""
+    from .services.demo import run_demo, sample_repositories
+
+    total = len(sample_repositories())
+    with click.progressbar(length=total, label="Harvesting samples", file=click.get_text_stream("stderr")) as bar:
+        report = run_demo(current_app, progress=lambda _name: bar.update(1))
+    click.echo(_summary_table(report.results))
+    if report.new_users:
+        click.echo("\nSample accounts (passwords are shown only this once):")
+        for name, role, password in report.new_users:
+            click.echo(f"  {name:<12} {role:<10} {password}")
+    if any(r.outcome is Outcome.FAILED for r in report.results):
+        raise click.exceptions.Exit(1)
+
+
+@click.command("create-user")
+@click.argument("name")
+@click.option("--email", required=True, help="E-mail address of the account.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Password (prompted, hidden, when omitted).")
+@click.option("--role", type=click.Choice([r for r in ROLES if r != "user"]), default=None,
+              help="Give the account moderator or admin rights.")
+def create_user_command(name: str, email: str, password: str, role: str | None):
+    """Create an account."""
+    from .services.users import create_user
+
+    try:
+        with write_session(current_app) as session:
+            user = create_user(session, name=name, email=email, password=password, role=role or "user")
+            click.echo(f"Created {user.role} account {user.name!r}.")
+    except RegistryError as err:
+        raise click.ClickException(err.message) from None
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    for command in (init_db_command, harvest_command, demo_command, create_user_command):
+        app.cli.add_command(command)

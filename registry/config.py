@@ -1,0 +1,74 @@
+"""Configuration layered defaults -> instance/config.py -> REGISTRY_* environment variables."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+DEFAULTS = {
+    "DATABASE_URL": None,  # None means SQLite at <instance>/registry.db
+    "REDIS_URL": None,
+    "SECRET_KEY": None,  # None means a key generated once and kept in <instance>/secret_key
+    "HARVEST_ALLOW_LOCAL": False,
+    "HARVEST_ALLOW_PRIVATE": False,
+    "HARVEST_TIMEOUT": 120,
+    "HARVEST_MAX_REPO_BYTES": 200 * 1024 * 1024,
+    "HARVEST_MAX_FILE_BYTES": 2 * 1024 * 1024,
+    "PER_PAGE": 20,
+    "BABEL_DEFAULT_LOCALE": "en",
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+}
+
+_BOOLEAN = {"HARVEST_ALLOW_LOCAL", "HARVEST_ALLOW_PRIVATE", "TESTING"}
+_INTEGER = {"HARVEST_TIMEOUT", "HARVEST_MAX_REPO_BYTES", "HARVEST_MAX_FILE_BYTES", "PER_PAGE"}
+
+
+def _from_env(name: str, raw: str):
+    if name in _BOOLEAN:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if name in _INTEGER:
+        return int(raw)
+    return raw
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Fill app.config from defaults, instance/config.py, REGISTRY_* variables and test_config."""
+    app.config.from_mapping(DEFAULTS)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        for key, raw in os.environ.items():
+            if key.startswith("REGISTRY_") and key != "REGISTRY_INSTANCE_PATH":
+                name = key.removeprefix("REGISTRY_")
+                app.config[name] = _from_env(name, raw)
+    else:
+        app.config.from_mapping(test_config)
+
+    instance = Path(app.instance_path)
+    if not app.config["DATABASE_URL"]:
+        instance.mkdir(parents=True, exist_ok=True)
+        app.config["DATABASE_URL"] = f"sqlite:///{instance / 'registry.db'}"
+    if not app.config["SECRET_KEY"]:
+        if not app.config["DATABASE_URL"].startswith("sqlite"):
+            # A key generated per host would break sessions as soon as a second host serves.
+            raise RuntimeError("REGISTRY_SECRET_KEY must be set when the database is not the embedded SQLite")
+        app.config["SECRET_KEY"] = _persisted_secret(instance / "secret_key")
+
+
+def _persisted_secret(path: Path) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        key = secrets.token_hex(32)
+        # O_EXCL: when two processes start at once, one writes and both read the same key.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+        return key

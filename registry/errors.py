@@ -1,0 +1,88 @@
+"""Domain errors raised by services, turned into an HTML page or a JSON error in one place."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+class RegistryError(Exception):
+    """Base of the errors services raise; carries an HTTP status and a machine-readable code."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.details = details or {}
+        if code:
+            self.code = code
+
+
+class Invalid(RegistryError):
+    status, code = 422, "invalid"
+
+
+class BadRequest(RegistryError):
+    status, code = 400, "bad_request"
+
+
+class NotFound(RegistryError):
+    status, code = 404, "not_found"
+
+
+class Forbidden(RegistryError):
+    status, code = 403, "forbidden"
+
+
+class Unauthorized(RegistryError):
+    status, code = 401, "unauthorized"
+
+
+class Conflict(RegistryError):
+    status, code = 409, "conflict"
+
+
+class PreconditionRequired(RegistryError):
+    status, code = 428, "precondition_required"
+
+
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
+               428: "precondition_required", 429: "rate_limited", 500: "server_error"}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, code: str, message: str, details: dict | None = None):
+    """Return the error envelope of the public contract."""
+    body = {"error": {"code": code, "message": message, "details": details or {}}}
+    return jsonify(body), status
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers that turn errors into pages or JSON."""
+
+    @app.errorhandler(RegistryError)
+    def _domain_error(err: RegistryError):
+        if _wants_json():
+            return json_error(err.status, err.code, err.message, err.details)
+        return render_template("error.html", status=err.status, message=err.message), err.status
+
+    @app.errorhandler(HTTPException)
+    def _http_error(err: HTTPException):
+        status = err.code or 500
+        if _wants_json():
+            return json_error(status, _HTTP_CODES.get(status, "error"), err.description or err.name)
+        return render_template("error.html", status=status, message=err.description), status
+
+    @app.errorhandler(Exception)
+    def _server_error(err: Exception):
+        app.logger.exception("unhandled error on %s", request.path)
+        if _wants_json():
+            return json_error(500, "server_error", "Something went wrong on our side; it has been logged.")
+        return render_template("error.html", status=500, message=None), 500

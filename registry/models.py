@@ -1,0 +1,228 @@
+"""SQLModel tables and their public shapes."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+ENTRY_KINDS = ("model", "dataset", "project")
+SOURCE_KINDS = ("git", "page", "list")
+FACETS = ("kind", "license", "language", "task", "region", "framework")
+ROLES = ("user", "moderator", "admin")
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware in UTC."""
+    return datetime.now(timezone.utc)
+
+
+def _json(default=None):
+    return Field(default_factory=default or dict, sa_column=Column(JSON, nullable=False))
+
+
+# --- entries -------------------------------------------------------------------------
+
+class EntryBase(SQLModel):
+    kind: str = Field(default="project", max_length=16)
+    name: str = Field(max_length=300)
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    language: Optional[str] = Field(default=None, max_length=35)
+    license: Optional[str] = Field(default=None, max_length=200)
+    region: Optional[str] = Field(default=None, max_length=8)
+    homepage: Optional[str] = Field(default=None, max_length=2000)
+    version: Optional[str] = Field(default=None, max_length=100)
+
+
+class Entry(EntryBase, table=True):
+    __tablename__ = "entries"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=200, unique=True, index=True)
+    languages: list = _json(list)
+    tasks: list = _json(list)
+    tags: list = _json(list)
+    frameworks: list = _json(list)
+    authors: list = _json(list)
+    citation: dict = _json(dict)
+    provenance: dict = _json(dict)
+    warnings: list = _json(list)
+    source_url: Optional[str] = Field(default=None, max_length=2000)
+    head_commit: Optional[str] = Field(default=None, max_length=64)
+    revision: int = Field(default=0)
+    hidden: bool = Field(default=False)
+    deleted_at: Optional[datetime] = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class FacetValue(SQLModel, table=True):
+    """One (entry, facet, value) row, so facet counts are a GROUP BY on any database."""
+
+    __tablename__ = "facet_values"
+    __table_args__ = (Index("ix_facet_values_facet_value", "facet", "value"),)
+
+    entry_id: int = Field(foreign_key="entries.id", primary_key=True, ondelete="CASCADE")
+    facet: str = Field(primary_key=True, max_length=16)
+    value: str = Field(primary_key=True, max_length=200)
+
+
+class Translation(SQLModel, table=True):
+    __tablename__ = "translations"
+    __table_args__ = (UniqueConstraint("entry_id", "lang"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entries.id", index=True, ondelete="CASCADE")
+    lang: str = Field(max_length=35)
+    name: str = Field(default="", max_length=300)
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    origin: str = Field(default="harvested", max_length=16)  # harvested | community | maintainer
+    origin_file: Optional[str] = Field(default=None, max_length=300)
+    reviewed_by: Optional[str] = Field(default=None, max_length=80)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Relation(SQLModel, table=True):
+    __tablename__ = "relations"
+    __table_args__ = (UniqueConstraint("entry_id", "type", "target"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entries.id", index=True, ondelete="CASCADE")
+    type: str = Field(max_length=32)
+    target: str = Field(max_length=300, index=True)
+    target_id: Optional[int] = Field(default=None, foreign_key="entries.id", ondelete="SET NULL")
+
+
+# --- sources and runs ----------------------------------------------------------------
+
+class Source(SQLModel, table=True):
+    __tablename__ = "sources"
+    __table_args__ = (UniqueConstraint("kind", "url"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=8)
+    url: str = Field(max_length=2000)
+    entry_id: Optional[int] = Field(default=None, foreign_key="entries.id", index=True, ondelete="SET NULL")
+    schedule_hours: int = Field(default=24)
+    last_commit: Optional[str] = Field(default=None, max_length=64)
+    etag: Optional[str] = Field(default=None, max_length=300)
+    consecutive_failures: int = Field(default=0)
+    last_error: Optional[str] = Field(default=None, sa_column=Column(Text))
+    last_harvested_at: Optional[datetime] = None
+    next_due_at: Optional[datetime] = Field(default=None, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class HarvestRun(SQLModel, table=True):
+    __tablename__ = "harvest_runs"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="sources.id", index=True, ondelete="CASCADE")
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: Optional[datetime] = None
+    outcome: str = Field(max_length=16)
+    commit: Optional[str] = Field(default=None, max_length=64)
+    changes: list = _json(list)
+    warnings: list = _json(list)
+    error: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class Revision(SQLModel, table=True):
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("entry_id", "number"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entries.id", index=True, ondelete="CASCADE")
+    number: int
+    author: str = Field(max_length=80)  # a user name, or "harvester"
+    reason: str = Field(default="", max_length=500)
+    changes: list = _json(list)
+    snapshot: dict = _json(dict)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- people --------------------------------------------------------------------------
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40, unique=True, index=True)
+    email: str = Field(max_length=254, unique=True)
+    password_hash: str = Field(max_length=200)
+    role: str = Field(default="user", max_length=16)
+    display_name: Optional[str] = Field(default=None, max_length=100)
+    preferred_language: Optional[str] = Field(default=None, max_length=35)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- public shapes -------------------------------------------------------------------
+
+class TranslationPublic(SQLModel):
+    name: str
+    summary: str
+    description: str
+    origin: str
+    reviewed_by: Optional[str] = None
+
+
+class RelationPublic(SQLModel):
+    type: str
+    target: str
+    resolved_slug: Optional[str] = None
+
+
+class EntryPublic(SQLModel):
+    """An entry as the API and the pages show it (DESIGN.md's contract)."""
+
+    slug: str
+    kind: str
+    name: str
+    summary: str
+    description: str
+    language: Optional[str]
+    languages: list[str]
+    license: Optional[str]
+    tasks: list[str]
+    tags: list[str]
+    frameworks: list[str]
+    region: Optional[str]
+    homepage: Optional[str]
+    source_url: Optional[str]
+    version: Optional[str]
+    authors: list[dict[str, Any]]
+    citation: dict[str, Any]
+    translations: dict[str, TranslationPublic]
+    relations: list[RelationPublic]
+    provenance: dict[str, dict[str, Any]]
+    stale: bool
+    revision: int
+    updated_at: datetime
+
+
+class EntrySummary(SQLModel):
+    """An entry in a list: enough for a result row."""
+
+    slug: str
+    kind: str
+    name: str
+    summary: str
+    language: Optional[str]
+    languages: list[str]
+    license: Optional[str]
+    tasks: list[str]
+    region: Optional[str]
+    updated_at: datetime
+
+
+class RunPublic(SQLModel):
+    started_at: datetime
+    finished_at: Optional[datetime]
+    outcome: str
+    commit: Optional[str]
+    changes: list[str]
+    warnings: list[str]
+    error: Optional[str]

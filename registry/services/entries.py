@@ -1,0 +1,231 @@
+"""Reading entries: one entry in its public shape, and lists with filters and facet counts."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from ..errors import BadRequest, NotFound
+from ..models import (FACETS, Entry, EntryPublic, EntrySummary, FacetValue, Relation, RelationPublic, Source,
+                      Translation, TranslationPublic)
+from . import Actor
+
+MAX_PER_PAGE = 100
+SORTS = ("relevance", "updated", "name")
+#: A source whose harvest failed this many times in a row is shown as stale.
+STALE_AFTER_FAILURES = 3
+_LIST_FIELDS = ("languages", "tasks", "tags", "frameworks", "authors")
+
+
+@dataclass
+class EntryQuery:
+    """What a reader asked a list for: text, facet filters (OR within, AND across), order, page."""
+
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: str | None = None
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass
+class EntryPage:
+    items: list[EntrySummary]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, dict[str, int]]
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def parse_entry_query(args, *, default_per_page: int = 20) -> EntryQuery:
+    """Build an EntryQuery from request arguments (a MultiDict); refuse bad values clearly."""
+    def _int(name: str, default: int, low: int, high: int) -> int:
+        raw = args.get(name)
+        if raw in (None, ""):
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise BadRequest(f"{name} must be a whole number, not {raw!r}", code="invalid_parameter",
+                             details={"parameter": name}) from None
+        if not low <= value <= high:
+            raise BadRequest(f"{name} must be between {low} and {high}", code="invalid_parameter",
+                             details={"parameter": name})
+        return value
+
+    sort = args.get("sort") or None
+    if sort is not None and sort not in SORTS:
+        raise BadRequest(f"sort must be one of {', '.join(SORTS)}", code="invalid_parameter",
+                         details={"parameter": "sort"})
+    filters = {}
+    for facet in FACETS:
+        values = [v.strip() for v in args.getlist(facet) if v and v.strip()]
+        if values:
+            filters[facet] = values
+    return EntryQuery(q=(args.get("q") or "").strip()[:500], filters=filters, sort=sort,
+                      page=_int("page", 1, 1, 100_000), per_page=_int("per_page", default_per_page, 1, MAX_PER_PAGE))
+
+
+def _visible():
+    return (Entry.hidden == False) & (Entry.deleted_at.is_(None))  # noqa: E712
+
+
+def _like_escape(text: str) -> str:
+    return re.sub(r"([\\%_])", r"\\\1", text)
+
+
+def _text_condition(q: str):
+    # A plain substring match until the search backend lands; LIKE with escaping cannot be
+    # broken by any input.
+    pattern = f"%{_like_escape(q.lower())}%"
+    translated = select(Translation.entry_id).where(
+        or_(func.lower(Translation.name).like(pattern, escape="\\"),
+            func.lower(Translation.summary).like(pattern, escape="\\")))
+    return or_(func.lower(Entry.name).like(pattern, escape="\\"),
+               func.lower(Entry.slug).like(pattern, escape="\\"),
+               func.lower(Entry.summary).like(pattern, escape="\\"),
+               Entry.id.in_(translated))
+
+
+def _filtered_ids(query: EntryQuery):
+    stmt = select(Entry.id).where(_visible())
+    if query.q:
+        stmt = stmt.where(_text_condition(query.q))
+    for facet, values in query.filters.items():
+        stmt = stmt.where(Entry.id.in_(
+            select(FacetValue.entry_id).where(FacetValue.facet == facet, FacetValue.value.in_(values))))
+    return stmt
+
+
+def list_entries(session: Session, *, query: EntryQuery) -> EntryPage:
+    """Return one page of visible entries matching the query, with facet counts for the whole match."""
+    ids = _filtered_ids(query).subquery()
+    total = session.exec(select(func.count()).select_from(ids)).one()
+    sort = query.sort or ("relevance" if query.q else "updated")
+    stmt = select(Entry).where(Entry.id.in_(select(ids.c.id)))
+    if sort == "name":
+        stmt = stmt.order_by(func.lower(Entry.name), Entry.id)
+    elif sort == "relevance" and query.q:
+        exact = (func.lower(Entry.name) == query.q.lower())
+        stmt = stmt.order_by(exact.desc(), Entry.updated_at.desc(), Entry.id)
+    else:
+        stmt = stmt.order_by(Entry.updated_at.desc(), Entry.id.desc())
+    rows = session.exec(stmt.offset((query.page - 1) * query.per_page).limit(query.per_page)).all()
+    facets: dict[str, dict[str, int]] = {f: {} for f in FACETS}
+    counts = session.exec(
+        select(FacetValue.facet, FacetValue.value, func.count())
+        .where(FacetValue.entry_id.in_(select(ids.c.id)))
+        .group_by(FacetValue.facet, FacetValue.value)).all()
+    for facet, value, count in sorted(counts, key=lambda r: (r[0], -r[2], r[1])):
+        facets.setdefault(facet, {})[value] = count
+    return EntryPage(items=[summarize(e) for e in rows], total=total, page=query.page,
+                     per_page=query.per_page, facets=facets)
+
+
+def summarize(entry: Entry) -> EntrySummary:
+    """Return the list shape of an entry."""
+    return EntrySummary(slug=entry.slug, kind=entry.kind, name=entry.name, summary=entry.summary,
+                        language=entry.language, languages=list(entry.languages), license=entry.license,
+                        tasks=list(entry.tasks), region=entry.region, updated_at=entry.updated_at)
+
+
+def find_entry(session: Session, slug: str) -> Entry:
+    """Return the visible entry with this slug or raise NotFound."""
+    entry = session.exec(select(Entry).where(Entry.slug == slug.lower())).first()
+    if entry is None or entry.hidden or entry.deleted_at is not None:
+        raise NotFound(f"No entry {slug!r} is registered.", details={"slug": slug})
+    return entry
+
+
+def _pick_translation(translations: dict[str, Translation], lang: str | None) -> Translation | None:
+    if not lang:
+        return None
+    lang_lower = lang.lower()
+    for tag, tr in translations.items():
+        if tag.lower() == lang_lower:
+            return tr
+    primary = lang_lower.split("-")[0]
+    for tag, tr in translations.items():
+        if tag.lower().split("-")[0] == primary:
+            return tr
+    return None
+
+
+def get_entry(session: Session, *, slug: str, actor: Actor | None, lang: str | None = None) -> EntryPublic:
+    """Return an entry's public shape; with ``lang``, its text in that language when translated."""
+    entry = find_entry(session, slug)
+    return to_public(session, entry, actor=actor, lang=lang)
+
+
+def to_public(session: Session, entry: Entry, *, actor: Actor | None, lang: str | None = None) -> EntryPublic:
+    """Build the public shape of an entry as ``actor`` may see it."""
+    translations = {t.lang: t for t in session.exec(select(Translation).where(Translation.entry_id == entry.id))}
+    relations = session.exec(select(Relation).where(Relation.entry_id == entry.id).order_by(Relation.id)).all()
+    resolved = {}
+    target_ids = [r.target_id for r in relations if r.target_id]
+    if target_ids:
+        resolved = dict(session.exec(select(Entry.id, Entry.slug).where(Entry.id.in_(target_ids))).all())
+    source = session.exec(select(Source).where(Source.entry_id == entry.id)).first()
+    name, summary, description = entry.name, entry.summary, entry.description
+    chosen = _pick_translation(translations, lang) if lang and lang != entry.language else None
+    if chosen is not None:
+        name = chosen.name or name
+        summary = chosen.summary or summary
+        description = chosen.description or description
+    return EntryPublic(
+        slug=entry.slug, kind=entry.kind, name=name, summary=summary, description=description,
+        language=entry.language, languages=list(entry.languages), license=entry.license,
+        tasks=list(entry.tasks), tags=list(entry.tags), frameworks=list(entry.frameworks), region=entry.region,
+        homepage=entry.homepage, source_url=visible_source_url(entry.source_url, actor),
+        version=entry.version, authors=list(entry.authors), citation=dict(entry.citation),
+        translations={tag: TranslationPublic(name=t.name, summary=t.summary, description=t.description,
+                                             origin=t.origin, reviewed_by=t.reviewed_by)
+                      for tag, t in sorted(translations.items())},
+        relations=[RelationPublic(type=r.type, target=r.target, resolved_slug=resolved.get(r.target_id))
+                   for r in relations],
+        provenance=dict(entry.provenance),
+        stale=bool(source and source.consecutive_failures >= STALE_AFTER_FAILURES),
+        revision=entry.revision, updated_at=entry.updated_at,
+    )
+
+
+def is_local_source(url: str | None) -> bool:
+    """Tell whether a source is a path on this server rather than a public URL."""
+    return bool(url) and (url.startswith("/") or url.startswith("file:"))
+
+
+def visible_source_url(url: str | None, actor: Actor | None) -> str | None:
+    """Hide server paths from everyone but admins: they reveal the server's layout."""
+    if is_local_source(url) and not (actor and actor.is_admin):
+        return None
+    return url
+
+
+def snapshot(entry: Entry) -> dict[str, Any]:
+    """Return the content of an entry as stored in a revision."""
+    data = {name: getattr(entry, name) for name in (
+        "kind", "name", "summary", "description", "language", "license", "region", "homepage", "version")}
+    for name in _LIST_FIELDS:
+        data[name] = list(getattr(entry, name))
+    data["citation"] = dict(entry.citation)
+    return data
+
+
+def count_entries(session: Session) -> dict[str, int]:
+    """Return how many visible entries there are of each kind, and in how many languages."""
+    rows = session.exec(select(Entry.kind, func.count()).where(_visible()).group_by(Entry.kind)).all()
+    counts = {kind: n for kind, n in rows}
+    langs = session.exec(
+        select(func.count(func.distinct(FacetValue.value)))
+        .where(FacetValue.facet == "language", FacetValue.entry_id.in_(select(Entry.id).where(_visible())))).one()
+    counts["total"] = sum(n for k, n in rows)
+    counts["languages"] = langs
+    return counts

@@ -1,0 +1,260 @@
+"""Harvesting: run a harvester on a source and apply its record to the registry."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlparse
+
+from flask import Flask
+from sqlmodel import Session, delete, select
+
+import harvesters
+from harvesters import HarvestedRecord, HarvestError, HarvestOptions, Outcome
+
+from ..db import write_session
+from ..models import Entry, HarvestRun, Relation, Revision, RunPublic, Source, Translation, utcnow
+from . import HARVESTER
+from .entries import snapshot
+from .facets import sync_facets
+
+#: Entry attributes a harvest may write (the record's fields, less nothing: all of them).
+_HARVESTED_FIELDS = harvesters.ENTRY_FIELDS
+_MAX_SLUG_TRIES = 100
+
+
+@dataclass
+class HarvestResult:
+    """What one harvest did, for the CLI table, the API and the pages."""
+
+    source: str
+    outcome: Outcome
+    slug: str | None = None
+    changes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def harvest_options(app: Flask, *, operator: bool) -> HarvestOptions:
+    """Build harvest options from the configuration; the operator's CLI may read local paths."""
+    cfg = app.config
+    return HarvestOptions(
+        allow_local=operator or bool(cfg["HARVEST_ALLOW_LOCAL"]),
+        allow_private=bool(cfg["HARVEST_ALLOW_PRIVATE"]),
+        timeout=float(cfg["HARVEST_TIMEOUT"]),
+        max_repo_bytes=int(cfg["HARVEST_MAX_REPO_BYTES"]),
+        max_file_bytes=int(cfg["HARVEST_MAX_FILE_BYTES"]),
+    )
+
+
+def normalize_source(source: str) -> str:
+    """Return the identity of a source: an absolute path for local folders, the URL otherwise."""
+    if "://" in source:
+        return source.strip()
+    return str(Path(os.path.expanduser(source)).resolve())
+
+
+def harvest_source(app: Flask, *, source: str, kind: str = "git", options: HarvestOptions) -> HarvestResult:
+    """Harvest one source and apply it; a failure keeps the last good data and records why."""
+    url = normalize_source(source)
+    harvester = harvesters.get_harvester(kind)
+    with Session(app.extensions["registry_engine"]) as session:
+        known = session.exec(select(Source).where(Source.kind == kind, Source.url == url)).first()
+        known_commit = known.last_commit if known and known.entry_id else None
+
+    if known_commit:
+        try:
+            head = harvester.head(url, options=options)
+        except HarvestError:
+            head = None  # the full harvest below reports the failure in its own words
+        if head and head == known_commit:
+            with write_session(app) as session:
+                src = session.get(Source, known.id)
+                _record_run(session, src, Outcome.UNCHANGED, commit=head)
+                slug = session.get(Entry, src.entry_id).slug
+            return HarvestResult(source=source, outcome=Outcome.UNCHANGED, slug=slug)
+
+    # The clone runs outside any transaction: it may take minutes and must not hold the lock.
+    try:
+        record = harvester.harvest(url, options=options)
+    except HarvestError as err:
+        message = str(err)
+        if known is not None:
+            with write_session(app) as session:
+                src = session.get(Source, known.id)
+                src.consecutive_failures += 1
+                src.last_error = message
+                _record_run(session, src, Outcome.FAILED, error=message)
+        # An unknown source that fails is refused before anything is known: nothing is written.
+        return HarvestResult(source=source, outcome=Outcome.FAILED, error=message)
+
+    with write_session(app) as session:
+        return apply_record(session, record=record, source_url=url, kind=kind, display=source)
+
+
+def apply_record(session: Session, *, record: HarvestedRecord, source_url: str, kind: str,
+                 display: str | None = None) -> HarvestResult:
+    """Upsert the entry a record describes, keep human edits, write a revision and record the run."""
+    src = session.exec(select(Source).where(Source.kind == kind, Source.url == source_url)).first()
+    if src is None:
+        src = Source(kind=kind, url=source_url)
+        session.add(src)
+        session.flush()
+    entry = session.get(Entry, src.entry_id) if src.entry_id else None
+    created = entry is None
+    if created:
+        entry = Entry(slug=_free_slug(session, record.slug_hint, source_url), name=record.slug_hint.split("/")[-1],
+                      source_url=source_url)
+        session.add(entry)
+        session.flush()
+        src.entry_id = entry.id
+
+    changes = _apply_fields(entry, record)
+    changes += _apply_translations(session, entry, record)
+    changes += _apply_relations(session, entry, record)
+    entry.head_commit = record.commit
+    entry.warnings = list(record.warnings)
+    entry.source_url = source_url
+
+    outcome = Outcome.CREATED if created else (Outcome.UPDATED if changes else Outcome.UNCHANGED)
+    if outcome is not Outcome.UNCHANGED:
+        entry.updated_at = utcnow()
+        write_revision(session, entry, author=HARVESTER.name,
+                       reason="first harvest" if created else f"harvest of {record.commit or 'source'}",
+                       changes=changes)
+        sync_facets(session, entry)
+        _resolve_relations_to(session, entry)
+    src.last_commit = record.commit
+    src.consecutive_failures = 0
+    src.last_error = None
+    _record_run(session, src, outcome, commit=record.commit, changes=changes, warnings=record.warnings)
+    return HarvestResult(source=display or source_url, outcome=outcome, slug=entry.slug, changes=changes,
+                         warnings=list(record.warnings))
+
+
+def write_revision(session: Session, entry: Entry, *, author: str, reason: str, changes: list[str]) -> Revision:
+    """Bump the entry's revision counter and store a full snapshot: the two always go together."""
+    entry.revision += 1
+    rev = Revision(entry_id=entry.id, number=entry.revision, author=author, reason=reason[:500],
+                   changes=changes, snapshot=snapshot(entry))
+    session.add(entry)
+    session.add(rev)
+    session.flush()
+    return rev
+
+
+def _apply_fields(entry: Entry, record: HarvestedRecord) -> list[str]:
+    changes = []
+    provenance = dict(entry.provenance)
+    for name in _HARVESTED_FIELDS:
+        if name not in record.fields:
+            continue
+        if "edited_by" in provenance.get(name, {}):
+            continue  # a person's edit wins over every later harvest
+        value = record.fields[name]
+        if value is None and name in ("name", "summary", "description", "kind"):
+            continue
+        if getattr(entry, name) != value:
+            setattr(entry, name, value)
+            changes.append(name)
+        provenance[name] = dict(record.provenance.get(name, {"origin": "unknown"}))
+    entry.provenance = provenance
+    return changes
+
+
+def _apply_translations(session: Session, entry: Entry, record: HarvestedRecord) -> list[str]:
+    current = {t.lang: t for t in session.exec(select(Translation).where(Translation.entry_id == entry.id))}
+    changes = []
+    for lang, text in record.translations.items():
+        tr = current.get(lang)
+        if tr is not None and tr.origin != "harvested":
+            continue  # contributed translations are not replaced by what a README says
+        values = {"name": text.get("name") or "", "summary": text.get("summary") or "",
+                  "description": text.get("description") or "", "origin_file": text.get("origin")}
+        if tr is None:
+            session.add(Translation(entry_id=entry.id, lang=lang, origin="harvested", **values))
+            changes.append(f"translation:{lang}")
+        elif any(getattr(tr, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(tr, k, v)
+            tr.updated_at = utcnow()
+            changes.append(f"translation:{lang}")
+    for lang, tr in current.items():
+        if tr.origin == "harvested" and lang not in record.translations:
+            session.delete(tr)
+            changes.append(f"translation:{lang}")
+    return changes
+
+
+def _apply_relations(session: Session, entry: Entry, record: HarvestedRecord) -> list[str]:
+    current = {(r.type, r.target): r for r in session.exec(select(Relation).where(Relation.entry_id == entry.id))}
+    wanted = {(r["type"], r["target"]) for r in record.relations if r.get("type") and r.get("target")}
+    if set(current) == wanted:
+        return []
+    for key, rel in current.items():
+        if key not in wanted:
+            session.delete(rel)
+    for rel_type, target in sorted(wanted - set(current)):
+        target_entry = session.exec(select(Entry).where(Entry.slug == target.lower())).first()
+        session.add(Relation(entry_id=entry.id, type=rel_type, target=target,
+                             target_id=target_entry.id if target_entry else None))
+    return ["relations"]
+
+
+def _resolve_relations_to(session: Session, entry: Entry) -> None:
+    # A relation kept by name is linked as soon as its target is registered.
+    for rel in session.exec(select(Relation).where(Relation.target_id.is_(None))):
+        if rel.target.lower() == entry.slug:
+            rel.target_id = entry.id
+            session.add(rel)
+
+
+def _host_suffix(source_url: str) -> str:
+    host = urlparse(source_url).hostname if "://" in source_url else None
+    if not host or source_url.startswith("file:"):
+        return "local"
+    parts = [p for p in host.lower().split(".") if p not in ("www", "com", "org", "net", "io", "co")]
+    return parts[0] if parts else "remote"
+
+
+def _free_slug(session: Session, hint: str, source_url: str) -> str:
+    # Slugs are immutable once made; a different source wanting a taken one gets the host
+    # as a suffix, then a number.
+    def taken(slug: str) -> bool:
+        return session.exec(select(Entry.id).where(Entry.slug == slug)).first() is not None
+
+    hint = hint.lower()
+    if not taken(hint):
+        return hint
+    with_host = f"{hint}-{_host_suffix(source_url)}"
+    if not taken(with_host):
+        return with_host
+    for n in range(2, _MAX_SLUG_TRIES):
+        candidate = f"{hint}-{n}"
+        if not taken(candidate):
+            return candidate
+    raise HarvestError(f"no free slug near {hint!r}")
+
+
+def _record_run(session: Session, src: Source, outcome: Outcome, *, commit: str | None = None,
+                changes: list[str] | None = None, warnings: list[str] | None = None,
+                error: str | None = None) -> None:
+    now = utcnow()
+    src.last_harvested_at = now
+    src.next_due_at = now + timedelta(hours=src.schedule_hours)
+    session.add(src)
+    session.add(HarvestRun(source_id=src.id, started_at=now, finished_at=now, outcome=outcome.value, commit=commit,
+                           changes=changes or [], warnings=warnings or [], error=error))
+
+
+def list_runs(session: Session, *, slug: str, limit: int = 20) -> list[RunPublic]:
+    """Return the latest harvest runs of the entry's source, newest first."""
+    entry = session.exec(select(Entry).where(Entry.slug == slug)).first()
+    if entry is None:
+        return []
+    runs = session.exec(
+        select(HarvestRun).join(Source, Source.id == HarvestRun.source_id)
+        .where(Source.entry_id == entry.id).order_by(HarvestRun.id.desc()).limit(limit)).all()
+    return [RunPublic(started_at=r.started_at, finished_at=r.finished_at, outcome=r.outcome, commit=r.commit,
+                      changes=list(r.changes), warnings=list(r.warnings), error=r.error) for r in runs]

@@ -1,0 +1,49 @@
+"""HTML pages: parse the request, call a service, render a template."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request, url_for
+
+from ..db import read_session
+from ..rendering import render_markdown
+from ..services.entries import count_entries, get_entry, list_entries, parse_entry_query, EntryQuery
+from ..services.harvesting import list_runs
+from .common import current_actor
+from .filters import register_filters
+
+bp = Blueprint("pages", __name__)
+register_filters(bp)
+
+
+@bp.get("/")
+def home():
+    session = read_session()
+    recent = list_entries(session, query=EntryQuery(sort="updated", per_page=8))
+    return render_template("home.html", counts=count_entries(session), recent=recent.items,
+                           facets=recent.facets)
+
+
+@bp.get("/entries")
+def entries():
+    query = parse_entry_query(request.args, default_per_page=current_app.config["PER_PAGE"])
+    page = list_entries(read_session(), query=query)
+    return render_template("entries.html", page=page, query=query)
+
+
+@bp.get("/entries/<namespace>/<name>")
+def entry(namespace: str, name: str):
+    session = read_session()
+    slug = f"{namespace}/{name}"
+    lang = request.args.get("lang") or None
+    public = get_entry(session, slug=slug, actor=current_actor(), lang=lang)
+    shown_lang = lang if lang and lang in public.translations else public.language
+    return render_template("entry.html", entry=public, body=render_markdown(public.description),
+                           runs=list_runs(session, slug=public.slug, limit=10), shown_lang=shown_lang,
+                           canonical=url_for("pages.entry", namespace=namespace, name=name, _external=True))
+
+
+@bp.get("/healthz")
+def healthz():
+    from sqlalchemy import text
+
+    read_session().exec(text("SELECT 1"))
+    return {"status": "ok"}

@@ -1,0 +1,55 @@
+"""Template filters and globals: language names, dates, query-string links."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from flask import Blueprint, request, url_for
+from flask_babel import get_locale
+
+from ..extensions import RTL_LANGUAGES, UI_LANGUAGES
+
+
+def language_name(tag: str | None) -> str:
+    """Name a BCP-47 tag in the reader's interface language, falling back to the tag itself."""
+    if not tag:
+        return ""
+    try:
+        name = Locale.parse(tag, sep="-").get_display_name(str(get_locale() or "en"))
+    except (ValueError, UnknownLocaleError):
+        return tag
+    return name or tag
+
+
+def text_direction(tag: str | None) -> str:
+    """Return "rtl" for right-to-left languages, else "ltr"."""
+    return "rtl" if tag and tag.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+
+
+def short_date(value: datetime | None) -> str:
+    """Format a date for the reader's locale."""
+    if value is None:
+        return ""
+    return format_date(value, format="medium", locale=str(get_locale() or "en"))
+
+
+def url_with(**changes) -> str:
+    """Return the current URL with some query parameters replaced (None removes one)."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value if isinstance(value, list) else [value]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def register_filters(bp: Blueprint) -> None:
+    """Make the filters available to every template."""
+    bp.add_app_template_filter(language_name, "language_name")
+    bp.add_app_template_filter(text_direction, "direction")
+    bp.add_app_template_filter(short_date, "short_date")
+    bp.add_app_template_global(url_with, "url_with")
+    bp.add_app_template_global(lambda: UI_LANGUAGES, "ui_languages")
+    bp.add_app_template_global(lambda: str(get_locale() or "en"), "ui_locale")

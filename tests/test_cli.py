@@ -1,0 +1,83 @@
+"""The operator's commands, run through Click's runner against a real SQLite file."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from registry.db import get_engine
+from registry.models import Entry, User
+from registry.services.users import verify_password
+from tests.services.test_harvesting import MIT, README
+
+
+def _entry_count(app) -> int:
+    with Session(get_engine(app)) as s:
+        return s.exec(sa.select(sa.func.count()).select_from(Entry)).one()[0]
+
+
+def test_harvest_prints_a_summary_and_second_run_is_unchanged(app, runner, git_repo):
+    repo = git_repo({"README.md": README, "LICENSE": MIT}, name="sample-lab/tiny-tagger")
+    first = runner.invoke(args=["harvest", str(repo)])
+    assert first.exit_code == 0, first.output
+    assert "created" in first.output and "sample-lab/tiny-tagger" in first.output
+    second = runner.invoke(args=["harvest", str(repo)])
+    assert second.exit_code == 0
+    assert "1 unchanged" in second.output
+    assert _entry_count(app) == 1
+
+
+def test_harvest_of_a_plain_folder_fails_in_one_line_and_changes_nothing(app, runner, tmp_path):
+    folder = tmp_path / "just-a-folder"
+    folder.mkdir()
+    result = runner.invoke(args=["harvest", str(folder)])
+    assert result.exit_code != 0
+    lines = [line for line in result.output.splitlines() if line.startswith("Error")]
+    assert len(lines) == 1 and "not a git repository" in lines[0]
+    assert "Traceback" not in result.output
+    assert _entry_count(app) == 0
+
+
+def test_harvest_of_a_missing_path_fails_clearly(app, runner, tmp_path):
+    result = runner.invoke(args=["harvest", str(tmp_path / "nope")])
+    assert result.exit_code != 0 and "Error" in result.output
+    assert _entry_count(app) == 0
+
+
+def test_mixed_harvest_reports_each_outcome(app, runner, git_repo, tmp_path):
+    good = git_repo({"README.md": README})
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    result = runner.invoke(args=["harvest", str(good), str(bad)])
+    assert result.exit_code == 1
+    assert "1 created" in result.output and "1 failed" in result.output
+    assert _entry_count(app) == 1
+
+
+def test_create_user_with_role_and_hashed_password(app, runner):
+    result = runner.invoke(args=["create-user", "amina", "--email", "amina@example.org",
+                                 "--password", "correct horse battery", "--role", "moderator"])
+    assert result.exit_code == 0, result.output
+    with Session(get_engine(app)) as s:
+        user = s.exec(select(User)).one()
+    assert user.role == "moderator" and user.password_hash.startswith("$argon2id$")
+    assert verify_password(user, "correct horse battery") and not verify_password(user, "wrong")
+
+
+def test_create_user_prompts_for_a_hidden_password(app, runner):
+    result = runner.invoke(args=["create-user", "kofi", "--email", "kofi@example.org"],
+                           input="a long passphrase\na long passphrase\n")
+    assert result.exit_code == 0, result.output
+    assert "a long passphrase" not in result.output
+
+
+def test_create_user_refuses_duplicates_and_weak_passwords(app, runner):
+    runner.invoke(args=["create-user", "amina", "--email", "a@example.org", "--password", "long enough pass"])
+    dup = runner.invoke(args=["create-user", "amina", "--email", "b@example.org", "--password", "long enough pass"])
+    assert dup.exit_code != 0 and "taken" in dup.output
+    weak = runner.invoke(args=["create-user", "zed", "--email", "z@example.org", "--password", "short"])
+    assert weak.exit_code != 0 and "password" in weak.output
+
+
+def test_init_db_is_idempotent(runner):
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    assert runner.invoke(args=["init-db"]).exit_code == 0

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from harvesters import Outcome
 
@@ -16,6 +17,7 @@ def _summary_table(results: list[HarvestResult]) -> str:
     rows = [("outcome", "entry", "source / reason")]
     for r in results:
         rows.append((r.outcome.value, r.slug or "-", r.error if r.error else r.source))
+        rows.extend(("", "", f"warning: {w}") for w in r.warnings)
     widths = [max(len(row[i]) for row in rows) for i in range(2)]
     lines = [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c}" for a, b, c in rows]
     lines.insert(1, "-" * (sum(widths) + 4 + max(len(r[2]) for r in rows)))
@@ -25,7 +27,16 @@ def _summary_table(results: list[HarvestResult]) -> str:
     return "\n".join(lines)
 
 
+def _require_schema() -> None:
+    from .db import schema_is_current
+
+    if not schema_is_current(current_app):
+        raise click.ClickException("the database schema is missing or out of date: "
+                                   "run `flask --app registry init-db` first")
+
+
 @click.command("init-db")
+@with_appcontext
 def init_db_command():
     """Create or upgrade the database schema (Alembic migrations)."""
     upgrade_schema(current_app)
@@ -33,11 +44,13 @@ def init_db_command():
 
 
 @click.command("harvest")
+@with_appcontext
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--kind", type=click.Choice(["git"]), default="git", show_default=True,
               help="Source kind (only git so far).")
 def harvest_command(sources: tuple[str, ...], kind: str):
     """Harvest git repository URLs or local repository paths."""
+    _require_schema()
     options = harvest_options(current_app, operator=True)
     results: list[HarvestResult] = []
     with click.progressbar(sources, label="Harvesting", item_show_func=lambda s: s or "",
@@ -53,9 +66,12 @@ def harvest_command(sources: tuple[str, ...], kind: str):
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command():
     """Build the sample repositories under instance/demo-repos and harvest them; safe to run again."""
     from .services.demo import run_demo, sample_repositories
+
+    _require_schema()
 
     total = len(sample_repositories())
     with click.progressbar(length=total, label="Harvesting samples", file=click.get_text_stream("stderr")) as bar:
@@ -70,6 +86,7 @@ def demo_command():
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("name")
 @click.option("--email", required=True, help="E-mail address of the account.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
@@ -80,6 +97,7 @@ def create_user_command(name: str, email: str, password: str, role: str | None):
     """Create an account."""
     from .services.users import create_user
 
+    _require_schema()
     try:
         with write_session(current_app) as session:
             user = create_user(session, name=name, email=email, password=password, role=role or "user")

@@ -93,7 +93,18 @@ def alembic_config(app: Flask | None = None):
     return cfg
 
 
-def upgrade_schema(app: Flask | None = None, revision: str = "head") -> None:
+def schema_is_current(app: Flask | None = None) -> bool:
+    """Tell whether the database has been migrated to the newest revision."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config(app))
+    with get_engine(app).connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    return current == set(script.get_heads())
+
+
+def upgrade_schema(app: Flask | None = None, revision: str = "heads") -> None:
     """Create or upgrade the schema with the Alembic migrations."""
     from alembic import command
 

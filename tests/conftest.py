@@ -2,17 +2,75 @@
 and a factory of real git repositories."""
 from __future__ import annotations
 
+import itertools
+import os
 import shutil
+import uuid
 from pathlib import Path
 
 import git
 import pytest
+import sqlalchemy as sa
 
 from registry import create_app
-from registry.db import get_engine, upgrade_schema
+from registry.db import get_engine, make_engine, upgrade_schema
+
+#: Run the suite against this database server instead of temporary SQLite files.
+TEST_DATABASE_URL = os.environ.get("REGISTRY_TEST_DATABASE_URL", "")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 SAMPLE_AUTHOR = git.Actor("Sample Author", "sample@example.org")
-SAMPLE_DATE = "2026-02-01T10:00:00+00:00"
+SAMPLE_DATE = "1769940000 +0000"  # 2026-02-01 10:00 UTC, in git's own format
+
+
+def _server_url(database: str) -> str:
+    return sa.engine.make_url(TEST_DATABASE_URL).set(database=database).render_as_string(hide_password=False)
+
+
+class _PostgresDatabases:
+    """A template database migrated once; each test gets a copy made with CREATE DATABASE … TEMPLATE."""
+
+    def __init__(self):
+        self.prefix = f"registry_test_{uuid.uuid4().hex[:8]}"
+        self.template = f"{self.prefix}_template"
+        self.counter = itertools.count()
+        self.admin = make_engine(TEST_DATABASE_URL).execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            with self.admin.connect() as conn:
+                conn.exec_driver_sql(f'CREATE DATABASE "{self.template}"')
+        except sa.exc.OperationalError as err:
+            if IN_CI:
+                raise
+            pytest.skip(f"REGISTRY_TEST_DATABASE_URL is set but the server is not reachable: {err.orig}")
+        app = create_app({"DATABASE_URL": _server_url(self.template), "SECRET_KEY": "template",
+                          "INSTANCE_PATH": "/nonexistent"})
+        upgrade_schema(app)
+        get_engine(app).dispose()
+
+    def create(self) -> str:
+        name = f"{self.prefix}_{next(self.counter)}"
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}" STRATEGY FILE_COPY')
+        return name
+
+    def drop(self, name: str) -> None:
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def close(self) -> None:
+        self.drop(self.template)
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_databases():
+    """The PostgreSQL template, when REGISTRY_TEST_DATABASE_URL names a server."""
+    if not TEST_DATABASE_URL.startswith("postgresql"):
+        yield None
+        return
+    dbs = _PostgresDatabases()
+    yield dbs
+    dbs.close()
 
 
 @pytest.fixture(scope="session")
@@ -31,13 +89,25 @@ def template_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def app(tmp_path, template_db):
-    """An app on its own SQLite file, with the schema already migrated."""
+def database_url(tmp_path, request):
+    """A fresh, migrated database for one test: a copied SQLite file, or a PostgreSQL copy."""
+    pg = request.getfixturevalue("postgres_databases")
+    if pg is not None:
+        name = pg.create()
+        yield _server_url(name)
+        pg.drop(name)
+        return
     db_path = tmp_path / "registry.db"
-    shutil.copyfile(template_db, db_path)
+    shutil.copyfile(request.getfixturevalue("template_db"), db_path)
+    yield f"sqlite:///{db_path}"
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
+    """An app on its own database, with the schema already migrated."""
     application = create_app({
         "TESTING": True,
-        "DATABASE_URL": f"sqlite:///{db_path}",
+        "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret",
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "HARVEST_TIMEOUT": 30,

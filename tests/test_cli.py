@@ -81,3 +81,13 @@ def test_create_user_refuses_duplicates_and_weak_passwords(app, runner):
 def test_init_db_is_idempotent(runner):
     assert runner.invoke(args=["init-db"]).exit_code == 0
     assert runner.invoke(args=["init-db"]).exit_code == 0
+
+
+def test_commands_refuse_an_unmigrated_database(tmp_path, git_repo):
+    from registry import create_app
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}", "SECRET_KEY": "x",
+                      "INSTANCE_PATH": str(tmp_path / "inst")})
+    result = app.test_cli_runner().invoke(args=["harvest", str(git_repo({"README.md": README}))])
+    assert result.exit_code != 0 and "init-db" in result.output
+    get_engine(app).dispose()

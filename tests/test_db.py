@@ -4,14 +4,20 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
 from registry import create_app
 from registry.db import get_engine, upgrade_schema, write_session
 from registry.models import User
+from tests.conftest import TEST_DATABASE_URL
+
+sqlite_only = pytest.mark.skipif(TEST_DATABASE_URL.startswith("postgresql"),
+                                 reason="checks the embedded SQLite engine's settings")
 
 
+@sqlite_only
 def test_sqlite_pragmas(app):
     with get_engine(app).connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -28,6 +34,7 @@ def test_migrations_build_every_table(tmp_path):
     get_engine(app).dispose()
 
 
+@sqlite_only
 def test_concurrent_read_then_write_transactions_wait_instead_of_failing(app):
     """Two writers that read then write: with BEGIN IMMEDIATE the second waits for the first."""
     errors: list[BaseException] = []

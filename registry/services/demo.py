@@ -16,7 +16,7 @@ from .users import create_user, generate_password, user_exists
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
 # Fixed identity and dates: building the sample repositories twice gives the same commits,
 # so a second `demo` finds every source unchanged.
-_SAMPLE_DATE = "2026-01-15T12:00:00+00:00"
+_SAMPLE_DATE = "1768478400 +0000"  # 2026-01-15 12:00 UTC, in git's own format
 
 
 @dataclass

@@ -14,10 +14,9 @@ import harvesters
 from harvesters import HarvestedRecord, HarvestError, HarvestOptions, Outcome
 
 from ..db import write_session
-from ..models import Entry, HarvestRun, Relation, Revision, RunPublic, Source, Translation, utcnow
+from ..models import Entry, HarvestRun, Relation, RunPublic, Source, Translation, utcnow
 from . import HARVESTER
-from .entries import snapshot
-from .facets import sync_facets
+from .changes import record_change
 
 #: Entry attributes a harvest may write (the record's fields, less nothing: all of them).
 _HARVESTED_FIELDS = harvesters.ENTRY_FIELDS
@@ -119,11 +118,9 @@ def apply_record(session: Session, *, record: HarvestedRecord, source_url: str, 
 
     outcome = Outcome.CREATED if created else (Outcome.UPDATED if changes else Outcome.UNCHANGED)
     if outcome is not Outcome.UNCHANGED:
-        entry.updated_at = utcnow()
-        write_revision(session, entry, author=HARVESTER.name,
-                       reason="first harvest" if created else f"harvest of {record.commit or 'source'}",
-                       changes=changes)
-        sync_facets(session, entry)
+        record_change(session, entry, author=HARVESTER.name,
+                      reason="first harvest" if created else f"harvest of {record.commit or 'source'}",
+                      changes=changes)
         _resolve_relations_to(session, entry)
     src.last_commit = record.commit
     src.consecutive_failures = 0
@@ -131,17 +128,6 @@ def apply_record(session: Session, *, record: HarvestedRecord, source_url: str, 
     _record_run(session, src, outcome, commit=record.commit, changes=changes, warnings=record.warnings)
     return HarvestResult(source=display or source_url, outcome=outcome, slug=entry.slug, changes=changes,
                          warnings=list(record.warnings))
-
-
-def write_revision(session: Session, entry: Entry, *, author: str, reason: str, changes: list[str]) -> Revision:
-    """Bump the entry's revision counter and store a full snapshot: the two always go together."""
-    entry.revision += 1
-    rev = Revision(entry_id=entry.id, number=entry.revision, author=author, reason=reason[:500],
-                   changes=changes, snapshot=snapshot(entry))
-    session.add(entry)
-    session.add(rev)
-    session.flush()
-    return rev
 
 
 def _apply_fields(entry: Entry, record: HarvestedRecord) -> list[str]:

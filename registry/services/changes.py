@@ -1,0 +1,30 @@
+"""The one path every change to an entry takes: revision, snapshot, facet rows, search index."""
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from ..models import Entry, Revision, utcnow
+from .entries import snapshot
+from .facets import sync_facets
+
+
+def record_change(session: Session, entry: Entry, *, author: str, reason: str, changes: list[str]) -> Revision:
+    """Bump the entry's revision, store a full snapshot, and bring derived rows up to date.
+
+    The revision counter goes up exactly when a Revision row is written, so the two are only
+    ever changed here, in the caller's transaction.
+    """
+    entry.revision += 1
+    entry.updated_at = utcnow()
+    rev = Revision(entry_id=entry.id, number=entry.revision, author=author, reason=reason[:500],
+                   changes=changes, snapshot=snapshot(entry))
+    session.add(entry)
+    session.add(rev)
+    session.flush()
+    refresh_derived(session, entry)
+    return rev
+
+
+def refresh_derived(session: Session, entry: Entry) -> None:
+    """Rewrite what is derived from an entry (facet rows) in the current transaction."""
+    sync_facets(session, entry)

@@ -1,6 +1,8 @@
 """The operator's command line: `flask --app registry …`."""
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
@@ -54,7 +56,7 @@ def harvest_command(sources: tuple[str, ...], kind: str):
     options = harvest_options(current_app, operator=True)
     results: list[HarvestResult] = []
     with click.progressbar(sources, label="Harvesting", item_show_func=lambda s: s or "",
-                           file=click.get_text_stream("stderr")) as bar:
+                           file=sys.stderr) as bar:
         for source in bar:
             results.append(harvest_source(current_app, source=source, kind=kind, options=options))
     failed = [r for r in results if r.outcome is Outcome.FAILED]
@@ -74,7 +76,7 @@ def demo_command():
     _require_schema()
 
     total = len(sample_repositories())
-    with click.progressbar(length=total, label="Harvesting samples", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=total, label="Harvesting samples", file=sys.stderr) as bar:
         report = run_demo(current_app, progress=lambda _name: bar.update(1))
     click.echo(_summary_table(report.results))
     if report.new_users:

@@ -108,7 +108,29 @@ def create_user_command(name: str, email: str, password: str, role: str | None):
         raise click.ClickException(err.message) from None
 
 
+@click.command("create-token")
+@with_appcontext
+@click.argument("user")
+@click.option("--scope", type=click.Choice(["read", "write"]), default="read", show_default=True)
+@click.option("--name", default="cli", show_default=True, help="A label to recognise the token by.")
+@click.option("--days", type=click.IntRange(min=1), default=365, show_default=True, help="Days until it expires.")
+def create_token_command(user: str, scope: str, name: str, days: int):
+    """Create an API token for USER and print it on the last line (it is shown only once)."""
+    from .services.tokens import create_token
+
+    _require_schema()
+    try:
+        with write_session(current_app) as session:
+            token, row = create_token(session, user_name=user, scope=scope, name=name, days=days)
+            expires = row.expires_at.date().isoformat()
+    except RegistryError as err:
+        raise click.ClickException(err.message) from None
+    click.echo(f"A {scope} token for {user}, valid until {expires}. Store it now; it is not shown again:",
+               err=True)
+    click.echo(token)
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (init_db_command, harvest_command, demo_command, create_user_command):
+    for command in (init_db_command, harvest_command, demo_command, create_user_command, create_token_command):
         app.cli.add_command(command)

@@ -1,13 +1,28 @@
 """The JSON API under /api/v1: parse the request, call the same services as the pages, return JSON."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 
 from ..db import read_session
+from ..errors import Unauthorized
 from ..services.entries import get_entry, list_entries, parse_entry_query
+from ..services.tokens import authenticate_token
 from ..views.common import current_actor
 
 bp = Blueprint("api", __name__)
+
+
+@bp.before_request
+def _authenticate():
+    """Read `Authorization: Bearer <token>`; a header that is present but wrong is a 401 at once."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Use `Authorization: Bearer <token>`.")
+    g.api_actor = authenticate_token(read_session(), token)
+    return None
 
 
 @bp.get("/entries")
@@ -23,6 +38,9 @@ def entry(namespace: str, name: str):
     public = get_entry(read_session(), slug=f"{namespace}/{name}", actor=current_actor(),
                        lang=request.args.get("lang") or None)
     return jsonify(public.model_dump(mode="json"))
+
+
+from . import people, writes  # noqa: E402,F401  (register their routes on bp)
 
 
 @bp.route("/<path:_rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

@@ -14,6 +14,9 @@ class Actor:
 
     name: str
     role: str = "user"
+    user_id: int | None = None
+    #: An API token's scope ("read" or "write"); None for a browser session or the CLI.
+    scope: str | None = None
 
     @property
     def is_admin(self) -> bool:

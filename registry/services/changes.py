@@ -1,9 +1,9 @@
 """The one path every change to an entry takes: revision, snapshot, facet rows, search index."""
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, delete
 
-from ..models import Entry, Revision, utcnow
+from ..models import Entry, FacetValue, Revision, utcnow
 from .entries import snapshot
 from .facets import sync_facets
 
@@ -28,3 +28,8 @@ def record_change(session: Session, entry: Entry, *, author: str, reason: str, c
 def refresh_derived(session: Session, entry: Entry) -> None:
     """Rewrite what is derived from an entry (facet rows) in the current transaction."""
     sync_facets(session, entry)
+
+
+def forget_entry(session: Session, entry: Entry) -> None:
+    """Remove what is derived from an entry before the entry itself is purged."""
+    session.exec(delete(FacetValue).where(FacetValue.entry_id == entry.id))

@@ -136,9 +136,13 @@ def _apply_fields(entry: Entry, record: HarvestedRecord) -> list[str]:
     for name in _HARVESTED_FIELDS:
         if name not in record.fields:
             continue
-        if "edited_by" in provenance.get(name, {}):
-            continue  # a person's edit wins over every later harvest
         value = record.fields[name]
+        if "edited_by" in provenance.get(name, {}):
+            # A person's edit wins over every later harvest; keep what the source says so
+            # that unlocking the field can bring it back.
+            entry.harvested_values = {**entry.harvested_values,
+                                      name: {"value": value, **record.provenance.get(name, {})}}
+            continue
         if value is None and name in ("name", "summary", "description", "kind"):
             continue
         if getattr(entry, name) != value:

@@ -1,15 +1,20 @@
 """Accounts: creation with argon2id-hashed passwords, and loading for Flask-Login."""
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from flask_login import UserMixin
 from sqlmodel import Session, select
 
-from ..errors import Conflict, Invalid
-from ..models import ROLES, User
+from harvesters.language import normalize_tag
+
+from ..errors import Conflict, Invalid, NotFound
+from ..models import ROLES, PasswordReset, User, utcnow
+from . import Actor
 
 # argon2id with at least 19 MiB and 2 passes (OWASP's floor for argon2id).
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
@@ -18,14 +23,23 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
 
 
+RESET_VALID = timedelta(hours=2)
+
+
 class LoginUser(UserMixin):
     """What Flask-Login keeps for the signed-in person: never the ORM row."""
 
-    def __init__(self, user_id: int, name: str, role: str):
+    def __init__(self, user_id: int, name: str, role: str, display_name: str | None = None,
+                 preferred_language: str | None = None):
         self.id, self.name, self.role = user_id, name, role
+        self.display_name = display_name or name
+        self.preferred_language = preferred_language
 
     def get_id(self) -> str:
         return str(self.id)
+
+    def actor(self) -> Actor:
+        return Actor(name=self.name, role=self.role, user_id=self.id)
 
 
 def generate_password() -> str:
@@ -73,6 +87,10 @@ def verify_password(user: User, password: str) -> bool:
         return False
 
 
+def _login_user(user: User) -> LoginUser:
+    return LoginUser(user.id, user.name, user.role, user.display_name, user.preferred_language)
+
+
 def load_login_user(user_id: str) -> LoginUser | None:
     """Load the signed-in user for Flask-Login."""
     from ..db import read_session
@@ -81,4 +99,80 @@ def load_login_user(user_id: str) -> LoginUser | None:
         user = read_session().get(User, int(user_id))
     except ValueError:
         return None
-    return LoginUser(user.id, user.name, user.role) if user else None
+    return _login_user(user) if user and user.deleted_at is None else None
+
+
+def authenticate(session: Session, *, name: str, password: str) -> LoginUser | None:
+    """Check a name (or e-mail) and password; rehash when the hashing parameters changed."""
+    key = name.strip().lower()
+    user = session.exec(select(User).where((User.name == key) | (User.email == name.strip()),
+                                           User.deleted_at.is_(None))).first()
+    if user is None:
+        _hasher.hash(password)  # spend the same time as a real check, so names cannot be probed
+        return None
+    if not verify_password(user, password):
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+        session.add(user)
+    return _login_user(user)
+
+
+def update_profile(session: Session, *, actor: Actor, display_name: str | None,
+                   preferred_language: str | None) -> User:
+    """Change the display name and preferred language."""
+    user = session.get(User, actor.user_id)
+    if user is None or user.deleted_at is not None:
+        raise NotFound("No such account.")
+    display_name = (display_name or "").strip()
+    if len(display_name) > 100:
+        raise Invalid("display name: at most 100 characters", details={"fields": {"display_name": "too long"}})
+    lang = normalize_tag(preferred_language) if preferred_language else None
+    if preferred_language and lang is None:
+        raise Invalid("preferred language: not a language tag", details={"fields": {"preferred_language": "invalid"}})
+    user.display_name, user.preferred_language = display_name or None, lang
+    session.add(user)
+    return user
+
+
+def delete_account(session: Session, *, actor: Actor, password: str) -> None:
+    """Delete an account: personal data goes, the row stays as a tombstone so contributions keep an author."""
+    user = session.get(User, actor.user_id)
+    if user is None or user.deleted_at is not None or not verify_password(user, password):
+        raise Invalid("The password is not right.", details={"fields": {"password": "wrong"}})
+    user.email = f"deleted-{user.id}@invalid"
+    user.display_name = None
+    user.preferred_language = None
+    user.password_hash = "!"
+    user.deleted_at = utcnow()
+    session.add(user)
+    from .tokens import revoke_all_tokens
+
+    revoke_all_tokens(session, user_id=user.id)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_password_reset(session: Session, *, email: str) -> tuple[str, str] | None:
+    """Make a one-time reset token for the account with this e-mail; return (address, token) or None."""
+    user = session.exec(select(User).where(User.email == email.strip(), User.deleted_at.is_(None))).first()
+    if user is None:
+        return None
+    token = secrets.token_urlsafe(32)
+    session.add(PasswordReset(user_id=user.id, token_hash=_digest(token), expires_at=utcnow() + RESET_VALID))
+    return user.email, token
+
+
+def finish_password_reset(session: Session, *, token: str, password: str) -> None:
+    """Set a new password with a reset token; each token works once and expires."""
+    reset = session.exec(select(PasswordReset).where(PasswordReset.token_hash == _digest(token))).first()
+    if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
+        raise Invalid("This reset link is not valid any more; ask for a new one.", details={"fields": {"token": "expired"}})
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(f"password: at least {MIN_PASSWORD} characters", details={"fields": {"password": "too short"}})
+    user = session.get(User, reset.user_id)
+    user.password_hash = _hasher.hash(password)
+    reset.used_at = utcnow()
+    session.add_all([user, reset])

@@ -1,0 +1,42 @@
+"""What the API's routes share: the JSON body, the writing actor, the session for writes."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+
+from ..errors import BadRequest, Forbidden, Unauthorized
+from ..services import Actor
+from ..views.common import current_actor
+
+
+def json_body() -> dict[str, Any]:
+    """Return the request's JSON object, or a 400 that says what is wrong with it."""
+    data = request.get_json(silent=True)
+    if data is None:
+        raise BadRequest("Send a JSON object with Content-Type: application/json.", code="invalid_json")
+    if not isinstance(data, dict):
+        raise BadRequest("The body must be a JSON object.", code="invalid_json")
+    return data
+
+
+def writer() -> Actor:
+    """Return the token's actor for a write: no token is a 401, a read-only token a 403.
+
+    Writes through the API take a bearer token, never the browser's session cookie: the API
+    has no CSRF tokens, so a cookie must not be enough to change anything.
+    """
+    actor = current_actor()
+    if actor is None or actor.scope is None:
+        raise Unauthorized("Writes need `Authorization: Bearer <token>` with a write-scoped token.")
+    if actor.scope != "write":
+        raise Forbidden("This token can only read; create a token with the write scope.")
+    return actor
+
+
+def reader() -> Actor:
+    """Return the token's actor (any scope) for personal reads; anonymous is a 401."""
+    actor = current_actor()
+    if actor is None:
+        raise Unauthorized("Send `Authorization: Bearer <token>`.")
+    return actor

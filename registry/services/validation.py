@@ -1,0 +1,99 @@
+"""Checking and normalizing what people type into entry fields, with one clear reason per field."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlparse
+
+from babel import Locale
+
+from harvesters.language import normalize_tag
+
+from ..errors import Invalid
+from ..models import ENTRY_KINDS
+from .facets import _licensing
+
+EDITABLE_FIELDS = ("kind", "name", "summary", "description", "language", "languages", "license", "tasks", "tags",
+                   "frameworks", "region", "homepage", "version")
+TEXT_FIELDS = ("name", "summary", "description")
+_LIST_FIELDS = ("languages", "tasks", "tags", "frameworks")
+_MAX = {"name": 300, "summary": 1000, "description": 200_000, "version": 100, "homepage": 2000}
+
+
+@lru_cache(maxsize=1)
+def _regions() -> frozenset[str]:
+    return frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+
+
+def normalize_license(expression: str) -> str:
+    """Return an SPDX expression in its canonical spelling, or raise Invalid."""
+    if expression in ("NOASSERTION", "NONE"):
+        return expression
+    info = _licensing().validate(expression)
+    if info.errors:
+        raise Invalid(f"license: {info.errors[0]}", details={"fields": {"license": info.errors[0]}})
+    return info.normalized_expression
+
+
+def _one(name: str, value: Any) -> Any:
+    if name in _LIST_FIELDS:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError("a list of strings")
+        items = [v.strip() for v in value if v.strip()]
+        if name == "languages":
+            tags = [normalize_tag(v) for v in items]
+            bad = [v for v, t in zip(items, tags) if t is None]
+            if bad:
+                raise ValueError(f"not a language tag: {bad[0]!r}")
+            items = tags
+        return list(dict.fromkeys(v[:100] for v in items))[:50]
+    if value is None:
+        if name in ("kind", "name"):
+            raise ValueError("required")
+        return None if name not in ("summary", "description") else ""
+    if not isinstance(value, str):
+        raise ValueError("text")
+    value = value.strip()
+    if name in _MAX and len(value) > _MAX[name]:
+        raise ValueError(f"at most {_MAX[name]} characters")
+    if name == "kind" and value not in ENTRY_KINDS:
+        raise ValueError(f"one of {', '.join(ENTRY_KINDS)}")
+    if name == "name" and not value:
+        raise ValueError("required")
+    if name == "language":
+        tag = normalize_tag(value) if value else None
+        if value and tag is None:
+            raise ValueError("not a language tag")
+        return tag
+    if name == "license":
+        return normalize_license(value) if value else None
+    if name == "region":
+        if value and value.upper() not in _regions():
+            raise ValueError("an ISO 3166 country code such as KE")
+        return value.upper() or None
+    if name == "homepage" and value:
+        parsed = urlparse(value)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ValueError("an http(s) address")
+    return value or (None if name not in ("summary", "description") else "")
+
+
+def validate_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    """Check every changed field; raise Invalid naming each bad field, or return the clean values."""
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    errors: dict[str, str] = {name: "not an editable field" for name in unknown}
+    clean: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name in unknown:
+            continue
+        try:
+            clean[name] = _one(name, value)
+        except ValueError as err:
+            errors[name] = str(err)
+        except Invalid as err:
+            errors[name] = err.message.removeprefix(f"{name}: ")
+    if errors:
+        raise Invalid("; ".join(f"{k}: {v}" for k, v in errors.items()), details={"fields": errors})
+    if not clean:
+        raise Invalid("nothing to change: send at least one field", details={"fields": {}})
+    return clean

@@ -63,6 +63,9 @@ class HarvestedRecord:
     #: ``{"type": "fine-tuned-from" | "trained-on" | "quantized-from" | "uses", "target": "org/name"}``
     relations: list[dict[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: The content of `.ai-commons-claim` at the repository root (or a page's
+    #: `<meta name="ai-commons-claim">`), which proves a person controls the source.
+    claim_token: str | None = None
 
     def set(self, name: str, value: Any, *, origin: str, inferred: bool = False) -> None:
         """Fill one field and record where it came from."""

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import Flask, request, session
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
@@ -14,6 +16,8 @@ RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "ckb", "dv", "yi"}
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+# No default limits: routes opt in (login, registration, submissions, proposals).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 def select_locale() -> str:
@@ -39,3 +43,8 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    # Counters live in Redis when there is one, so every web process sees the same limits.
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter.init_app(app)

@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urlparse, urlsplit, urlunsplit
 
 from flask import Flask
 from sqlmodel import Session, delete, select
@@ -14,9 +14,11 @@ import harvesters
 from harvesters import HarvestedRecord, HarvestError, HarvestOptions, Outcome
 
 from ..db import write_session
+from ..errors import Invalid
 from ..models import Entry, HarvestRun, Relation, RunPublic, Source, Translation, utcnow
 from . import HARVESTER
 from .changes import record_change
+from .claims import verify_claim
 
 #: Entry attributes a harvest may write (the record's fields, less nothing: all of them).
 _HARVESTED_FIELDS = harvesters.ENTRY_FIELDS
@@ -47,10 +49,38 @@ def harvest_options(app: Flask, *, operator: bool) -> HarvestOptions:
     )
 
 
+# Hosts whose repository paths are case-insensitive: GitHub/GitLab/Gitee/Codeberg treat
+# THUDM/ChatGLM-6B and thudm/chatglm-6b as the same repository.
+_CASELESS_HOSTS = {"github.com", "gitlab.com", "gitee.com", "codeberg.org"}
+
+
+def normalize_source_url(url: str) -> str:
+    """Return the canonical form of a repository or page URL (scheme, case, `.git`, trailing slash)."""
+    raw = (url or "").strip()
+    if not raw:
+        raise Invalid("Paste the address of a repository or a page.", details={"fields": {"source_url": "required"}})
+    if "://" not in raw:
+        if raw.startswith("/") or raw.startswith("."):
+            return raw  # a local path: refused or allowed later by the harvester's options
+        raw = "https://" + raw
+    parts = urlsplit(raw)
+    if not parts.hostname:
+        raise Invalid(f"{url!r} is not an address.", details={"fields": {"source_url": "not an address"}})
+    host = parts.hostname.lower().removeprefix("www.")
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    path = parts.path.rstrip("/")
+    path = path.removesuffix(".git")
+    if host in _CASELESS_HOSTS:
+        path = path.lower()
+    return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, ""))
+
+
 def normalize_source(source: str) -> str:
-    """Return the identity of a source: an absolute path for local folders, the URL otherwise."""
-    if "://" in source:
-        return source.strip()
+    """Return the identity of a source: an absolute path for local folders, the canonical URL otherwise."""
+    if source.startswith("file://"):
+        source = urlsplit(source).path
+    elif "://" in source:
+        return normalize_source_url(source)
     return str(Path(os.path.expanduser(source)).resolve())
 
 
@@ -122,6 +152,7 @@ def apply_record(session: Session, *, record: HarvestedRecord, source_url: str, 
                       reason="first harvest" if created else f"harvest of {record.commit or 'source'}",
                       changes=changes)
         _resolve_relations_to(session, entry)
+    verify_claim(session, entry=entry, token=record.claim_token)
     src.last_commit = record.commit
     src.consecutive_failures = 0
     src.last_error = None

@@ -1,0 +1,110 @@
+"""Registering a project: URL normalization, duplicates, preview without writes, submitter, claims."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from registry.db import get_engine, write_session
+from registry.errors import Conflict, Invalid, Unauthorized
+from registry.models import Entry, Maintainer, Source
+from registry.services import Actor
+from registry.services.claims import request_claim
+from registry.services.harvesting import harvest_options, harvest_source, normalize_source_url
+from registry.services.submissions import confirm_submission, preview_submission
+from registry.services.users import create_user
+
+README = "# Word Splitter\n\nA sample tool that splits Amharic and Tigrinya text into words, written for tests.\n"
+
+
+@pytest.mark.parametrize("raw, canonical", [
+    ("https://GitHub.com/THUDM/ChatGLM-6B.git/", "https://github.com/thudm/chatglm-6b"),
+    ("github.com/acme/tool", "https://github.com/acme/tool"),
+    ("HTTPS://www.Example.org/Docs/Model/", "https://example.org/Docs/Model"),
+    ("https://huggingface.co/Org/Model", "https://huggingface.co/Org/Model"),
+])
+def test_urls_are_normalized(raw, canonical):
+    assert normalize_source_url(raw) == canonical
+
+
+def test_empty_url_is_refused():
+    with pytest.raises(Invalid):
+        normalize_source_url("  ")
+
+
+@pytest.fixture
+def member(app):
+    with write_session(app) as s:
+        user = create_user(s, name="kofi", email="kofi@example.org", password="long enough pw")
+        return Actor(name="kofi", role="user", user_id=user.id)
+
+
+@pytest.fixture
+def local_app(app):
+    # Submitted local paths are refused unless the operator allows them; tests build local repositories.
+    app.config["HARVEST_ALLOW_LOCAL"] = True
+    return app
+
+
+def _count(app, model) -> int:
+    with Session(get_engine(app)) as s:
+        return s.exec(sa.select(sa.func.count()).select_from(model)).one()[0]
+
+
+def test_preview_writes_nothing_and_confirm_records_the_submitter(local_app, member, git_repo):
+    repo = git_repo({"README.md": README}, name="horn-nlp/word-splitter")
+    with Session(get_engine(local_app)) as s:
+        preview = preview_submission(local_app, s, url=str(repo), actor=member)
+    assert preview.fields["name"] == "Word Splitter" and preview.provenance["name"]["origin"] == "README.md"
+    assert _count(local_app, Entry) == 0 and _count(local_app, Source) == 0
+    with Session(get_engine(local_app)) as s:
+        result = confirm_submission(local_app, s, url=str(repo), actor=member)
+    assert result.slug == "horn-nlp/word-splitter"
+    with Session(get_engine(local_app)) as s:
+        assert s.exec(select(Entry)).one().submitted_by_id == member.user_id
+        with pytest.raises(Conflict) as err:
+            preview_submission(local_app, s, url=str(repo), actor=member)
+    assert err.value.details == {"slug": "horn-nlp/word-splitter"}
+
+
+def test_submitted_local_paths_are_refused_by_default(app, member, git_repo):
+    repo = git_repo({"README.md": README})
+    with Session(get_engine(app)) as s, pytest.raises(Invalid) as err:
+        preview_submission(app, s, url=str(repo), actor=member)
+    assert "local" in err.value.message.lower()
+
+
+def test_anonymous_submission_is_refused(app):
+    with Session(get_engine(app)) as s, pytest.raises(Unauthorized):
+        preview_submission(app, s, url="https://github.com/a/b", actor=None)
+
+
+def test_claim_is_verified_by_the_next_harvest(app, member, git_repo):
+    repo = git_repo({"README.md": README}, name="horn-nlp/word-splitter")
+    options = harvest_options(app, operator=True)
+    harvest_source(app, source=str(repo), options=options)
+    with write_session(app) as s:
+        token = request_claim(s, slug="horn-nlp/word-splitter", actor=member)
+    with write_session(app) as s:
+        other = request_claim(s, slug="horn-nlp/word-splitter", actor=member)
+    assert token != other and _count(app, Maintainer) == 0
+    git_repo({".ai-commons-claim": token + "\n"}, name="horn-nlp/word-splitter", message="claim")
+    harvest_source(app, source=str(repo), options=options)
+    with Session(get_engine(app)) as s:
+        [m] = s.exec(select(Maintainer)).all()
+    assert m.user_id == member.user_id and m.via == "claim"
+    with write_session(app) as s, pytest.raises(Conflict):
+        request_claim(s, slug="horn-nlp/word-splitter", actor=member)
+
+
+def test_a_token_for_another_entry_proves_nothing(app, member, git_repo):
+    options = harvest_options(app, operator=True)
+    first = git_repo({"README.md": README}, name="a/first")
+    second = git_repo({"README.md": README}, name="a/second")
+    harvest_source(app, source=str(first), options=options)
+    harvest_source(app, source=str(second), options=options)
+    with write_session(app) as s:
+        token = request_claim(s, slug="a/first", actor=member)
+    git_repo({".ai-commons-claim": token}, name="a/second", message="claim")
+    harvest_source(app, source=str(second), options=options)
+    assert _count(app, Maintainer) == 0

@@ -12,6 +12,7 @@ from harvesters import Outcome
 from .db import upgrade_schema, write_session
 from .errors import RegistryError
 from .models import ROLES
+from .search.cli import reindex_command
 from .services.harvesting import HarvestResult, harvest_options, harvest_source
 
 
@@ -132,5 +133,6 @@ def create_token_command(user: str, scope: str, name: str, days: int):
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (init_db_command, harvest_command, demo_command, create_user_command, create_token_command):
+    for command in (init_db_command, harvest_command, demo_command, create_user_command, create_token_command,
+                    reindex_command):
         app.cli.add_command(command)

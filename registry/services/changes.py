@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlmodel import Session, delete
 
 from ..models import Entry, FacetValue, Revision, utcnow
+from ..search import index_entry
 from .entries import snapshot
 from .facets import sync_facets
 
@@ -26,8 +27,9 @@ def record_change(session: Session, entry: Entry, *, author: str, reason: str, c
 
 
 def refresh_derived(session: Session, entry: Entry) -> None:
-    """Rewrite what is derived from an entry (facet rows) in the current transaction."""
+    """Rewrite what is derived from an entry (facet rows, search index) in the current transaction."""
     sync_facets(session, entry)
+    index_entry(session, entry)
 
 
 def forget_entry(session: Session, entry: Entry) -> None:

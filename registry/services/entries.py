@@ -2,22 +2,27 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..errors import BadRequest, NotFound
 from ..models import (FACETS, Entry, EntryPublic, EntrySummary, FacetValue, Relation, RelationPublic, Source,
                       Translation, TranslationPublic)
+from ..search import relaxed_query, text_matches
+from ..search.documents import accepted
+from ..search.query import ParsedQuery, parse_query
+from ..search.snippets import Snippet, best_snippet, plain_text
 from . import Actor
 
 MAX_PER_PAGE = 100
 SORTS = ("relevance", "updated", "name")
 #: A source whose harvest failed this many times in a row is shown as stale.
 STALE_AFTER_FAILURES = 3
+#: Fewer exact results than this and the query is widened with typo fixes and substrings.
+FEW_RESULTS = 3
 _LIST_FIELDS = ("languages", "tasks", "tags", "frameworks", "authors")
 
 
@@ -39,6 +44,12 @@ class EntryPage:
     page: int
     per_page: int
     facets: dict[str, dict[str, int]]
+    #: Per slug, where the query matched the entry's text (for the search page; not in the JSON).
+    snippets: dict[str, Snippet] = field(default_factory=dict)
+    #: True when the exact query found little and typo fixes and substrings were added.
+    relaxed: bool = False
+    #: Language subtags a language name in the query stood for (`kiswahili` → sw).
+    languages: list[str] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -78,44 +89,51 @@ def _visible():
     return (Entry.hidden == False) & (Entry.deleted_at.is_(None))  # noqa: E712
 
 
-def _like_escape(text: str) -> str:
-    return re.sub(r"([\\%_])", r"\\\1", text)
+def _text_condition(session: Session, parsed: ParsedQuery):
+    # The search backend of this database (SQLite FTS5 or PostgreSQL full text) answers the
+    # text part as a subquery of (entry_id, score, exact); parsing made any input safe.
+    return text_matches(session, parsed)
 
 
-def _text_condition(q: str):
-    # A plain substring match until the search backend lands; LIKE with escaping cannot be
-    # broken by any input.
-    pattern = f"%{_like_escape(q.lower())}%"
-    translated = select(Translation.entry_id).where(
-        or_(func.lower(Translation.name).like(pattern, escape="\\"),
-            func.lower(Translation.summary).like(pattern, escape="\\")))
-    return or_(func.lower(Entry.name).like(pattern, escape="\\"),
-               func.lower(Entry.slug).like(pattern, escape="\\"),
-               func.lower(Entry.summary).like(pattern, escape="\\"),
-               Entry.id.in_(translated))
-
-
-def _filtered_ids(query: EntryQuery):
-    stmt = select(Entry.id).where(_visible())
-    if query.q:
-        stmt = stmt.where(_text_condition(query.q))
+def _filtered_ids(query: EntryQuery, matches=None):
+    if matches is None:
+        stmt = select(Entry.id.label("id")).where(_visible())
+    else:
+        stmt = (select(matches.c.entry_id.label("id"), matches.c.score, matches.c.exact)
+                .join(Entry, Entry.id == matches.c.entry_id).where(_visible()))
     for facet, values in query.filters.items():
         stmt = stmt.where(Entry.id.in_(
             select(FacetValue.entry_id).where(FacetValue.facet == facet, FacetValue.value.in_(values))))
     return stmt
 
 
+def _count(session: Session, ids) -> int:
+    return session.exec(select(func.count()).select_from(ids)).one()
+
+
 def list_entries(session: Session, *, query: EntryQuery) -> EntryPage:
     """Return one page of visible entries matching the query, with facet counts for the whole match."""
-    ids = _filtered_ids(query).subquery()
-    total = session.exec(select(func.count()).select_from(ids)).one()
+    parsed = parse_query(query.q) if query.q else None
+    if parsed is not None and parsed.empty:
+        # Only punctuation or exclusions: there is nothing to look for, so nothing matches.
+        return EntryPage(items=[], total=0, page=query.page, per_page=query.per_page,
+                         facets={f: {} for f in FACETS})
+    matches = _text_condition(session, parsed) if parsed else None
+    ids = _filtered_ids(query, matches).subquery()
+    total = _count(session, ids)
+    if parsed is not None and total < FEW_RESULTS:
+        relaxed = relaxed_query(session, parsed)
+        if relaxed is not parsed:
+            wider = _filtered_ids(query, _text_condition(session, relaxed)).subquery()
+            wider_total = _count(session, wider)
+            if wider_total > total:
+                parsed, ids, total = relaxed, wider, wider_total
     sort = query.sort or ("relevance" if query.q else "updated")
-    stmt = select(Entry).where(Entry.id.in_(select(ids.c.id)))
+    stmt = select(Entry).join(ids, ids.c.id == Entry.id)
     if sort == "name":
         stmt = stmt.order_by(func.lower(Entry.name), Entry.id)
-    elif sort == "relevance" and query.q:
-        exact = (func.lower(Entry.name) == query.q.lower())
-        stmt = stmt.order_by(exact.desc(), Entry.updated_at.desc(), Entry.id)
+    elif sort == "relevance" and parsed is not None:
+        stmt = stmt.order_by(ids.c.exact.desc(), ids.c.score.desc(), Entry.id)
     else:
         stmt = stmt.order_by(Entry.updated_at.desc(), Entry.id.desc())
     rows = session.exec(stmt.offset((query.page - 1) * query.per_page).limit(query.per_page)).all()
@@ -127,7 +145,29 @@ def list_entries(session: Session, *, query: EntryQuery) -> EntryPage:
     for facet, value, count in sorted(counts, key=lambda r: (r[0], -r[2], r[1])):
         facets.setdefault(facet, {})[value] = count
     return EntryPage(items=[summarize(e) for e in rows], total=total, page=query.page,
-                     per_page=query.per_page, facets=facets)
+                     per_page=query.per_page, facets=facets,
+                     snippets=_snippets(session, rows, parsed) if parsed else {},
+                     relaxed=bool(parsed and parsed.relaxed), languages=sorted(parsed.languages) if parsed else [])
+
+
+def _snippets(session: Session, rows: list[Entry], parsed: ParsedQuery) -> dict[str, Snippet]:
+    """Return, per slug, the first passage of the entry's text in any language where the query matched."""
+    if not rows:
+        return {}
+    translations: dict[int, list[Translation]] = {}
+    for tr in session.exec(select(Translation).where(Translation.entry_id.in_([e.id for e in rows]))
+                           .order_by(Translation.lang)):
+        translations.setdefault(tr.entry_id, []).append(tr)
+    found = {}
+    for entry in rows:
+        texts = [(entry.summary, entry.language), (plain_text(entry.description), entry.language)]
+        for tr in translations.get(entry.id, []):
+            if accepted(tr):
+                texts += [(tr.summary, tr.lang), (plain_text(tr.description), tr.lang)]
+        snippet = best_snippet(texts, parsed.terms, parsed.prefixes)
+        if snippet is not None:
+            found[entry.slug] = snippet
+    return found
 
 
 def summarize(entry: Entry) -> EntrySummary:

@@ -1,0 +1,80 @@
+"""search index: SQLite FTS5 tables, or a PostgreSQL tsvector with GIN and pg_trgm indexes
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-28
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+SQLITE = [
+    """CREATE TABLE search_documents (
+        entry_id INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE,
+        name TEXT NOT NULL, tags TEXT NOT NULL, langs TEXT NOT NULL, summary TEXT NOT NULL,
+        description TEXT NOT NULL, name_keys TEXT NOT NULL, boost REAL NOT NULL, updated_epoch REAL NOT NULL)""",
+    # Marks (Indic vowel signs, virama) are token characters, so the index splits only where
+    # registry/search/text.py already put spaces; prefix indexes make `tr*` cheap.
+    """CREATE VIRTUAL TABLE search_words USING fts5(
+        name, tags, langs, summary, description, content='search_documents', content_rowid='entry_id',
+        tokenize="unicode61 remove_diacritics 2 categories 'L* M* N* Co'", prefix='2 3')""",
+    # External content: these triggers keep the index equal to search_documents in the same
+    # transaction, including rows removed by ON DELETE CASCADE when an entry is purged.
+    """CREATE TRIGGER search_documents_ai AFTER INSERT ON search_documents BEGIN
+        INSERT INTO search_words(rowid, name, tags, langs, summary, description)
+        VALUES (new.entry_id, new.name, new.tags, new.langs, new.summary, new.description); END""",
+    """CREATE TRIGGER search_documents_ad AFTER DELETE ON search_documents BEGIN
+        INSERT INTO search_words(search_words, rowid, name, tags, langs, summary, description)
+        VALUES ('delete', old.entry_id, old.name, old.tags, old.langs, old.summary, old.description); END""",
+    """CREATE TRIGGER search_documents_au AFTER UPDATE ON search_documents BEGIN
+        INSERT INTO search_words(search_words, rowid, name, tags, langs, summary, description)
+        VALUES ('delete', old.entry_id, old.name, old.tags, old.langs, old.summary, old.description);
+        INSERT INTO search_words(rowid, name, tags, langs, summary, description)
+        VALUES (new.entry_id, new.name, new.tags, new.langs, new.summary, new.description); END""",
+    # The vocabulary, with a trigram index for substring and typo expansion.
+    "CREATE TABLE search_terms (id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE)",
+    """CREATE VIRTUAL TABLE search_terms_trigram USING fts5(
+        term, content='search_terms', content_rowid='id', tokenize='trigram')""",
+    """CREATE TRIGGER search_terms_ai AFTER INSERT ON search_terms BEGIN
+        INSERT INTO search_terms_trigram(rowid, term) VALUES (new.id, new.term); END""",
+    """CREATE TRIGGER search_terms_ad AFTER DELETE ON search_terms BEGIN
+        INSERT INTO search_terms_trigram(search_terms_trigram, rowid, term) VALUES ('delete', old.id, old.term); END""",
+]
+SQLITE_DROP = ["DROP TABLE IF EXISTS search_terms_trigram", "DROP TABLE IF EXISTS search_terms",
+               "DROP TABLE IF EXISTS search_words", "DROP TABLE IF EXISTS search_documents"]
+
+POSTGRES = [
+    # pg_trgm is a trusted extension: a database owner may create it without being superuser.
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    """CREATE TABLE search_documents (
+        entry_id INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE,
+        document TSVECTOR NOT NULL, name_keys TEXT NOT NULL, boost REAL NOT NULL,
+        updated_epoch DOUBLE PRECISION NOT NULL)""",
+    "CREATE INDEX ix_search_documents_document ON search_documents USING GIN (document)",
+    "CREATE TABLE search_terms (term TEXT PRIMARY KEY)",
+    "CREATE INDEX ix_search_terms_trigram ON search_terms USING GIN (term gin_trgm_ops)",
+]
+POSTGRES_DROP = ["DROP TABLE IF EXISTS search_terms", "DROP TABLE IF EXISTS search_documents"]
+
+
+def upgrade() -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for statement in POSTGRES if postgres else SQLITE:
+        op.execute(statement)
+    if op.get_bind().execute(sa.text("SELECT count(*) FROM entries")).scalar_one():
+        # A registry upgraded with entries in it gets them indexed now, by today's indexer
+        # (which reads only the columns it needs, so later migrations of entries do not matter).
+        from sqlmodel import Session
+
+        from registry.search import reindex
+
+        reindex(Session(bind=op.get_bind()))
+
+
+def downgrade() -> None:
+    for statement in POSTGRES_DROP if op.get_bind().dialect.name == "postgresql" else SQLITE_DROP:
+        op.execute(statement)

@@ -1,0 +1,130 @@
+"""Search: one small backend interface, SQLite FTS5 (default) and PostgreSQL, chosen by the database."""
+from __future__ import annotations
+
+from typing import Callable, Protocol
+
+from sqlalchemy.orm import load_only
+from sqlmodel import Session, select
+
+from ..models import Entry, Translation
+from .documents import SearchDocument, build_document, is_searchable
+from .postgres import PostgresBackend
+from .query import ParsedQuery, expandable, one_typo_away, parse_query, relax
+from .sqlite import SQLiteBackend
+
+__all__ = ["SearchBackend", "backend_for", "index_entry", "reindex", "parse_query", "relaxed_query",
+           "text_matches"]
+
+#: A relaxed query widens each word with this many typo fixes and substring matches at most.
+MAX_EXPANSIONS = 12
+_SUBSTRING_SCAN = 200
+
+
+class SearchBackend(Protocol):
+    """What list_entries and the index writers need from a search engine."""
+
+    name: str
+
+    def matches(self, query: ParsedQuery):
+        """Return a subquery with columns entry_id, score (higher is better) and exact (1 for a name match)."""
+
+    def replace_documents(self, session: Session, docs: list[SearchDocument]) -> None:
+        """Insert or update the index rows of these entries in the session's transaction."""
+
+    def delete_documents(self, session: Session, entry_ids: list[int]) -> None:
+        """Remove these entries from the index."""
+
+    def clear(self, session: Session) -> None:
+        """Empty the index."""
+
+    def known_terms(self, session: Session, candidates: list[str]) -> set[str]:
+        """Return the candidates that are indexed words."""
+
+    def terms_containing(self, session: Session, fragment: str, limit: int) -> list[str]:
+        """Return indexed words that contain the fragment."""
+
+    def size_bytes(self, session: Session) -> int:
+        """Return the size of the database in bytes."""
+
+
+_BACKENDS: dict[str, SearchBackend] = {"sqlite": SQLiteBackend(), "postgresql": PostgresBackend()}
+
+
+def backend_for(session: Session) -> SearchBackend:
+    """Return the backend of the session's database."""
+    dialect = session.get_bind().dialect.name
+    try:
+        return _BACKENDS[dialect]
+    except KeyError:
+        raise RuntimeError(f"no search backend for the {dialect!r} database") from None
+
+
+#: The columns the indexer reads: naming them keeps the migration that backfills the index
+#: working whatever columns later migrations add.
+_ENTRY_COLUMNS = load_only(Entry.id, Entry.slug, Entry.name, Entry.summary, Entry.description, Entry.language,
+                           Entry.license, Entry.languages, Entry.tasks, Entry.tags, Entry.frameworks, Entry.authors,
+                           Entry.hidden, Entry.deleted_at, Entry.updated_at)
+_TRANSLATION_COLUMNS = load_only(Translation.id, Translation.entry_id, Translation.lang, Translation.name,
+                                 Translation.summary, Translation.description, Translation.origin,
+                                 Translation.reviewed_by)
+
+
+def _translations(session: Session, entry_ids: list[int]) -> dict[int, list[Translation]]:
+    found: dict[int, list[Translation]] = {i: [] for i in entry_ids}
+    stmt = select(Translation).options(_TRANSLATION_COLUMNS).where(Translation.entry_id.in_(entry_ids))
+    for tr in session.exec(stmt):
+        found[tr.entry_id].append(tr)
+    return found
+
+
+def index_entry(session: Session, entry: Entry) -> None:
+    """Bring an entry's index row up to date in the caller's transaction (removing it when hidden)."""
+    backend = backend_for(session)
+    session.flush()  # pending translations must be visible to the query below
+    if not is_searchable(entry):
+        backend.delete_documents(session, [entry.id])
+        return
+    backend.replace_documents(session, [build_document(entry, _translations(session, [entry.id])[entry.id])])
+
+
+def reindex(session: Session, *, batch_size: int = 500, progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild the whole index from the entries; return how many entries were indexed."""
+    backend = backend_for(session)
+    backend.clear(session)
+    done, last_id = 0, 0
+    while True:
+        entries = session.exec(select(Entry).options(_ENTRY_COLUMNS).where(Entry.id > last_id)
+                               .order_by(Entry.id).limit(batch_size)).all()
+        if not entries:
+            return done
+        last_id = entries[-1].id
+        visible = [e for e in entries if is_searchable(e)]
+        translations = _translations(session, [e.id for e in visible])
+        backend.replace_documents(session, [build_document(e, translations[e.id]) for e in visible])
+        done += len(visible)
+        if progress:
+            progress(len(entries))
+        session.expunge_all()  # a million entries must not pile up in the identity map
+
+
+def text_matches(session: Session, query: ParsedQuery):
+    """Return the (entry_id, score, exact) subquery of a parsed query on this database."""
+    return backend_for(session).matches(query)
+
+
+def relaxed_query(session: Session, query: ParsedQuery) -> ParsedQuery:
+    """Return the query widened by indexed words one typo away from, or containing, each word."""
+    backend = backend_for(session)
+    words = expandable(query)
+    if not words:
+        return query
+    candidates = {w: one_typo_away(w) for w in words}
+    known = backend.known_terms(session, sorted({c for cs in candidates.values() for c in cs}))
+    expansions = {}
+    for word in words:
+        fixes = sorted(c for c in candidates[word] if c in known)
+        inside = sorted(t for t in backend.terms_containing(session, word, _SUBSTRING_SCAN) if t != word)
+        # Shorter containing words are closer to what was meant (`former` → `reformer` before `transformers`).
+        inside.sort(key=len)
+        expansions[word] = list(dict.fromkeys(fixes + inside))[:MAX_EXPANSIONS]
+    return relax(query, expansions)

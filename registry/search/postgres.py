@@ -1,0 +1,123 @@
+"""PostgreSQL backend: a stored, weighted tsvector with a GIN index, and pg_trgm over the vocabulary."""
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+
+from sqlalchemy import Float, Integer, text
+from sqlmodel import Session
+
+from .documents import SearchDocument
+from .query import Clause, ParsedQuery
+
+#: tsvector weight letter of each field: name A, tags and languages B, summary C, description D.
+FIELD_WEIGHTS = {"name": "A", "tags": "B", "langs": "B", "summary": "C", "description": "D"}
+#: ts_rank's weights for {D, C, B, A}.
+RANK_WEIGHTS = "{0.1, 0.3, 0.5, 1.0}"
+FRESHNESS_SECONDS = 180 * 86400.0
+#: PostgreSQL keeps at most 256 positions per lexeme and positions up to 16383.
+_MAX_POSITIONS = 255
+_MAX_POSITION = 16383
+#: Gap between fields, so a phrase never matches across the end of one field and the start of the next.
+_FIELD_GAP = 8
+
+
+def _quote(token: str) -> str:
+    # tsvector and tsquery literals: single quotes doubled and backslashes escaped make any
+    # string one lexeme; no text search parser runs, so both backends see the same tokens.
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(doc: SearchDocument) -> str:
+    """Return the tsvector input text of a document, with positions and a weight per field."""
+    positions: dict[str, list[str]] = defaultdict(list)
+    pos = 0
+    for name, weight in FIELD_WEIGHTS.items():
+        for tok in doc.fields[name]:
+            pos += 1
+            if len(positions[tok]) < _MAX_POSITIONS:
+                positions[tok].append(f"{min(pos, _MAX_POSITION)}{weight}")
+        pos += _FIELD_GAP
+    return " ".join(f"{_quote(tok)}:{','.join(p)}" for tok, p in positions.items())
+
+
+def _phrase(clause: Clause) -> str:
+    parts = [_quote(t) for t in clause.tokens]
+    if clause.prefix:
+        parts[-1] += ":*"
+    return "(" + " <-> ".join(parts) + ")"
+
+
+def tsquery_literal(query: ParsedQuery) -> str:
+    """Return the tsquery input text of a parsed query."""
+    expr = " & ".join("(" + " | ".join(_phrase(c) for c in g.clauses) + ")" for g in query.groups)
+    if query.excluded:
+        expr = f"({expr}) & !(" + " | ".join(_phrase(c) for c in query.excluded) + ")"
+    return expr
+
+
+class PostgresBackend:
+    """Search on PostgreSQL full text and pg_trgm."""
+
+    name = "postgres"
+
+    def matches(self, query: ParsedQuery):
+        """Return a subquery of (entry_id, score, exact) for the entries the query matches."""
+        stmt = text(f"""
+            SELECT d.entry_id AS entry_id,
+                   ts_rank('{RANK_WEIGHTS}', d.document, q.query, 1) * d.boost
+                     * (1.0 + 0.25 / (1.0 + (:now - d.updated_epoch) / {FRESHNESS_SECONDS})) AS score,
+                   CAST(strpos(d.name_keys, :name_key) > 0 AS INTEGER) AS exact
+            FROM search_documents AS d, (SELECT CAST(:expr AS tsquery) AS query) AS q
+            WHERE d.document @@ q.query""").bindparams(
+            expr=tsquery_literal(query), name_key=f"|{query.key}|", now=time.time())
+        return stmt.columns(entry_id=Integer, score=Float, exact=Integer).subquery("text_matches")
+
+    def replace_documents(self, session: Session, docs: list[SearchDocument]) -> None:
+        """Insert or update index rows."""
+        if not docs:
+            return
+        session.execute(text("""
+            INSERT INTO search_documents (entry_id, document, name_keys, boost, updated_epoch)
+            VALUES (:entry_id, CAST(:document AS tsvector), :name_keys, :boost, :updated_epoch)
+            ON CONFLICT (entry_id) DO UPDATE SET document = excluded.document, name_keys = excluded.name_keys,
+              boost = excluded.boost, updated_epoch = excluded.updated_epoch"""),
+            [{"entry_id": d.entry_id, "document": tsvector_literal(d), "name_keys": d.name_keys, "boost": d.boost,
+              "updated_epoch": d.updated_epoch} for d in docs])
+        self.add_terms(session, set().union(*(d.terms for d in docs)))
+
+    def delete_documents(self, session: Session, entry_ids: list[int]) -> None:
+        """Remove entries from the index."""
+        if entry_ids:
+            session.execute(text("DELETE FROM search_documents WHERE entry_id = ANY(:ids)"), {"ids": list(entry_ids)})
+
+    def clear(self, session: Session) -> None:
+        """Empty the index and its vocabulary."""
+        session.execute(text("DELETE FROM search_documents"))
+        session.execute(text("DELETE FROM search_terms"))
+
+    def add_terms(self, session: Session, terms: set[str]) -> None:
+        """Remember words for typo and substring expansion (never removed until a reindex)."""
+        if terms:
+            # Sorted, so two transactions adding overlapping words lock them in the same order
+            # and cannot deadlock.
+            session.execute(text("INSERT INTO search_terms (term) SELECT unnest(CAST(:t AS TEXT[])) "
+                                 "ON CONFLICT DO NOTHING"), {"t": sorted(terms)})
+
+    def known_terms(self, session: Session, candidates: list[str]) -> set[str]:
+        """Return which candidate words are in the vocabulary."""
+        if not candidates:
+            return set()
+        rows = session.execute(text("SELECT term FROM search_terms WHERE term = ANY(:c)"), {"c": candidates})
+        return {r[0] for r in rows}
+
+    def terms_containing(self, session: Session, fragment: str, limit: int) -> list[str]:
+        """Return up to ``limit`` vocabulary words containing a fragment (a pg_trgm index scan)."""
+        pattern = "%" + fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = session.execute(text("SELECT term FROM search_terms WHERE term LIKE :p LIMIT :n"),
+                               {"p": pattern, "n": limit})
+        return [r[0] for r in rows]
+
+    def size_bytes(self, session: Session) -> int:
+        """Return the size of the database in bytes."""
+        return session.execute(text("SELECT pg_database_size(current_database())")).scalar_one()

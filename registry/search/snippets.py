@@ -1,0 +1,88 @@
+"""Result snippets: a short window of an entry's text with the query's words marked, as plain segments."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .text import TOKEN, fold, is_segmented
+
+#: Characters of context shown around the first match.
+WIDTH = 220
+_MARKUP = regex.compile(r"!?\[([^\]]*)\]\([^)]*\)|<[^>]{0,200}>|[#*_`>|~]+|\s+")
+
+
+@dataclass
+class Snippet:
+    """Text split into (text, matched) segments; the template escapes each and wraps matches in <mark>."""
+
+    segments: list[tuple[str, bool]]
+    lang: str | None = None
+
+    @property
+    def matched(self) -> bool:
+        return any(hit for _, hit in self.segments)
+
+
+def plain_text(markdown: str) -> str:
+    """Return Markdown as one line of plain text: links keep their words, markup goes."""
+    return " ".join(_MARKUP.sub(lambda m: m.group(1) if m.group(1) is not None else " ", markdown or "").split())
+
+
+def _hits(text: str, terms: set[str], prefixes: tuple[str, ...]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for match in TOKEN.finditer(text):
+        word = fold(match.group())
+        if word in terms or (prefixes and not is_segmented(word) and word.startswith(prefixes)):
+            start, end = match.span()
+            if spans and spans[-1][1] == start:  # adjacent characters of one CJK word: one mark
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
+    return spans
+
+
+def highlight(text: str, terms: list[str], prefixes: list[str] | None = None, *, width: int = WIDTH,
+              lang: str | None = None) -> Snippet | None:
+    """Return a window of plain ``text`` around its first match, or None when no term occurs in it."""
+    text = " ".join(text.split())
+    spans = _hits(text, set(terms), tuple(prefixes or ()))
+    if not spans:
+        return None
+    first = spans[0][0]
+    start = max(0, min(first - width // 4, len(text) - width))
+    end = min(len(text), start + width)
+    # Do not cut a word in half at either edge.
+    if start > 0:
+        space = text.find(" ", start, first)
+        start = space + 1 if space != -1 else start
+    if end < len(text):
+        space = text.rfind(" ", spans[0][1], end)
+        end = space if space != -1 else end
+    segments: list[tuple[str, bool]] = []
+    if start > 0:
+        segments.append(("… ", False))
+    pos = start
+    for s, e in spans:
+        if s < start or e > end:
+            continue
+        if s > pos:
+            segments.append((text[pos:s], False))
+        segments.append((text[s:e], True))
+        pos = e
+    if pos < end:
+        segments.append((text[pos:end], False))
+    if end < len(text):
+        segments.append((" …", False))
+    return Snippet(segments, lang)
+
+
+def best_snippet(texts: list[tuple[str, str | None]], terms: list[str], prefixes: list[str] | None = None
+                 ) -> Snippet | None:
+    """Return the snippet of the first (text, language) pair in which a term occurs."""
+    for value, lang in texts:
+        if value:
+            found = highlight(value, terms, prefixes, lang=lang)
+            if found is not None:
+                return found
+    return None

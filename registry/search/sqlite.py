@@ -1,0 +1,104 @@
+"""SQLite FTS5 backend: a unicode61 word index with bm25 field weights, and a trigram index of the vocabulary."""
+from __future__ import annotations
+
+import json
+import time
+
+from sqlalchemy import Float, Integer, text
+from sqlmodel import Session
+
+from .documents import FIELDS, SearchDocument
+from .query import Clause, ParsedQuery
+
+#: bm25 weight of each field, in FIELDS order: name > tags > languages > summary > description.
+WEIGHTS = (10.0, 5.0, 4.0, 3.0, 1.0)
+#: Freshness halves its small bonus after this many seconds (180 days).
+FRESHNESS_SECONDS = 180 * 86400.0
+
+# The tables are made by migration 0002. The word index (search_words) uses
+# "unicode61 remove_diacritics 2 categories 'L* M* N* Co'": it keeps marks (Indic vowel signs,
+# virama) inside tokens and so splits only where the Python tokenizer already put spaces.
+
+
+def _phrase(clause: Clause) -> str:
+    # Tokens hold only letters, marks and digits, but quoting (with quotes doubled) is what makes
+    # any string a literal in FTS5, so it is done anyway.
+    body = " ".join(clause.tokens).replace('"', '""')
+    return f'"{body}"' + (" *" if clause.prefix else "")
+
+
+def match_expression(query: ParsedQuery) -> str:
+    """Return the FTS5 MATCH string of a parsed query: quoted phrases joined by AND, OR and NOT."""
+    groups = ["(" + " OR ".join(_phrase(c) for c in g.clauses) + ")" for g in query.groups]
+    expr = " AND ".join(groups)
+    if query.excluded:
+        expr = f"({expr}) NOT (" + " OR ".join(_phrase(c) for c in query.excluded) + ")"
+    return expr
+
+
+class SQLiteBackend:
+    """Search on SQLite with FTS5."""
+
+    name = "sqlite"
+
+    def matches(self, query: ParsedQuery):
+        """Return a subquery of (entry_id, score, exact) for the entries the query matches."""
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        stmt = text(f"""
+            SELECT d.entry_id AS entry_id,
+                   -bm25(search_words, {weights}) * d.boost
+                     * (1.0 + 0.25 / (1.0 + (:now - d.updated_epoch) / {FRESHNESS_SECONDS})) AS score,
+                   instr(d.name_keys, :name_key) > 0 AS exact
+            FROM search_words JOIN search_documents AS d ON d.entry_id = search_words.rowid
+            WHERE search_words MATCH :expr""").bindparams(
+            expr=match_expression(query), name_key=f"|{query.key}|", now=time.time())
+        return stmt.columns(entry_id=Integer, score=Float, exact=Integer).subquery("text_matches")
+
+    def replace_documents(self, session: Session, docs: list[SearchDocument]) -> None:
+        """Insert or update index rows (the triggers update the FTS index)."""
+        if not docs:
+            return
+        session.execute(text(f"""
+            INSERT INTO search_documents (entry_id, {", ".join(FIELDS)}, name_keys, boost, updated_epoch)
+            VALUES (:entry_id, {", ".join(":" + f for f in FIELDS)}, :name_keys, :boost, :updated_epoch)
+            ON CONFLICT (entry_id) DO UPDATE SET {", ".join(f"{f} = excluded.{f}" for f in FIELDS)},
+              name_keys = excluded.name_keys, boost = excluded.boost, updated_epoch = excluded.updated_epoch"""),
+            [{"entry_id": d.entry_id, **{f: d.text(f) for f in FIELDS}, "name_keys": d.name_keys,
+              "boost": d.boost, "updated_epoch": d.updated_epoch} for d in docs])
+        self.add_terms(session, set().union(*(d.terms for d in docs)))
+
+    def delete_documents(self, session: Session, entry_ids: list[int]) -> None:
+        """Remove entries from the index."""
+        if entry_ids:
+            session.execute(text("DELETE FROM search_documents WHERE entry_id IN (SELECT value FROM json_each(:ids))"),
+                            {"ids": json.dumps(entry_ids)})
+
+    def clear(self, session: Session) -> None:
+        """Empty the index and its vocabulary."""
+        session.execute(text("DELETE FROM search_documents"))
+        session.execute(text("DELETE FROM search_terms"))
+
+    def add_terms(self, session: Session, terms: set[str]) -> None:
+        """Remember words for typo and substring expansion (never removed until a reindex)."""
+        if terms:
+            session.execute(text("INSERT OR IGNORE INTO search_terms (term) SELECT value FROM json_each(:t)"),
+                            {"t": json.dumps(sorted(terms))})
+
+    def known_terms(self, session: Session, candidates: list[str]) -> set[str]:
+        """Return which candidate words are in the vocabulary."""
+        if not candidates:
+            return set()
+        rows = session.execute(text("SELECT term FROM search_terms WHERE term IN (SELECT value FROM json_each(:c))"),
+                               {"c": json.dumps(candidates)})
+        return {r[0] for r in rows}
+
+    def terms_containing(self, session: Session, fragment: str, limit: int) -> list[str]:
+        """Return up to ``limit`` vocabulary words that contain a fragment of three or more characters."""
+        rows = session.execute(text("SELECT term FROM search_terms_trigram WHERE search_terms_trigram MATCH :q "
+                                    "LIMIT :n"), {"q": '"' + fragment.replace('"', '""') + '"', "n": limit})
+        return [r[0] for r in rows]
+
+    def size_bytes(self, session: Session) -> int:
+        """Return the size of the database file in bytes."""
+        pages = session.execute(text("PRAGMA page_count")).scalar_one()
+        return pages * session.execute(text("PRAGMA page_size")).scalar_one()

@@ -6,6 +6,7 @@ from .base import Harvester, get_harvester, harvester_kinds, register
 from .record import (ENTRY_FIELDS, HarvestedRecord, HarvestError, HarvestOptions, NotARepository, Outcome,
                      UnsafeSource)
 from . import git as _git  # noqa: F401  (registers the built-in "git" harvester)
+from . import awesome_list as _awesome_list  # noqa: F401  (registers the built-in "list" harvester)
 
 __all__ = [
     "ENTRY_FIELDS", "Harvester", "HarvestedRecord", "HarvestError", "HarvestOptions", "NotARepository",

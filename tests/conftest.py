@@ -128,9 +128,14 @@ def runner(app):
 
 @pytest.fixture
 def git_repo(tmp_path):
-    """Build a real git repository under tmp_path/repos/<namespace>/<name> and return its path."""
+    """Build a real git repository under tmp_path/repos/<namespace>/<name> and return its path.
 
-    def build(files: dict[str, str | bytes], name: str = "acme/tool", message: str = "sample commit") -> Path:
+    Calling it again with the same name adds a commit. ``symlinks`` maps relative paths to link
+    targets, committed as symbolic links; with no files and no links the repository has no commits.
+    """
+
+    def build(files: dict[str, str | bytes], name: str = "acme/tool", message: str = "sample commit", *,
+              symlinks: dict[str, str] | None = None) -> Path:
         path = tmp_path / "repos" / name
         path.mkdir(parents=True, exist_ok=True)
         repo = git.Repo(path) if (path / ".git").exists() else git.Repo.init(path, initial_branch="main")
@@ -140,10 +145,16 @@ def git_repo(tmp_path):
             if isinstance(content, bytes):
                 target.write_bytes(content)
             else:
-                target.write_text(content, encoding="utf-8")
-        repo.git.add("-A")
-        repo.index.commit(message, author=SAMPLE_AUTHOR, committer=SAMPLE_AUTHOR,
-                          author_date=SAMPLE_DATE, commit_date=SAMPLE_DATE)
+                target.write_text(content, encoding="utf-8", newline="")
+        for rel, link_target in (symlinks or {}).items():
+            link = path / rel
+            link.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(link_target, link)
+        if files or symlinks:
+            repo.git.add("-A")
+            repo.index.commit(message, author=SAMPLE_AUTHOR, committer=SAMPLE_AUTHOR,
+                              author_date=SAMPLE_DATE, commit_date=SAMPLE_DATE)
+        repo.close()
         return path
 
     return build

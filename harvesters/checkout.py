@@ -1,0 +1,101 @@
+"""Safe, bounded reads from a cloned working tree: nothing outside it, nothing too large."""
+from __future__ import annotations
+
+import os
+import posixpath
+import stat
+from pathlib import Path
+from typing import Any
+
+_SYMLINK_MODE = 0o120000
+# A chain of links inside the repository is followed this far, which also stops loops.
+_MAX_LINK_HOPS = 5
+_MAX_LINK_TARGET = 4096
+
+
+def human_size(size: int) -> str:
+    """Format a byte count for a message a person reads (2 MB, 512 KB)."""
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.3g} {unit}"
+    return f"{size} bytes"
+
+
+class Checkout:
+    """A cloned working tree that format readers read from; every read stays inside it."""
+
+    def __init__(self, root: Path, *, max_file_bytes: int, warnings: list[str], tree: Any = None,
+                 commit: str | None = None) -> None:
+        self.root = Path(os.path.realpath(root))
+        self.commit = commit
+        self.max_file_bytes = max_file_bytes
+        self.warnings = warnings
+        # The head commit's tree (GitPython), to learn a file's git mode: the clone runs
+        # with core.symlinks=false, so on disk a symbolic link is a plain file holding its target.
+        self._tree = tree
+
+    def root_files(self) -> list[str]:
+        """Return the names of the files (and links) at the top of the checkout, sorted."""
+        names = []
+        with os.scandir(self.root) as entries:
+            for entry in entries:
+                if entry.name != ".git" and (entry.is_symlink() or entry.is_file(follow_symlinks=False)):
+                    names.append(entry.name)
+        return sorted(names)
+
+    def read_bytes(self, relpath: str) -> bytes | None:
+        """Return a file's bytes, or None (with a warning) if it is outside, linked out or too big."""
+        return self._read(relpath, relpath, hops=0)
+
+    def _read(self, relpath: str, shown: str, *, hops: int) -> bytes | None:
+        normal = posixpath.normpath(relpath)
+        if posixpath.isabs(normal) or normal == ".." or normal.startswith("../") or normal.split("/")[0] == ".git":
+            self.warnings.append(f"{shown} points outside the repository; ignored")
+            return None
+        path = self.root / normal
+        try:
+            info = path.lstat()
+        except OSError:
+            return None
+        if self._is_git_symlink(normal) or stat.S_ISLNK(info.st_mode):
+            return self._follow(normal, path, shown, hops=hops)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        # Belt and braces: even a regular file must resolve to a place inside the checkout
+        # (a parent directory could itself be a link).
+        if os.path.commonpath([self.root, os.path.realpath(path)]) != str(self.root):
+            self.warnings.append(f"{shown} points outside the repository; ignored")
+            return None
+        if info.st_size > self.max_file_bytes:
+            self.warnings.append(f"{shown} is larger than the {human_size(self.max_file_bytes)} limit; skipped")
+            return None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(self.max_file_bytes + 1)
+        if len(data) > self.max_file_bytes:  # it grew since lstat: still refuse
+            self.warnings.append(f"{shown} is larger than the {human_size(self.max_file_bytes)} limit; skipped")
+            return None
+        return data
+
+    def _is_git_symlink(self, relpath: str) -> bool:
+        if self._tree is None:
+            return False
+        try:
+            return (self._tree / relpath).mode == _SYMLINK_MODE
+        except KeyError:
+            return False
+
+    def _follow(self, relpath: str, path: Path, shown: str, *, hops: int) -> bytes | None:
+        if path.is_symlink():
+            target = os.readlink(path)
+        else:
+            with open(path, "rb") as handle:
+                target = handle.read(_MAX_LINK_TARGET).decode("utf-8", errors="replace").strip()
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(relpath), target))
+        if posixpath.isabs(target) or joined == ".." or joined.startswith("../"):
+            self.warnings.append(f"{shown} is a symbolic link to a file outside the repository; ignored")
+            return None
+        if hops >= _MAX_LINK_HOPS:
+            self.warnings.append(f"{shown} is a chain of symbolic links too long to follow; ignored")
+            return None
+        return self._read(joined, shown, hops=hops + 1)

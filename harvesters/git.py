@@ -1,0 +1,96 @@
+"""The built-in harvester for git repositories: clone safely, then let each format read the checkout."""
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import git as gitpython
+
+from .base import register
+from .checkout import Checkout
+from .formats.claim import read_claim
+from .formats.license import read_license
+from .formats.readme import read_readme
+from .gitfetch import GitSource, clone, remote_head, resolve_source
+from .record import HarvestedRecord, HarvestOptions, NotARepository
+from .slugs import slug_from_source, split_source
+
+log = logging.getLogger(__name__)
+
+#: A format reader looks at the checkout and fills the record (fields, translations, warnings).
+FormatReader = Callable[[Checkout, HarvestedRecord], None]
+
+#: The format readers run on every checkout, in order; a later one may refine what an
+#: earlier one set. Adding a format is adding a module under formats/ and a line here.
+FORMAT_READERS: list[FormatReader] = [
+    read_readme,
+    read_license,
+    read_claim,
+]
+
+#: Origin recorded for a value the harvester derived rather than read from a file.
+ORIGIN_SOURCE = "source"
+ORIGIN_DEFAULT = "default"
+
+
+@register("git")
+class GitHarvester:
+    """Harvest a git repository (an https URL, or a local path when the operator allows it)."""
+
+    kind = "git"
+
+    def head(self, source: str, *, options: HarvestOptions) -> str | None:
+        """Return the remote HEAD commit without cloning, or None when it can't be learned."""
+        return remote_head(resolve_source(source, options=options), options=options)
+
+    def harvest(self, source: str, *, options: HarvestOptions) -> HarvestedRecord:
+        """Clone the repository and read its metadata into a HarvestedRecord."""
+        target = resolve_source(source, options=options)
+        record = HarvestedRecord(
+            source_url=str(target.local_path) if target.local_path else target.url,
+            source_kind="git",
+            slug_hint=slug_from_source(source),
+        )
+        with tempfile.TemporaryDirectory(prefix="ai-commons-harvest-") as scratch:
+            dest = Path(scratch) / "checkout"
+            clone(target, dest, options=options)
+            # Closing the Repo stops the git helper processes GitPython keeps for reading objects.
+            with gitpython.Repo(dest) as repo:
+                if not repo.head.is_valid():
+                    raise NotARepository(f"{_shown(target)} has no commits")
+                commit = repo.head.commit
+                # Set before any field, so every field's provenance names the commit.
+                record.commit = commit.hexsha
+                checkout = Checkout(dest, max_file_bytes=options.max_file_bytes, warnings=record.warnings,
+                                    tree=commit.tree, commit=record.commit)
+                for reader in FORMAT_READERS:
+                    _run_reader(reader, checkout, record)
+        _fill_defaults(record)
+        return record
+
+
+def _run_reader(reader: FormatReader, checkout: Checkout, record: HarvestedRecord) -> None:
+    try:
+        reader(checkout, record)
+    # Repositories are written by strangers: one file a parser trips over must cost only
+    # that parser's fields, never the whole harvest. The bug is logged for the operator.
+    except Exception:  # noqa: BLE001
+        log.exception("format reader %s failed on %s", reader.__name__, record.source_url)
+        record.warnings.append(f"one of the files could not be read ({reader.__name__} failed)")
+
+
+def _fill_defaults(record: HarvestedRecord) -> None:
+    if "name" not in record.fields:
+        record.set("name", split_source(record.source_url)[1], origin=ORIGIN_SOURCE, inferred=True)
+    # TODO(harvest issue): model cards, CITATION.cff and codemeta will give better evidence
+    # for the kind; until a reader sets it, a repository is a project.
+    if "kind" not in record.fields:
+        record.set("kind", "project", origin=ORIGIN_DEFAULT, inferred=True)
+    for translation in record.translations.values():
+        translation["name"] = translation.get("name") or record.fields["name"]
+
+
+def _shown(target: GitSource) -> str:
+    return str(target.local_path) if target.local_path else target.url

@@ -1,0 +1,236 @@
+"""Decide whether a git source may be fetched, then fetch it with git under fixed limits."""
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import git as gitpython
+
+from .checkout import human_size
+from .record import HarvestError, HarvestOptions, NotARepository, UnsafeSource
+
+# How often a running git is checked against the clock and the size cap.
+_POLL_SECONDS = 0.2
+# ls-remote answers in a second or two; a source that takes longer is treated as unknown.
+_HEAD_TIMEOUT = 30.0
+_SCP_LIKE = re.compile(r"^[^/\s:@]+@[^/\s:]+:")
+# git's "<transport>::<address>" form (ext::, fd::) runs helpers; it is never a source.
+_TRANSPORT = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*::")
+# Kept from the caller's environment: where TLS roots live and where git's helpers are.
+# Every other GIT_* variable is dropped: GIT_DIR or GIT_CONFIG_PARAMETERS inherited from a
+# hook or a shell would redirect or reconfigure the fetch.
+_KEPT_GIT_VARIABLES = {"GIT_SSL_CAINFO", "GIT_SSL_CAPATH", "GIT_EXEC_PATH"}
+
+
+@dataclass(frozen=True)
+class GitSource:
+    """A source that passed the checks: what to give git, and the addresses it may connect to."""
+
+    url: str
+    local_path: Path | None = None
+    #: ``host:port:address,…`` entries that pin git's connection to checked addresses.
+    pins: tuple[str, ...] = ()
+
+
+def resolve_source(source: str, *, options: HarvestOptions) -> GitSource:
+    """Check a source against the options; raise UnsafeSource or NotARepository if refused."""
+    source = source.strip()
+    if not source or any(ord(ch) < 32 or ord(ch) == 127 for ch in source):
+        raise UnsafeSource("the source must be one URL or path, without control characters")
+    if _TRANSPORT.match(source):
+        raise UnsafeSource("git transport syntax (name::address) is not allowed")
+    lowered = source.lower()
+    if "://" in source and any(ch.isspace() for ch in source):
+        raise UnsafeSource("a URL cannot contain spaces")
+    if lowered.startswith("file://"):
+        parts = urlsplit(source)
+        if parts.netloc not in ("", "localhost"):
+            raise UnsafeSource("file:// URLs must name a path on this server")
+        return _local_source(unquote(parts.path), options=options)
+    if "://" in source:
+        scheme = lowered.split("://", 1)[0]
+        if scheme != "https":
+            raise UnsafeSource(f"only https:// sources are allowed, not {scheme}://")
+        return _https_source(source, options=options)
+    if _SCP_LIKE.match(source):
+        raise UnsafeSource("SSH sources are not allowed; use the repository's https:// URL")
+    return _local_source(source, options=options)
+
+
+def _local_source(raw: str, *, options: HarvestOptions) -> GitSource:
+    if not options.allow_local:
+        raise UnsafeSource("local paths are not allowed here; submit the repository's https:// URL")
+    path = Path(os.path.abspath(os.path.expanduser(raw)))
+    if not path.exists():
+        raise NotARepository(f"{path} does not exist")
+    if not path.is_dir():
+        raise NotARepository(f"{path} is not a directory")
+    try:
+        # The context manager closes the git helper processes GitPython starts.
+        with gitpython.Repo(path) as repo:
+            has_commits = repo.head.is_valid()
+    except (gitpython.InvalidGitRepositoryError, gitpython.NoSuchPathError):
+        raise NotARepository(f"{path} is not a git repository") from None
+    if not has_commits:
+        raise NotARepository(f"{path} is a git repository with no commits")
+    return GitSource(url=path.as_uri(), local_path=path)
+
+
+def _https_source(url: str, *, options: HarvestOptions) -> GitSource:
+    try:
+        parts = urlsplit(url)
+        port = parts.port or 443
+    except ValueError:
+        raise UnsafeSource(f"{url} is not a valid URL") from None
+    if not parts.hostname:
+        raise UnsafeSource(f"{url} names no host")
+    if parts.username is not None or parts.password is not None:
+        raise UnsafeSource("URLs with a user name or password are not allowed")
+    if options.allow_private:
+        return GitSource(url=url)
+    host = parts.hostname
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise HarvestError(f"the host {host} could not be found") from None
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    for address in addresses:
+        if not _is_public(address):
+            raise UnsafeSource(f"{host} is a private or local address ({address}); refused")
+    # Pin git to the addresses just checked, so a second DNS answer (rebinding) can't
+    # send the connection somewhere private.
+    listed = ",".join(f"[{a}]" if ":" in a else a for a in addresses)
+    return GitSource(url=url, pins=(f"{host}:{port}:{listed}",))
+
+
+def _is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def _git_argv(*args: str, source: GitSource, options: HarvestOptions) -> list[str]:
+    config = ["core.hooksPath=/dev/null", "protocol.allow=never", "protocol.https.allow=always"]
+    if source.local_path is not None:
+        config.append("protocol.file.allow=always")
+    # An empty credential.helper stops git offering this server's stored credentials to
+    # whichever host a submitted URL names.
+    config += ["http.followRedirects=false", "core.symlinks=false", "credential.helper=",
+               f"http.userAgent={options.user_agent}"]
+    config += [f"http.curloptResolve={pin}" for pin in source.pins]
+    argv = ["git"]
+    for item in config:
+        argv += ["-c", item]
+    return argv + list(args)
+
+
+def _environment() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k in _KEPT_GIT_VARIABLES}
+    env.update(GIT_TERMINAL_PROMPT="0", GIT_LFS_SKIP_SMUDGE="1", GIT_CONFIG_NOSYSTEM="1", LC_ALL="C")
+    return env
+
+
+def clone(source: GitSource, dest: Path, *, options: HarvestOptions) -> None:
+    """Shallow-clone a checked source into dest, within the time and size limits."""
+    argv = _git_argv("clone", "--depth", "1", "--single-branch", "--no-tags", "--no-recurse-submodules",
+                     "--", source.url, str(dest), source=source, options=options)
+    _run(argv, action="cloning the repository", timeout=options.timeout, watch=dest,
+         max_bytes=options.max_repo_bytes)
+    if tree_size(dest) > options.max_repo_bytes:
+        raise HarvestError(f"the repository is larger than the {human_size(options.max_repo_bytes)} limit")
+
+
+def remote_head(source: GitSource, *, options: HarvestOptions) -> str | None:
+    """Return the commit the remote's HEAD points at, or None if it can't be learned."""
+    argv = _git_argv("ls-remote", "--", source.url, "HEAD", source=source, options=options)
+    try:
+        out = _run(argv, action="asking for the latest commit", timeout=min(options.timeout, _HEAD_TIMEOUT))
+    except HarvestError:
+        return None
+    for line in out.splitlines():
+        commit, _, ref = line.partition("\t")
+        if ref == "HEAD" and re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", commit):
+            return commit
+    return None
+
+
+def tree_size(root: Path) -> int:
+    """Return the bytes taken by the files under root (links are not followed)."""
+    total = 0
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(folder, name)).st_size
+            except OSError:
+                continue  # git renames temporary files while it works
+    return total
+
+
+def _run(argv: list[str], *, action: str, timeout: float, watch: Path | None = None,
+         max_bytes: int = 0) -> str:
+    try:
+        # A session of its own, so a timeout can stop git and the helpers it starts.
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=_environment(), start_new_session=True)
+    except FileNotFoundError:
+        raise HarvestError("git is not installed on this server") from None
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            out, err = proc.communicate(timeout=_POLL_SECONDS)
+            break
+        except subprocess.TimeoutExpired:
+            if time.monotonic() > deadline:
+                _stop(proc)
+                raise HarvestError(f"{action} took longer than {timeout:g} seconds and was stopped") from None
+            if watch is not None and watch.exists() and tree_size(watch) > max_bytes:
+                _stop(proc)
+                raise HarvestError(f"the repository is larger than the {human_size(max_bytes)} limit") from None
+    if proc.returncode != 0:
+        raise HarvestError(f"{action} failed: {_reason(err.decode('utf-8', errors='replace'))}")
+    return out.decode("utf-8", errors="replace")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.communicate()
+
+
+_REASONS = (
+    ("repository not found", "the repository was not found"),
+    ("does not appear to be a git repository", "the repository was not found"),
+    ("returned error: 404", "the repository was not found"),
+    ("terminal prompts disabled", "the repository is private or needs a login"),
+    ("authentication failed", "the repository is private or needs a login"),
+    ("returned error: 30", "the server answered with a redirect, which is not followed; use the final URL"),
+    ("could not resolve host", "the host could not be found"),
+    ("failed to connect", "could not connect to the server"),
+    ("couldn't connect", "could not connect to the server"),
+    ("connection refused", "could not connect to the server"),
+    ("timed out", "the server did not answer in time"),
+    ("certificate", "the server's TLS certificate was not accepted"),
+    ("ssl", "the secure connection to the server failed"),
+)
+
+
+def _reason(stderr: str) -> str:
+    lowered = stderr.lower()
+    for needle, reason in _REASONS:
+        if needle in lowered:
+            return reason
+    for line in stderr.splitlines():
+        if line.startswith(("fatal:", "error:")):
+            return " ".join(line.split(":", 1)[1].split())[:160]
+    return "git stopped with an error"

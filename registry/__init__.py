@@ -33,15 +33,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     load_config(app, test_config)
 
-    from . import cli, db, extensions, errors
+    from . import cli, db, extensions, errors, security
     from .api import bp as api_bp
+    from .views import account, auth, editing, review, submit
     from .views import bp as views_bp
 
     db.init_app(app)
+    security.init_app(app)
     extensions.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     app.register_blueprint(views_bp)
+    for module in (auth, account, editing, review, submit):
+        app.register_blueprint(module.bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     extensions.csrf.exempt(api_bp)
     return app

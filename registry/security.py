@@ -1,0 +1,85 @@
+"""Web security settings: session cookies, rate-limit defaults, safe `next` redirects, CSRF errors."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, render_template, request
+from flask.sessions import SecureCookieSessionInterface
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+
+#: Defaults for the limits of Flask-Limiter's syntax; override with `REGISTRY_LOGIN_RATE_LIMIT` etc.
+RATE_LIMITS = {
+    # Failed sign-ins, counted both per address and per account name.
+    "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+    "REGISTER_RATE_LIMIT": "10 per hour",
+    "RESET_RATE_LIMIT": "5 per hour",
+    # Per signed-in person.
+    "SUBMIT_RATE_LIMIT": "30 per hour",
+    "PROPOSAL_RATE_LIMIT": "60 per hour",
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Signed-cookie sessions whose cookie is Secure whenever the request came over https.
+
+    Behind a proxy the request only knows it is https when the proxy says so (werkzeug's
+    ProxyFix); `PREFERRED_URL_SCHEME = "https"` makes the cookie Secure regardless.
+    """
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def _flag(value) -> bool:
+    return value.strip().lower() in _TRUE if isinstance(value, str) else bool(value)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return ``target`` when it is a path on this host, else None.
+
+    Browsers read `//evil`, `/\\evil` and `https:evil` as other hosts, and drop tabs and
+    newlines before parsing (`/\\t/evil` is `//evil`), so anything but a plain absolute path
+    without backslashes or control characters is refused.
+    """
+    if not target or not isinstance(target, str) or len(target) > 2000:
+        return None
+    if "\\" in target or any(ord(c) <= 0x20 or ord(c) == 0x7F for c in target):
+        return None
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def per_person() -> str:
+    """Rate-limit key: the signed-in person, or the address for anonymous requests."""
+    from flask_limiter.util import get_remote_address
+    from flask_login import current_user
+
+    return f"user:{current_user.get_id()}" if current_user.is_authenticated else get_remote_address()
+
+
+def init_app(app: Flask) -> None:
+    """Apply cookie settings and rate-limit defaults, and explain CSRF refusals in plain words."""
+    from .extensions import login_manager
+
+    for key, value in RATE_LIMITS.items():
+        app.config.setdefault(key, value)
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    secure = _flag(app.config.get("SESSION_COOKIE_SECURE")) or app.config.get("PREFERRED_URL_SCHEME") == "https"
+    app.config["SESSION_COOKIE_SECURE"] = secure
+    app.session_interface = SessionInterface()
+    login_manager.login_message = _l("Sign in to continue.")
+    login_manager.login_message_category = "info"
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(err: CSRFError):
+        message = _l("This form has expired or was not sent from this site. Go back, reload the page and "
+                     "send it again. (%(reason)s)", reason=err.description)
+        return render_template("error.html", status=400, message=message), 400

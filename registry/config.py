@@ -10,6 +10,8 @@ from flask import Flask
 DEFAULTS = {
     "DATABASE_URL": None,  # None means SQLite at <instance>/registry.db
     "REDIS_URL": None,
+    "QUEUE_NAME": "registry-harvest",
+    "PROXY_HOPS": 0,
     "SECRET_KEY": None,  # None means a key generated once and kept in <instance>/secret_key
     "HARVEST_ALLOW_LOCAL": False,
     "HARVEST_ALLOW_PRIVATE": False,
@@ -24,7 +26,7 @@ DEFAULTS = {
 }
 
 _BOOLEAN = {"HARVEST_ALLOW_LOCAL", "HARVEST_ALLOW_PRIVATE", "TESTING"}
-_INTEGER = {"HARVEST_TIMEOUT", "HARVEST_MAX_REPO_BYTES", "HARVEST_MAX_FILE_BYTES", "PER_PAGE"}
+_INTEGER = {"HARVEST_TIMEOUT", "HARVEST_MAX_REPO_BYTES", "HARVEST_MAX_FILE_BYTES", "PER_PAGE", "PROXY_HOPS"}
 
 
 def _from_env(name: str, raw: str):

@@ -32,6 +32,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(_HERE / "static"),
     )
     load_config(app, test_config)
+    if app.config["PROXY_HOPS"]:
+        # Behind N trusted proxies, take the client address (for rate limits) from X-Forwarded-*.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     from . import cli, db, extensions, errors, security
     from .api import bp as api_bp
@@ -39,6 +45,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .views import bp as views_bp
 
     db.init_app(app)
+    from . import http_cache
+
+    http_cache.init_app(app)
     security.init_app(app)
     extensions.init_app(app)
     errors.init_app(app)

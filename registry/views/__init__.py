@@ -45,5 +45,19 @@ def entry(namespace: str, name: str):
 def healthz():
     from sqlalchemy import text
 
-    read_session().exec(text("SELECT 1"))
-    return {"status": "ok"}
+    checks = {}
+    try:
+        read_session().exec(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as err:  # any driver error means the database is not usable
+        checks["database"] = f"error: {type(err).__name__}"
+    if current_app.config.get("REDIS_URL"):
+        from ..jobs import redis_connection
+
+        try:
+            redis_connection(current_app).ping()
+            checks["redis"] = "ok"
+        except Exception as err:  # redis raises ConnectionError, TimeoutError…
+            checks["redis"] = f"error: {type(err).__name__}"
+    healthy = all(v == "ok" for v in checks.values())
+    return {"status": "ok" if healthy else "unhealthy", "checks": checks}, 200 if healthy else 503

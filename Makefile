@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := registry
 
-.PHONY: demo test install install-test clean
+.PHONY: demo test serve install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ demo: install
 	$(BIN)/flask --app registry init-db
 	$(BIN)/flask --app registry demo
 	$(BIN)/flask --app registry run --host 127.0.0.1 --port 5000
+
+# Production-style serving: gunicorn with a few workers (see README, "Deployment").
+GUNICORN_WORKERS ?= 4
+serve: install
+	$(BIN)/flask --app registry init-db
+	$(BIN)/gunicorn --workers $(GUNICORN_WORKERS) --bind 127.0.0.1:8000 --access-logfile - 'registry:create_app()'
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

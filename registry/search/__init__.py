@@ -28,6 +28,9 @@ class SearchBackend(Protocol):
     def matches(self, query: ParsedQuery):
         """Return a subquery with columns entry_id, score (higher is better) and exact (1 for a name match)."""
 
+    def match_ids(self, query: ParsedQuery):
+        """Return a subquery with the one column entry_id: the same matches, without ranking work."""
+
     def replace_documents(self, session: Session, docs: list[SearchDocument]) -> None:
         """Insert or update the index rows of these entries in the session's transaction."""
 
@@ -61,7 +64,7 @@ def backend_for(session: Session) -> SearchBackend:
 
 #: The columns the indexer reads: naming them keeps the migration that backfills the index
 #: working whatever columns later migrations add.
-_ENTRY_COLUMNS = load_only(Entry.id, Entry.slug, Entry.name, Entry.summary, Entry.description, Entry.language,
+_ENTRY_COLUMNS = load_only(Entry.id, Entry.slug, Entry.kind, Entry.region, Entry.name, Entry.summary, Entry.description, Entry.language,
                            Entry.license, Entry.languages, Entry.tasks, Entry.tags, Entry.frameworks, Entry.authors,
                            Entry.hidden, Entry.deleted_at, Entry.updated_at)
 _TRANSLATION_COLUMNS = load_only(Translation.id, Translation.entry_id, Translation.lang, Translation.name,
@@ -107,9 +110,10 @@ def reindex(session: Session, *, batch_size: int = 500, progress: Callable[[int]
         session.expunge_all()  # a million entries must not pile up in the identity map
 
 
-def text_matches(session: Session, query: ParsedQuery):
-    """Return the (entry_id, score, exact) subquery of a parsed query on this database."""
-    return backend_for(session).matches(query)
+def text_matches(session: Session, query: ParsedQuery, *, ranked: bool = True):
+    """Return the (entry_id, score, exact) subquery of a parsed query, or (entry_id) alone unranked."""
+    backend = backend_for(session)
+    return backend.matches(query) if ranked else backend.match_ids(query)
 
 
 def relaxed_query(session: Session, query: ParsedQuery) -> ParsedQuery:

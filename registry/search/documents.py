@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from ..models import Entry, Translation
+from ..services.facets import facet_values
 from .query import LANGUAGE_MARK, MIN_SUBSTRING_CHARS
 from .text import is_segmented, key, tokens
 
@@ -23,12 +24,22 @@ class SearchDocument:
     entry_id: int
     fields: dict[str, list[str]]
     name_keys: str
+    facets: str
     boost: float
     updated_epoch: float
     terms: set[str] = field(default_factory=set)
 
     def text(self, name: str) -> str:
         return " ".join(self.fields[name])
+
+
+#: Separators of the facets column: between rows, and between a facet and its value.
+FACET_SEP, PAIR_SEP = "\x1f", "\x1e"
+
+
+def encode_facets(rows: set[tuple[str, str]]) -> str:
+    """Return an entry's facet rows as one string, so counting them needs no join."""
+    return FACET_SEP.join(f"{facet}{PAIR_SEP}{value}" for facet, value in sorted(rows))
 
 
 def accepted(translation: Translation) -> bool:
@@ -84,5 +95,6 @@ def build_document(entry: Entry, translations: list[Translation]) -> SearchDocum
     terms = {tok for name in ("name", "tags", "summary", "description") for tok in fields[name]
              if MIN_SUBSTRING_CHARS <= len(tok) <= MAX_TERM_CHARS and not is_segmented(tok) and not tok.isdigit()}
     return SearchDocument(entry_id=entry.id, fields={name: fields[name] for name in FIELDS}, name_keys=name_keys,
+                          facets=encode_facets(facet_values(entry)),
                           boost=1.0 + 0.2 * _completeness(entry), updated_epoch=_epoch(entry.updated_at),
                           terms=terms)

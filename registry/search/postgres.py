@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 
-from sqlalchemy import Float, Integer, text
+from sqlalchemy import Float, Integer, String, text
 from sqlmodel import Session
 
 from .documents import SearchDocument
@@ -73,17 +73,23 @@ class PostgresBackend:
             expr=tsquery_literal(query), name_key=f"|{query.key}|", now=time.time())
         return stmt.columns(entry_id=Integer, score=Float, exact=Integer).subquery("text_matches")
 
+    def match_ids(self, query: ParsedQuery):
+        """Return a subquery of (entry_id, facets) of the matches, for counting: no ranking work."""
+        stmt = text("SELECT entry_id, facets FROM search_documents WHERE document @@ CAST(:expr AS tsquery)"
+                    ).bindparams(expr=tsquery_literal(query))
+        return stmt.columns(entry_id=Integer, facets=String).subquery("text_ids")
+
     def replace_documents(self, session: Session, docs: list[SearchDocument]) -> None:
         """Insert or update index rows."""
         if not docs:
             return
         session.execute(text("""
-            INSERT INTO search_documents (entry_id, document, name_keys, boost, updated_epoch)
-            VALUES (:entry_id, CAST(:document AS tsvector), :name_keys, :boost, :updated_epoch)
+            INSERT INTO search_documents (entry_id, boost, updated_epoch, name_keys, facets, document)
+            VALUES (:entry_id, :boost, :updated_epoch, :name_keys, :facets, CAST(:document AS tsvector))
             ON CONFLICT (entry_id) DO UPDATE SET document = excluded.document, name_keys = excluded.name_keys,
-              boost = excluded.boost, updated_epoch = excluded.updated_epoch"""),
-            [{"entry_id": d.entry_id, "document": tsvector_literal(d), "name_keys": d.name_keys, "boost": d.boost,
-              "updated_epoch": d.updated_epoch} for d in docs])
+              facets = excluded.facets, boost = excluded.boost, updated_epoch = excluded.updated_epoch"""),
+            [{"entry_id": d.entry_id, "document": tsvector_literal(d), "name_keys": d.name_keys, "facets": d.facets,
+              "boost": d.boost, "updated_epoch": d.updated_epoch} for d in docs])
         self.add_terms(session, set().union(*(d.terms for d in docs)))
 
     def delete_documents(self, session: Session, entry_ids: list[int]) -> None:

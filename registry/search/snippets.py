@@ -9,6 +9,8 @@ from .text import TOKEN, fold, is_segmented
 
 #: Characters of context shown around the first match.
 WIDTH = 220
+#: Only the start of a long README is searched for a passage to show.
+MAX_SCANNED = 5000
 _MARKUP = regex.compile(r"!?\[([^\]]*)\]\([^)]*\)|<[^>]{0,200}>|[#*_`>|~]+|\s+")
 
 
@@ -29,12 +31,24 @@ def plain_text(markdown: str) -> str:
     return " ".join(_MARKUP.sub(lambda m: m.group(1) if m.group(1) is not None else " ", markdown or "").split())
 
 
-def _hits(text: str, terms: set[str], prefixes: tuple[str, ...]) -> list[tuple[int, int]]:
+def _fold_token(token: str) -> str:
+    # Most tokens are ASCII words or single ideographs: folding them fully is wasted time.
+    if token.isascii():
+        return token.lower()
+    return fold(token)
+
+
+def _hits(text: str, terms: set[str], prefixes: tuple[str, ...], width: int) -> list[tuple[int, int]]:
+    folded = fold(text)
+    if not any(t in folded for t in terms) and not any(p in folded for p in prefixes):
+        return []  # cheap refusal: most texts of a result do not contain the words at all
     spans: list[tuple[int, int]] = []
     for match in TOKEN.finditer(text):
-        word = fold(match.group())
+        start, end = match.span()
+        if spans and start > spans[0][0] + width:
+            break  # past the window shown around the first match
+        word = _fold_token(match.group())
         if word in terms or (prefixes and not is_segmented(word) and word.startswith(prefixes)):
-            start, end = match.span()
             if spans and spans[-1][1] == start:  # adjacent characters of one CJK word: one mark
                 spans[-1] = (spans[-1][0], end)
             else:
@@ -45,8 +59,8 @@ def _hits(text: str, terms: set[str], prefixes: tuple[str, ...]) -> list[tuple[i
 def highlight(text: str, terms: list[str], prefixes: list[str] | None = None, *, width: int = WIDTH,
               lang: str | None = None) -> Snippet | None:
     """Return a window of plain ``text`` around its first match, or None when no term occurs in it."""
-    text = " ".join(text.split())
-    spans = _hits(text, set(terms), tuple(prefixes or ()))
+    text = " ".join(text[:MAX_SCANNED].split())
+    spans = _hits(text, set(terms), tuple(prefixes or ()), width)
     if not spans:
         return None
     first = spans[0][0]

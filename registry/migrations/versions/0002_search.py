@@ -13,10 +13,16 @@ branch_labels = None
 depends_on = None
 
 SQLITE = [
+    # The small columns come first: ranking and facet counting read them for thousands of rows,
+    # and SQLite would otherwise walk past (or into the overflow pages of) the long texts.
     """CREATE TABLE search_documents (
         entry_id INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE,
+        boost REAL NOT NULL, updated_epoch REAL NOT NULL, name_keys TEXT NOT NULL, facets TEXT NOT NULL,
         name TEXT NOT NULL, tags TEXT NOT NULL, langs TEXT NOT NULL, summary TEXT NOT NULL,
-        description TEXT NOT NULL, name_keys TEXT NOT NULL, boost REAL NOT NULL, updated_epoch REAL NOT NULL)""",
+        description TEXT NOT NULL)""",
+    # Results leave out hidden and deleted entries: a handful, found through this small index
+    # instead of reading every matching entry's (long) row.
+    "CREATE INDEX ix_entries_invisible ON entries (id) WHERE hidden = 1 OR deleted_at IS NOT NULL",
     # Marks (Indic vowel signs, virama) are token characters, so the index splits only where
     # registry/search/text.py already put spaces; prefix indexes make `tr*` cheap.
     """CREATE VIRTUAL TABLE search_words USING fts5(
@@ -45,20 +51,23 @@ SQLITE = [
         INSERT INTO search_terms_trigram(search_terms_trigram, rowid, term) VALUES ('delete', old.id, old.term); END""",
 ]
 SQLITE_DROP = ["DROP TABLE IF EXISTS search_terms_trigram", "DROP TABLE IF EXISTS search_terms",
-               "DROP TABLE IF EXISTS search_words", "DROP TABLE IF EXISTS search_documents"]
+               "DROP TABLE IF EXISTS search_words", "DROP TABLE IF EXISTS search_documents",
+               "DROP INDEX IF EXISTS ix_entries_invisible"]
 
 POSTGRES = [
     # pg_trgm is a trusted extension: a database owner may create it without being superuser.
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     """CREATE TABLE search_documents (
         entry_id INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE,
-        document TSVECTOR NOT NULL, name_keys TEXT NOT NULL, boost REAL NOT NULL,
-        updated_epoch DOUBLE PRECISION NOT NULL)""",
+        boost REAL NOT NULL, updated_epoch DOUBLE PRECISION NOT NULL, name_keys TEXT NOT NULL,
+        facets TEXT NOT NULL, document TSVECTOR NOT NULL)""",
+    "CREATE INDEX ix_entries_invisible ON entries (id) WHERE hidden OR deleted_at IS NOT NULL",
     "CREATE INDEX ix_search_documents_document ON search_documents USING GIN (document)",
     "CREATE TABLE search_terms (term TEXT PRIMARY KEY)",
     "CREATE INDEX ix_search_terms_trigram ON search_terms USING GIN (term gin_trgm_ops)",
 ]
-POSTGRES_DROP = ["DROP TABLE IF EXISTS search_terms", "DROP TABLE IF EXISTS search_documents"]
+POSTGRES_DROP = ["DROP TABLE IF EXISTS search_terms", "DROP TABLE IF EXISTS search_documents",
+                 "DROP INDEX IF EXISTS ix_entries_invisible"]
 
 
 def upgrade() -> None:

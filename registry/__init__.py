@@ -44,6 +44,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .views import account, auth, editing, review, submit
     from .views import bp as views_bp
 
+    from .api.support import BoundedIntConverter
+
+    # Before any blueprint adds its rules: ids too large for the database answer 404, not 500.
+    app.url_map.converters["int"] = BoundedIntConverter
     db.init_app(app)
     from . import http_cache
 
@@ -57,4 +61,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     extensions.csrf.exempt(api_bp)
+    from .views import feeds, oai  # feeds, sitemap, API docs and OAI-PMH (issue 7)
+
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(oai.bp)
+    extensions.csrf.exempt(oai.bp)  # OAI-PMH harvesters POST forms without a session
     return app

@@ -133,6 +133,8 @@ def create_token_command(user: str, scope: str, name: str, days: int):
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
+    from .cli_exports import export_command, import_command
+
     for command in (init_db_command, harvest_command, demo_command, create_user_command, create_token_command,
-                    reindex_command):
+                    reindex_command, export_command, import_command):
         app.cli.add_command(command)

@@ -317,3 +317,245 @@ class RunPublic(SQLModel):
     changes: list[str]
     warnings: list[str]
     error: Optional[str]
+
+
+# --- API and formats (issue 7) ---------------------------------------------------------
+
+class SourceHook(SQLModel, table=True):
+    """A source's webhook secret: push events for it must be signed with (or carry) this secret.
+
+    Kept in plain text because an HMAC can only be checked with the secret itself; it is shown
+    only to the source's maintainers and staff.
+    """
+
+    __tablename__ = "source_hooks"
+
+    source_id: int = Field(foreign_key="sources.id", primary_key=True, ondelete="CASCADE")
+    secret: str = Field(max_length=128)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class HookDelivery(SQLModel, table=True):
+    """A webhook delivery id already accepted, so a replayed delivery is ignored."""
+
+    __tablename__ = "hook_deliveries"
+    __table_args__ = (UniqueConstraint("source_id", "delivery_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="sources.id", index=True, ondelete="CASCADE")
+    delivery_id: str = Field(max_length=200)
+    received_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class ErrorDetail(SQLModel):
+    code: str
+    message: str
+    details: dict[str, Any] = {}
+
+
+class ErrorEnvelope(SQLModel):
+    """Every API error: `{"error": {"code", "message", "details"}}`."""
+
+    error: ErrorDetail
+
+
+class EntryList(SQLModel):
+    items: list[EntrySummary]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, dict[str, int]]
+
+
+class EntryPatch(SQLModel):
+    """A direct edit: any editable fields, the revision the edit is based on, and a reason."""
+
+    base_revision: Optional[int] = None
+    reason: Optional[str] = None
+    kind: Optional[str] = None
+    name: Optional[str] = None
+    summary: Optional[str] = None
+    description: Optional[str] = None
+    language: Optional[str] = None
+    languages: Optional[list[str]] = None
+    license: Optional[str] = None
+    tasks: Optional[list[str]] = None
+    tags: Optional[list[str]] = None
+    frameworks: Optional[list[str]] = None
+    region: Optional[str] = None
+    homepage: Optional[str] = None
+    version: Optional[str] = None
+
+
+class EntryRegister(SQLModel):
+    source_url: str
+
+
+class HideRequest(SQLModel):
+    reason: str = ""
+
+
+class RevertRequest(SQLModel):
+    revision: int
+    base_revision: Optional[int] = None
+    reason: Optional[str] = None
+
+
+class ProposalCreate(SQLModel):
+    """An edit proposal (`changes`) or a translation (`lang` with name/summary/description)."""
+
+    base_revision: Optional[int] = None
+    changes: Optional[dict[str, Any]] = None
+    note: Optional[str] = None
+    lang: Optional[str] = None
+    name: Optional[str] = None
+    summary: Optional[str] = None
+    description: Optional[str] = None
+
+
+class ProposalCreated(SQLModel):
+    id: Optional[int] = None
+    status: Optional[str] = None
+    published: Optional[bool] = None
+    lang: Optional[str] = None
+
+
+class ProposalDecision(SQLModel):
+    note: Optional[str] = None
+
+
+class ProposalPublic(SQLModel):
+    id: int
+    slug: str
+    entry_name: str
+    kind: str
+    lang: Optional[str]
+    changes: dict[str, Any]
+    original: dict[str, Any]
+    base_revision: int
+    status: str
+    author: Optional[str]
+    reviewer: Optional[str]
+    note: str
+    created_at: datetime
+    decided_at: Optional[datetime]
+
+
+class ProposalList(SQLModel):
+    items: list[ProposalPublic]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, Any]
+
+
+class RevisionPublic(SQLModel):
+    revision: int
+    author: str
+    reason: str
+    changes: list[str]
+    created_at: datetime
+    snapshot: dict[str, Any]
+
+
+class RevisionList(SQLModel):
+    items: list[RevisionPublic]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, Any]
+
+
+class TokenCreate(SQLModel):
+    scope: Optional[str] = "read"
+    name: Optional[str] = ""
+
+
+class TokenPublic(SQLModel):
+    id: int
+    name: str
+    prefix: str
+    scope: str
+    created_at: datetime
+    expires_at: Optional[datetime]
+    last_used_at: Optional[datetime]
+
+
+class TokenCreated(TokenPublic):
+    token: str
+
+
+class TokenList(SQLModel):
+    items: list[TokenPublic]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, Any]
+
+
+class MePublic(SQLModel):
+    name: str
+    display_name: Optional[str]
+    role: str
+    preferred_language: Optional[str]
+    token_scope: Optional[str]
+
+
+class TranslationList(SQLModel):
+    slug: str
+    language: Optional[str]
+    translations: dict[str, TranslationPublic]
+
+
+class SourcePublic(SQLModel):
+    id: int
+    kind: str
+    url: Optional[str]
+    entry: Optional[str]
+    schedule_hours: int
+    last_commit: Optional[str]
+    consecutive_failures: int
+    last_error: Optional[str]
+    last_harvested_at: Optional[datetime]
+    next_due_at: Optional[datetime]
+    has_webhook_secret: bool
+
+
+class SourceList(SQLModel):
+    items: list[SourcePublic]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, Any]
+
+
+class RunList(SQLModel):
+    items: list[RunPublic]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, Any]
+
+
+class HarvestOutcome(SQLModel):
+    """What a harvest (a registration, a re-harvest, a push) did."""
+
+    outcome: str
+    slug: Optional[str] = None
+    changes: list[str] = []
+    warnings: list[str] = []
+    error: Optional[str] = None
+
+
+class HookSecret(SQLModel):
+    source_id: int
+    secret: str
+
+
+class HookResult(SQLModel):
+    """The answer to a push event."""
+
+    status: str  # harvested | ignored
+    delivery_id: Optional[str] = None
+    source_id: Optional[int] = None
+    harvest: Optional[HarvestOutcome] = None

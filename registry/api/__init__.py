@@ -8,6 +8,7 @@ from ..errors import Unauthorized
 from ..services.entries import get_entry, list_entries, parse_entry_query
 from ..services.tokens import authenticate_token
 from ..views.common import current_actor
+from .support import limit_writes, paginated
 
 bp = Blueprint("api", __name__)
 
@@ -29,8 +30,7 @@ def _authenticate():
 def entries():
     query = parse_entry_query(request.args, default_per_page=current_app.config["PER_PAGE"])
     page = list_entries(read_session(), query=query)
-    return jsonify({"items": [item.model_dump(mode="json") for item in page.items], "total": page.total,
-                    "page": page.page, "per_page": page.per_page, "facets": page.facets})
+    return paginated(page.items, total=page.total, page=page.page, per_page=page.per_page, facets=page.facets)
 
 
 @bp.get("/entries/<namespace>/<name>")
@@ -41,6 +41,9 @@ def entry(namespace: str, name: str):
 
 
 from . import people, writes  # noqa: E402,F401  (register their routes on bp)
+from . import formats, hooks, manage, openapi, sources  # noqa: E402,F401  (issue 7)
+
+limit_writes(bp)
 
 
 @bp.route("/<path:_rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

@@ -1,0 +1,47 @@
+"""API routes about sources: list them, read their runs, re-harvest, set a webhook secret."""
+from __future__ import annotations
+
+from flask import current_app, jsonify
+
+from ..db import read_session, write_session
+from ..models import HookSecret
+from ..services.sources import get_source, list_source_runs, list_sources, request_reharvest
+from ..services.webhooks import set_hook_secret
+from ..views.common import current_actor
+from . import bp
+from .common import writer
+from .support import page_args, paginated
+
+
+@bp.get("/sources")
+def sources():
+    page, per_page = page_args()
+    items, total = list_sources(read_session(), actor=current_actor(), page=page, per_page=per_page)
+    return paginated(items, total=total, page=page, per_page=per_page)
+
+
+@bp.get("/sources/<int:source_id>")
+def source(source_id: int):
+    return jsonify(get_source(read_session(), source_id=source_id, actor=current_actor()).model_dump(mode="json"))
+
+
+@bp.get("/sources/<int:source_id>/runs")
+def runs(source_id: int):
+    page, per_page = page_args()
+    items, total = list_source_runs(read_session(), source_id=source_id, page=page, per_page=per_page)
+    return paginated(items, total=total, page=page, per_page=per_page)
+
+
+@bp.post("/sources/<int:source_id>/reharvest")
+def reharvest(source_id: int):
+    actor = writer()
+    outcome = request_reharvest(current_app._get_current_object(), read_session(), source_id=source_id, actor=actor)
+    return jsonify(outcome.model_dump(mode="json"))
+
+
+@bp.post("/sources/<int:source_id>/hook-secret")
+def hook_secret(source_id: int):
+    actor = writer()
+    with write_session() as session:
+        secret = set_hook_secret(session, source_id=source_id, actor=actor)
+    return jsonify(HookSecret(source_id=source_id, secret=secret).model_dump(mode="json")), 201

@@ -1,0 +1,68 @@
+"""`flask --app registry export` and `import`: dump every public entry, load a dump into a registry."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app, url_for
+from flask.cli import with_appcontext
+from sqlmodel import Session
+
+from .db import get_engine, schema_is_current, write_session
+from .errors import RegistryError
+from .services.exports import EXPORT_FORMATS, import_records, iter_public_entries, jsonl_lines, jsonld_chunks, read_dump
+
+
+def _require_schema() -> None:
+    if not schema_is_current(current_app):
+        raise click.ClickException("the database schema is missing or out of date: "
+                                   "run `flask --app registry init-db` first")
+
+
+def _entry_url(slug: str) -> str:
+    namespace, name = slug.split("/", 1)
+    return url_for("pages.entry", namespace=namespace, name=name, _external=True)
+
+
+@click.command("export")
+@with_appcontext
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl", show_default=True,
+              help="JSON Lines in the API's entry shape, or one schema.org JSON-LD document.")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-",
+              help="File to write (standard output by default).")
+def export_command(fmt: str, output: str):
+    """Dump every public entry."""
+    _require_schema()
+    # Absolute entry addresses need a host: SERVER_NAME when configured, else localhost.
+    with current_app.test_request_context(base_url=current_app.config.get("PUBLIC_URL") or None):
+        with Session(get_engine(current_app)) as session:
+            entries = iter_public_entries(session, actor=None)
+            chunks = jsonl_lines(entries) if fmt == "jsonl" else jsonld_chunks(entries, url_for_entry=_entry_url)
+            count = 0
+            with click.open_file(output, "w", encoding="utf-8") as out:
+                for chunk in chunks:
+                    out.write(chunk)
+                    count += 1
+    click.echo(f"Exported {count if fmt == 'jsonl' else max(0, count - 2)} entries.", err=True)
+
+
+@click.command("import")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+def import_command(file: str):
+    """Load a dump (JSON Lines or JSON-LD) into this registry; entries whose slug is taken are skipped."""
+    _require_schema()
+    with click.open_file(file, "r", encoding="utf-8") as fh:
+        text = fh.read()
+    try:
+        records = read_dump(text)
+        with write_session(current_app) as session:
+            report = import_records(session, records)
+    except RegistryError as err:
+        raise click.ClickException(err.message) from None
+    for line in report.errors:
+        click.echo(f"error: {line}", err=True)
+    click.echo(f"Imported {len(report.created)} entries, skipped {len(report.skipped)} already registered, "
+               f"{len(report.errors)} refused.")
+    if report.errors:
+        sys.exit(1)

@@ -1,0 +1,98 @@
+"""Reading the registry in date order for feeds, sitemaps and OAI-PMH harvesters."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from ..models import Entry, FacetValue, Translation
+from . import Actor
+from .entries import to_public
+
+
+def as_utc(value: datetime) -> datetime:
+    """Return a timezone-aware UTC datetime (SQLite hands back naive ones, which are UTC)."""
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def _visible():
+    return (Entry.hidden == False) & Entry.deleted_at.is_(None)  # noqa: E712
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which entries a harvester asks for: a date range, a set, and where the last page ended."""
+
+    since: datetime | None = None  # inclusive
+    before: datetime | None = None  # exclusive
+    kind: str | None = None
+    language: str | None = None
+    after: tuple[datetime, int] | None = None  # (updated_at, id) of the last entry already sent
+
+
+def _window_query(window: Window):
+    stmt = select(Entry).where(_visible())
+    if window.since is not None:
+        stmt = stmt.where(Entry.updated_at >= window.since)
+    if window.before is not None:
+        stmt = stmt.where(Entry.updated_at < window.before)
+    if window.kind is not None:
+        stmt = stmt.where(Entry.kind == window.kind)
+    if window.language is not None:
+        stmt = stmt.where(Entry.id.in_(select(FacetValue.entry_id).where(FacetValue.facet == "language",
+                                                                         FacetValue.value == window.language)))
+    return stmt
+
+
+def entries_in_window(session: Session, window: Window, *, limit: int) -> tuple[list[Entry], int]:
+    """Return up to ``limit`` entries in (updated_at, id) order after the cursor, and the window's size.
+
+    A cursor on (updated_at, id) rather than an offset means an entry changed during a long
+    harvest moves past the cursor and is sent again later, instead of shifting the pages
+    under the harvester so that another entry is skipped.
+    """
+    stmt = _window_query(window)
+    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    if window.after is not None:
+        stamp, last_id = window.after
+        stmt = stmt.where(or_(Entry.updated_at > stamp, (Entry.updated_at == stamp) & (Entry.id > last_id)))
+    rows = session.exec(stmt.order_by(Entry.updated_at, Entry.id).limit(limit)).all()
+    return list(rows), total
+
+
+def newest_entries(session: Session, *, limit: int, language: str | None = None, actor: Actor | None = None,
+                   lang: str | None = None):
+    """Return the most recently changed visible entries in their public shape, newest first."""
+    stmt = _window_query(Window(language=language)).order_by(Entry.updated_at.desc(), Entry.id.desc()).limit(limit)
+    return [to_public(session, e, actor=actor, lang=lang) for e in session.exec(stmt).all()]
+
+
+def earliest_datestamp(session: Session) -> datetime | None:
+    """Return when the oldest visible change happened."""
+    value = session.exec(select(func.min(Entry.updated_at)).where(_visible())).one()
+    return as_utc(value) if value else None
+
+
+def find_visible(session: Session, slug: str) -> Entry | None:
+    """Return the visible entry with this slug, or None."""
+    return session.exec(select(Entry).where(Entry.slug == slug.lower(), _visible())).first()
+
+
+def sitemap_rows(session: Session, *, offset: int, limit: int) -> list[tuple[str, datetime, list[str], str | None]]:
+    """Return (slug, updated_at, translation languages, own language) of visible entries, by slug."""
+    rows = session.exec(select(Entry.id, Entry.slug, Entry.updated_at, Entry.language).where(_visible())
+                        .order_by(Entry.slug).offset(offset).limit(limit)).all()
+    ids = [r[0] for r in rows]
+    langs: dict[int, list[str]] = {}
+    if ids:
+        for entry_id, lang in session.exec(select(Translation.entry_id, Translation.lang)
+                                           .where(Translation.entry_id.in_(ids)).order_by(Translation.lang)):
+            langs.setdefault(entry_id, []).append(lang)
+    return [(slug, as_utc(updated), langs.get(entry_id, []), language) for entry_id, slug, updated, language in rows]
+
+
+def count_visible(session: Session) -> int:
+    """Return how many entries are public."""
+    return session.exec(select(func.count()).select_from(Entry).where(_visible())).one()

@@ -1,0 +1,236 @@
+"""Dumps of every public entry (JSON Lines or one JSON-LD graph), and loading a dump into a registry.
+
+A JSON Lines dump has one entry per line in the API's public shape (`EntryPublic`), so its
+field names are the API's and stay stable. Loading writes each entry through the one change
+path (`record_change`): a revision, facet rows and the search index, as for any other change.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, Iterable, Iterator
+
+from sqlmodel import Session, select
+
+from harvesters.language import normalize_tag
+
+from ..errors import Invalid
+from ..models import ENTRY_KINDS, Entry, EntryPublic, Relation, Source, Translation, utcnow
+from . import Actor
+from .changes import record_change, refresh_derived
+from .entries import is_local_source, to_public
+from .openformats import SCHEMA_ORG, entry_jsonld
+from .validation import validate_changes
+
+EXPORT_FORMATS = ("jsonl", "jsonld")
+IMPORT_AUTHOR = "import"
+_BATCH = 200
+_TRANSLATION_ORIGINS = ("harvested", "community", "maintainer")
+
+
+def iter_public_entries(session: Session, *, actor: Actor | None = None) -> Iterator[EntryPublic]:
+    """Yield every visible entry in its public shape, oldest first, reading in batches."""
+    last_id = 0
+    while True:
+        rows = session.exec(select(Entry).where(Entry.id > last_id, Entry.hidden == False,  # noqa: E712
+                                                Entry.deleted_at.is_(None)).order_by(Entry.id).limit(_BATCH)).all()
+        if not rows:
+            return
+        for entry in rows:
+            yield to_public(session, entry, actor=actor)
+        last_id = rows[-1].id
+
+
+def jsonl_lines(entries: Iterable[EntryPublic]) -> Iterator[str]:
+    """Return one JSON document per entry, each ending in a newline."""
+    for entry in entries:
+        yield json.dumps(entry.model_dump(mode="json"), ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def jsonld_chunks(entries: Iterable[EntryPublic], *, url_for_entry: Callable[[str], str]) -> Iterator[str]:
+    """Return one schema.org JSON-LD document (`@graph` of every entry), written piece by piece."""
+    yield '{"@context": "%s", "@graph": [\n' % SCHEMA_ORG
+    first = True
+    for entry in entries:
+        node = entry_jsonld(entry, url=url_for_entry(entry.slug))
+        node.pop("@context", None)
+        yield ("" if first else ",\n") + json.dumps(node, ensure_ascii=False, sort_keys=True)
+        first = False
+    yield "\n]}\n"
+
+
+# --- import --------------------------------------------------------------------------
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # slugs already registered
+    errors: list[str] = field(default_factory=list)  # "line 3: why"
+
+
+def read_dump(text: str) -> list[dict[str, Any]]:
+    """Parse a dump: JSON Lines in the API's shape, or a JSON-LD document this registry wrote."""
+    stripped = text.lstrip()
+    if stripped.startswith("{") and '"@graph"' in stripped[:200]:
+        try:
+            doc = json.loads(text)
+        except ValueError as err:
+            raise Invalid(f"The JSON-LD document is not valid JSON: {err}") from None
+        return [_from_jsonld(node) for node in doc.get("@graph", []) if isinstance(node, dict)]
+    records = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as err:
+            raise Invalid(f"line {number} is not JSON: {err}", details={"line": number}) from None
+        if not isinstance(record, dict):
+            raise Invalid(f"line {number} is not a JSON object", details={"line": number})
+        records.append(record)
+    return records
+
+
+def _spdx_from_url(url: str) -> str:
+    return url.rsplit("/", 1)[-1].removesuffix(".html")
+
+
+def _from_jsonld(node: dict[str, Any]) -> dict[str, Any]:
+    """Map a schema.org node back to the dump's fields (what JSON-LD can carry)."""
+    def _list(value):
+        return [] if value is None else value if isinstance(value, list) else [value]
+
+    identifiers = [i for i in _list(node.get("identifier")) if isinstance(i, str)]
+    slug = next((i for i in identifiers if "/" in i and not i.startswith("http")), "")
+    kind = "dataset" if node.get("@type") == "Dataset" else (
+        "model" if node.get("applicationCategory") == "AI model" else "project")
+    licenses = [_spdx_from_url(u) for u in _list(node.get("license")) if isinstance(u, str)]
+    doi = next((i for i in identifiers if i.startswith("https://doi.org/")), None)
+    return {
+        "slug": slug, "kind": kind, "name": node.get("name") or slug, "summary": node.get("description") or "",
+        "languages": _list(node.get("inLanguage")), "license": " OR ".join(licenses) or None,
+        "authors": [{k: v for k, v in (("name", a.get("name")),
+                                       ("orcid", a.get("identifier")),
+                                       ("affiliation", (a.get("affiliation") or {}).get("name"))) if v}
+                    for a in _list(node.get("author")) if isinstance(a, dict)],
+        "source_url": node.get("codeRepository"), "version": node.get("version"), "homepage": node.get("sameAs"),
+        "tags": _list(node.get("keywords")), "citation": {"doi": doi.removeprefix("https://doi.org/")} if doi else {},
+        "relations": [{"type": "uses", "target": t} for t in _list(node.get("isBasedOn")) if isinstance(t, str)],
+        "updated_at": node.get("dateModified"),
+    }
+
+
+def _clean_fields(record: dict[str, Any]) -> dict[str, Any]:
+    wanted = ("kind", "name", "summary", "description", "language", "languages", "license", "tasks", "tags",
+              "frameworks", "region", "homepage", "version")
+    changes = {k: record.get(k) for k in wanted if k in record}
+    if changes.get("kind") not in ENTRY_KINDS:
+        changes["kind"] = "project"
+    if not isinstance(changes.get("name"), str) or not changes["name"].strip():
+        changes["name"] = str(record.get("slug") or "").split("/")[-1] or "unnamed"
+    return validate_changes(changes)
+
+
+def _authors(value: Any) -> list[dict[str, str]]:
+    authors = []
+    for a in value if isinstance(value, list) else []:
+        if isinstance(a, dict) and isinstance(a.get("name"), str) and a["name"].strip():
+            authors.append({k: str(a[k])[:300] for k in ("name", "orcid", "affiliation") if a.get(k)})
+    return authors[:200]
+
+
+def _when(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _slug(value: Any) -> str:
+    slug = value.strip().lower() if isinstance(value, str) else ""
+    parts = slug.split("/")
+    if len(parts) != 2 or not all(parts) or len(slug) > 200:
+        raise Invalid(f"not a slug: {value!r}")
+    return slug
+
+
+def import_record(session: Session, record: dict[str, Any]) -> str | None:
+    """Create one entry from a dump record; return its slug, or None when the slug is taken already."""
+    slug = _slug(record.get("slug"))
+    if session.exec(select(Entry.id).where(Entry.slug == slug)).first() is not None:
+        return None
+    clean = _clean_fields(record)
+    source_url = record.get("source_url") if isinstance(record.get("source_url"), str) else None
+    entry = Entry(slug=slug, **clean, authors=_authors(record.get("authors")),
+                  citation=record["citation"] if isinstance(record.get("citation"), dict) else {},
+                  provenance={k: v for k, v in (record.get("provenance") or {}).items()
+                              if isinstance(v, dict)} if isinstance(record.get("provenance"), dict) else {},
+                  source_url=source_url)
+    session.add(entry)
+    session.flush()
+    if source_url and not is_local_source(source_url):
+        known = session.exec(select(Source).where(Source.kind == "git", Source.url == source_url)).first()
+        if known is None:
+            session.add(Source(kind="git", url=source_url, entry_id=entry.id))
+        elif known.entry_id is None:
+            known.entry_id = entry.id
+            session.add(known)
+    changes = sorted(clean) + _import_translations(session, entry, record.get("translations"))
+    for rel in record.get("relations") or []:
+        if isinstance(rel, dict) and isinstance(rel.get("type"), str) and isinstance(rel.get("target"), str):
+            session.add(Relation(entry_id=entry.id, type=rel["type"][:32], target=rel["target"][:300]))
+    session.flush()
+    record_change(session, entry, author=IMPORT_AUTHOR, reason="imported from a dump", changes=changes)
+    updated = _when(record.get("updated_at"))
+    if updated is not None:
+        # Keep the date the entry last changed where it came from: feeds and sitemaps use it.
+        entry.updated_at = updated
+        session.add(entry)
+        session.flush()
+        refresh_derived(session, entry)
+    return slug
+
+
+def _import_translations(session: Session, entry: Entry, value: Any) -> list[str]:
+    changes = []
+    for lang, text in (value or {}).items() if isinstance(value, dict) else []:
+        tag = normalize_tag(lang) if isinstance(lang, str) else None
+        if tag is None or not isinstance(text, dict) or tag == entry.language:
+            continue
+        origin = text.get("origin") if text.get("origin") in _TRANSLATION_ORIGINS else "community"
+        session.add(Translation(entry_id=entry.id, lang=tag, name=str(text.get("name") or "")[:300],
+                                summary=str(text.get("summary") or ""), description=str(text.get("description") or ""),
+                                origin=origin, reviewed_by=text.get("reviewed_by") if isinstance(
+                                    text.get("reviewed_by"), str) else None, updated_at=utcnow()))
+        changes.append(f"translation:{tag}")
+    return changes
+
+
+def resolve_relations(session: Session) -> None:
+    """Link relations kept by name to the entries that are registered now."""
+    for rel in session.exec(select(Relation).where(Relation.target_id.is_(None))):
+        target = session.exec(select(Entry.id).where(Entry.slug == rel.target.lower())).first()
+        if target is not None:
+            rel.target_id = target
+            session.add(rel)
+
+
+def import_records(session: Session, records: list[dict[str, Any]]) -> ImportReport:
+    """Load dump records; a record that fails is reported and the others still load."""
+    report = ImportReport()
+    for number, record in enumerate(records, start=1):
+        try:
+            with session.begin_nested():
+                slug = import_record(session, record)
+        except Invalid as err:
+            report.errors.append(f"record {number}: {err.message}")
+            continue
+        if slug is None:
+            report.skipped.append(str(record.get("slug")))
+        else:
+            report.created.append(slug)
+    resolve_relations(session)
+    return report

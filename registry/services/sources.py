@@ -1,0 +1,78 @@
+"""Sources and their harvest runs as the API shows them, and re-harvests asked for by people."""
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from ..errors import NotFound
+from ..models import Entry, HarvestOutcome, HarvestRun, RunPublic, Source, SourceHook, SourcePublic
+from . import Actor
+from .entries import visible_source_url
+from .harvesting import harvest_options, harvest_source
+from .permissions import can_edit, require, require_signed_in
+
+
+def _visible_sources():
+    # A source whose entry is hidden or deleted is not shown; one not yet linked to an entry is.
+    hidden = select(Entry.id).where((Entry.hidden == True) | Entry.deleted_at.is_not(None))  # noqa: E712
+    return Source.entry_id.is_(None) | Source.entry_id.not_in(hidden)
+
+
+def _public(session: Session, src: Source, actor: Actor | None, slugs: dict[int, str], hooks: set[int]) -> SourcePublic:
+    return SourcePublic(id=src.id, kind=src.kind, url=visible_source_url(src.url, actor),
+                        entry=slugs.get(src.entry_id), schedule_hours=src.schedule_hours, last_commit=src.last_commit,
+                        consecutive_failures=src.consecutive_failures, last_error=src.last_error,
+                        last_harvested_at=src.last_harvested_at, next_due_at=src.next_due_at,
+                        has_webhook_secret=src.id in hooks)
+
+
+def _publics(session: Session, rows: list[Source], actor: Actor | None) -> list[SourcePublic]:
+    entry_ids = [s.entry_id for s in rows if s.entry_id]
+    slugs = dict(session.exec(select(Entry.id, Entry.slug).where(Entry.id.in_(entry_ids))).all()) if entry_ids else {}
+    ids = [s.id for s in rows]
+    hooks = set(session.exec(select(SourceHook.source_id).where(SourceHook.source_id.in_(ids))).all()) if ids else set()
+    return [_public(session, s, actor, slugs, hooks) for s in rows]
+
+
+def list_sources(session: Session, *, actor: Actor | None, page: int, per_page: int) -> tuple[list[SourcePublic], int]:
+    """Return one page of sources, oldest first, and how many there are."""
+    total = session.exec(select(func.count()).select_from(Source).where(_visible_sources())).one()
+    rows = session.exec(select(Source).where(_visible_sources()).order_by(Source.id)
+                        .offset((page - 1) * per_page).limit(per_page)).all()
+    return _publics(session, list(rows), actor), total
+
+
+def _find(session: Session, source_id: int) -> Source:
+    src = session.exec(select(Source).where(Source.id == source_id, _visible_sources())).first()
+    if src is None:
+        raise NotFound(f"No source {source_id}.", details={"source_id": source_id})
+    return src
+
+
+def get_source(session: Session, *, source_id: int, actor: Actor | None) -> SourcePublic:
+    """Return one source."""
+    return _publics(session, [_find(session, source_id)], actor)[0]
+
+
+def list_source_runs(session: Session, *, source_id: int, page: int, per_page: int) -> tuple[list[RunPublic], int]:
+    """Return one page of a source's harvest runs, newest first."""
+    src = _find(session, source_id)
+    total = session.exec(select(func.count()).select_from(HarvestRun).where(HarvestRun.source_id == src.id)).one()
+    rows = session.exec(select(HarvestRun).where(HarvestRun.source_id == src.id).order_by(HarvestRun.id.desc())
+                        .offset((page - 1) * per_page).limit(per_page)).all()
+    return [RunPublic(started_at=r.started_at, finished_at=r.finished_at, outcome=r.outcome, commit=r.commit,
+                      changes=list(r.changes), warnings=list(r.warnings), error=r.error) for r in rows], total
+
+
+def request_reharvest(app: Flask, session: Session, *, source_id: int, actor: Actor | None) -> HarvestOutcome:
+    """Re-harvest a source now, for its entry's maintainers and staff."""
+    actor = require_signed_in(actor)
+    src = _find(session, source_id)
+    entry = session.get(Entry, src.entry_id) if src.entry_id else None
+    require(entry is not None and can_edit(session, actor, entry),
+            "Only the entry's maintainers and moderators ask for a re-harvest.")
+    # TODO(issue 8): enqueue when a Redis queue is configured; the harvest runs in-process until then.
+    result = harvest_source(app, source=src.url, kind=src.kind, options=harvest_options(app, operator=True))
+    return HarvestOutcome(outcome=result.outcome.value, slug=result.slug, changes=result.changes,
+                          warnings=result.warnings, error=result.error)

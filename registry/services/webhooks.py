@@ -1,0 +1,147 @@
+"""Push webhooks from GitHub, GitLab and Gitea: find the source, verify its secret, re-harvest once.
+
+The order of checks is part of the contract: a request with no signature at all is refused
+(401) before its body is even parsed; a signature that does not match the source's own secret
+is refused (403); a delivery id seen before is ignored. Nothing is written on a refusal.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from flask import Flask
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from ..db import write_session
+from ..errors import BadRequest, Forbidden, Invalid, NotFound, Unauthorized
+from ..models import Entry, HarvestOutcome, HookDelivery, HookResult, Source, SourceHook
+from . import Actor
+from .harvesting import harvest_options, harvest_source, normalize_source
+from .permissions import can_edit, require, require_signed_in
+
+#: Header -> how to check it. GitHub and Gitea sign the body with HMAC-SHA256; GitLab sends the secret.
+SIGNATURE_HEADERS = ("X-Hub-Signature-256", "X-Gitea-Signature", "X-Gitlab-Token")
+DELIVERY_HEADERS = ("X-GitHub-Delivery", "X-Gitea-Delivery", "X-Gitlab-Event-UUID", "Idempotency-Key")
+EVENT_HEADERS = ("X-GitHub-Event", "X-Gitea-Event", "X-Gitlab-Event")
+PUSH_EVENTS = {"push", "push hook", "tag push hook"}
+_URL_KEYS = ("html_url", "clone_url", "git_url", "url", "homepage", "web_url", "git_http_url", "http_url")
+
+
+@dataclass
+class PushRequest:
+    """The parts of an HTTP request a push webhook needs."""
+
+    headers: Mapping[str, str]
+    body: bytes
+
+
+def _header(headers: Mapping[str, str], names: tuple[str, ...]) -> tuple[str, str] | None:
+    for name in names:
+        value = headers.get(name)
+        if value:
+            return name, value.strip()
+    return None
+
+
+def repository_urls(payload: dict[str, Any]) -> list[str]:
+    """Return the repository addresses a push payload names (GitHub, GitLab and Gitea spell them differently)."""
+    urls = []
+    for key in ("repository", "project"):
+        part = payload.get(key)
+        if isinstance(part, dict):
+            urls += [part[k] for k in _URL_KEYS if isinstance(part.get(k), str) and part[k].strip()]
+    return list(dict.fromkeys(urls))
+
+
+def find_source(session: Session, urls: list[str]) -> Source | None:
+    """Return the registered source any of these addresses stands for."""
+    candidates = set()
+    for url in urls:
+        try:
+            candidates.add(normalize_source(url))
+        except (Invalid, ValueError):
+            continue
+    if not candidates:
+        return None
+    return session.exec(select(Source).where(Source.url.in_(sorted(candidates))).order_by(Source.id)).first()
+
+
+def signature_matches(secret: str, header: str, value: str, body: bytes) -> bool:
+    """Compare a push's signature or token with the source's secret, in constant time."""
+    if header == "X-Gitlab-Token":
+        return hmac.compare_digest(value.encode(), secret.encode())
+    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    given = value.removeprefix("sha256=") if header == "X-Hub-Signature-256" else value
+    return hmac.compare_digest(given.lower().encode(), expected.encode())
+
+
+def _delivery_id(headers: Mapping[str, str], payload: dict[str, Any]) -> str:
+    found = _header(headers, DELIVERY_HEADERS)
+    if found:
+        return found[1][:200]
+    # Older GitLab sends no delivery id: the pushed commit identifies the push well enough.
+    after = payload.get("after") or payload.get("checkout_sha")
+    if isinstance(after, str) and after:
+        return f"push:{after[:190]}"
+    raise BadRequest("The push has no delivery id (X-GitHub-Delivery, X-Gitea-Delivery or X-Gitlab-Event-UUID).",
+                     code="missing_delivery_id")
+
+
+def receive_push(app: Flask, session: Session, *, push: PushRequest) -> HookResult:
+    """Verify a push event and re-harvest its source; return what happened."""
+    signature = _header(push.headers, SIGNATURE_HEADERS)
+    if signature is None:
+        raise Unauthorized("Sign the push with the source's webhook secret (X-Hub-Signature-256, "
+                           "X-Gitea-Signature or X-Gitlab-Token).", code="signature_missing")
+    try:
+        payload = json.loads(push.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise BadRequest("The push body is not JSON.", code="invalid_json") from None
+    if not isinstance(payload, dict):
+        raise BadRequest("The push body must be a JSON object.", code="invalid_json")
+    source = find_source(session, repository_urls(payload))
+    if source is None:
+        raise NotFound("No registered source matches the repository of this push.",
+                       details={"repository_urls": repository_urls(payload)[:10]})
+    hook = session.get(SourceHook, source.id)
+    if hook is None or not signature_matches(hook.secret, signature[0], signature[1], push.body):
+        # A source without a secret cannot be verified, so it is refused like a wrong signature.
+        raise Forbidden("The signature does not match this source's webhook secret.", code="signature_mismatch")
+    delivery = _delivery_id(push.headers, payload)
+    event = _header(push.headers, EVENT_HEADERS)
+    if event is not None and event[1].lower() not in PUSH_EVENTS:
+        return HookResult(status="ignored", delivery_id=delivery, source_id=source.id)
+    try:
+        with write_session(app) as ws:
+            ws.add(HookDelivery(source_id=source.id, delivery_id=delivery))
+    except IntegrityError:
+        return HookResult(status="ignored", delivery_id=delivery, source_id=source.id)
+    # TODO(issue 8): enqueue on the Redis queue when there is one; in-process until then.
+    result = harvest_source(app, source=source.url, kind=source.kind, options=harvest_options(app, operator=True))
+    return HookResult(status="harvested", delivery_id=delivery, source_id=source.id,
+                      harvest=HarvestOutcome(outcome=result.outcome.value, slug=result.slug, changes=result.changes,
+                                             warnings=result.warnings, error=result.error))
+
+
+def set_hook_secret(session: Session, *, source_id: int, actor: Actor | None) -> str:
+    """Make a new webhook secret for a source (its maintainers and staff only) and return it once."""
+    actor = require_signed_in(actor)
+    source = session.get(Source, source_id)
+    entry = session.get(Entry, source.entry_id) if source and source.entry_id else None
+    if source is None or (entry is not None and (entry.hidden or entry.deleted_at is not None)):
+        raise NotFound(f"No source {source_id}.")
+    require(entry is not None and can_edit(session, actor, entry),
+            "Only the entry's maintainers and moderators set its webhook secret.")
+    secret = secrets.token_hex(32)
+    hook = session.get(SourceHook, source.id)
+    if hook is None:
+        hook = SourceHook(source_id=source.id, secret=secret)
+    hook.secret = secret
+    session.add(hook)
+    session.flush()
+    return secret

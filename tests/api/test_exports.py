@@ -1,0 +1,120 @@
+"""Dumps: `flask export` (JSON Lines and JSON-LD) and `flask import` into an empty registry."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from sqlmodel import func, select
+
+from registry import create_app
+from registry.db import get_engine, write_session
+from registry.models import Entry, FacetValue, Revision, Source
+from tests.conftest import _server_url
+from tests.helpers import add_entry
+
+VOLATILE = {"revision", "updated_at"}
+
+
+@pytest.fixture
+def empty_app(request, tmp_path):
+    """A second registry on its own, freshly migrated, empty database."""
+    pg = request.getfixturevalue("postgres_databases")
+    if pg is not None:
+        name = pg.create()
+        url = _server_url(name)
+    else:
+        shutil.copyfile(request.getfixturevalue("template_db"), tmp_path / "other.db")
+        url = f"sqlite:///{tmp_path / 'other.db'}"
+    other = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "other",
+                        "INSTANCE_PATH": str(tmp_path / "other-instance")})
+    yield other
+    get_engine(other).dispose()
+    if pg is not None:
+        pg.drop(name)
+
+
+def _fill(app, client):
+    add_entry(app, "nairobi/tweets", kind="dataset", name="Tweets", summary="Swahili tweets.", language="sw",
+              languages=["sw"], license="CC-BY-4.0", tasks=["text-classification"], region="KE",
+              authors=[{"name": "Amina Odhiambo", "orcid": "0000-0002-1825-0097"}],
+              citation={"doi": "10.5281/zenodo.1", "cff": {"cff-version": "1.2.0", "title": "Tweets"}},
+              translations={"en": {"name": "Tweets", "summary": "Tweets in Swahili.", "description": "Long text.",
+                                   "origin": "README.en.md"}})
+    add_entry(app, "lagos/translator", kind="model", name="Translator", language="en", languages=["yo", "ha"],
+              license="MIT OR Apache-2.0", frameworks=["pytorch"], description="# Translator\n\nText.")
+    add_entry(app, "open/harness", kind="project", name="评测工具", summary="多语言评测。", language="zh-Hans")
+    add_entry(app, "lab/hidden", name="Hidden")
+    with write_session(app) as s:
+        hidden = s.exec(select(Entry).where(Entry.slug == "lab/hidden")).one()
+        hidden.hidden = True
+        s.add(hidden)
+    return {e["slug"]: e for e in map(json.loads, client.get("/api/v1/dump").get_data(as_text=True).splitlines())}
+
+
+def _comparable(entry: dict) -> dict:
+    return {k: v for k, v in entry.items() if k not in VOLATILE}
+
+
+def test_jsonl_round_trip_into_an_empty_registry(app, client, empty_app, tmp_path):
+    before = _fill(app, client)
+    assert sorted(before) == ["lagos/translator", "nairobi/tweets", "open/harness"]
+    dump = tmp_path / "dump.jsonl"
+    out = app.test_cli_runner().invoke(args=["export", "--format", "jsonl", "--output", str(dump)])
+    assert out.exit_code == 0, out.output
+    lines = dump.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3 and {json.loads(line)["slug"] for line in lines} == set(before)
+
+    result = empty_app.test_cli_runner().invoke(args=["import", str(dump)])
+    assert result.exit_code == 0, result.output
+    assert "Imported 3 entries" in result.output
+    other = empty_app.test_client()
+    after = {e["slug"]: e for e in map(json.loads, other.get("/api/v1/dump").get_data(as_text=True).splitlines())}
+    assert {s: _comparable(e) for s, e in after.items()} == {s: _comparable(e) for s, e in before.items()}
+    assert all(after[s]["updated_at"] == before[s]["updated_at"] for s in before)
+    # Loaded through the change path: a revision each, facet rows, the search index.
+    with write_session(empty_app) as s:
+        assert s.exec(select(func.count()).select_from(Revision)).one() == 3
+        assert {r.author for r in s.exec(select(Revision))} == {"import"}
+        assert s.exec(select(func.count()).select_from(FacetValue).where(FacetValue.facet == "license",
+                                                                          FacetValue.value == "MIT")).one() == 1
+        assert s.exec(select(func.count()).select_from(Source)).one() == 3
+    assert other.get("/api/v1/entries?q=评测").get_json()["items"][0]["slug"] == "open/harness"
+    assert other.get("/api/v1/entries?license=Apache-2.0").get_json()["total"] == 1
+    # Importing the same dump again changes nothing.
+    again = empty_app.test_cli_runner().invoke(args=["import", str(dump)])
+    assert again.exit_code == 0 and "Imported 0 entries, skipped 3" in again.output
+
+
+def test_export_writes_jsonld_to_stdout_and_it_loads_back(app, client, empty_app, tmp_path):
+    _fill(app, client)
+    out = app.test_cli_runner().invoke(args=["export", "--format", "jsonld"])
+    assert out.exit_code == 0
+    doc = json.loads(out.stdout)
+    assert doc["@context"] == "https://schema.org" and len(doc["@graph"]) == 3
+    by_type = {node["identifier"][0]: node["@type"] for node in doc["@graph"]}
+    assert by_type == {"nairobi/tweets": "Dataset", "lagos/translator": "SoftwareSourceCode",
+                       "open/harness": "SoftwareSourceCode"}
+    path = tmp_path / "dump.jsonld"
+    path.write_text(out.stdout, encoding="utf-8")
+    result = empty_app.test_cli_runner().invoke(args=["import", str(path)])
+    assert result.exit_code == 0 and "Imported 3 entries" in result.output
+    model = empty_app.test_client().get("/api/v1/entries/lagos/translator").get_json()
+    assert model["kind"] == "model" and model["license"] in ("MIT OR Apache-2.0", "Apache-2.0 OR MIT")
+    assert model["languages"] == ["yo", "ha"]
+
+
+def test_import_reports_bad_records_and_loads_the_rest(empty_app, tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps({"slug": "ok/one", "name": "One", "kind": "model"}) + "\n"
+                    + json.dumps({"slug": "not-a-slug", "name": "Two"}) + "\n"
+                    + json.dumps({"slug": "ok/three", "name": "Three", "license": "not a licence ((("}) + "\n",
+                    encoding="utf-8")
+    result = empty_app.test_cli_runner().invoke(args=["import", str(path)])
+    assert result.exit_code == 1
+    assert "record 2: not a slug" in result.output and "record 3: license" in result.output
+    assert "Imported 1 entries" in result.output
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("{not json\n", encoding="utf-8")
+    result = empty_app.test_cli_runner().invoke(args=["import", str(broken)])
+    assert result.exit_code != 0 and "line 1 is not JSON" in result.output

@@ -1,0 +1,145 @@
+"""Push webhooks: signatures (GitHub, Gitea, GitLab), refusals that change nothing, replays, unknown sources."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+
+import pytest
+from sqlmodel import func, select
+
+from registry.db import write_session
+from registry.models import Entry, HarvestRun, HookDelivery, Maintainer, Source, SourceHook, User
+from registry.services.harvesting import harvest_options, harvest_source
+
+PUSH = "/api/v1/hooks/push"
+README = "# Tool\n\nA sample tool for testing webhooks.\n"
+
+
+@pytest.fixture
+def hooked(app, git_repo, client, api_tokens):
+    """A harvested local repository whose source has a webhook secret made through the API."""
+    path = git_repo({"README.md": README})
+    result = harvest_source(app, source=str(path), options=harvest_options(app, operator=True))
+    with write_session(app) as s:
+        source = s.exec(select(Source)).one()
+        source_id = source.id
+    resp = client.post(f"/api/v1/sources/{source_id}/hook-secret", headers=api_tokens["mod"])
+    assert resp.status_code == 201
+    return {"path": path, "slug": result.slug, "source_id": source_id, "secret": resp.get_json()["secret"]}
+
+
+def _payload(path) -> bytes:
+    return json.dumps({"ref": "refs/heads/main", "after": "f" * 40,
+                       "repository": {"full_name": "acme/tool", "clone_url": f"file://{path}"}}).encode()
+
+
+def _github(secret: str, body: bytes, delivery: str = "d-1") -> dict:
+    sig = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return {"X-GitHub-Event": "push", "X-GitHub-Delivery": delivery, "X-Hub-Signature-256": f"sha256={sig}",
+            "Content-Type": "application/json"}
+
+
+def _state(app) -> tuple:
+    """Everything a refused push must leave as it was."""
+    with write_session(app) as s:
+        entry = s.exec(select(Entry)).one()
+        return (entry.revision, entry.summary, s.exec(select(func.count()).select_from(HarvestRun)).one(),
+                s.exec(select(func.count()).select_from(HookDelivery)).one())
+
+
+def test_good_github_signature_reharvests(app, client, git_repo, hooked):
+    git_repo({"README.md": "# Tool\n\nA changed summary after a push.\n"})
+    body = _payload(hooked["path"])
+    resp = client.post(PUSH, data=body, headers=_github(hooked["secret"], body))
+    assert resp.status_code == 200
+    data = resp.get_json()
+    assert data["status"] == "harvested" and data["delivery_id"] == "d-1" and data["source_id"] == hooked["source_id"]
+    assert data["harvest"]["outcome"] == "updated" and data["harvest"]["slug"] == hooked["slug"]
+    entry = client.get(f"/api/v1/entries/{hooked['slug']}").get_json()
+    assert entry["summary"] == "A changed summary after a push." and entry["revision"] == 2
+
+
+def test_missing_signature_is_401_before_anything_else(app, client, hooked):
+    before = _state(app)
+    for body in (_payload(hooked["path"]), b"not json at all", json.dumps({"repository": {}}).encode()):
+        resp = client.post(PUSH, data=body, headers={"X-GitHub-Event": "push", "X-GitHub-Delivery": "x",
+                                                     "Content-Type": "application/json"})
+        assert resp.status_code == 401 and resp.get_json()["error"]["code"] == "signature_missing"
+    assert _state(app) == before
+
+
+def test_wrong_signature_is_403_and_changes_nothing(app, client, git_repo, hooked):
+    git_repo({"README.md": "# Tool\n\nThis must not be harvested.\n"})
+    before = _state(app)
+    body = _payload(hooked["path"])
+    for headers in (_github("not the secret", body), _github(hooked["secret"], body + b" "),
+                    {**_github(hooked["secret"], body), "X-Hub-Signature-256": "sha256=zz"}):
+        resp = client.post(PUSH, data=body, headers=headers)
+        assert resp.status_code == 403 and resp.get_json()["error"]["code"] == "signature_mismatch"
+    gitlab = client.post(PUSH, data=body, headers={"X-Gitlab-Event": "Push Hook", "X-Gitlab-Token": "guess",
+                                                   "X-Gitlab-Event-UUID": "g-1", "Content-Type": "application/json"})
+    assert gitlab.status_code == 403
+    assert _state(app) == before
+
+
+def test_a_replayed_delivery_is_ignored(app, client, git_repo, hooked):
+    body = _payload(hooked["path"])
+    headers = _github(hooked["secret"], body, delivery="same-id")
+    first = client.post(PUSH, data=body, headers=headers)
+    assert first.status_code == 200 and first.get_json()["status"] == "harvested"
+    git_repo({"README.md": "# Tool\n\nChanged, but the replay must not harvest it.\n"})
+    before = _state(app)
+    again = client.post(PUSH, data=body, headers=headers)
+    assert again.status_code == 200 and again.get_json() == {"status": "ignored", "delivery_id": "same-id",
+                                                             "source_id": hooked["source_id"], "harvest": None}
+    assert _state(app) == before
+
+
+def test_unknown_source_is_404_and_writes_nothing(app, client, hooked, tmp_path):
+    before = _state(app)
+    body = json.dumps({"repository": {"html_url": "https://github.com/nobody/nothing",
+                                      "clone_url": "https://github.com/nobody/nothing.git"}}).encode()
+    resp = client.post(PUSH, data=body, headers=_github(hooked["secret"], body))
+    assert resp.status_code == 404 and resp.get_json()["error"]["code"] == "not_found"
+    assert _state(app) == before
+
+
+def test_a_source_without_a_secret_cannot_be_pushed(app, client, hooked):
+    with write_session(app) as s:
+        s.delete(s.get(SourceHook, hooked["source_id"]))
+    before = _state(app)
+    body = _payload(hooked["path"])
+    assert client.post(PUSH, data=body, headers=_github(hooked["secret"], body)).status_code == 403
+    assert _state(app) == before
+
+
+def test_gitea_and_gitlab_styles(app, client, git_repo, hooked):
+    body = json.dumps({"after": "a" * 40, "repository": {"html_url": f"file://{hooked['path']}"}}).encode()
+    sig = hmac.new(hooked["secret"].encode(), body, hashlib.sha256).hexdigest()
+    gitea = client.post(PUSH, data=body, headers={"X-Gitea-Event": "push", "X-Gitea-Delivery": "t-1",
+                                                  "X-Gitea-Signature": sig, "Content-Type": "application/json"})
+    assert gitea.status_code == 200 and gitea.get_json()["harvest"]["outcome"] == "unchanged"
+    lab_body = json.dumps({"object_kind": "push", "checkout_sha": "b" * 40,
+                           "project": {"git_http_url": f"file://{hooked['path']}"}}).encode()
+    lab = client.post(PUSH, data=lab_body, headers={"X-Gitlab-Event": "Push Hook", "X-Gitlab-Token": hooked["secret"],
+                                                    "Content-Type": "application/json"})
+    assert lab.status_code == 200 and lab.get_json()["delivery_id"] == "push:" + "b" * 40
+    ping = client.post(PUSH, data=body, headers={"X-GitHub-Event": "ping", "X-GitHub-Delivery": "p-1",
+                                                 "X-Hub-Signature-256": "sha256=" + sig,
+                                                 "Content-Type": "application/json"})
+    assert ping.status_code == 200 and ping.get_json()["status"] == "ignored"
+
+
+def test_only_maintainers_and_staff_set_secrets(app, client, hooked, api_tokens):
+    url = f"/api/v1/sources/{hooked['source_id']}/hook-secret"
+    assert client.post(url).status_code == 401
+    assert client.post(url, headers=api_tokens["member"]).status_code == 403
+    with write_session(app) as s:
+        member = s.exec(select(User).where(User.name == "member")).one()
+        entry = s.exec(select(Entry)).one()
+        s.add(Maintainer(user_id=member.id, entry_id=entry.id, via="admin"))
+    fresh = client.post(url, headers=api_tokens["member"])
+    assert fresh.status_code == 201 and fresh.get_json()["secret"] != hooked["secret"]
+    assert client.get(f"/api/v1/sources/{hooked['source_id']}").get_json()["has_webhook_secret"] is True
+    assert client.post("/api/v1/sources/999/hook-secret", headers=api_tokens["mod"]).status_code == 404

@@ -1,0 +1,90 @@
+"""The OpenAPI document: generated from the models, covering every route, readable at /api/docs."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from werkzeug.wrappers import Response
+
+from registry.api.openapi import OPERATIONS
+from registry.models import EntryPublic, ErrorEnvelope
+from tests.helpers import add_entry
+
+
+def _flask_path(rule: str) -> str:
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.removeprefix("/api/v1"))
+
+
+def test_document_is_openapi_3_1_built_from_the_models(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert doc["openapi"] == "3.1.0" and doc["servers"] == [{"url": "/api/v1"}]
+    schemas = doc["components"]["schemas"]
+    assert set(schemas["EntryPublic"]["properties"]) == set(EntryPublic.model_fields)
+    assert schemas["EntryPublic"]["required"] == EntryPublic.model_json_schema(mode="serialization")["required"]
+    assert set(schemas["ErrorEnvelope"]["properties"]) == set(ErrorEnvelope.model_fields)
+    assert doc["components"]["securitySchemes"]["bearerAuth"] == {"type": "http", "scheme": "bearer"}
+
+
+def test_every_api_route_is_documented(app, client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    documented = {(path, method.upper()) for path, ops in doc["paths"].items() for method in ops}
+    routed = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api.") and rule.endpoint != "api.unknown":
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                routed.add((_flask_path(rule.rule), method))
+    assert routed == documented
+    described = {(op.path, op.method.upper()) for op in OPERATIONS}
+    assert routed <= described, f"routes without a description in registry/api/openapi.py: {routed - described}"
+
+
+def test_every_operation_documents_its_errors(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    for path, ops in doc["paths"].items():
+        for method, op in ops.items():
+            assert op["responses"]["default"]["content"]["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/ErrorEnvelope"}, (method, path)
+            if method != "get":
+                assert "429" in op["responses"], (method, path)
+
+
+def test_docs_page_needs_no_cdn(client):
+    resp = client.get("/api/docs")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "AI Commons Registry API" in html
+    for op_id in ("listEntries", "getCitation", "pushHook", "dump", "decideProposal"):
+        assert f'id="{op_id}"' in html
+    assert 'id="schema-EntryPublic"' in html
+    external = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?:)?//(?!localhost)', html)
+    assert external == []
+
+
+def test_list_pages_have_link_headers(app, client):
+    for n in range(5):
+        add_entry(app, f"lab/e{n}", name=f"E{n}", kind="model", languages=["sw"])
+    resp = client.get("/api/v1/entries?kind=model&language=sw&per_page=2&page=2")
+    links = dict((rel, url) for url, rel in re.findall(r'<([^>]+)>; rel="(\w+)"', resp.headers["Link"]))
+    assert set(links) == {"first", "prev", "next", "last"}
+    assert "page=3" in links["last"] and "page=1" in links["prev"] and "page=3" in links["next"]
+    assert "kind=model" in links["next"] and "language=sw" in links["next"] and "per_page=2" in links["next"]
+    last = client.get(links["last"].removeprefix("http://localhost"))
+    assert len(last.get_json()["items"]) == 1 and 'rel="next"' not in last.headers["Link"]
+
+
+def test_errors_keep_the_envelope(client):
+    for resp in (client.get("/api/v1/nowhere"), client.put("/api/v1/entries"),
+                 client.get("/api/v1/entries?per_page=500"), client.get("/api/v1/entries/a/b")):
+        body = resp.get_json()
+        assert resp.status_code in (400, 404, 405) and set(body["error"]) == {"code", "message", "details"}
+
+
+def test_the_checker_catches_a_response_that_breaks_the_document(openapi_checker):
+    good = Response('{"error": {"code": "not_found", "message": "x", "details": {}}}', status=404,
+                    mimetype="application/json")
+    openapi_checker.check("GET", "/entries/a/b", good)
+    broken = Response('{"slug": "a/b"}', status=200, mimetype="application/json")
+    with pytest.raises(AssertionError):
+        openapi_checker.check("GET", "/entries/a/b", broken)
+    wrong_type = Response("hello", status=200, mimetype="text/html")
+    with pytest.raises(AssertionError):
+        openapi_checker.check("GET", "/entries/a/b/citation", wrong_type)

@@ -48,11 +48,6 @@ def can_purge(actor: Actor | None) -> bool:
     return bool(actor) and actor.role == "admin"
 
 
-def can_grant_maintainer(actor: Actor | None) -> bool:
-    """Only an admin makes someone a maintainer without a verified claim."""
-    return bool(actor) and actor.role == "admin"
-
-
 def require_signed_in(actor: Actor | None) -> Actor:
     """Refuse anonymous callers with 401."""
     if actor is None:

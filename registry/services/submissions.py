@@ -15,7 +15,7 @@ from ..db import write_session
 from ..errors import Conflict, Invalid
 from ..models import Entry, Source
 from . import Actor
-from .harvesting import HarvestResult, harvest_options, harvest_source, normalize_source_url
+from .harvesting import HarvestResult, harvest_options, harvest_source, normalize_source, normalize_source_url
 from .permissions import require_signed_in
 
 @dataclass
@@ -29,6 +29,13 @@ class SubmissionPreview:
     translations: list[str]
     warnings: list[str]
     possible_duplicates: list[str] = field(default_factory=list)
+
+
+def _identity(url: str) -> str:
+    # The same identity the harvest service gives a source: a trailing slash or `..` in a
+    # local path must not make a second source of the same folder.
+    checked = normalize_source_url(url)
+    return normalize_source(checked) if "://" not in checked else checked
 
 
 def _existing(session: Session, url: str) -> Entry | None:
@@ -53,7 +60,7 @@ def _refuse_duplicate(session: Session, url: str) -> None:
 def preview_submission(app: Flask, session: Session, *, url: str, actor: Actor | None) -> SubmissionPreview:
     """Harvest a submitted URL without writing anything and return what was found."""
     require_signed_in(actor)
-    url = normalize_source_url(url)
+    url = _identity(url)
     _refuse_duplicate(session, url)
     try:
         record = harvesters.get_harvester("git").harvest(url, options=harvest_options(app, operator=False))
@@ -67,7 +74,7 @@ def preview_submission(app: Flask, session: Session, *, url: str, actor: Actor |
 def confirm_submission(app: Flask, session: Session, *, url: str, actor: Actor | None) -> HarvestResult:
     """Register the submitted source for real, with the actor recorded as its submitter."""
     actor = require_signed_in(actor)
-    url = normalize_source_url(url)
+    url = _identity(url)
     _refuse_duplicate(session, url)
     result = harvest_source(app, source=url, kind="git", options=harvest_options(app, operator=False))
     if result.outcome is Outcome.FAILED:

@@ -108,3 +108,11 @@ def test_a_token_for_another_entry_proves_nothing(app, member, git_repo):
     git_repo({".ai-commons-claim": token}, name="a/second", message="claim")
     harvest_source(app, source=str(second), options=options)
     assert _count(app, Maintainer) == 0
+
+
+def test_a_local_path_with_a_trailing_slash_is_the_same_source(local_app, member, git_repo):
+    repo = git_repo({"README.md": README}, name="horn-nlp/word-splitter")
+    with Session(get_engine(local_app)) as s:
+        confirm_submission(local_app, s, url=str(repo), actor=member)
+    with Session(get_engine(local_app)) as s, pytest.raises(Conflict):
+        preview_submission(local_app, s, url=str(repo) + "/", actor=member)

@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 
 from ..db import read_session
 from ..errors import Unauthorized
+from ..services.catalog import localize_summaries
 from ..services.entries import get_entry, list_entries, parse_entry_query
 from ..services.tokens import authenticate_token
 from ..views.common import current_actor
@@ -29,8 +30,10 @@ def _authenticate():
 @bp.get("/entries")
 def entries():
     query = parse_entry_query(request.args, default_per_page=current_app.config["PER_PAGE"])
-    page = list_entries(read_session(), query=query)
-    return paginated(page.items, total=page.total, page=page.page, per_page=page.per_page, facets=page.facets)
+    session = read_session()
+    page = list_entries(session, query=query)
+    items = localize_summaries(session, page.items, request.args.get("lang") or None)
+    return paginated(items, total=page.total, page=page.page, per_page=page.per_page, facets=page.facets)
 
 
 @bp.get("/entries/<namespace>/<name>")

@@ -67,7 +67,7 @@ OPERATIONS = [
     Op("get", "/entries", "listEntries", "Search and browse entries", "entries", response=m.EntryList,
        params=[_q("q", {"type": "string"}, "Words to search for, in any script."),
                *[_q(f, {"type": "string"}, "Repeat to match any of several values.", array=True) for f in FACETS],
-               _q("sort", {"type": "string", "enum": list(SORTS)}), *PAGE], errors=(400,),
+               _q("sort", {"type": "string", "enum": list(SORTS)}), LANG, *PAGE], errors=(400,),
        description="Facet filters are OR within a facet and AND across facets; facet counts cover the whole match."),
     Op("post", "/entries", "registerEntry", "Register a repository by its URL (it is harvested now)", "entries",
        ok=201, response=m.EntryPublic, body=m.EntryRegister, auth=True, errors=(*WRITE, 409)),

@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from ..models import Entry, FacetValue, Translation
+from ..models import Entry, EntrySummary, FacetValue, Translation
 from . import Actor
-from .entries import to_public
+from .entries import _pick_translation, to_public
 
 
 def as_utc(value: datetime) -> datetime:
@@ -96,3 +96,23 @@ def sitemap_rows(session: Session, *, offset: int, limit: int) -> list[tuple[str
 def count_visible(session: Session) -> int:
     """Return how many entries are public."""
     return session.exec(select(func.count()).select_from(Entry).where(_visible())).one()
+
+
+def localize_summaries(session: Session, items: list[EntrySummary], lang: str | None) -> list[EntrySummary]:
+    """Return list rows with name and summary in ``lang`` where the entry has that translation."""
+    if not lang or not items:
+        return items
+    slugs = [i.slug for i in items]
+    rows = session.exec(select(Entry.slug, Translation).join(Translation, Translation.entry_id == Entry.id)
+                        .where(Entry.slug.in_(slugs))).all()
+    by_slug: dict[str, dict[str, Translation]] = {}
+    for slug, tr in rows:
+        by_slug.setdefault(slug, {})[tr.lang] = tr
+    out = []
+    for item in items:
+        # The same choice as an entry page makes: the exact tag, else the same primary language.
+        chosen = _pick_translation(by_slug.get(item.slug, {}), lang) if lang != item.language else None
+        if chosen is not None:
+            item = item.model_copy(update={"name": chosen.name or item.name, "summary": chosen.summary or item.summary})
+        out.append(item)
+    return out

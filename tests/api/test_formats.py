@@ -152,3 +152,27 @@ def test_dump_streams_every_public_entry_as_json_lines(app, client, api_tokens):
     assert [r["slug"] for r in records] == ["nairobi/tweets", "lagos/translator"]
     entry = client.get("/api/v1/entries/nairobi/tweets").get_json()
     assert records[0] == entry
+
+
+def test_citation_of_a_harvested_citation_cff(app, client, git_repo):
+    """Through the real harvester: the sample corpus's CITATION.cff is what gets cited."""
+    from pathlib import Path
+
+    from registry.services.harvesting import harvest_options, harvest_source
+
+    sample = Path(__file__).resolve().parents[2] / "registry/sample_data/repos/sample-nairobi-nlp/swahili-tweets-corpus"
+    files = {str(p.relative_to(sample)): p.read_bytes() for p in sample.rglob("*") if p.is_file()}
+    path = git_repo(files, name="sample-nairobi-nlp/swahili-tweets-corpus")
+    slug = harvest_source(app, source=str(path), options=harvest_options(app, operator=True)).slug
+    base = f"/api/v1/entries/{slug}/citation"
+    bib = client.get(base).get_data(as_text=True)
+    assert "title = {{Swahili Tweets Sentiment Corpus (sample)}}" in bib
+    assert "author = {Sample, Amina and Mfano, Baraka and Sample Nairobi NLP Lab}" in bib
+    assert "year = {2024}" in bib and "doi = {10.5281/zenodo.0000001}" in bib
+    apa = client.get(base + "?format=apa").get_data(as_text=True)
+    assert apa.startswith("Sample, A., Mfano, B., & Sample Nairobi NLP Lab (2024). Swahili Tweets Sentiment Corpus "
+                          "(sample) (Version 1.0.0) [Data set]. https://doi.org/10.5281/zenodo.0000001")
+    cff = yaml.safe_load(client.get(base + "?format=cff").get_data(as_text=True))
+    assert cff["title"] == "Swahili Tweets Sentiment Corpus (sample)" and cff["authors"][2] == {"name": "Sample Nairobi NLP Lab"}
+    ld = _page_jsonld(client.get(f"/entries/{slug}").get_data(as_text=True))
+    assert ld["@type"] == "Dataset" and [a["name"] for a in ld["author"]][:2] == ["Amina Sample", "Baraka Mfano"]

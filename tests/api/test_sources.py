@@ -82,3 +82,15 @@ def test_write_rate_limit_answers_429_with_headers(app, client, api_tokens):
     # Reads are not limited.
     assert client.get("/api/v1/entries/lab/x").status_code == 200
     assert "RateLimit-Limit" not in client.get("/api/v1/entries/lab/x").headers
+
+
+def test_lists_show_text_in_the_asked_language(app, client):
+    add_entry(app, "lab/asr", name="Mandarin ASR", summary="Speech recognition.", language="en",
+              translations={"zh-Hans": {"name": "普通话识别", "summary": "语音识别。", "description": "",
+                                        "origin": "README_zh.md"}})
+    add_entry(app, "lab/other", name="Other", summary="No translation.", language="en")
+    rows = {i["slug"]: i for i in client.get("/api/v1/entries?lang=zh").get_json()["items"]}
+    assert rows["lab/asr"]["name"] == "普通话识别" and rows["lab/asr"]["summary"] == "语音识别。"
+    assert rows["lab/other"]["name"] == "Other"
+    plain = {i["slug"]: i for i in client.get("/api/v1/entries").get_json()["items"]}
+    assert plain["lab/asr"]["name"] == "Mandarin ASR"

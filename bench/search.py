@@ -39,31 +39,31 @@ from registry.services.facets import facet_values  # noqa: E402
 
 # Small vocabularies per language; words are drawn with a Zipf-like skew, as in real text.
 WORDS = {
-    "en": ("model data dataset language speech recognition translation text corpus training fine tuned "
+    "en": ("model data dataset open language text speech recognition translation corpus training fine tuned "
            "transformer neural network classification sentiment analysis tokenizer embedding vision image "
            "audio benchmark evaluation open source small large fast efficient multilingual news tweets "
            "question answering summarization generation named entity tagging parser dialect accent voice "
            "low resource african asian indian arabic chinese swahili spanish annotated labelled cleaned "
            "pretrained checkpoint inference quantized mobile edge server api library toolkit pipeline "
            "research paper university community volunteers collected licensed public domain archive").split(),
-    "es": ("modelo datos conjunto lenguaje voz reconocimiento traducción texto corpus entrenamiento análisis "
+    "es": ("modelo datos conjunto abierto lenguaje texto voz reconocimiento traducción corpus entrenamiento análisis "
            "sentimiento noticias español mexicano etiquetado morfológico clasificación resumen pregunta "
            "respuesta abierto pequeño rápido comunidad universidad investigación").split(),
-    "sw": ("mfano data lugha hotuba utambuzi tafsiri maandishi hisia uchambuzi habari kiswahili jamii "
+    "sw": ("mfano data lugha wazi maandishi jamii hotuba utambuzi tafsiri hisia uchambuzi habari kiswahili "
            "chuo utafiti wazi ndogo haraka sauti maswali majibu mafunzo").split(),
-    "pt": ("modelo dados linguagem fala reconhecimento tradução texto análise notícias manchetes português "
-           "brasileiro classificação aberto comunidade pesquisa").split(),
-    "ru": ("модель данные язык речь распознавание перевод текст корпус обучение анализ тональность "
-           "новости классификация открытый сообщество исследование нейронная сеть").split(),
-    "ar": ("نموذج بيانات لغة كلام التعرف ترجمة نص مجموعة تدريب تحليل المشاعر أخبار اللهجة العربية "
-           "المصرية تصنيف مفتوح مجتمع بحث جامعة صوت أسئلة").split(),
-    "hi": ("मॉडल डेटा भाषा वाक् पहचान अनुवाद पाठ संग्रह प्रशिक्षण विश्लेषण भावना समाचार हिन्दी "
-           "देवनागरी वर्गीकरण खुला समुदाय अनुसंधान विश्वविद्यालय आवाज़").split(),
-    "zh-Hans": ("模型 数据 数据集 语言 语音 识别 翻译 文本 语料 训练 情感 分析 新闻 中文 普通话 方言 分类 "
-                "摘要 问答 生成 开源 轻量 高效 社区 大学 研究 图像 视觉 音频 评测 微调 推理 手机 机器翻译 "
+    "pt": ("modelo dados linguagem aberto texto comunidade fala reconhecimento tradução análise notícias manchetes português "
+           "brasileiro classificação pesquisa").split(),
+    "ru": ("модель данные язык текст открытый сообщество речь распознавание перевод корпус обучение анализ "
+           "тональность новости классификация исследование нейронная сеть").split(),
+    "ar": ("نموذج بيانات لغة نص مفتوح مجتمع كلام التعرف ترجمة مجموعة تدريب تحليل المشاعر أخبار اللهجة "
+           "العربية المصرية تصنيف بحث جامعة صوت أسئلة").split(),
+    "hi": ("मॉडल डेटा भाषा पाठ खुला समुदाय वाक् पहचान अनुवाद संग्रह प्रशिक्षण विश्लेषण भावना समाचार "
+           "हिन्दी देवनागरी वर्गीकरण अनुसंधान विश्वविद्यालय आवाज़").split(),
+    "zh-Hans": ("模型 数据 数据集 语言 文本 开源 语音 识别 翻译 语料 训练 情感 分析 新闻 中文 普通话 方言 分类 "
+                "摘要 问答 生成 轻量 高效 社区 大学 研究 图像 视觉 音频 评测 微调 推理 手机 机器翻译 "
                 "自然语言处理 命名实体 分词 粤语 吴语").split(),
-    "ja": ("モデル データ 言語 音声 認識 翻訳 テキスト コーパス 学習 感情 分析 ニュース 日本語 要約 分類 "
-           "質問 回答 生成 公開 軽量 研究 大学 形態素 解析").split(),
+    "ja": ("モデル データ 言語 テキスト 公開 学習 音声 認識 翻訳 コーパス 感情 分析 ニュース 日本語 要約 分類 "
+           "質問 回答 生成 軽量 研究 大学 形態素 解析").split(),
 }
 LANGUAGE_WEIGHTS = {"en": 40, "zh-Hans": 14, "es": 8, "sw": 6, "pt": 6, "ru": 6, "ar": 7, "hi": 7, "ja": 6}
 TASKS = ["automatic-speech-recognition", "translation", "text-classification", "summarization",
@@ -113,41 +113,55 @@ def _tail_word(lang: str, index: int) -> str:
     return "".join(rng.choice(pieces) for _ in range(rng.randint(2, 4)))
 
 
-def _words(rng: random.Random, lang: str, n: int) -> list[str]:
+#: Each language's list starts with this many generic words ("model", "data"…); the rest are
+#: split into topics, and an entry draws its topical words from one topic, as real texts do.
+_GENERIC = 6
+_TOPICS = 6
+
+
+def _words(rng: random.Random, lang: str, n: int, topic: int) -> list[str]:
     vocab = WORDS[lang]
+    topical = vocab[_GENERIC:][topic::_TOPICS] or vocab
     out = []
     for _ in range(n):
-        if rng.random() < 0.6:  # the head: common domain words, Zipf-distributed
-            out.append(vocab[min(int(rng.paretovariate(0.9)) - 1, len(vocab) - 1)])
-        else:
+        roll = rng.random()
+        if roll < 0.35:  # the generic head, Zipf-distributed
+            out.append(vocab[min(int(rng.paretovariate(1.0)) - 1, _GENERIC - 1)])
+        elif roll < 0.7:
+            out.append(rng.choice(topical))
+        elif roll < 0.75:  # a word from another topic now and then
+            out.append(rng.choice(vocab))
+        else:  # the long tail
             out.append(_tail_word(lang, min(int(rng.paretovariate(0.6)) - 1, _TAIL)))
     return out
 
 
-def _sentence(rng: random.Random, lang: str, n: int) -> str:
+def _sentence(rng: random.Random, lang: str, n: int, topic: int) -> str:
     sep = "" if lang in ("zh-Hans", "ja") else " "
-    return sep.join(_words(rng, lang, n)) + ("。" if not sep else ".")
+    return sep.join(_words(rng, lang, n, topic)) + ("。" if not sep else ".")
 
 
 def make_entry(rng: random.Random, n: int, now: datetime) -> tuple[dict, dict | None]:
     """Return one synthetic entry's columns, and a translation or None."""
     lang = rng.choices(list(LANGUAGE_WEIGHTS), weights=list(LANGUAGE_WEIGHTS.values()))[0]
     sep = "" if lang in ("zh-Hans", "ja") else " "
-    name = sep.join(_words(rng, lang, rng.randint(2, 3))) + f" {n}"
+    topic = rng.randrange(_TOPICS)
+    name = sep.join(_words(rng, lang, rng.randint(2, 3), topic)) + f" {n}"
     languages = [lang] + rng.sample(["en", "sw", "zh-Hans", "ar", "hi", "es", "yo", "ha"], rng.randint(0, 2))
     entry = dict(
         slug=f"org{n % 5000}/entry-{n}", kind=rng.choice(["model", "model", "dataset", "project"]), name=name[:300],
-        summary=_sentence(rng, lang, rng.randint(8, 20)),
-        description="\n\n".join(_sentence(rng, lang, rng.randint(10, 30)) for _ in range(rng.randint(2, 6))),
+        summary=_sentence(rng, lang, rng.randint(8, 20), topic),
+        description="\n\n".join(_sentence(rng, lang, rng.randint(10, 30), topic) for _ in range(rng.randint(2, 6))),
         language=lang, languages=sorted(set(languages)), license=rng.choice(LICENSES), region=rng.choice(REGIONS),
-        tasks=rng.sample(TASKS, rng.randint(0, 2)), tags=rng.sample(TAGS, rng.randint(0, 3)),
+        tasks=[TASKS[topic]] if rng.random() < 0.8 else rng.sample(TASKS, rng.randint(0, 2)), tags=rng.sample(TAGS, rng.randint(0, 3)),
         frameworks=rng.sample(FRAMEWORKS, rng.randint(0, 2)), authors=[{"name": f"Author {rng.randint(1, 20000)}"}],
         hidden=rng.random() < 0.01, updated_at=now - timedelta(days=rng.randint(0, 1500)))
     translation = None
     if rng.random() < 0.15:
         other = "en" if lang != "en" else rng.choice(["zh-Hans", "es", "sw", "ar", "hi"])
-        translation = dict(lang=other, name=" ".join(_words(rng, other, 2)), summary=_sentence(rng, other, 12),
-                           description=_sentence(rng, other, 30), origin="harvested")
+        translation = dict(lang=other, name=" ".join(_words(rng, other, 2, topic)),
+                           summary=_sentence(rng, other, 12, topic), description=_sentence(rng, other, 30, topic),
+                           origin="harvested")
     return entry, translation
 
 

@@ -31,6 +31,9 @@ class SearchBackend(Protocol):
     def match_ids(self, query: ParsedQuery):
         """Return a subquery with the one column entry_id: the same matches, without ranking work."""
 
+    def documents(self):
+        """Return a subquery (entry_id, facets) of every indexed entry."""
+
     def replace_documents(self, session: Session, docs: list[SearchDocument]) -> None:
         """Insert or update the index rows of these entries in the session's transaction."""
 
@@ -110,9 +113,14 @@ def reindex(session: Session, *, batch_size: int = 500, progress: Callable[[int]
         session.expunge_all()  # a million entries must not pile up in the identity map
 
 
-def text_matches(session: Session, query: ParsedQuery, *, ranked: bool = True):
-    """Return the (entry_id, score, exact) subquery of a parsed query, or (entry_id) alone unranked."""
+def text_matches(session: Session, query: ParsedQuery | None, *, ranked: bool = True):
+    """Return the (entry_id, score, exact) subquery of a parsed query, or (entry_id, facets) unranked.
+
+    Without a query, every indexed entry (unranked): browsing counts facets the same way.
+    """
     backend = backend_for(session)
+    if query is None:
+        return backend.documents()
     return backend.matches(query) if ranked else backend.match_ids(query)
 
 

@@ -79,6 +79,11 @@ class PostgresBackend:
                     ).bindparams(expr=tsquery_literal(query))
         return stmt.columns(entry_id=Integer, facets=String).subquery("text_ids")
 
+    def documents(self):
+        """Return a subquery of (entry_id, facets) of every indexed entry (browsing, no text)."""
+        return text("SELECT entry_id, facets FROM search_documents").columns(
+            entry_id=Integer, facets=String).subquery("text_ids")
+
     def replace_documents(self, session: Session, docs: list[SearchDocument]) -> None:
         """Insert or update index rows."""
         if not docs:

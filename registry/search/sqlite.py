@@ -49,7 +49,7 @@ class SQLiteBackend:
                    -bm25(search_words, {weights}) * d.boost
                      * (1.0 + 0.25 / (1.0 + (:now - d.updated_epoch) / {FRESHNESS_SECONDS})) AS score,
                    instr(d.name_keys, :name_key) > 0 AS exact
-            FROM search_words CROSS JOIN search_documents AS d ON d.entry_id = search_words.rowid
+            FROM search_words CROSS JOIN search_meta AS d ON d.entry_id = search_words.rowid
             WHERE search_words MATCH :expr""").bindparams(
             expr=match_expression(query), name_key=f"|{query.key}|", now=time.time())
         # CROSS JOIN keeps the full-text scan as the outer loop: the other order would run the
@@ -59,34 +59,44 @@ class SQLiteBackend:
     def match_ids(self, query: ParsedQuery):
         """Return a subquery of (entry_id, facets) of the matches, for counting: no ranking work."""
         stmt = text("""SELECT d.entry_id AS entry_id, d.facets AS facets
-            FROM search_words CROSS JOIN search_documents AS d ON d.entry_id = search_words.rowid
+            FROM search_words CROSS JOIN search_meta AS d ON d.entry_id = search_words.rowid
             WHERE search_words MATCH :expr""").bindparams(expr=match_expression(query))
         return stmt.columns(entry_id=Integer, facets=String).subquery("text_ids")
+
+    def documents(self):
+        """Return a subquery of (entry_id, facets) of every indexed entry (browsing, no text)."""
+        return text("SELECT entry_id, facets FROM search_meta").columns(
+            entry_id=Integer, facets=String).subquery("text_ids")
 
     def replace_documents(self, session: Session, docs: list[SearchDocument]) -> None:
         """Insert or update index rows (the triggers update the FTS index)."""
         if not docs:
             return
-        session.execute(text(f"""
-            INSERT INTO search_documents (entry_id, boost, updated_epoch, name_keys, facets, {", ".join(FIELDS)})
-            VALUES (:entry_id, :boost, :updated_epoch, :name_keys, :facets, {", ".join(":" + f for f in FIELDS)})
+        session.execute(text("""
+            INSERT INTO search_meta (entry_id, boost, updated_epoch, name_keys, facets)
+            VALUES (:entry_id, :boost, :updated_epoch, :name_keys, :facets)
             ON CONFLICT (entry_id) DO UPDATE SET boost = excluded.boost, updated_epoch = excluded.updated_epoch,
-              name_keys = excluded.name_keys, facets = excluded.facets,
-              {", ".join(f"{f} = excluded.{f}" for f in FIELDS)}"""),
-            [{"entry_id": d.entry_id, **{f: d.text(f) for f in FIELDS}, "name_keys": d.name_keys,
-              "facets": d.facets, "boost": d.boost, "updated_epoch": d.updated_epoch} for d in docs])
+              name_keys = excluded.name_keys, facets = excluded.facets"""),
+            [{"entry_id": d.entry_id, "name_keys": d.name_keys, "facets": d.facets, "boost": d.boost,
+              "updated_epoch": d.updated_epoch} for d in docs])
+        session.execute(text(f"""
+            INSERT INTO search_documents (entry_id, {", ".join(FIELDS)})
+            VALUES (:entry_id, {", ".join(":" + f for f in FIELDS)})
+            ON CONFLICT (entry_id) DO UPDATE SET {", ".join(f"{f} = excluded.{f}" for f in FIELDS)}"""),
+            [{"entry_id": d.entry_id, **{f: d.text(f) for f in FIELDS}} for d in docs])
         self.add_terms(session, set().union(*(d.terms for d in docs)))
 
     def delete_documents(self, session: Session, entry_ids: list[int]) -> None:
         """Remove entries from the index."""
         if entry_ids:
-            session.execute(text("DELETE FROM search_documents WHERE entry_id IN (SELECT value FROM json_each(:ids))"),
-                            {"ids": json.dumps(entry_ids)})
+            for table in ("search_meta", "search_documents"):
+                session.execute(text(f"DELETE FROM {table} WHERE entry_id IN (SELECT value FROM json_each(:ids))"),
+                                {"ids": json.dumps(entry_ids)})
 
     def clear(self, session: Session) -> None:
         """Empty the index and its vocabulary."""
-        session.execute(text("DELETE FROM search_documents"))
-        session.execute(text("DELETE FROM search_terms"))
+        for table in ("search_meta", "search_documents", "search_terms"):
+            session.execute(text(f"DELETE FROM {table}"))
 
     def add_terms(self, session: Session, terms: set[str]) -> None:
         """Remember words for typo and substring expansion (never removed until a reindex)."""

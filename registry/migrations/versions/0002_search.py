@@ -13,11 +13,13 @@ branch_labels = None
 depends_on = None
 
 SQLITE = [
-    # The small columns come first: ranking and facet counting read them for thousands of rows,
-    # and SQLite would otherwise walk past (or into the overflow pages of) the long texts.
+    # Ranking and facet counting read a few small values for thousands of matches at a time:
+    # they live in their own narrow table, away from the long texts the word index is built on.
+    """CREATE TABLE search_meta (
+        entry_id INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE,
+        boost REAL NOT NULL, updated_epoch REAL NOT NULL, name_keys TEXT NOT NULL, facets TEXT NOT NULL)""",
     """CREATE TABLE search_documents (
         entry_id INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE,
-        boost REAL NOT NULL, updated_epoch REAL NOT NULL, name_keys TEXT NOT NULL, facets TEXT NOT NULL,
         name TEXT NOT NULL, tags TEXT NOT NULL, langs TEXT NOT NULL, summary TEXT NOT NULL,
         description TEXT NOT NULL)""",
     # Results leave out hidden and deleted entries: a handful, found through this small index
@@ -52,7 +54,7 @@ SQLITE = [
 ]
 SQLITE_DROP = ["DROP TABLE IF EXISTS search_terms_trigram", "DROP TABLE IF EXISTS search_terms",
                "DROP TABLE IF EXISTS search_words", "DROP TABLE IF EXISTS search_documents",
-               "DROP INDEX IF EXISTS ix_entries_invisible"]
+               "DROP TABLE IF EXISTS search_meta", "DROP INDEX IF EXISTS ix_entries_invisible"]
 
 POSTGRES = [
     # pg_trgm is a trusted extension: a database owner may create it without being superuser.

@@ -66,4 +66,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(oai.bp)
     extensions.csrf.exempt(oai.bp)  # OAI-PMH harvesters POST forms without a session
+    from .views import collections, communities, coverage, reading  # communities, collections, coverage (issue 6)
+
+    for module in (communities, collections, coverage, reading):
+        app.register_blueprint(module.bp)
     return app

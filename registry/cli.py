@@ -49,23 +49,41 @@ def init_db_command():
 @click.command("harvest")
 @with_appcontext
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--kind", type=click.Choice(["git"]), default="git", show_default=True,
-              help="Source kind (only git so far).")
-def harvest_command(sources: tuple[str, ...], kind: str):
-    """Harvest git repository URLs or local repository paths."""
+@click.option("--kind", type=click.Choice(["git", "list"]), default="git", show_default=True,
+              help="Source kind: a git repository, or an awesome-list to import as a collection.")
+@click.option("--collection", default=None, metavar="SLUG",
+              help="With --kind list: the collection to fill (default: the list repository's name).")
+def harvest_command(sources: tuple[str, ...], kind: str, collection: str | None):
+    """Harvest git repository URLs or local repository paths, or import awesome-lists (--kind list)."""
     _require_schema()
     options = harvest_options(current_app, operator=True)
     results: list[HarvestResult] = []
     with click.progressbar(sources, label="Harvesting", item_show_func=lambda s: s or "",
                            file=sys.stderr) as bar:
         for source in bar:
-            results.append(harvest_source(current_app, source=source, kind=kind, options=options))
+            if kind == "list":
+                results.append(_sync_list(source, collection, options))
+            else:
+                results.append(harvest_source(current_app, source=source, kind=kind, options=options))
     failed = [r for r in results if r.outcome is Outcome.FAILED]
     if len(results) == 1 and failed:
         raise click.ClickException(failed[0].error or "harvest failed")
     click.echo(_summary_table(results))
     if failed:
         raise click.exceptions.Exit(1)
+
+
+def _sync_list(source: str, collection: str | None, options) -> HarvestResult:
+    from .services import OPERATOR
+    from .services.collection_sync import sync_list
+
+    try:
+        r = sync_list(current_app, source=source, actor=OPERATOR, options=options, collection=collection)
+    except RegistryError as err:
+        return HarvestResult(source=source, outcome=Outcome.FAILED, error=err.message)
+    notes = [f"{r.pending} linked repositories registered as sources, harvested when due"] if r.pending else []
+    return HarvestResult(source=source, outcome=r.outcome, slug=r.collection and f"collection {r.collection}",
+                         changes=r.changes, warnings=r.warnings + notes, error=r.error)
 
 
 @click.command("demo")

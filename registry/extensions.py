@@ -20,15 +20,52 @@ login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+#: The language switcher's cookie: a plain cookie, not the session, so anonymous pages stay cacheable.
+UI_COOKIE = "ui_lang"
+
+
+def ui_language(tag: str | None) -> str | None:
+    """Map a language tag to the interface language that serves it (zh-Hans → zh, pt-BR → pt), or None."""
+    primary = (tag or "").replace("_", "-").split("-")[0].lower()
+    return primary if primary in UI_LANGUAGES else None
+
+
 def select_locale() -> str:
-    """Pick the interface language: ?ui=, then the session, then the browser's preference."""
-    wanted = request.args.get("ui")
-    if wanted in UI_LANGUAGES:
-        session["ui"] = wanted
+    """Pick the interface language: the saved preference, the switcher's cookie, the browser's, else English.
+
+    `?ui=xx` in a link wins for that request (and the switcher cookie follows it).
+    """
+    from flask import after_this_request
+    from flask_login import current_user
+
+    wanted = ui_language(request.args.get("ui"))
+    if wanted:
+        if request.cookies.get(UI_COOKIE) != wanted:
+            after_this_request(lambda response: remember_ui_language(response, wanted))
         return wanted
-    if session.get("ui") in UI_LANGUAGES:
-        return session["ui"]
-    return request.accept_languages.best_match(list(UI_LANGUAGES)) or "en"
+    saved = ui_language(getattr(current_user, "preferred_language", None)) if current_user else None
+    if saved:
+        return saved
+    chosen = ui_language(request.cookies.get(UI_COOKIE)) or ui_language(session.get("ui"))
+    if chosen:
+        return chosen
+    return request.accept_languages.best_match(list(UI_LANGUAGES)) or _fallback_match() or "en"
+
+
+def _fallback_match() -> str | None:
+    # `zh-CN` or `pt-BR` alone in Accept-Language: serve the language, whatever the region.
+    for tag, _quality in request.accept_languages:
+        found = ui_language(tag)
+        if found:
+            return found
+    return None
+
+
+def remember_ui_language(response, lang: str):
+    """Set the switcher's cookie for a year."""
+    response.set_cookie(UI_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                        secure=request.is_secure)
+    return response
 
 
 @login_manager.user_loader

@@ -559,3 +559,344 @@ class HookResult(SQLModel):
     delivery_id: Optional[str] = None
     source_id: Optional[int] = None
     harvest: Optional[HarvestOutcome] = None
+
+
+# --- communities and collections (issue 6) ---------------------------------------------
+
+COMMUNITY_ROLES = ("member", "curator", "admin")
+COLLECTION_VISIBILITY = ("public", "unlisted")
+
+
+class Community(SQLModel, table=True):
+    """A regional or language community: members with roles curate collections together."""
+
+    __tablename__ = "communities"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=80, unique=True, index=True)
+    name: str = Field(max_length=200)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    #: The language name and description are written in (BCP-47).
+    language: Optional[str] = Field(default=None, max_length=35)
+    #: Free text as people name it ("Kenya, Tanzania"): communities cross borders.
+    region: str = Field(default="", max_length=200)
+    languages: list = _json(list)
+    created_by_id: Optional[int] = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CommunityMember(SQLModel, table=True):
+    """A person in a community; a join request is a row with status "pending" until a curator decides."""
+
+    __tablename__ = "community_members"
+
+    community_id: int = Field(foreign_key="communities.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="users.id", primary_key=True, ondelete="CASCADE")
+    role: str = Field(default="member", max_length=16)  # member | curator | admin
+    status: str = Field(default="pending", max_length=16, index=True)  # pending | active
+    message: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_at: Optional[datetime] = None
+    decided_by_id: Optional[int] = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+
+
+class Collection(SQLModel, table=True):
+    """A curated, ordered list of entries owned by a community, a person or the site."""
+
+    __tablename__ = "collections"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=80, unique=True, index=True)
+    title: str = Field(max_length=300)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    language: Optional[str] = Field(default=None, max_length=35)
+    region: Optional[str] = Field(default=None, max_length=8)
+    community_id: Optional[int] = Field(default=None, foreign_key="communities.id", index=True,
+                                        ondelete="SET NULL")
+    owner_id: Optional[int] = Field(default=None, foreign_key="users.id", index=True, ondelete="SET NULL")
+    visibility: str = Field(default="public", max_length=16)  # public | unlisted
+    #: The awesome-list this collection is synced from (a Source of kind "list").
+    list_source_id: Optional[int] = Field(default=None, foreign_key="sources.id", ondelete="SET NULL")
+    created_by: str = Field(default="", max_length=80)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class CollectionGroup(SQLModel, table=True):
+    """A section of a collection (an awesome-list's heading)."""
+
+    __tablename__ = "collection_groups"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    collection_id: int = Field(foreign_key="collections.id", index=True, ondelete="CASCADE")
+    title: str = Field(max_length=300)
+    position: int = Field(default=0)
+    from_list: bool = Field(default=False)
+
+
+class CollectionItem(SQLModel, table=True):
+    """One item of a collection: a registered entry, or a link whose repository is not harvested yet."""
+
+    __tablename__ = "collection_items"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    collection_id: int = Field(foreign_key="collections.id", index=True, ondelete="CASCADE")
+    group_id: Optional[int] = Field(default=None, foreign_key="collection_groups.id", ondelete="SET NULL")
+    position: int = Field(default=0)
+    entry_id: Optional[int] = Field(default=None, foreign_key="entries.id", index=True, ondelete="SET NULL")
+    #: A pending source: the repository an awesome-list links to, waiting for its first harvest.
+    source_id: Optional[int] = Field(default=None, foreign_key="sources.id", ondelete="SET NULL")
+    url: Optional[str] = Field(default=None, max_length=2000)
+    title: str = Field(default="", max_length=300)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    #: True for items a list sync manages; a re-sync never touches the others.
+    from_list: bool = Field(default=False)
+    added_by: str = Field(default="", max_length=80)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CollectionTranslation(SQLModel, table=True):
+    __tablename__ = "collection_translations"
+    __table_args__ = (UniqueConstraint("collection_id", "lang"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    collection_id: int = Field(foreign_key="collections.id", index=True, ondelete="CASCADE")
+    lang: str = Field(max_length=35)
+    title: str = Field(default="", max_length=300)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    origin: str = Field(default="community", max_length=16)  # community | curator
+    reviewed_by: Optional[str] = Field(default=None, max_length=80)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class CollectionProposal(SQLModel, table=True):
+    """A translation of a collection's title and description, waiting for a curator's review."""
+
+    __tablename__ = "collection_proposals"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    collection_id: int = Field(foreign_key="collections.id", index=True, ondelete="CASCADE")
+    author_id: Optional[int] = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    lang: str = Field(max_length=35)
+    changes: dict = _json(dict)
+    status: str = Field(default="open", max_length=16, index=True)  # open | accepted | rejected
+    reviewer_id: Optional[int] = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    note: str = Field(default="", max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_at: Optional[datetime] = None
+
+
+# Public shapes of communities and collections (what the API answers and takes).
+
+class CommunityPublic(SQLModel):
+    slug: str
+    name: str
+    description: str
+    language: Optional[str]
+    region: str
+    languages: list[str]
+    member_count: int
+    created_at: datetime
+
+
+class CommunityMemberPublic(SQLModel):
+    name: str
+    display_name: str
+    role: str
+
+
+class CommunityDetail(CommunityPublic):
+    members: list[CommunityMemberPublic]
+
+
+class CommunityList(SQLModel):
+    items: list[CommunityPublic]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, dict[str, int]]
+
+
+class CollectionOwner(SQLModel):
+    type: str  # community | user | site
+    slug: Optional[str] = None
+    name: Optional[str] = None
+    display_name: Optional[str] = None
+
+
+class CollectionTranslationPublic(SQLModel):
+    title: str
+    description: str
+    origin: str  # community | curator
+    reviewed_by: Optional[str] = None
+
+
+class CollectionPublic(SQLModel):
+    """A collection; ``title`` and ``description`` are in ``shown_language`` (see ``?lang=``)."""
+
+    slug: str
+    title: str
+    description: str
+    language: Optional[str]
+    shown_language: Optional[str]
+    region: Optional[str]
+    visibility: str
+    owner: CollectionOwner
+    translations: dict[str, CollectionTranslationPublic]
+    list_source: Optional[str]
+    item_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class CollectionGroupPublic(SQLModel):
+    id: int
+    title: str
+    position: int
+    from_list: bool
+
+
+class CollectionItemPublic(SQLModel):
+    """An entry of a collection, or a link whose repository is not registered yet (``pending``)."""
+
+    id: int
+    position: int
+    group: Optional[str]
+    slug: Optional[str]
+    entry: Optional[EntrySummary]
+    url: Optional[str]
+    title: str
+    note: str
+    pending: bool
+    from_list: bool
+    added_at: datetime
+
+
+class CollectionDetail(CollectionPublic):
+    groups: list[CollectionGroupPublic]
+    items: list[CollectionItemPublic]
+
+
+class CollectionList(SQLModel):
+    items: list[CollectionPublic]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, dict[str, int]]
+
+
+class CollectionProposalPublic(SQLModel):
+    id: int
+    collection: str
+    lang: str
+    title: str
+    description: str
+    original_title: str
+    original_description: str
+    status: str
+    author: Optional[str]
+    reviewer: Optional[str]
+    note: str
+    created_at: datetime
+
+
+class CollectionProposalList(SQLModel):
+    items: list[CollectionProposalPublic]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, dict[str, int]]
+
+
+class CollectionSyncResult(SQLModel):
+    outcome: str
+    collection: Optional[str]
+    added: int
+    removed: int
+    updated: int
+    pending: int
+    warnings: list[str]
+    error: Optional[str]
+
+
+class CollectionTranslationCreated(SQLModel):
+    """``status`` is "published" (a curator's translation) or "open" (a proposal, with its ``id``)."""
+
+    status: str
+    lang: str
+    id: Optional[int] = None
+
+
+class JoinRequested(SQLModel):
+    status: str
+
+
+class CollectionCreate(SQLModel):
+    title: str
+    slug: Optional[str] = None
+    description: Optional[str] = None
+    language: Optional[str] = None
+    community: Optional[str] = None
+    visibility: Optional[str] = None
+    region: Optional[str] = None
+
+
+class CollectionPatch(SQLModel):
+    title: Optional[str] = None
+    description: Optional[str] = None
+    language: Optional[str] = None
+    visibility: Optional[str] = None
+    region: Optional[str] = None
+
+
+class CollectionItemCreate(SQLModel):
+    entry: str
+    note: Optional[str] = None
+    group: Optional[str] = None
+
+
+class CollectionItemPatch(SQLModel):
+    note: Optional[str] = None
+    group: Optional[str] = None
+
+
+class CollectionOrder(SQLModel):
+    items: list[int]
+
+
+class CollectionSyncRequest(SQLModel):
+    source: str
+
+
+class CollectionTranslationCreate(SQLModel):
+    lang: str
+    title: str
+    description: Optional[str] = None
+
+
+class CommunityCreate(SQLModel):
+    name: str
+    slug: Optional[str] = None
+    description: Optional[str] = None
+    region: Optional[str] = None
+    languages: Optional[list[str]] = None
+    language: Optional[str] = None
+
+
+class CommunityPatch(SQLModel):
+    name: Optional[str] = None
+    description: Optional[str] = None
+    region: Optional[str] = None
+    languages: Optional[list[str]] = None
+    language: Optional[str] = None
+
+
+class JoinRequest(SQLModel):
+    message: Optional[str] = None
+
+
+class MemberDecision(SQLModel):
+    """Either ``accept`` (a join request) or ``role`` (member, curator, admin)."""
+
+    accept: Optional[bool] = None
+    role: Optional[str] = None

@@ -43,7 +43,7 @@ def entry(namespace: str, name: str):
     return jsonify(public.model_dump(mode="json"))
 
 
-from . import people, writes  # noqa: E402,F401  (register their routes on bp)
+from . import collections, people, writes  # noqa: E402,F401  (register their routes on bp)
 from . import formats, hooks, manage, openapi, sources  # noqa: E402,F401  (issue 7)
 
 limit_writes(bp)

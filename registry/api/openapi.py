@@ -137,6 +137,57 @@ OPERATIONS = [
        auth=True, errors=(*WRITE, 409)),
 ]
 
+COLLECTION = [_p("slug")]
+COMMUNITY = [_p("slug")]
+ITEM = [*COLLECTION, _p("item_id", {"type": "integer"})]
+OPERATIONS += [
+    Op("get", "/collections", "listCollections", "Curated collections", "collections", response=m.CollectionList,
+       params=[_q("language", {"type": "string"}), _q("community", {"type": "string"}), _q("owner", {"type": "string"}),
+               LANG, *PAGE], errors=(400,)),
+    Op("post", "/collections", "createCollection", "Make a collection", "collections", ok=201,
+       response=m.CollectionDetail, body=m.CollectionCreate, auth=True, errors=(*WRITE, 409)),
+    Op("get", "/collections/{slug}", "getCollection", "One collection with its items", "collections",
+       response=m.CollectionDetail, params=[*COLLECTION, LANG], errors=(404,)),
+    Op("patch", "/collections/{slug}", "editCollection", "Edit a collection (curators)", "collections",
+       response=m.CollectionDetail, body=m.CollectionPatch, params=COLLECTION, auth=True, errors=WRITE),
+    Op("post", "/collections/{slug}/items", "addCollectionItem", "Add an entry to a collection", "collections",
+       ok=201, response=m.CollectionDetail, body=m.CollectionItemCreate, params=COLLECTION, auth=True, errors=(*WRITE, 409)),
+    Op("patch", "/collections/{slug}/items/{item_id}", "editCollectionItem", "Edit an item's note or group",
+       "collections", response=m.CollectionDetail, body=m.CollectionItemPatch, params=ITEM, auth=True, errors=WRITE),
+    Op("delete", "/collections/{slug}/items/{item_id}", "removeCollectionItem", "Remove an item", "collections",
+       ok=204, params=ITEM, auth=True, errors=WRITE),
+    Op("put", "/collections/{slug}/order", "orderCollection", "Reorder items: `{\"items\": [id, …]}`",
+       "collections", response=m.CollectionDetail, body=m.CollectionOrder, params=COLLECTION, auth=True, errors=WRITE),
+    Op("post", "/collections/{slug}/sync", "syncCollection", "Import or re-sync from an awesome-list",
+       "collections", response=m.CollectionSyncResult, body=m.CollectionSyncRequest, params=COLLECTION, auth=True, errors=WRITE),
+    Op("post", "/collections/{slug}/translations", "translateCollection", "Translate a collection",
+       "collections", ok=201, response=m.CollectionTranslationCreated, body=m.CollectionTranslationCreate, params=COLLECTION, auth=True,
+       errors=(*WRITE, 409)),
+    Op("get", "/collections/{slug}/proposals", "listCollectionProposals", "A collection's translation proposals",
+       "collections", response=m.CollectionProposalList, params=[*COLLECTION, _q("status", {"type": "string"})],
+       errors=(401, 403, 404)),
+    Op("post", "/collections/{slug}/proposals/{proposal_id}/{action}", "decideCollectionProposal",
+       "Accept or reject a collection translation", "collections", response=m.CollectionDetail,
+       body=m.ProposalDecision, params=[*COLLECTION, _p("proposal_id", ID),
+                                        _p("action", {"type": "string", "enum": ["accept", "reject"]})],
+       auth=True, errors=(*WRITE, 409)),
+    Op("get", "/communities", "listCommunities", "Communities", "communities", response=m.CommunityList,
+       params=[_q("language", {"type": "string"}), *PAGE], errors=(400,)),
+    Op("post", "/communities", "createCommunity", "Start a community", "communities", ok=201,
+       response=m.CommunityDetail, body=m.CommunityCreate, auth=True, errors=(*WRITE, 409)),
+    Op("get", "/communities/{slug}", "getCommunity", "One community with its members", "communities",
+       response=m.CommunityDetail, params=COMMUNITY, errors=(404,)),
+    Op("patch", "/communities/{slug}", "editCommunity", "Edit a community (its admins)", "communities",
+       response=m.CommunityDetail, body=m.CommunityPatch, params=COMMUNITY, auth=True, errors=WRITE),
+    Op("post", "/communities/{slug}/join", "joinCommunity", "Ask to join", "communities", ok=202,
+       response=m.JoinRequested, body=m.JoinRequest, params=COMMUNITY, auth=True, errors=(*WRITE, 409)),
+    Op("delete", "/communities/{slug}/members/me", "leaveCommunity", "Leave a community", "communities", ok=204,
+       params=COMMUNITY, auth=True, errors=WRITE),
+    Op("post", "/communities/{slug}/members/{name}", "decideMember",
+       "Approve or decline a join request, or set a member's role", "communities", response=m.CommunityDetail,
+       body=m.MemberDecision, params=[*COMMUNITY, _p("name")], auth=True, errors=(*WRITE, 409)),
+]
+
 _MODELS = sorted({o.response for o in OPERATIONS if isinstance(o.response, type)} |
                  {o.body for o in OPERATIONS if isinstance(o.body, type)} | {m.ErrorEnvelope},
                  key=lambda cls: cls.__name__)
@@ -178,7 +229,7 @@ def _operation(op: Op) -> dict:
         data["parameters"] = op.params
     if op.body is not None:
         schema = _ref(op.body) if isinstance(op.body, type) else op.body
-        data["requestBody"] = {"required": op.body is not m.ProposalDecision,
+        data["requestBody"] = {"required": op.body not in (m.ProposalDecision, m.JoinRequest),
                                "content": {JSON: {"schema": schema}}}
     data["security"] = [{"bearerAuth": []}] if op.auth else [{}, {"bearerAuth": []}]
     return data

@@ -11,6 +11,7 @@ from flask import Flask
 
 from ..db import write_session
 from .harvesting import HarvestResult, harvest_options, harvest_source
+from .communities import load_sample_communities
 from .users import create_user, generate_password, user_exists
 
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
@@ -71,6 +72,8 @@ def run_demo(app: Flask, *, progress: Callable[[str], None] | None = None) -> De
                         role=spec.get("role", "user"), display_name=spec.get("display_name"),
                         preferred_language=spec.get("preferred_language") or spec.get("language"))
             report.new_users.append((spec["name"], spec.get("role", "user"), password))
+        load_sample_communities(session, communities=extras.get("communities", []),
+                                collections=extras.get("collections", []))
     return report
 
 

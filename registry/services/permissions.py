@@ -59,3 +59,51 @@ def require(allowed: bool, message: str) -> None:
     """Raise 403 with a plain reason unless allowed."""
     if not allowed:
         raise Forbidden(message)
+
+
+# --- communities and collections (issue 6) ---------------------------------------------
+
+CURATING_ROLES = ("curator", "admin")
+
+
+def community_role(session: Session, actor: Actor | None, community_id: int | None) -> str | None:
+    """Return the actor's active role in a community (member, curator, admin), or None."""
+    from ..models import CommunityMember
+
+    if not actor or actor.user_id is None or community_id is None:
+        return None
+    row = session.get(CommunityMember, (community_id, actor.user_id))
+    return row.role if row is not None and row.status == "active" else None
+
+
+def can_create_community(actor: Actor | None) -> bool:
+    """Anyone with an account starts a community, and becomes its first admin."""
+    return bool(actor) and actor.user_id is not None
+
+
+def can_review_members(session: Session, actor: Actor | None, community_id: int) -> bool:
+    """Curators and admins of the community (and site staff) approve join requests."""
+    return is_staff(actor) or community_role(session, actor, community_id) in CURATING_ROLES
+
+
+def can_manage_community(session: Session, actor: Actor | None, community_id: int) -> bool:
+    """The community's admins (and site staff) change roles and edit the community."""
+    return is_staff(actor) or community_role(session, actor, community_id) == "admin"
+
+
+def can_create_collection(session: Session, actor: Actor | None, community_id: int | None) -> bool:
+    """A person makes collections of their own (the operator: the site's); a community's, its curators."""
+    if community_id is None:
+        return is_staff(actor) or (bool(actor) and actor.user_id is not None)
+    return can_review_members(session, actor, community_id)
+
+
+def can_curate_collection(session: Session, actor: Actor | None, collection) -> bool:
+    """Who edits a collection: its owner, its community's curators, and site staff (site collections)."""
+    if is_staff(actor):
+        return True
+    if not actor or actor.user_id is None:
+        return False
+    if collection.owner_id is not None and collection.owner_id == actor.user_id:
+        return True
+    return community_role(session, actor, collection.community_id) in CURATING_ROLES

@@ -9,6 +9,7 @@ from ..services.entries import count_entries, get_entry, list_entries, parse_ent
 from ..services.harvesting import list_runs
 from .common import current_actor
 from .filters import register_filters
+from .reading import content_language
 
 bp = Blueprint("pages", __name__)
 register_filters(bp)
@@ -33,9 +34,11 @@ def entries():
 def entry(namespace: str, name: str):
     session = read_session()
     slug = f"{namespace}/{name}"
-    lang = request.args.get("lang") or None
-    public = get_entry(session, slug=slug, actor=current_actor(), lang=lang)
-    shown_lang = lang if lang and lang in public.translations else public.language
+    public = get_entry(session, slug=slug, actor=current_actor())
+    # The reader's language when a translation exists (`?lang=` first): see views/reading.py.
+    shown_lang = content_language(public.language, list(public.translations))
+    if shown_lang != public.language:
+        public = get_entry(session, slug=slug, actor=current_actor(), lang=shown_lang)
     return render_template("entry.html", entry=public, body=render_markdown(public.description),
                            runs=list_runs(session, slug=public.slug, limit=10), shown_lang=shown_lang,
                            canonical=url_for("pages.entry", namespace=namespace, name=name, _external=True))

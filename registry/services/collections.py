@@ -1,0 +1,429 @@
+"""Collections: curated, ordered lists of entries in groups, with notes, translations and an Atom feed."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from ..errors import Conflict, Invalid, NotFound
+from ..models import (COLLECTION_VISIBILITY, Collection, CollectionGroup, CollectionItem, CollectionTranslation,
+                      Community, Entry, EntrySummary, Source, Translation, User, utcnow)
+from ..services.entries import summarize
+from . import Actor
+from .communities import check_slug, clean_language, clean_text, find_community, make_slug
+from .permissions import can_create_collection, can_curate_collection, is_staff, require, require_signed_in
+
+MAX_ITEMS = 5000
+
+
+@dataclass
+class ItemView:
+    """One item as pages and the API show it: an entry, or a link whose repository is not registered yet."""
+
+    id: int
+    position: int
+    group: str | None
+    group_id: int | None
+    slug: str | None
+    entry: EntrySummary | None
+    url: str | None
+    title: str
+    note: str
+    pending: bool
+    from_list: bool
+    added_at: datetime
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "position": self.position, "group": self.group, "slug": self.slug,
+                "entry": self.entry.model_dump(mode="json") if self.entry else None, "url": self.url,
+                "title": self.title, "note": self.note, "pending": self.pending, "from_list": self.from_list,
+                "added_at": self.added_at.isoformat()}
+
+
+@dataclass
+class CollectionView:
+    """A collection as pages and the API show it; ``title``/``description`` are in ``shown_lang``."""
+
+    slug: str
+    title: str
+    description: str
+    language: str | None
+    shown_lang: str | None
+    region: str | None
+    visibility: str
+    owner: dict[str, Any]
+    translations: dict[str, dict[str, Any]]
+    list_source: str | None
+    item_count: int
+    created_at: datetime
+    updated_at: datetime
+    groups: list[dict[str, Any]] = field(default_factory=list)
+    items: list[ItemView] = field(default_factory=list)
+    #: The original title and description when a translation is shown.
+    original: dict[str, str] | None = None
+    can_curate: bool = False
+
+    def as_json(self, *, with_items: bool = False) -> dict[str, Any]:
+        data = {"slug": self.slug, "title": self.title, "description": self.description, "language": self.language,
+                "shown_language": self.shown_lang, "region": self.region, "visibility": self.visibility,
+                "owner": self.owner, "translations": self.translations, "list_source": self.list_source,
+                "item_count": self.item_count, "created_at": self.created_at.isoformat(),
+                "updated_at": self.updated_at.isoformat()}
+        if with_items:
+            data["groups"] = self.groups
+            data["items"] = [item.as_json() for item in self.items]
+        return data
+
+
+def find_collection(session: Session, slug: str) -> Collection:
+    """Return the collection with this slug or raise NotFound."""
+    collection = session.exec(select(Collection).where(Collection.slug == (slug or "").lower())).first()
+    if collection is None:
+        raise NotFound(f"No collection {slug!r}.", details={"slug": slug})
+    return collection
+
+
+def pick_language(available: list[str], wanted: str | None) -> str | None:
+    """Return the tag in ``available`` matching ``wanted`` exactly, else by its language subtag, else None."""
+    if not wanted:
+        return None
+    lowered = {tag.lower(): tag for tag in available}
+    if wanted.lower() in lowered:
+        return lowered[wanted.lower()]
+    primary = wanted.lower().split("-")[0]
+    return next((tag for tag in available if tag.lower().split("-")[0] == primary), None)
+
+
+def _owner(session: Session, collection: Collection) -> dict[str, Any]:
+    if collection.community_id is not None:
+        community = session.get(Community, collection.community_id)
+        if community is not None:
+            return {"type": "community", "slug": community.slug, "name": community.name}
+    if collection.owner_id is not None:
+        user = session.get(User, collection.owner_id)
+        if user is not None and user.deleted_at is None:
+            return {"type": "user", "name": user.name, "display_name": user.display_name or user.name}
+    return {"type": "site"}
+
+
+def _counts(session: Session, ids: list[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    return dict(session.exec(select(CollectionItem.collection_id, func.count())
+                             .where(CollectionItem.collection_id.in_(ids))
+                             .group_by(CollectionItem.collection_id)).all())
+
+
+def _view(session: Session, collection: Collection, *, lang: str | None, count: int,
+          translations: list[CollectionTranslation] | None = None) -> CollectionView:
+    if translations is None:
+        translations = list(session.exec(select(CollectionTranslation)
+                                         .where(CollectionTranslation.collection_id == collection.id)))
+    by_lang = {t.lang: t for t in translations}
+    shown = pick_language(list(by_lang), lang) if lang and lang != collection.language else None
+    if lang and collection.language and pick_language([collection.language], lang):
+        shown = None  # the reader reads the original's language: show the original
+    title, description, original = collection.title, collection.description, None
+    if shown is not None:
+        tr = by_lang[shown]
+        title, description = tr.title or title, tr.description or description
+        original = {"title": collection.title, "description": collection.description}
+    source = session.get(Source, collection.list_source_id) if collection.list_source_id else None
+    return CollectionView(
+        slug=collection.slug, title=title, description=description, language=collection.language,
+        shown_lang=shown or collection.language, region=collection.region, visibility=collection.visibility,
+        owner=_owner(session, collection),
+        translations={t.lang: {"title": t.title, "description": t.description, "origin": t.origin,
+                               "reviewed_by": t.reviewed_by} for t in sorted(translations, key=lambda t: t.lang)},
+        list_source=source.url if source is not None and not source.url.startswith("/") else None,
+        item_count=count, created_at=collection.created_at, updated_at=collection.updated_at, original=original)
+
+
+def list_collections(session: Session, *, language: str | None = None, community: str | None = None,
+                     owner: str | None = None, lang: str | None = None, page: int = 1,
+                     per_page: int = 20) -> tuple[list[CollectionView], int, dict[str, dict[str, int]]]:
+    """Return one page of public collections (newest first), the total, and counts by language."""
+    stmt = select(Collection).where(Collection.visibility == "public")
+    if community:
+        stmt = stmt.where(Collection.community_id == find_community(session, community).id)
+    if owner:
+        stmt = stmt.join(User, User.id == Collection.owner_id).where(User.name == owner.lower())
+    rows = list(session.exec(stmt.order_by(Collection.updated_at.desc(), Collection.id.desc())))
+    facets: dict[str, dict[str, int]] = {"language": {}}
+    for c in rows:
+        if c.language:
+            facets["language"][c.language] = facets["language"].get(c.language, 0) + 1
+    if language:
+        rows = [c for c in rows if c.language and pick_language([c.language], language)]
+    total = len(rows)
+    rows = rows[(page - 1) * per_page:page * per_page]
+    counts = _counts(session, [c.id for c in rows])
+    facets["language"] = dict(sorted(facets["language"].items(), key=lambda kv: (-kv[1], kv[0])))
+    return [_view(session, c, lang=lang, count=counts.get(c.id, 0)) for c in rows], total, facets
+
+
+def _entry_texts(session: Session, entries: dict[int, Entry], lang: str | None) -> dict[int, EntrySummary]:
+    summaries = {eid: summarize(e) for eid, e in entries.items()}
+    if not lang or not entries:
+        return summaries
+    rows = session.exec(select(Translation).where(Translation.entry_id.in_(list(entries)))).all()
+    by_entry: dict[int, dict[str, Translation]] = {}
+    for tr in rows:
+        by_entry.setdefault(tr.entry_id, {})[tr.lang] = tr
+    for eid, summary in summaries.items():
+        entry = entries[eid]
+        if entry.language and pick_language([entry.language], lang):
+            continue
+        tag = pick_language(list(by_entry.get(eid, {})), lang)
+        if tag is not None:
+            tr = by_entry[eid][tag]
+            summary.name, summary.summary = tr.name or summary.name, tr.summary or summary.summary
+    return summaries
+
+
+def get_collection(session: Session, *, slug: str, actor: Actor | None, lang: str | None = None) -> CollectionView:
+    """Return a collection with its groups and items in order; entries the reader may not see are left out."""
+    collection = find_collection(session, slug)
+    groups = list(session.exec(select(CollectionGroup).where(CollectionGroup.collection_id == collection.id)
+                               .order_by(CollectionGroup.position, CollectionGroup.id)))
+    items = list(session.exec(select(CollectionItem).where(CollectionItem.collection_id == collection.id)
+                              .order_by(CollectionItem.position, CollectionItem.id)))
+    view = _view(session, collection, lang=lang, count=len(items))
+    view.can_curate = can_curate_collection(session, actor, collection)
+    entry_ids = {i.entry_id for i in items if i.entry_id}
+    source_ids = {i.source_id for i in items if i.source_id and not i.entry_id}
+    sources = {s.id: s for s in session.exec(select(Source).where(Source.id.in_(source_ids)))} if source_ids else {}
+    entry_ids |= {s.entry_id for s in sources.values() if s.entry_id}
+    entries = {e.id: e for e in session.exec(select(Entry).where(Entry.id.in_(entry_ids)))} if entry_ids else {}
+    visible = {eid: e for eid, e in entries.items() if is_staff(actor) or (not e.hidden and e.deleted_at is None)}
+    summaries = _entry_texts(session, visible, lang or view.shown_lang)
+    titles = {g.id: g.title for g in groups}
+    group_order = {g.id: n for n, g in enumerate(groups)}
+    view.groups = [{"id": g.id, "title": g.title, "position": g.position, "from_list": g.from_list} for g in groups]
+    for item in sorted(items, key=lambda i: (group_order.get(i.group_id, -1), i.position, i.id)):
+        entry_id = item.entry_id or (sources[item.source_id].entry_id if item.source_id in sources else None)
+        if entry_id and entry_id not in visible:
+            continue
+        summary = summaries.get(entry_id) if entry_id else None
+        view.items.append(ItemView(
+            id=item.id, position=item.position, group=titles.get(item.group_id), group_id=item.group_id,
+            slug=summary.slug if summary else None, entry=summary, url=item.url,
+            title=item.title or (summary.name if summary else item.url or ""), note=item.note,
+            pending=summary is None and item.source_id is not None, from_list=item.from_list,
+            added_at=item.created_at))
+    view.item_count = len(view.items)
+    return view
+
+
+def _curated(session: Session, slug: str, actor: Actor | None) -> tuple[Actor, Collection]:
+    actor = require_signed_in(actor)
+    collection = find_collection(session, slug)
+    require(can_curate_collection(session, actor, collection),
+            "Only the collection's owner, its community's curators and moderators change it.")
+    return actor, collection
+
+
+def _touch(session: Session, collection: Collection) -> None:
+    collection.updated_at = utcnow()
+    session.add(collection)
+
+
+def _clean_visibility(value: Any) -> str:
+    if value not in COLLECTION_VISIBILITY:
+        raise Invalid(f"visibility: one of {', '.join(COLLECTION_VISIBILITY)}",
+                      details={"fields": {"visibility": "public or unlisted"}})
+    return value
+
+
+def _clean_region(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not (len(value.strip()) == 2 and value.strip().isalpha()):
+        raise Invalid("region: a two-letter country code such as KE", details={"fields": {"region": "a country code"}})
+    return value.strip().upper()
+
+
+def create_collection(session: Session, *, actor: Actor | None, title: str, slug: str | None = None,
+                      description: str = "", language: str | None = None, community: str | None = None,
+                      visibility: str = "public", region: str | None = None) -> Collection:
+    """Make a collection owned by a community (its curators) or by the actor."""
+    actor = require_signed_in(actor)
+    owner_community = find_community(session, community) if community else None
+    require(can_create_collection(session, actor, owner_community.id if owner_community else None),
+            "Only the community's curators make its collections.")
+    title = clean_text("title", title, required=True)
+    slug = check_slug(slug) if slug else make_slug(title)
+    if session.exec(select(Collection.id).where(Collection.slug == slug)).first() is not None:
+        raise Conflict(f"The collection slug {slug!r} is taken.", details={"field": "slug"})
+    collection = Collection(slug=slug, title=title, description=clean_text("description", description),
+                            language=clean_language(language), visibility=_clean_visibility(visibility),
+                            region=_clean_region(region), created_by=actor.name,
+                            community_id=owner_community.id if owner_community else None,
+                            owner_id=None if owner_community else actor.user_id)
+    session.add(collection)
+    session.flush()
+    return collection
+
+
+def update_collection(session: Session, *, slug: str, actor: Actor | None, changes: dict[str, Any]) -> Collection:
+    """Change a collection's title, description, language, region or visibility."""
+    _actor, collection = _curated(session, slug, actor)
+    unknown = set(changes) - {"title", "description", "language", "visibility", "region"}
+    if unknown:
+        raise Invalid(f"These fields cannot be changed: {', '.join(sorted(unknown))}",
+                      details={"fields": {k: "unknown field" for k in unknown}})
+    if "title" in changes:
+        collection.title = clean_text("title", changes["title"], required=True)
+    if "description" in changes:
+        collection.description = clean_text("description", changes["description"])
+    if "language" in changes:
+        collection.language = clean_language(changes["language"])
+    if "visibility" in changes:
+        collection.visibility = _clean_visibility(changes["visibility"])
+    if "region" in changes:
+        collection.region = _clean_region(changes["region"])
+    _touch(session, collection)
+    return collection
+
+
+def _group_id(session: Session, collection: Collection, group: Any) -> int | None:
+    if group in (None, ""):
+        return None
+    rows = list(session.exec(select(CollectionGroup).where(CollectionGroup.collection_id == collection.id)))
+    for g in rows:
+        if str(g.id) == str(group) or g.title == str(group).strip():
+            return g.id
+    title = clean_text("group", str(group), required=True)
+    new = CollectionGroup(collection_id=collection.id, title=title, position=len(rows))
+    session.add(new)
+    session.flush()
+    return new.id
+
+
+def _next_position(session: Session, collection_id: int) -> int:
+    top = session.exec(select(func.max(CollectionItem.position))
+                       .where(CollectionItem.collection_id == collection_id)).one()
+    return 0 if top is None else top + 1
+
+
+def add_item(session: Session, *, slug: str, actor: Actor | None, entry: str, note: str = "",
+             group: Any = None) -> CollectionItem:
+    """Add a registered entry to a collection, at the end, with a curator's note."""
+    actor, collection = _curated(session, slug, actor)
+    target = session.exec(select(Entry).where(Entry.slug == (entry or "").strip().lower(),
+                                              Entry.deleted_at.is_(None), Entry.hidden == False)).first()  # noqa: E712
+    if target is None:
+        raise Invalid(f"No entry {entry!r} is registered.", details={"fields": {"entry": "not registered"}})
+    if session.exec(select(CollectionItem.id).where(CollectionItem.collection_id == collection.id,
+                                                    CollectionItem.entry_id == target.id)).first():
+        raise Conflict(f"{target.slug} is in this collection already.")
+    count = session.exec(select(func.count()).select_from(CollectionItem)
+                         .where(CollectionItem.collection_id == collection.id)).one()
+    if count >= MAX_ITEMS:
+        raise Conflict(f"A collection holds at most {MAX_ITEMS} items.")
+    item = CollectionItem(collection_id=collection.id, entry_id=target.id, note=clean_text("note", note),
+                          group_id=_group_id(session, collection, group),
+                          position=_next_position(session, collection.id), added_by=actor.name)
+    session.add(item)
+    _touch(session, collection)
+    session.flush()
+    return item
+
+
+def _item(session: Session, collection: Collection, item_id: Any) -> CollectionItem:
+    # An id beyond 64 bits cannot be a row, and SQLite refuses to even compare it.
+    item = session.get(CollectionItem, item_id) if isinstance(item_id, int) and 0 < item_id < 2**63 else None
+    if item is None or item.collection_id != collection.id:
+        raise NotFound(f"No item {item_id} in this collection.")
+    return item
+
+
+def update_item(session: Session, *, slug: str, actor: Actor | None, item_id: int,
+                changes: dict[str, Any]) -> CollectionItem:
+    """Change an item's note or group."""
+    _actor, collection = _curated(session, slug, actor)
+    item = _item(session, collection, item_id)
+    unknown = set(changes) - {"note", "group"}
+    if unknown:
+        raise Invalid(f"These fields cannot be changed: {', '.join(sorted(unknown))}",
+                      details={"fields": {k: "unknown field" for k in unknown}})
+    if "note" in changes:
+        item.note = clean_text("note", changes["note"])
+    if "group" in changes:
+        item.group_id = _group_id(session, collection, changes["group"])
+    session.add(item)
+    _touch(session, collection)
+    return item
+
+
+def remove_item(session: Session, *, slug: str, actor: Actor | None, item_id: int) -> None:
+    """Take an item out of a collection."""
+    _actor, collection = _curated(session, slug, actor)
+    session.delete(_item(session, collection, item_id))
+    _touch(session, collection)
+    session.flush()
+
+
+def reorder_items(session: Session, *, slug: str, actor: Actor | None, order: Any) -> None:
+    """Put the items in the given order: a list naming every item id once."""
+    _actor, collection = _curated(session, slug, actor)
+    items = {i.id: i for i in session.exec(select(CollectionItem)
+                                           .where(CollectionItem.collection_id == collection.id))}
+    if not isinstance(order, list) or sorted(o for o in order if isinstance(o, int)) != sorted(items) \
+            or len(order) != len(items):
+        raise Invalid("items: list every item id of the collection exactly once",
+                      details={"fields": {"items": "every item id once"}})
+    for position, item_id in enumerate(order):
+        items[item_id].position = position
+        session.add(items[item_id])
+    _touch(session, collection)
+
+
+def move_item(session: Session, *, slug: str, actor: Actor | None, item_id: int, offset: int) -> None:
+    """Move an item up (-1) or down (+1) among the items of its group."""
+    _actor, collection = _curated(session, slug, actor)
+    item = _item(session, collection, item_id)
+    siblings = list(session.exec(select(CollectionItem).where(
+        CollectionItem.collection_id == collection.id,
+        CollectionItem.group_id == item.group_id if item.group_id is not None else CollectionItem.group_id.is_(None))
+        .order_by(CollectionItem.position, CollectionItem.id)))
+    at = siblings.index(item)
+    to = at + (1 if offset > 0 else -1)
+    if not 0 <= to < len(siblings):
+        return
+    siblings[at], siblings[to] = siblings[to], siblings[at]
+    positions = sorted(s.position for s in siblings)
+    if len(set(positions)) != len(positions):
+        positions = list(range(positions[0], positions[0] + len(positions)))
+    for position, sibling in zip(positions, siblings):
+        sibling.position = position
+        session.add(sibling)
+    _touch(session, collection)
+
+
+def curatable_collections(session: Session, *, actor: Actor | None) -> list[tuple[str, str]]:
+    """Return (slug, title) of the collections the actor may add entries to."""
+    if not actor or actor.user_id is None:
+        return []
+    rows = session.exec(select(Collection).order_by(Collection.title)).all()
+    return [(c.slug, c.title) for c in rows if can_curate_collection(session, actor, c)]
+
+
+def collections_with_entry(session: Session, *, slug: str) -> list[tuple[str, str]]:
+    """Return (slug, title) of the public collections that list an entry."""
+    entry = session.exec(select(Entry.id).where(Entry.slug == slug.lower())).first()
+    if entry is None:
+        return []
+    rows = session.exec(select(Collection.slug, Collection.title)
+                        .join(CollectionItem, CollectionItem.collection_id == Collection.id)
+                        .where(CollectionItem.entry_id == entry, Collection.visibility == "public")
+                        .order_by(Collection.title)).all()
+    return [(s, t) for s, t in rows]
+
+
+def collections_of_community(session: Session, *, slug: str) -> list[CollectionView]:
+    """Return a community's public collections."""
+    return list_collections(session, community=slug, per_page=1000)[0]

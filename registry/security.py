@@ -64,8 +64,24 @@ def per_person() -> str:
     return f"user:{current_user.get_id()}" if current_user.is_authenticated else get_remote_address()
 
 
+#: No inline or third-party script may run; README images may come from any https host.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' https: data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                           "frame-ancestors 'none'")
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
 def init_app(app: Flask) -> None:
-    """Apply cookie settings and rate-limit defaults, and explain CSRF refusals in plain words."""
+    """Apply cookie settings, security headers and rate-limit defaults; explain CSRF refusals in plain words."""
+    app.after_request(_security_headers)
     from .extensions import login_manager
 
     for key, value in RATE_LIMITS.items():

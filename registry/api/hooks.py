@@ -12,4 +12,4 @@ from . import bp
 def push_hook():
     push = PushRequest(headers=request.headers, body=request.get_data(cache=False))
     result = receive_push(current_app._get_current_object(), read_session(), push=push)
-    return jsonify(result.model_dump(mode="json"))
+    return jsonify(result.model_dump(mode="json")), 202 if result.status == "queued" else 200

@@ -41,6 +41,7 @@ class Op:
     auth: bool = False  # a bearer token is required
     errors: tuple[int, ...] = ()
     description: str = ""
+    queued: bool = False  # answers 202 with the same shape when a worker will do the job
 
 
 def _q(name: str, schema: dict, description: str = "", *, array: bool = False) -> dict:
@@ -108,16 +109,17 @@ OPERATIONS = [
        params=SOURCE, errors=(404,)),
     Op("get", "/sources/{source_id}/runs", "listRuns", "A source's harvest runs, newest first", "sources",
        response=m.RunList, params=[*SOURCE, *PAGE], errors=(400, 404)),
-    Op("post", "/sources/{source_id}/reharvest", "reharvest", "Harvest a source again now", "sources",
-       response=m.HarvestOutcome, params=SOURCE, auth=True, errors=WRITE),
+    Op("post", "/sources/{source_id}/reharvest", "reharvest", "Harvest a source again (now, or on the queue)",
+       "sources", response=m.HarvestOutcome, params=SOURCE, auth=True, errors=WRITE, queued=True),
     Op("post", "/sources/{source_id}/hook-secret", "newHookSecret",
        "Make a new webhook secret for a source (shown once)", "sources", ok=201, response=m.HookSecret,
        params=SOURCE, auth=True, errors=WRITE),
     Op("post", "/hooks/push", "pushHook", "A GitHub, GitLab or Gitea push event", "sources",
-       response=m.HookResult, body={"type": "object"}, errors=(400, 401, 403, 404, 429),
+       response=m.HookResult, body={"type": "object"}, errors=(400, 401, 403, 404, 429), queued=True,
        description="Signed with the source's secret: `X-Hub-Signature-256` (GitHub), `X-Gitea-Signature` "
                    "(Gitea) or `X-Gitlab-Token` (GitLab). No signature is a 401, a wrong one a 403; a delivery "
-                   "id seen before is answered with status `ignored`."),
+                   "id seen before is answered with status `ignored`. The re-harvest runs at once, or is "
+                   "queued (202) when Redis is configured."),
     Op("get", "/me", "me", "The token's account", "people", response=m.MePublic, auth=True, errors=(401,)),
     Op("get", "/me/tokens", "listTokens", "Your API tokens (never the secrets)", "people", response=m.TokenList,
        auth=True, errors=(401,)),
@@ -214,6 +216,8 @@ def _responses(op: Op) -> dict:
     error = {"description": "An error: `{\"error\": {\"code\", \"message\", \"details\"}}`",
              "content": {JSON: {"schema": _ref(m.ErrorEnvelope)}}}
     answers = {str(op.ok): ok}
+    if op.queued:
+        answers["202"] = {**ok, "description": "Queued for a harvest worker (when Redis is configured)"}
     for status in sorted(set(op.errors)):
         answers[str(status)] = error
     answers["default"] = error

@@ -36,7 +36,7 @@ def runs(source_id: int):
 def reharvest(source_id: int):
     actor = writer()
     outcome = request_reharvest(current_app._get_current_object(), read_session(), source_id=source_id, actor=actor)
-    return jsonify(outcome.model_dump(mode="json"))
+    return jsonify(outcome.model_dump(mode="json")), 202 if outcome.job_id else 200
 
 
 @bp.post("/sources/<int:source_id>/hook-secret")

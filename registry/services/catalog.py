@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from ..models import Entry, EntrySummary, FacetValue, Translation
+from ..models import (Collection, CollectionItem, CollectionTranslation, Entry, EntrySummary, FacetValue,
+                      Translation)
 from . import Actor
 from .entries import _pick_translation, to_public
 
@@ -29,6 +30,7 @@ class Window:
     before: datetime | None = None  # exclusive
     kind: str | None = None
     language: str | None = None
+    collection: str | None = None  # slug of a public collection
     after: tuple[datetime, int] | None = None  # (updated_at, id) of the last entry already sent
 
 
@@ -40,6 +42,10 @@ def _window_query(window: Window):
         stmt = stmt.where(Entry.updated_at < window.before)
     if window.kind is not None:
         stmt = stmt.where(Entry.kind == window.kind)
+    if window.collection is not None:
+        stmt = stmt.where(Entry.id.in_(
+            select(CollectionItem.entry_id).join(Collection, Collection.id == CollectionItem.collection_id)
+            .where(Collection.slug == window.collection, Collection.visibility == "public")))
     if window.language is not None:
         stmt = stmt.where(Entry.id.in_(select(FacetValue.entry_id).where(FacetValue.facet == "language",
                                                                          FacetValue.value == window.language)))
@@ -116,3 +122,37 @@ def localize_summaries(session: Session, items: list[EntrySummary], lang: str | 
             item = item.model_copy(update={"name": chosen.name or item.name, "summary": chosen.summary or item.summary})
         out.append(item)
     return out
+
+
+def public_collections(session: Session) -> list[tuple[str, str]]:
+    """Return (slug, title) of every public collection, by slug."""
+    return list(session.exec(select(Collection.slug, Collection.title).where(Collection.visibility == "public")
+                             .order_by(Collection.slug)).all())
+
+
+def collections_of(session: Session, entry_ids: list[int]) -> dict[int, list[str]]:
+    """Return, per entry id, the slugs of the public collections it is in."""
+    if not entry_ids:
+        return {}
+    found: dict[int, list[str]] = {}
+    rows = session.exec(select(CollectionItem.entry_id, Collection.slug)
+                        .join(Collection, Collection.id == CollectionItem.collection_id)
+                        .where(CollectionItem.entry_id.in_(entry_ids), Collection.visibility == "public")
+                        .order_by(Collection.slug)).all()
+    for entry_id, slug in rows:
+        found.setdefault(entry_id, []).append(slug)
+    return found
+
+
+def collection_sitemap_rows(session: Session) -> list[tuple[str, datetime, list[str], str | None]]:
+    """Return (slug, updated_at, translation languages, own language) of every public collection."""
+    rows = session.exec(select(Collection.id, Collection.slug, Collection.updated_at, Collection.language)
+                        .where(Collection.visibility == "public").order_by(Collection.slug)).all()
+    langs: dict[int, list[str]] = {}
+    ids = [r[0] for r in rows]
+    if ids:
+        for cid, lang in session.exec(select(CollectionTranslation.collection_id, CollectionTranslation.lang)
+                                      .where(CollectionTranslation.collection_id.in_(ids))
+                                      .order_by(CollectionTranslation.lang)):
+            langs.setdefault(cid, []).append(lang)
+    return [(slug, as_utc(updated), langs.get(cid, []), language) for cid, slug, updated, language in rows]

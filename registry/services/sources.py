@@ -9,7 +9,6 @@ from ..errors import NotFound
 from ..models import Entry, HarvestOutcome, HarvestRun, RunPublic, Source, SourceHook, SourcePublic
 from . import Actor
 from .entries import visible_source_url
-from .harvesting import harvest_options, harvest_source
 from .permissions import can_edit, require, require_signed_in
 
 
@@ -66,13 +65,26 @@ def list_source_runs(session: Session, *, source_id: int, page: int, per_page: i
 
 
 def request_reharvest(app: Flask, session: Session, *, source_id: int, actor: Actor | None) -> HarvestOutcome:
-    """Re-harvest a source now, for its entry's maintainers and staff."""
+    """Re-harvest a source (now, or on the queue), for its entry's maintainers and staff."""
     actor = require_signed_in(actor)
     src = _find(session, source_id)
     entry = session.get(Entry, src.entry_id) if src.entry_id else None
     require(entry is not None and can_edit(session, actor, entry),
             "Only the entry's maintainers and moderators ask for a re-harvest.")
-    # TODO(issue 8): enqueue when a Redis queue is configured; the harvest runs in-process until then.
-    result = harvest_source(app, source=src.url, kind=src.kind, options=harvest_options(app, operator=True))
-    return HarvestOutcome(outcome=result.outcome.value, slug=result.slug, changes=result.changes,
-                          warnings=result.warnings, error=result.error)
+    return harvest_job(app, source=src)
+
+
+def harvest_job(app: Flask, *, source: Source) -> HarvestOutcome:
+    """Harvest a known source now, or queue it when Redis is configured; say which.
+
+    Its address is the one stored when it was registered, so it is harvested with the
+    operator's options, as the scheduled re-harvest does.
+    """
+    from ..jobs import enqueue_harvest
+
+    job = enqueue_harvest(app, source=source.url, kind=source.kind, operator=True)
+    if job.result is None:
+        return HarvestOutcome(outcome="queued", job_id=job.id)
+    result = job.result
+    return HarvestOutcome(outcome=result["outcome"], slug=result.get("slug"), changes=list(result.get("changes") or []),
+                          warnings=list(result.get("warnings") or []), error=result.get("error"))

@@ -19,10 +19,11 @@ from sqlmodel import Session, select
 
 from ..db import write_session
 from ..errors import BadRequest, Forbidden, Invalid, NotFound, Unauthorized
-from ..models import Entry, HarvestOutcome, HookDelivery, HookResult, Source, SourceHook
+from ..models import Entry, HookDelivery, HookResult, Source, SourceHook
 from . import Actor
-from .harvesting import harvest_options, harvest_source, normalize_source
+from .harvesting import normalize_source
 from .permissions import can_edit, require, require_signed_in
+from .sources import harvest_job
 
 #: Header -> how to check it. GitHub and Gitea sign the body with HMAC-SHA256; GitLab sends the secret.
 SIGNATURE_HEADERS = ("X-Hub-Signature-256", "X-Gitea-Signature", "X-Gitlab-Token")
@@ -121,11 +122,9 @@ def receive_push(app: Flask, session: Session, *, push: PushRequest) -> HookResu
             ws.add(HookDelivery(source_id=source.id, delivery_id=delivery))
     except IntegrityError:
         return HookResult(status="ignored", delivery_id=delivery, source_id=source.id)
-    # TODO(issue 8): enqueue on the Redis queue when there is one; in-process until then.
-    result = harvest_source(app, source=source.url, kind=source.kind, options=harvest_options(app, operator=True))
-    return HookResult(status="harvested", delivery_id=delivery, source_id=source.id,
-                      harvest=HarvestOutcome(outcome=result.outcome.value, slug=result.slug, changes=result.changes,
-                                             warnings=result.warnings, error=result.error))
+    outcome = harvest_job(app, source=source)
+    return HookResult(status="queued" if outcome.job_id else "harvested", delivery_id=delivery,
+                      source_id=source.id, harvest=outcome)
 
 
 def set_hook_secret(session: Session, *, source_id: int, actor: Actor | None) -> str:

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from harvesters.language import normalize_tag
 
 from ..db import read_session
-from ..services.catalog import as_utc, count_visible, newest_entries, sitemap_rows
+from ..services.catalog import as_utc, collection_sitemap_rows, count_visible, newest_entries, sitemap_rows
 from ..views.common import current_actor
 
 bp = Blueprint("feeds", __name__)
@@ -103,6 +103,11 @@ def _sitemap(number: int, *, with_pages: bool) -> Response:
     if with_pages:
         urls += [{"loc": url_for("pages.home", _external=True), "alternates": []},
                  {"loc": url_for("pages.entries", _external=True), "alternates": []}]
+        for slug, updated, langs, own in collection_sitemap_rows(read_session()):
+            page = url_for("collections.show", slug=slug, _external=True)
+            alternates = ([(own, page)] if own and langs else []) + [
+                (t, url_for("collections.show", slug=slug, lang=t, _external=True)) for t in langs]
+            urls.append({"loc": page, "lastmod": updated, "alternates": alternates})
     for slug, updated, langs, own in rows:
         alternates = ([(own, entry_url(slug))] if own and langs else []) + [(t, entry_url(slug, t)) for t in langs]
         urls.append({"loc": entry_url(slug), "lastmod": updated, "alternates": alternates})

@@ -1,6 +1,7 @@
 """OAI-PMH 2.0 at /oai, so library and research aggregators harvest the registry as they harvest Zenodo.
 
-Records are entries in Dublin Core (`oai_dc`); sets are the entry kinds (`kind:model`, …).
+Records are entries in Dublin Core (`oai_dc`); sets are the entry kinds (`kind:model`, …) and
+the public collections (`collection:<slug>`).
 Pages end in a resumption token that carries the whole request and a cursor on
 (datestamp, id), so the answer does not depend on server state between pages.
 """
@@ -15,7 +16,8 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from ..db import read_session
 from ..models import ENTRY_KINDS
-from ..services.catalog import Window, as_utc, earliest_datestamp, entries_in_window, find_visible
+from ..services.catalog import (Window, as_utc, collections_of, earliest_datestamp, entries_in_window, find_visible,
+                                public_collections)
 from ..services.entries import to_public
 from .feeds import entry_url
 
@@ -128,18 +130,23 @@ def _window(args: dict) -> tuple[dict, Window]:
             raise OaiError("badArgument", "from and until must have the same granularity.")
         if since >= before:
             raise OaiError("badArgument", "from is after until.")
-    kind = None
+    kind = collection = None
     if state.get("s"):
-        if state["s"] not in SETS:
-            raise OaiError("badArgument", f"There is no set {state['s']!r}.")
-        kind = state["s"].removeprefix("kind:")
+        spec = state["s"]
+        if spec in SETS:
+            kind = spec.removeprefix("kind:")
+        elif spec.startswith("collection:") and spec.removeprefix("collection:") in dict(
+                public_collections(read_session())):
+            collection = spec.removeprefix("collection:")
+        else:
+            raise OaiError("badArgument", f"There is no set {spec!r}.")
     after = None
     if state.get("c"):
         try:
             after = (datetime.fromisoformat(state["c"][0]), int(state["c"][1]))
         except (TypeError, ValueError, IndexError):
             raise OaiError("badResumptionToken", "The resumption token is not valid.") from None
-    return state, Window(since=since, before=before, kind=kind, after=after)
+    return state, Window(since=since, before=before, kind=kind, collection=collection, after=after)
 
 
 def _dc(entry) -> dict:
@@ -160,6 +167,10 @@ def _dc(entry) -> dict:
     }
 
 
+def _sets(entry, member_of: dict[int, list[str]]) -> list[str]:
+    return [f"kind:{entry.kind}"] + [f"collection:{slug}" for slug in member_of.get(entry.id, [])]
+
+
 def _records(verb: str, args: dict) -> dict:
     session = read_session()
     state, window = _window(args)
@@ -170,11 +181,12 @@ def _records(verb: str, args: dict) -> dict:
             return {"records": [], "token": "", "complete": total, "cursor": state.get("n", 0)}
         raise OaiError("noRecordsMatch", "No entries match these arguments.")
     page, more = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    member_of = collections_of(session, [e.id for e in page])
     records = []
     for entry in page:
         public = to_public(session, entry, actor=None) if verb == "ListRecords" else None
         records.append({"identifier": _identifier(entry.slug), "datestamp": _stamp(entry.updated_at),
-                        "sets": [f"kind:{entry.kind}"], "dc": _dc(public) if public else None})
+                        "sets": _sets(entry, member_of), "dc": _dc(public) if public else None})
     cursor = state.get("n", 0)
     token = ""
     if more:
@@ -200,7 +212,7 @@ def _answer(verb: str, args: dict) -> dict:
     if verb == "ListSets":
         if "resumptionToken" in args:
             raise OaiError("badResumptionToken", "ListSets is answered in one page.")
-        return {"sets": SETS}
+        return {"sets": {**SETS, **{f"collection:{slug}": title for slug, title in public_collections(session)}}}
     if verb == "GetRecord":
         if args["metadataPrefix"] not in FORMATS:
             raise OaiError("cannotDisseminateFormat", f"{args['metadataPrefix']!r} is not offered; use oai_dc.")
@@ -210,7 +222,7 @@ def _answer(verb: str, args: dict) -> dict:
             raise OaiError("idDoesNotExist", f"{args['identifier']!r} is not in this repository.")
         public = to_public(session, entry, actor=None)
         return {"records": [{"identifier": _identifier(entry.slug), "datestamp": _stamp(entry.updated_at),
-                             "sets": [f"kind:{entry.kind}"], "dc": _dc(public)}]}
+                             "sets": _sets(entry, collections_of(session, [entry.id])), "dc": _dc(public)}]}
     return _records(verb, args)
 
 

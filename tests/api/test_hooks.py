@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 
 import pytest
 from sqlmodel import func, select
@@ -143,3 +144,33 @@ def test_only_maintainers_and_staff_set_secrets(app, client, hooked, api_tokens)
     assert fresh.status_code == 201 and fresh.get_json()["secret"] != hooked["secret"]
     assert client.get(f"/api/v1/sources/{hooked['source_id']}").get_json()["has_webhook_secret"] is True
     assert client.post("/api/v1/sources/999/hook-secret", headers=api_tokens["mod"]).status_code == 404
+
+
+def test_with_redis_the_push_is_queued_for_a_worker(app, client, git_repo, hooked):
+    """When Redis is configured the push answers 202 with the job; a worker then harvests it."""
+    import uuid
+
+    import redis
+
+    from registry.jobs import get_job, run_worker
+    from tests.conftest import IN_CI
+
+    url = os.environ.get("REGISTRY_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError as err:
+        if IN_CI:
+            raise
+        pytest.skip(f"no Redis server at {url}: {err}")
+    app.config.update(REDIS_URL=url, QUEUE_NAME=f"test-{uuid.uuid4().hex}")
+    git_repo({"README.md": "# Tool\n\nA summary harvested later by a queue worker.\n"})
+    body = _payload(hooked["path"])
+    resp = client.post(PUSH, data=body, headers=_github(hooked["secret"], body, delivery="queued-1"))
+    assert resp.status_code == 202
+    data = resp.get_json()
+    assert data["status"] == "queued" and data["harvest"]["outcome"] == "queued" and data["harvest"]["job_id"]
+    assert client.get(f"/api/v1/entries/{hooked['slug']}").get_json()["revision"] == 1
+    run_worker(app, burst=True)
+    assert get_job(app, data["harvest"]["job_id"]).result["outcome"] == "updated"
+    entry = client.get(f"/api/v1/entries/{hooked['slug']}").get_json()
+    assert entry["summary"] == "A summary harvested later by a queue worker.", entry

@@ -193,3 +193,35 @@ def test_repeated_argument_and_post(client, entries):
 def test_api_docs_page(client):
     resp = client.get("/api/docs")
     assert resp.status_code == 200 and "openapi.json" in resp.get_data(as_text=True)
+
+
+@pytest.fixture
+def collection(app, entries):
+    """A public collection `swahili-nlp` with two entries, and an unlisted one."""
+    from registry.services import OPERATOR
+    from registry.services.collections import add_item, create_collection
+
+    with write_session(app) as s:
+        create_collection(s, actor=OPERATOR, title="Swahili NLP", slug="swahili-nlp", language="en")
+        create_collection(s, actor=OPERATOR, title="Drafts", slug="drafts", visibility="unlisted")
+    with write_session(app) as s:
+        for slug in ("nairobi/tweets", "nairobi/sentiment"):
+            add_item(s, slug="swahili-nlp", actor=OPERATOR, entry=slug)
+        add_item(s, slug="drafts", actor=OPERATOR, entry="pune/ocr")
+
+
+def test_collections_are_oai_sets(client, collection):
+    sets = {s.find(f"{O}setSpec").text: s.find(f"{O}setName").text
+            for s in _oai(client, verb="ListSets").findall(f"{O}ListSets/{O}set")}
+    assert sets["collection:swahili-nlp"] == "Swahili NLP" and "collection:drafts" not in sets
+    root = _oai(client, verb="ListIdentifiers", metadataPrefix="oai_dc", set="collection:swahili-nlp")
+    headers = root.findall(f"{O}ListIdentifiers/{O}header")
+    assert [h.find(f"{O}identifier").text for h in headers] == ["oai:localhost:nairobi/sentiment",
+                                                                "oai:localhost:nairobi/tweets"]
+    assert [s.text for s in headers[0].findall(f"{O}setSpec")] == ["kind:model", "collection:swahili-nlp"]
+    assert _error(_oai(client, verb="ListRecords", metadataPrefix="oai_dc", set="collection:drafts")) == "badArgument"
+
+
+def test_sitemap_lists_public_collections(client, collection):
+    locs = [u.find(f"{SM}loc").text for u in _xml(client.get("/sitemap.xml")).findall(f"{SM}url")]
+    assert "http://localhost/collections/swahili-nlp" in locs and "http://localhost/collections/drafts" not in locs

@@ -9,7 +9,7 @@ from ..services.catalog import localize_summaries
 from ..services.entries import get_entry, list_entries, parse_entry_query
 from ..services.tokens import authenticate_token
 from ..views.common import current_actor
-from .support import limit_writes, paginated
+from .support import apply_conventions, paginated
 
 bp = Blueprint("api", __name__)
 
@@ -46,7 +46,7 @@ def entry(namespace: str, name: str):
 from . import collections, people, writes  # noqa: E402,F401  (register their routes on bp)
 from . import formats, hooks, manage, openapi, sources  # noqa: E402,F401  (issue 7)
 
-limit_writes(bp)
+apply_conventions(bp)
 
 
 @bp.route("/<path:_rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

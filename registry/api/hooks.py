@@ -4,12 +4,16 @@ from __future__ import annotations
 from flask import current_app, jsonify, request
 
 from ..db import read_session
-from ..services.webhooks import PushRequest, receive_push
+from ..services.webhooks import MAX_PUSH_BYTES, PayloadTooLarge, PushRequest, receive_push, require_signature
 from . import bp
 
 
 @bp.post("/hooks/push")
 def push_hook():
-    push = PushRequest(headers=request.headers, body=request.get_data(cache=False))
+    require_signature(request.headers)
+    if (request.content_length or 0) > MAX_PUSH_BYTES:
+        raise PayloadTooLarge(f"A push body may be at most {MAX_PUSH_BYTES} bytes.")
+    # Read one byte past the limit, so a body sent without a length is refused too.
+    push = PushRequest(headers=request.headers, body=request.stream.read(MAX_PUSH_BYTES + 1))
     result = receive_push(current_app._get_current_object(), read_session(), push=push)
     return jsonify(result.model_dump(mode="json")), 202 if result.status == "queued" else 200

@@ -115,7 +115,7 @@ OPERATIONS = [
        "Make a new webhook secret for a source (shown once)", "sources", ok=201, response=m.HookSecret,
        params=SOURCE, auth=True, errors=WRITE),
     Op("post", "/hooks/push", "pushHook", "A GitHub, GitLab or Gitea push event", "sources",
-       response=m.HookResult, body={"type": "object"}, errors=(400, 401, 403, 404, 429), queued=True,
+       response=m.HookResult, body={"type": "object"}, errors=(400, 401, 403, 404, 413, 429), queued=True,
        description="Signed with the source's secret: `X-Hub-Signature-256` (GitHub), `X-Gitea-Signature` "
                    "(Gitea) or `X-Gitlab-Token` (GitLab). No signature is a 401, a wrong one a 403; a delivery "
                    "id seen before is answered with status `ignored`. The re-harvest runs at once, or is "
@@ -208,8 +208,7 @@ def _responses(op: Op) -> dict:
         ok["content"] = {JSON: {"schema": _ref(op.response)}}
     elif isinstance(op.response, dict):
         ok["content"] = {media: {"schema": schema} for media, schema in op.response.items()}
-    if op.path.startswith(("/entries", "/sources", "/proposals", "/me/tokens")) and op.method == "get" and \
-            isinstance(op.response, type) and "items" in op.response.model_fields:
+    if op.method == "get" and isinstance(op.response, type) and "items" in op.response.model_fields:
         ok["headers"] = {"Link": {"schema": {"type": "string"}, "description": "first, prev, next and last pages"}}
     if op.method != "get":
         ok["headers"] = dict(_RATE_HEADERS)

@@ -94,10 +94,24 @@ def _ratelimit_headers(response: Response) -> Response:
     return response
 
 
-def limit_writes(bp: Blueprint) -> None:
-    """Rate-limit every write of the blueprint and answer with `RateLimit-*` headers."""
+def _link_lists(response: Response) -> Response:
+    """Give every list envelope a `Link` header, also those of routes that build the envelope themselves."""
+    if response.status_code != 200 or "Link" in response.headers or response.mimetype != "application/json" \
+            or response.is_streamed:
+        return response
+    body = response.get_json(silent=True)
+    if isinstance(body, dict) and {"items", "total", "page", "per_page"} <= set(body):
+        page, per_page, total = body["page"], body["per_page"], body["total"]
+        if all(isinstance(v, int) for v in (page, per_page, total)):
+            response.headers["Link"] = link_header(page=max(1, page), per_page=max(1, per_page), total=total)
+    return response
+
+
+def apply_conventions(bp: Blueprint) -> None:
+    """Rate-limit every write of the blueprint (saying so in `RateLimit-*`) and give lists `Link` headers."""
     limiter.shared_limit(_write_limit, scope="api-writes", key_func=_write_key, methods=WRITE_METHODS)(bp)
     bp.after_request(_ratelimit_headers)
+    bp.after_request(_link_lists)
 
 
 class BoundedIntConverter(IntegerConverter):

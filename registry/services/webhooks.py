@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ..db import write_session
-from ..errors import BadRequest, Forbidden, Invalid, NotFound, Unauthorized
+from ..errors import BadRequest, Forbidden, Invalid, NotFound, RegistryError, Unauthorized
 from ..models import Entry, HookDelivery, HookResult, Source, SourceHook
 from . import Actor
 from .harvesting import normalize_source
@@ -31,6 +31,14 @@ DELIVERY_HEADERS = ("X-GitHub-Delivery", "X-Gitea-Delivery", "X-Gitlab-Event-UUI
 EVENT_HEADERS = ("X-GitHub-Event", "X-Gitea-Event", "X-Gitlab-Event")
 PUSH_EVENTS = {"push", "push hook", "tag push hook"}
 _URL_KEYS = ("html_url", "clone_url", "git_url", "url", "homepage", "web_url", "git_http_url", "http_url")
+
+
+#: GitHub caps its payloads at 25 MB, but a push that matters for harvesting is far smaller.
+MAX_PUSH_BYTES = 5 * 1024 * 1024
+
+
+class PayloadTooLarge(RegistryError):
+    status, code = 413, "too_large"
 
 
 @dataclass
@@ -93,12 +101,20 @@ def _delivery_id(headers: Mapping[str, str], payload: dict[str, Any]) -> str:
                      code="missing_delivery_id")
 
 
-def receive_push(app: Flask, session: Session, *, push: PushRequest) -> HookResult:
-    """Verify a push event and re-harvest its source; return what happened."""
-    signature = _header(push.headers, SIGNATURE_HEADERS)
+def require_signature(headers: Mapping[str, str]) -> tuple[str, str]:
+    """Return the push's signature header and value; none at all is a 401, before anything else."""
+    signature = _header(headers, SIGNATURE_HEADERS)
     if signature is None:
         raise Unauthorized("Sign the push with the source's webhook secret (X-Hub-Signature-256, "
                            "X-Gitea-Signature or X-Gitlab-Token).", code="signature_missing")
+    return signature
+
+
+def receive_push(app: Flask, session: Session, *, push: PushRequest) -> HookResult:
+    """Verify a push event and re-harvest its source; return what happened."""
+    signature = require_signature(push.headers)
+    if len(push.body) > MAX_PUSH_BYTES:
+        raise PayloadTooLarge(f"A push body may be at most {MAX_PUSH_BYTES} bytes.")
     try:
         payload = json.loads(push.body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):

@@ -174,3 +174,16 @@ def test_with_redis_the_push_is_queued_for_a_worker(app, client, git_repo, hooke
     assert get_job(app, data["harvest"]["job_id"]).result["outcome"] == "updated"
     entry = client.get(f"/api/v1/entries/{hooked['slug']}").get_json()
     assert entry["summary"] == "A summary harvested later by a queue worker.", entry
+
+
+def test_an_oversized_push_is_refused_after_the_signature_check(app, client, hooked, monkeypatch):
+    from registry.services import webhooks
+
+    monkeypatch.setattr(webhooks, "MAX_PUSH_BYTES", 100)
+    monkeypatch.setattr("registry.api.hooks.MAX_PUSH_BYTES", 100)
+    before = _state(app)
+    body = json.dumps({"repository": {"clone_url": f"file://{hooked['path']}"}, "padding": "x" * 200}).encode()
+    assert client.post(PUSH, data=body, headers={"Content-Type": "application/json"}).status_code == 401
+    resp = client.post(PUSH, data=body, headers=_github(hooked["secret"], body))
+    assert resp.status_code == 413 and resp.get_json()["error"]["code"] == "too_large"
+    assert _state(app) == before

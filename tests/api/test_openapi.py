@@ -88,3 +88,11 @@ def test_the_checker_catches_a_response_that_breaks_the_document(openapi_checker
     wrong_type = Response("hello", status=200, mimetype="text/html")
     with pytest.raises(AssertionError):
         openapi_checker.check("GET", "/entries/a/b/citation", wrong_type)
+
+
+def test_every_list_has_a_link_header(app, client, api_tokens):
+    add_entry(app, "lab/e", name="E")
+    for path in ("/api/v1/entries", "/api/v1/sources", "/api/v1/entries/lab/e/revisions", "/api/v1/me/tokens",
+                 "/api/v1/proposals"):
+        resp = client.get(path, headers=api_tokens["mod"])
+        assert resp.status_code == 200 and 'rel="first"' in resp.headers["Link"], path

@@ -11,15 +11,16 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Mapping
 
 from flask import Flask
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, delete, select
 
 from ..db import write_session
 from ..errors import BadRequest, Forbidden, Invalid, NotFound, RegistryError, Unauthorized
-from ..models import Entry, HookDelivery, HookResult, Source, SourceHook
+from ..models import Entry, HookDelivery, HookResult, Source, SourceHook, utcnow
 from . import Actor
 from .harvesting import normalize_source
 from .permissions import can_edit, require, require_signed_in
@@ -35,6 +36,8 @@ _URL_KEYS = ("html_url", "clone_url", "git_url", "url", "homepage", "web_url", "
 
 #: GitHub caps its payloads at 25 MB, but a push that matters for harvesting is far smaller.
 MAX_PUSH_BYTES = 5 * 1024 * 1024
+#: How long a delivery id is remembered to ignore replays.
+KEEP_DELIVERIES = timedelta(days=90)
 
 
 class PayloadTooLarge(RegistryError):
@@ -136,6 +139,9 @@ def receive_push(app: Flask, session: Session, *, push: PushRequest) -> HookResu
     try:
         with write_session(app) as ws:
             ws.add(HookDelivery(source_id=source.id, delivery_id=delivery))
+            # Forget old ids: a push replayed after this long only causes a harmless re-harvest.
+            ws.exec(delete(HookDelivery).where(HookDelivery.source_id == source.id,
+                                               HookDelivery.received_at < utcnow() - KEEP_DELIVERIES))
     except IntegrityError:
         return HookResult(status="ignored", delivery_id=delivery, source_id=source.id)
     outcome = harvest_job(app, source=source)

@@ -187,3 +187,17 @@ def test_an_oversized_push_is_refused_after_the_signature_check(app, client, hoo
     resp = client.post(PUSH, data=body, headers=_github(hooked["secret"], body))
     assert resp.status_code == 413 and resp.get_json()["error"]["code"] == "too_large"
     assert _state(app) == before
+
+
+def test_old_delivery_ids_are_forgotten(app, client, hooked):
+    from datetime import timedelta
+
+    from registry.models import utcnow
+
+    with write_session(app) as s:
+        s.add(HookDelivery(source_id=hooked["source_id"], delivery_id="ancient", received_at=utcnow() - timedelta(days=200)))
+        s.add(HookDelivery(source_id=hooked["source_id"], delivery_id="recent", received_at=utcnow() - timedelta(days=2)))
+    body = _payload(hooked["path"])
+    assert client.post(PUSH, data=body, headers=_github(hooked["secret"], body, delivery="new")).status_code == 200
+    with write_session(app) as s:
+        assert sorted(s.exec(select(HookDelivery.delivery_id)).all()) == ["new", "recent"]

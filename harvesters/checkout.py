@@ -33,6 +33,9 @@ class Checkout:
         # The head commit's tree (GitPython), to learn a file's git mode: the clone runs
         # with core.symlinks=false, so on disk a symbolic link is a plain file holding its target.
         self._tree = tree
+        # Several readers look at the same file (the README holds text and card metadata):
+        # read it once, and warn about it once.
+        self._cache: dict[str, bytes | None] = {}
 
     def root_files(self) -> list[str]:
         """Return the names of the files (and links) at the top of the checkout, sorted."""
@@ -43,9 +46,25 @@ class Checkout:
                     names.append(entry.name)
         return sorted(names)
 
+    def list_files(self, *, max_depth: int = 3, limit: int = 5000) -> list[str]:
+        """Return the paths of files up to ``max_depth`` folders deep, sorted; folders that are links are not entered."""
+        found: list[str] = []
+        for folder, dirs, files in os.walk(self.root):
+            rel = os.path.relpath(folder, self.root)
+            depth = 0 if rel == "." else rel.count(os.sep) + 1
+            dirs[:] = sorted(d for d in dirs if d != ".git" and depth < max_depth
+                             and not os.path.islink(os.path.join(folder, d)))
+            for name in files:
+                found.append(name if rel == "." else posixpath.join(rel.replace(os.sep, "/"), name))
+                if len(found) >= limit:
+                    return sorted(found)
+        return sorted(found)
+
     def read_bytes(self, relpath: str) -> bytes | None:
         """Return a file's bytes, or None (with a warning) if it is outside, linked out or too big."""
-        return self._read(relpath, relpath, hops=0)
+        if relpath not in self._cache:
+            self._cache[relpath] = self._read(relpath, relpath, hops=0)
+        return self._cache[relpath]
 
     def _read(self, relpath: str, shown: str, *, hops: int) -> bytes | None:
         normal = posixpath.normpath(relpath)

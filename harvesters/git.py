@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import posixpath
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -10,10 +11,19 @@ import git as gitpython
 
 from .base import register
 from .checkout import Checkout
+from .formats.cff import read_citation_cff
 from .formats.claim import read_claim
+from .formats.codemeta import read_codemeta
+from .formats.croissant import read_croissant
+from .formats.datapackage import read_datapackage
+from .formats.evidence import read_file_evidence
 from .formats.license import read_license
+from .formats.manifests import read_manifests
+from .formats.model_card import read_model_card
 from .formats.readme import read_readme
 from .gitfetch import GitSource, clone, remote_head, resolve_source
+from .links import file_url_builder, rewrite_relative_links
+from .merge import settle
 from .record import HarvestedRecord, HarvestOptions, NotARepository
 from .slugs import slug_from_source, split_source
 
@@ -22,17 +32,21 @@ log = logging.getLogger(__name__)
 #: A format reader looks at the checkout and fills the record (fields, translations, warnings).
 FormatReader = Callable[[Checkout, HarvestedRecord], None]
 
-#: The format readers run on every checkout, in order; a later one may refine what an
-#: earlier one set. Adding a format is adding a module under formats/ and a line here.
+#: The format readers run on every checkout, in order. Each offers claims about fields
+#: (harvesters.merge picks the best by rank; among equals the earlier reader wins).
+#: Adding a format is adding a module under formats/ and a line here.
 FORMAT_READERS: list[FormatReader] = [
     read_readme,
+    read_model_card,
+    read_citation_cff,
+    read_codemeta,
+    read_datapackage,
+    read_croissant,
+    read_manifests,
     read_license,
+    read_file_evidence,
     read_claim,
 ]
-
-#: Origin recorded for a value the harvester derived rather than read from a file.
-ORIGIN_SOURCE = "source"
-ORIGIN_DEFAULT = "default"
 
 
 @register("git")
@@ -67,7 +81,8 @@ class GitHarvester:
                                     tree=commit.tree, commit=record.commit)
                 for reader in FORMAT_READERS:
                     _run_reader(reader, checkout, record)
-        _fill_defaults(record)
+        finish_record(record, fallback_name=split_source(record.source_url)[1],
+                      file_url=file_url_builder(target.url, record.commit) if target.local_path is None else None)
         return record
 
 
@@ -81,15 +96,18 @@ def _run_reader(reader: FormatReader, checkout: Checkout, record: HarvestedRecor
         record.warnings.append(f"one of the files could not be read ({reader.__name__} failed)")
 
 
-def _fill_defaults(record: HarvestedRecord) -> None:
-    if "name" not in record.fields:
-        record.set("name", split_source(record.source_url)[1], origin=ORIGIN_SOURCE, inferred=True)
-    # TODO(harvest issue): model cards, CITATION.cff and codemeta will give better evidence
-    # for the kind; until a reader sets it, a repository is a project.
-    if "kind" not in record.fields:
-        record.set("kind", "project", origin=ORIGIN_DEFAULT, inferred=True)
+def finish_record(record: HarvestedRecord, *, fallback_name: str, file_url=None) -> None:
+    """Merge the claims into fields and translations, and make README links work off the repository."""
+    settle(record, fallback_name=fallback_name)
+    if isinstance(record.fields.get("description"), str):
+        origin = record.provenance["description"]["origin"]
+        record.fields["description"] = rewrite_relative_links(
+            record.fields["description"], base_dir=posixpath.dirname(origin), file_url=file_url)
     for translation in record.translations.values():
-        translation["name"] = translation.get("name") or record.fields["name"]
+        if translation.get("description"):
+            origin = translation["origin"].split(", ")[0]
+            translation["description"] = rewrite_relative_links(
+                translation["description"], base_dir=posixpath.dirname(origin), file_url=file_url)
 
 
 def _shown(target: GitSource) -> str:

@@ -1,7 +1,6 @@
 """Decide whether a git source may be fetched, then fetch it with git under fixed limits."""
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 import signal
@@ -15,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 import git as gitpython
 
 from .checkout import human_size
+from .netguard import is_public_address
 from .record import HarvestError, HarvestOptions, NotARepository, UnsafeSource
 
 # How often a running git is checked against the clock and the size cap.
@@ -103,19 +103,12 @@ def _https_source(url: str, *, options: HarvestOptions) -> GitSource:
         raise HarvestError(f"the host {host} could not be found") from None
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     for address in addresses:
-        if not _is_public(address):
+        if not is_public_address(address):
             raise UnsafeSource(f"{host} is a private or local address ({address}); refused")
     # Pin git to the addresses just checked, so a second DNS answer (rebinding) can't
     # send the connection somewhere private.
     listed = ",".join(f"[{a}]" if ":" in a else a for a in addresses)
     return GitSource(url=url, pins=(f"{host}:{port}:{listed}",))
-
-
-def _is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
 
 
 def _git_argv(*args: str, source: GitSource, options: HarvestOptions) -> list[str]:

@@ -11,6 +11,23 @@ ENTRY_FIELDS = (
     "frameworks", "region", "homepage", "version", "authors", "citation",
 )
 
+#: How much a claim about a field is worth: explicit metadata (model and dataset cards,
+#: CITATION.cff, codemeta, datapackage, Croissant, a page's JSON-LD) beats package manifests,
+#: which beat what a README's prose suggests; inferences and defaults come last.
+#: A licence file's text is the licence itself; metadata may only say it more precisely (see merge).
+RANK_LICENSE_TEXT = 50
+RANK_EXPLICIT = 40
+RANK_MANIFEST = 30
+RANK_README = 20
+RANK_INFERRED = 10
+RANK_DEFAULT = 0
+
+#: The language of a claim's text is found when the claims are merged (from the text itself,
+#: compared with the README's language).
+LANG_AUTO = "auto"
+#: Text with no language of its own (a package identifier): fits any language.
+LANG_NEUTRAL = "zxx"
+
 
 class Outcome(str, enum.Enum):
     """What one harvest run did to the registry."""
@@ -43,6 +60,28 @@ class HarvestOptions:
     max_repo_bytes: int = 200 * 1024 * 1024
     max_file_bytes: int = 2 * 1024 * 1024
     user_agent: str = "AICommonsRegistry/0.1 (+https://example.org/ai-commons)"
+    #: Pages: seconds to wait for a connection and between bytes of an answer.
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    #: Pages: the least time between two requests to one host (politeness), in seconds.
+    host_interval: float = 1.0
+    max_redirects: int = 5
+    #: The version the registry already holds (commit or validator), so a harvester can ask
+    #: the remote with a conditional request whether anything changed.
+    known_version: str | None = None
+
+
+@dataclass
+class Claim:
+    """One file's say about one field, kept until the harvest merges every file's claims."""
+
+    name: str
+    value: Any
+    origin: str
+    rank: int
+    #: The BCP-47 tag of a text value's language, LANG_AUTO or LANG_NEUTRAL; None for non-text fields.
+    lang: str | None = None
+    inferred: bool = False
 
 
 @dataclass
@@ -53,6 +92,8 @@ class HarvestedRecord:
     source_kind: str
     slug_hint: str
     commit: str | None = None
+    #: A page's validator (ETag or Last-Modified) — what ``head()`` compares next time.
+    version_id: str | None = None
     #: entry field name -> value (see ENTRY_FIELDS); list fields are lists of str,
     #: ``authors`` a list of ``{"name", "orcid"?, "affiliation"?}``, ``citation`` a dict.
     fields: dict[str, Any] = field(default_factory=dict)
@@ -60,12 +101,18 @@ class HarvestedRecord:
     provenance: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: BCP-47 tag -> ``{"name", "summary", "description", "origin": "README_zh.md"}``
     translations: dict[str, dict[str, Any]] = field(default_factory=dict)
-    #: ``{"type": "fine-tuned-from" | "trained-on" | "quantized-from" | "uses", "target": "org/name"}``
+    #: ``{"type": "fine-tuned-from" | "adapter-of" | "quantized-from" | "merged-from" | "trained-on" |
+    #: "derived-from" | "uses", "target": "org/name", "origin": "README.md"}``
     relations: list[dict[str, str]] = field(default_factory=list)
+    #: What a card or citation says beyond the entry's fields: ``model-index`` results,
+    #: ``size_categories``, sub-model cards… each ``{"value": …, "origin": "README.md"}``.
+    details: dict[str, dict[str, Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     #: The content of `.ai-commons-claim` at the repository root (or a page's
     #: `<meta name="ai-commons-claim">`), which proves a person controls the source.
     claim_token: str | None = None
+    #: Every file's claims, merged into ``fields`` and ``translations`` by harvesters.merge.
+    claims: list[Claim] = field(default_factory=list)
 
     def set(self, name: str, value: Any, *, origin: str, inferred: bool = False) -> None:
         """Fill one field and record where it came from."""
@@ -78,3 +125,27 @@ class HarvestedRecord:
         if inferred:
             prov["inferred"] = True
         self.provenance[name] = prov
+
+    def offer(self, name: str, value: Any, *, origin: str, rank: int, lang: str | None = None,
+              inferred: bool = False) -> None:
+        """Put forward a value for a field; the merge picks the best claim (see RANK_*)."""
+        if name not in ENTRY_FIELDS:
+            raise ValueError(f"unknown entry field: {name}")
+        if value is None or value == "" or value == [] or value == {}:
+            return
+        self.claims.append(Claim(name, value, origin, rank, lang, inferred))
+
+    def note(self, key: str, value: Any, *, origin: str) -> None:
+        """Keep a detail a file states that has no entry field of its own."""
+        if value is None or value == "" or value == [] or value == {}:
+            return
+        self.details[key] = {"value": value, "origin": origin}
+
+    def relate(self, rel_type: str, target: str, *, origin: str) -> None:
+        """Add a relation to another entry, kept by name until the target is registered."""
+        target = target.strip().strip("/")
+        if not target or len(target) > 300:
+            return
+        if any(r["type"] == rel_type and r["target"].lower() == target.lower() for r in self.relations):
+            return
+        self.relations.append({"type": rel_type, "target": target, "origin": origin})

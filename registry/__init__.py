@@ -70,4 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for module in (communities, collections, coverage, reading):
         app.register_blueprint(module.bp)
+    from .views import sources  # source pages and their harvest runs (issue 3)
+
+    app.register_blueprint(sources.bp)
     return app

@@ -13,7 +13,7 @@ from .db import upgrade_schema, write_session
 from .errors import RegistryError
 from .models import ROLES
 from .search.cli import reindex_command
-from .services.harvesting import HarvestResult, harvest_options, harvest_source
+from .services.harvesting import HarvestResult, harvest_options
 
 
 def _summary_table(results: list[HarvestResult]) -> str:
@@ -49,27 +49,65 @@ def init_db_command():
 @click.command("harvest")
 @with_appcontext
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--kind", type=click.Choice(["git", "list"]), default="git", show_default=True,
-              help="Source kind: a git repository, or an awesome-list to import as a collection.")
+@click.option("--kind", type=click.Choice(["git", "page", "list"]), default=None,
+              help="Source kind: a git repository, a web page, or an awesome-list to import as a collection. "
+                   "Guessed when omitted: git if the remote answers as git, else page.")
 @click.option("--collection", default=None, metavar="SLUG",
               help="With --kind list: the collection to fill (default: the list repository's name).")
-def harvest_command(sources: tuple[str, ...], kind: str, collection: str | None):
-    """Harvest git repository URLs or local repository paths, or import awesome-lists (--kind list)."""
+@click.option("--jobs", type=click.IntRange(min=1, max=32), default=2, show_default=True,
+              help="How many sources to harvest at once.")
+def harvest_command(sources: tuple[str, ...], kind: str | None, collection: str | None, jobs: int):
+    """Harvest git repository URLs or local repository paths, web pages, or awesome-lists (--kind list)."""
     _require_schema()
     options = harvest_options(current_app, operator=True)
-    results: list[HarvestResult] = []
-    with click.progressbar(sources, label="Harvesting", item_show_func=lambda s: s or "",
-                           file=sys.stderr) as bar:
-        for source in bar:
-            if kind == "list":
+    if kind == "list":
+        results: list[HarvestResult] = []
+        with click.progressbar(sources, label="Harvesting", item_show_func=lambda s: s or "",
+                               file=sys.stderr) as bar:
+            for source in bar:
                 results.append(_sync_list(source, collection, options))
-            else:
-                results.append(harvest_source(current_app, source=source, kind=kind, options=options))
+    else:
+        results = _harvest_with_progress([(source, kind) for source in sources], options=options, jobs=jobs)
     failed = [r for r in results if r.outcome is Outcome.FAILED]
     if len(results) == 1 and failed:
         raise click.ClickException(failed[0].error or "harvest failed")
     click.echo(_summary_table(results))
     if failed:
+        raise click.exceptions.Exit(1)
+
+
+def _harvest_with_progress(pairs: list[tuple[str, str | None]], *, options, jobs: int) -> list[HarvestResult]:
+    import threading
+
+    from .services.reharvest import harvest_many
+
+    lock = threading.Lock()
+    with click.progressbar(length=len(pairs), label="Harvesting", file=sys.stderr) as bar:
+        def progress(result: HarvestResult) -> None:
+            with lock:  # harvests finish on several threads
+                bar.update(1, result.source)
+
+        return harvest_many(current_app, sources=pairs, options=options, jobs=jobs, progress=progress)
+
+
+@click.command("reharvest")
+@with_appcontext
+@click.option("--due/--all", "due", default=True, show_default=True,
+              help="Only the sources whose schedule says they are due (default), or every source.")
+@click.option("--jobs", type=click.IntRange(min=1, max=32), default=2, show_default=True,
+              help="How many sources to harvest at once.")
+def reharvest_command(due: bool, jobs: int):
+    """Re-harvest sources (for cron); unchanged remotes are skipped by commit id or ETag."""
+    _require_schema()
+    from .services.reharvest import due_pairs
+
+    options = harvest_options(current_app, operator=True)
+    results = _harvest_with_progress(due_pairs(current_app, include_all=not due), options=options, jobs=jobs)
+    if not results:
+        click.echo("No source is due.")
+        return
+    click.echo(_summary_table(results))
+    if any(r.outcome is Outcome.FAILED for r in results):
         raise click.exceptions.Exit(1)
 
 
@@ -149,10 +187,24 @@ def create_token_command(user: str, scope: str, name: str, days: int):
     click.echo(token)
 
 
+@click.command("worker")
+@with_appcontext
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty instead of waiting for more jobs.")
+def worker_command(burst: bool):
+    """Run a harvest worker on the Redis queue (needs REGISTRY_REDIS_URL)."""
+    from .jobs import queue_enabled, run_worker
+
+    if not queue_enabled(current_app):
+        raise click.ClickException("REGISTRY_REDIS_URL is not set: without Redis, harvests run in-process "
+                                   "and no worker is needed")
+    _require_schema()
+    run_worker(current_app, burst=burst)
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     from .cli_exports import export_command, import_command
 
-    for command in (init_db_command, harvest_command, demo_command, create_user_command, create_token_command,
-                    reindex_command, export_command, import_command):
+    for command in (init_db_command, harvest_command, reharvest_command, demo_command, create_user_command,
+                    create_token_command, reindex_command, export_command, import_command, worker_command):
         app.cli.add_command(command)

@@ -538,14 +538,13 @@ class RunList(SQLModel):
 
 
 class HarvestOutcome(SQLModel):
-    """What a harvest (a re-harvest, a push) did, or `queued` with its job when a worker will do it."""
+    """What a harvest (a registration, a re-harvest, a push) did."""
 
-    outcome: str  # created | updated | unchanged | failed | queued
+    outcome: str
     slug: Optional[str] = None
     changes: list[str] = []
     warnings: list[str] = []
     error: Optional[str] = None
-    job_id: Optional[str] = None
 
 
 class HookSecret(SQLModel):
@@ -556,7 +555,7 @@ class HookSecret(SQLModel):
 class HookResult(SQLModel):
     """The answer to a push event."""
 
-    status: str  # harvested | queued | ignored
+    status: str  # harvested | ignored
     delivery_id: Optional[str] = None
     source_id: Optional[int] = None
     harvest: Optional[HarvestOutcome] = None
@@ -901,3 +900,16 @@ class MemberDecision(SQLModel):
 
     accept: Optional[bool] = None
     role: Optional[str] = None
+
+
+# --- harvest details (issue 3) ----------------------------------------------------------
+
+class EntryDetails(SQLModel, table=True):
+    """What a harvest read beyond an entry's fields: ``model-index`` results, ``size_categories``,
+    sub-model cards, data files… each ``{"value", "origin"}``. Harvested facts only; never edited."""
+
+    __tablename__ = "entry_details"
+
+    entry_id: int = Field(foreign_key="entries.id", primary_key=True, ondelete="CASCADE")
+    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -12,11 +12,13 @@ _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 
 # Keys only Hugging Face model cards carry, and keys only dataset cards carry.
 _MODEL_KEYS = ("pipeline_tag", "library_name", "base_model", "model-index")
-_DATASET_KEYS = ("task_categories", "size_categories", "dataset_info")
+_DATASET_KEYS = ("task_categories", "task_ids", "size_categories", "dataset_info", "pretty_name", "multilinguality",
+                 "source_datasets", "annotations_creators", "language_creators")
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, str | None]:
     """Split ``---``-fenced YAML from the top of a text: (metadata, body, error or None)."""
+    text = text.removeprefix("\ufeff")
     if not text.startswith("---\n"):
         return {}, text, None
     close = _CLOSE.search(text, 4, _MAX_FRONT_MATTER)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from ..record import RANK_LICENSE_TEXT
 from ..textdecode import decode_text
 
 if TYPE_CHECKING:
@@ -144,7 +145,7 @@ def read_license(checkout: Checkout, record: HarvestedRecord) -> None:
     names = checkout.root_files()
     lesser = _lesser_license(checkout, names, record)
     if lesser is not None:
-        record.set("license", lesser[0], origin=lesser[1])
+        record.offer("license", lesser[0], origin=lesser[1], rank=RANK_LICENSE_TEXT)
         return
     files = find_license_files(names)
     found: dict[str, str] = {}
@@ -156,17 +157,17 @@ def read_license(checkout: Checkout, record: HarvestedRecord) -> None:
         return
     origin = ", ".join(found)
     if len(found) == 1:
-        record.set("license", next(iter(found.values())), origin=origin)
+        record.offer("license", next(iter(found.values())), origin=origin, rank=RANK_LICENSE_TEXT)
         return
     # LICENSE-MIT + LICENSE-APACHE is the convention for "either, at your choice"; files
     # named for parts (LICENSE-CODE, LICENSE-MODEL) are licences for different things.
     dual = all(spdx != NOASSERTION and spdx.lower().startswith(_SPLIT.match(name.lower()).group(1))
                for name, spdx in found.items())
     if dual:
-        record.set("license", " OR ".join(sorted(set(found.values()))), origin=origin)
+        record.offer("license", " OR ".join(sorted(set(found.values()))), origin=origin, rank=RANK_LICENSE_TEXT)
     else:
         record.warnings.append(f"{origin}: licences for different parts of the repository; licence left as NOASSERTION")
-        record.set("license", NOASSERTION, origin=origin)
+        record.offer("license", NOASSERTION, origin=origin, rank=RANK_LICENSE_TEXT)
 
 
 def _lesser_license(checkout: Checkout, names: list[str], record: HarvestedRecord) -> tuple[str, str] | None:

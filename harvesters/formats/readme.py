@@ -6,8 +6,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..language import detect_language, normalize_tag
+from ..names import same_language
+from ..record import LANG_AUTO, RANK_README
 from ..textdecode import decode_text
-from .front_matter import kind_from_front_matter, split_front_matter
+from .front_matter import split_front_matter
 from .markdown_text import Block, blocks, letters
 
 if TYPE_CHECKING:
@@ -152,60 +154,81 @@ def _read_text(checkout: Checkout, name: str, record: HarvestedRecord) -> str | 
     return text
 
 
+def find_translations(paths: Iterable[str], *, default: str | None) -> list[tuple[str, str]]:
+    """Return (path, tag) of translated READMEs: ``README_zh.md`` at the root, ``docs/zh/README.md``."""
+    found = []
+    for path in sorted(paths):
+        if path == default:
+            continue
+        parts = path.split("/")
+        if len(parts) == 1:
+            tag = translation_tag(path)
+        elif len(parts) == 3 and parts[0].lower() == "docs" and parts[2].lower() in README_NAMES:
+            tag = _folder_tag(parts[1])
+        else:
+            tag = None
+        if tag:
+            found.append((path, tag))
+    return found
+
+
+def _folder_tag(folder: str) -> str | None:
+    # docs/zh/, docs/zh-CN/, docs/pt_BR/: the same rule as file suffixes (two letters first).
+    if not re.fullmatch(r"[a-z]{2}(?:[-_][a-z0-9]{2,8})*", folder, re.I):
+        return None
+    return normalize_tag(folder)
+
+
 def read_readme(checkout: Checkout, record: HarvestedRecord) -> None:
-    """Fill name, summary, description, language(s) and kind from the README; add translations."""
+    """Offer name, summary, description and language from the README, and its translations."""
     names = checkout.root_files()
     default = find_readme(names)
+    language = None
     if default is not None:
         text = _read_text(checkout, default, record)
         if text is not None:
-            _apply_default(record, default, text)
-    language = record.fields.get("language")
-    for name in sorted(names):
-        tag = translation_tag(name)
-        if tag is None or name == default or tag == language:
+            language = _offer_default(record, default, text)
+    docs = [p for p in checkout.list_files(max_depth=2) if p.lower().startswith("docs/")]
+    seen: dict[str, str] = {}
+    for path, tag in find_translations(names + docs, default=default):
+        if language and same_language(tag, language):
             continue
-        if tag in record.translations:
-            kept = record.translations[tag]["origin"]
-            record.warnings.append(f"{name} and {kept} are both {tag} translations; kept {kept}")
+        same = next((t for t in seen if same_language(t, tag)), None)
+        if same is not None:
+            record.warnings.append(f"{path} and {seen[same]} are both {same} translations; kept {seen[same]}")
             continue
-        text = _read_text(checkout, name, record)
+        text = _read_text(checkout, path, record)
         if text is None:
             continue
-        parsed = parse_readme(text, rst=name.lower().endswith(".rst"))
-        record.translations[tag] = {
-            "name": parsed["title"], "summary": parsed["summary"], "description": parsed["description"],
-            "origin": name,
-        }
+        seen[tag] = path
+        parsed = parse_readme(text, rst=path.lower().endswith(".rst"))
+        for field, value in (("name", parsed["title"]), ("summary", parsed["summary"]),
+                             ("description", parsed["description"])):
+            record.offer(field, value, origin=path, rank=RANK_README, lang=tag)
 
 
-def _apply_default(record: HarvestedRecord, name: str, text: str) -> None:
+def _offer_default(record: HarvestedRecord, name: str, text: str) -> str | None:
     parsed = parse_readme(text, rst=name.lower().endswith(".rst"))
     record.warnings.extend(f"{name}: {warning}" for warning in parsed["warnings"])
-    meta = parsed["front_matter"]
-    kind = kind_from_front_matter(meta)
-    if kind:
-        record.set("kind", kind, origin=name)
-    for field in ("title", "summary", "description"):
-        if parsed[field]:
-            record.set("name" if field == "title" else field, parsed[field], origin=name)
     language = detect_language(parsed["description"])
     if language:
-        record.set("language", language, origin=name)
-    stated = _stated_languages(meta.get("language"))
-    if stated:
-        record.set("languages", stated, origin=name)
-    elif language:
-        # The resource most likely works with the language its README is written in, but
-        # nothing says so: mark it inferred so a person (or a later format) can do better.
-        record.set("languages", [language], origin=name, inferred=True)
-    homepage = meta.get("homepage")
-    if isinstance(homepage, str) and homepage.startswith("https://"):
-        record.set("homepage", homepage, origin=name)
+        language = regional_variant(language, parsed["description"])
+        record.offer("language", language, origin=name, rank=RANK_README)
+    lang = language or LANG_AUTO
+    for field in ("title", "summary", "description"):
+        record.offer("name" if field == "title" else field, parsed[field], origin=name, rank=RANK_README, lang=lang)
+    return language
 
 
-def _stated_languages(value: Any) -> list[str]:
-    # Hugging Face cards list the languages a model or dataset handles under "language".
-    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-    tags = [normalize_tag(v) for v in values if isinstance(v, str)]
-    return list(dict.fromkeys(t for t in tags if t))
+def regional_variant(language: str, text: str) -> str:
+    """Refine a detected language with the region its README names as a tag (``pt`` → ``pt-BR``).
+
+    Language identification tells Portuguese from Spanish, not Brazilian from European
+    Portuguese; a README that writes ``pt-BR`` about itself says which.
+    """
+    if "-" in language:
+        return language
+    regions = set(re.findall(rf"(?<![\w-]){re.escape(language)}[-_]([A-Z]{{2}})(?![\w-])", text[:_PARSE_CHARS]))
+    if len(regions) != 1:
+        return language
+    return normalize_tag(f"{language}-{regions.pop()}") or language

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse, urlsplit, urlunsplit
@@ -15,14 +16,16 @@ from harvesters import HarvestedRecord, HarvestError, HarvestOptions, Outcome
 
 from ..db import write_session
 from ..errors import Invalid
-from ..models import Entry, HarvestRun, Relation, RunPublic, Source, Translation, utcnow
-from . import HARVESTER
+from ..models import Entry, EntryDetails, HarvestRun, Relation, RunPublic, Source, Translation, utcnow
+from . import HARVESTER, Actor
 from .changes import record_change
 from .claims import verify_claim
+from .permissions import can_edit
 
 #: Entry attributes a harvest may write (the record's fields, less nothing: all of them).
 _HARVESTED_FIELDS = harvesters.ENTRY_FIELDS
 _MAX_SLUG_TRIES = 100
+_MAX_BACKOFF_HOURS = 7 * 24
 
 
 @dataclass
@@ -84,23 +87,37 @@ def normalize_source(source: str) -> str:
     return str(Path(os.path.expanduser(source)).resolve())
 
 
-def harvest_source(app: Flask, *, source: str, kind: str = "git", options: HarvestOptions) -> HarvestResult:
-    """Harvest one source and apply it; a failure keeps the last good data and records why."""
-    url = normalize_source(source)
-    harvester = harvesters.get_harvester(kind)
-    with Session(app.extensions["registry_engine"]) as session:
-        known = session.exec(select(Source).where(Source.kind == kind, Source.url == url)).first()
-        known_commit = known.last_commit if known and known.entry_id else None
+def harvest_source(app: Flask, *, source: str, kind: str | None = "git", options: HarvestOptions) -> HarvestResult:
+    """Harvest one source and apply it; a failure keeps the last good data and records why.
 
-    if known_commit:
+    With ``kind=None`` a known source keeps its kind and a new one is guessed (git if the
+    remote answers as git, else page).
+    """
+    url = normalize_source(source)
+    with Session(app.extensions["registry_engine"]) as session:
+        if kind is None:
+            kind = _known_kind(session, url)
+        known = session.exec(select(Source).where(Source.kind == kind, Source.url == url)).first() \
+            if kind else None
+    if kind is None:
         try:
-            head = harvester.head(url, options=options)
+            kind = harvesters.guess_kind(url, options=options)
+        except HarvestError as err:
+            return HarvestResult(source=source, outcome=Outcome.FAILED, error=str(err))
+    harvester = harvesters.get_harvester(kind)
+    known_version = (known.last_commit or known.etag) if known and known.entry_id else None
+
+    if known_version:
+        try:
+            head = harvester.head(url, options=replace(options, known_version=known_version))
         except HarvestError:
             head = None  # the full harvest below reports the failure in its own words
-        if head and head == known_commit:
+        if head and head == known_version:
             with write_session(app) as session:
                 src = session.get(Source, known.id)
-                _record_run(session, src, Outcome.UNCHANGED, commit=head)
+                _record_run(session, src, Outcome.UNCHANGED, commit=src.last_commit)
+                src.consecutive_failures = 0
+                src.last_error = None
                 slug = session.get(Entry, src.entry_id).slug
             return HarvestResult(source=source, outcome=Outcome.UNCHANGED, slug=slug)
 
@@ -120,6 +137,11 @@ def harvest_source(app: Flask, *, source: str, kind: str = "git", options: Harve
 
     with write_session(app) as session:
         return apply_record(session, record=record, source_url=url, kind=kind, display=source)
+
+
+def _known_kind(session: Session, url: str) -> str | None:
+    kinds = session.exec(select(Source.kind).where(Source.url == url, Source.kind != "list")).all()
+    return kinds[0] if len(kinds) == 1 else None
 
 
 def apply_record(session: Session, *, record: HarvestedRecord, source_url: str, kind: str,
@@ -153,12 +175,21 @@ def apply_record(session: Session, *, record: HarvestedRecord, source_url: str, 
                       changes=changes)
         _resolve_relations_to(session, entry)
     verify_claim(session, entry=entry, token=record.claim_token)
+    # Details (results tables, size categories) are not part of a revision's snapshot; their
+    # change is reported with the run only.
+    run_changes = changes + _apply_details(session, entry, record)
     src.last_commit = record.commit
+    src.etag = record.version_id
     src.consecutive_failures = 0
     src.last_error = None
-    _record_run(session, src, outcome, commit=record.commit, changes=changes, warnings=record.warnings)
+    _record_run(session, src, outcome, commit=record.commit, changes=run_changes, warnings=record.warnings)
     return HarvestResult(source=display or source_url, outcome=outcome, slug=entry.slug, changes=changes,
                          warnings=list(record.warnings))
+
+
+# What a field goes back to when the source stops saying anything about it.
+_EMPTY = {"summary": "", "description": "", "languages": [], "tasks": [], "tags": [], "frameworks": [],
+          "authors": [], "citation": {}}
 
 
 def _apply_fields(entry: Entry, record: HarvestedRecord) -> list[str]:
@@ -166,6 +197,13 @@ def _apply_fields(entry: Entry, record: HarvestedRecord) -> list[str]:
     provenance = dict(entry.provenance)
     for name in _HARVESTED_FIELDS:
         if name not in record.fields:
+            # The source no longer says it (a CITATION.cff was deleted): forget the old value,
+            # unless a person wrote it.
+            if name in provenance and "edited_by" not in provenance[name] and name not in ("name", "kind"):
+                if getattr(entry, name) != _EMPTY.get(name):
+                    setattr(entry, name, _EMPTY.get(name))
+                    changes.append(name)
+                del provenance[name]
             continue
         value = record.fields[name]
         if "edited_by" in provenance.get(name, {}):
@@ -223,6 +261,22 @@ def _apply_relations(session: Session, entry: Entry, record: HarvestedRecord) ->
     return ["relations"]
 
 
+def _apply_details(session: Session, entry: Entry, record: HarvestedRecord) -> list[str]:
+    # Details are harvested facts nobody edits; they change with the source, without a revision
+    # of their own (the entry's fields are what revisions track).
+    row = session.get(EntryDetails, entry.id)
+    if row is None:
+        if not record.details:
+            return []
+        row = EntryDetails(entry_id=entry.id, data={})
+    if row.data == record.details:
+        return []
+    row.data = dict(record.details)
+    row.updated_at = utcnow()
+    session.add(row)
+    return ["details"]
+
+
 def _resolve_relations_to(session: Session, entry: Entry) -> None:
     # A relation kept by name is linked as soon as its target is registered.
     for rel in session.exec(select(Relation).where(Relation.target_id.is_(None))):
@@ -263,7 +317,12 @@ def _record_run(session: Session, src: Source, outcome: Outcome, *, commit: str 
                 error: str | None = None) -> None:
     now = utcnow()
     src.last_harvested_at = now
-    src.next_due_at = now + timedelta(hours=src.schedule_hours)
+    # A failing source is tried again later and later (twice the wait after each failure, at
+    # most a week), so a dead server is not asked every hour forever.
+    hours = src.schedule_hours
+    if outcome is Outcome.FAILED:
+        hours = min(hours * 2 ** min(src.consecutive_failures, 10), max(_MAX_BACKOFF_HOURS, hours))
+    src.next_due_at = now + timedelta(hours=hours)
     session.add(src)
     session.add(HarvestRun(source_id=src.id, started_at=now, finished_at=now, outcome=outcome.value, commit=commit,
                            changes=changes or [], warnings=warnings or [], error=error))
@@ -279,3 +338,25 @@ def list_runs(session: Session, *, slug: str, limit: int = 20) -> list[RunPublic
         .where(Source.entry_id == entry.id).order_by(HarvestRun.id.desc()).limit(limit)).all()
     return [RunPublic(started_at=r.started_at, finished_at=r.finished_at, outcome=r.outcome, commit=r.commit,
                       changes=list(r.changes), warnings=list(r.warnings), error=r.error) for r in runs]
+
+
+@dataclass
+class HarvestNotes:
+    """What the entry page shows about harvesting beyond the fields: details, and warnings for those who fix them."""
+
+    details: dict[str, Any] = field(default_factory=dict)
+    #: Only for the entry's maintainers and moderators (None for everyone else).
+    warnings: list[str] | None = None
+    source_id: int | None = None
+
+
+def harvest_notes(session: Session, *, slug: str, actor: Actor | None) -> HarvestNotes:
+    """Return the harvested details of an entry, with its warnings when the actor may act on them."""
+    entry = session.exec(select(Entry).where(Entry.slug == slug)).first()
+    if entry is None:
+        return HarvestNotes()
+    row = session.get(EntryDetails, entry.id)
+    details = {key: item.get("value") for key, item in (row.data if row else {}).items() if isinstance(item, dict)}
+    source_id = session.exec(select(Source.id).where(Source.entry_id == entry.id)).first()
+    warnings = list(entry.warnings) if can_edit(session, actor, entry) else None
+    return HarvestNotes(details=details, warnings=warnings, source_id=source_id)

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from ..db import read_session
 from ..rendering import render_markdown
 from ..services.entries import count_entries, get_entry, list_entries, parse_entry_query, EntryQuery
-from ..services.harvesting import list_runs
+from ..services.harvesting import harvest_notes, list_runs
 from .common import current_actor
 from .filters import register_filters
 from .reading import content_language
@@ -41,6 +41,7 @@ def entry(namespace: str, name: str):
         public = get_entry(session, slug=slug, actor=current_actor(), lang=shown_lang)
     return render_template("entry.html", entry=public, body=render_markdown(public.description),
                            runs=list_runs(session, slug=public.slug, limit=10), shown_lang=shown_lang,
+                           harvest=harvest_notes(session, slug=public.slug, actor=current_actor()),
                            canonical=url_for("pages.entry", namespace=namespace, name=name, _external=True))
 
 

@@ -50,7 +50,7 @@ def test_harvest_a_local_repository(harvester, git_repo):
         "summary": "Acme Tool aligns parallel sentences in Swahili and English for translation research.",
         "description": README.strip(),
         "language": "en",
-        "languages": ["en"],
+        "languages": ["en", "sw"],  # the README's language, and Swahili named in its summary
         "license": "MIT",
     }
     assert record.provenance["license"] == {"origin": "LICENSE", "commit": commit}

@@ -50,3 +50,115 @@ def test_tags_slugs_and_language_never_raise(text):
     translation_tag(text)
     assert "/" in slug_from_source("https://github.com/" + text)
     detect_language(text)
+
+
+# --- metadata formats: each parser raises only FormatError; applying any parsed value never raises ----------
+
+import datetime as dt  # noqa: E402
+import json  # noqa: E402
+
+import pytest  # noqa: E402
+from hypothesis import assume  # noqa: E402
+
+from harvesters.formats.cff import apply_cff, parse_citation_cff  # noqa: E402
+from harvesters.formats.codemeta import apply_codemeta, parse_codemeta  # noqa: E402
+from harvesters.formats.common import FormatError  # noqa: E402
+from harvesters.formats.croissant import apply_croissant, parse_croissant  # noqa: E402
+from harvesters.formats.datapackage import apply_datapackage, parse_datapackage  # noqa: E402
+from harvesters.formats.html_meta import parse_html  # noqa: E402
+from harvesters.formats.manifests import (apply_package_json, apply_pyproject, apply_setup_cfg,  # noqa: E402
+                                          parse_package_json, parse_pyproject, parse_setup_cfg)
+from harvesters.formats.model_card import apply_card  # noqa: E402
+from harvesters.links import file_url_builder, rewrite_relative_links  # noqa: E402
+from harvesters.merge import settle  # noqa: E402
+from harvesters.names import countries_named, languages_named, text_language  # noqa: E402
+from harvesters.record import HarvestedRecord  # noqa: E402
+from harvesters.spdx import normalize_license  # noqa: E402
+
+KEYS = st.sampled_from([
+    "@context", "@type", "@graph", "@id", "@value", "@language", "name", "title", "description", "abstract",
+    "version", "license", "licenses", "licenseId", "author", "authors", "agents", "creator", "contributors",
+    "given-names", "family-names", "givenName", "familyName", "orcid", "affiliation", "keywords", "tags",
+    "language", "languages", "inLanguage", "url", "homepage", "codeRepository", "repository-code", "identifier",
+    "doi", "identifiers", "preferred-citation", "type", "role", "roles", "programmingLanguage", "pipeline_tag",
+    "library_name", "base_model", "base_model_relation", "datasets", "model-index", "results", "metrics",
+    "task_categories", "size_categories", "pretty_name", "source_datasets", "license_name", "license_link",
+    "project", "tool", "poetry", "classifiers", "dependencies", "urls", "metadata", "options", "recordSet",
+    "field", "distribution", "conformsTo", "resources", "path", "value", "task", "dataset", "cff-version",
+])
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=30),
+                    st.sampled_from(["MIT", "apache-2.0", "other", "https://spdx.org/licenses/MIT",
+                                     "0000-0002-1825-0097", "10.5281/zenodo.1", "sw", "Swahili", "Dataset",
+                                     "SoftwareSourceCode", "adapter", "kenya", "http://mlcommons.org/croissant/1.0"]),
+                    st.dates())
+JSONISH = st.recursive(SCALARS, lambda children: st.lists(children, max_size=4) |
+                       st.dictionaries(st.one_of(KEYS, st.text(max_size=8)), children, max_size=6), max_leaves=30)
+TEXT_PARSERS = [parse_citation_cff, parse_codemeta, parse_datapackage, parse_croissant, parse_pyproject,
+                parse_setup_cfg, parse_package_json]
+
+
+def _json_text(value):
+    return json.dumps(value, default=lambda v: v.isoformat() if isinstance(v, dt.date) else str(v))
+
+
+@pytest.mark.parametrize("parse", TEXT_PARSERS, ids=lambda f: f.__name__)
+@RELAXED
+@given(source=st.one_of(TEXT, JSONISH.map(_json_text)))
+def test_metadata_parsers_raise_only_their_documented_error(parse, source):
+    try:
+        parse(source)
+    except FormatError:
+        pass
+
+
+def _record():
+    return HarvestedRecord(source_url="https://github.com/a/b", source_kind="git", slug_hint="a/b", commit="c" * 40)
+
+
+APPLIERS = [apply_card, apply_cff, apply_codemeta, apply_datapackage, apply_croissant, apply_pyproject,
+            apply_package_json]
+
+
+@pytest.mark.parametrize("apply", APPLIERS, ids=lambda f: f.__name__)
+@RELAXED
+@given(doc=st.dictionaries(KEYS, JSONISH, max_size=8))
+def test_applying_any_metadata_then_merging_never_raises(apply, doc):
+    record = _record()
+    apply(doc, record, origin="file")
+    record.offer("summary", "A sample summary of a sample project for tests.", origin="README.md", rank=20, lang="en")
+    settle(record, fallback_name="b")
+    assert isinstance(record.fields["name"], str) and record.fields["kind"] in ("model", "dataset", "project")
+    json.dumps(record.fields)  # everything harvested is storable as JSON
+
+
+@RELAXED
+@given(sections=st.dictionaries(st.sampled_from(["metadata", "options", "x"]),
+                                st.dictionaries(st.sampled_from(["name", "version", "license", "author", "keywords",
+                                                                 "classifiers", "url", "project_urls",
+                                                                 "install_requires", "description"]),
+                                                st.text(max_size=40), max_size=6), max_size=3))
+def test_setup_cfg_sections_never_raise(sections):
+    record = _record()
+    apply_setup_cfg(sections, record, origin="setup.cfg")
+    settle(record, fallback_name="b")
+
+
+@RELAXED
+@given(TEXT)
+def test_html_and_links_never_raise(text):
+    parse_html(text)
+    for builder in (None, file_url_builder("https://github.com/a/b", "c")):
+        rewrite_relative_links(text, base_dir="docs", file_url=builder)
+
+
+@RELAXED
+@given(st.one_of(TEXT, SCALARS))
+def test_licences_and_names_never_raise(value):
+    result = normalize_license(value)
+    assert result is None or isinstance(result, str)
+    if isinstance(value, str):
+        languages_named([value], prose=True, text_language="en")
+        languages_named([value], prose=False)
+        countries_named([value])
+        assume(value.strip())
+        text_language(value, primary="en")

@@ -1,0 +1,37 @@
+"""A source's page: what is harvested from where, when next, and every run with what it changed."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..db import read_session
+from ..errors import RegistryError
+from ..services.sources import get_source, list_source_runs, request_reharvest
+from .common import current_actor
+
+bp = Blueprint("sources", __name__)
+_RUNS_PER_PAGE = 50
+
+
+@bp.get("/sources/<int:source_id>")
+def source(source_id: int):
+    session = read_session()
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    public = get_source(session, source_id=source_id, actor=current_actor())
+    runs, total = list_source_runs(session, source_id=source_id, page=page, per_page=_RUNS_PER_PAGE)
+    return render_template("sources/source.html", source=public, runs=runs, total=total, page=page,
+                           per_page=_RUNS_PER_PAGE)
+
+
+@bp.post("/sources/<int:source_id>/reharvest")
+def reharvest(source_id: int):
+    try:
+        result = request_reharvest(current_app, read_session(), source_id=source_id, actor=current_actor())
+    except RegistryError as err:
+        flash(err.message, "error")
+    else:
+        if result.error:
+            flash(_("The harvest failed: %(reason)s", reason=result.error), "error")
+        else:
+            flash(_("Harvested: %(outcome)s.", outcome=result.outcome), "success")
+    return redirect(url_for("sources.source", source_id=source_id))

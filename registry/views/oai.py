@@ -107,6 +107,10 @@ def _decode_token(token: str) -> dict:
         state = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
         if not isinstance(state, dict) or state.get("p") not in FORMATS:
             raise ValueError
+        # A token comes back from outside: every part must have the type this module wrote.
+        if any(not isinstance(state.get(k), (str, type(None))) for k in ("f", "u", "s")) or \
+                not isinstance(state.get("n", 0), int) or not isinstance(state.get("c", []), list):
+            raise ValueError
         return state
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise OaiError("badResumptionToken", "The resumption token is not valid.") from None

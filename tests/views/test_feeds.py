@@ -169,6 +169,8 @@ def test_from_until_and_sets_select_records(client, entries):
     ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "kind:robot"}, "badArgument"),
     ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2030-01-01"}, "noRecordsMatch"),
     ({"verb": "ListRecords", "resumptionToken": "garbage!"}, "badResumptionToken"),
+    ({"verb": "ListRecords", "resumptionToken": "eyJwIjoib2FpX2RjIiwiZiI6NX0"}, "badResumptionToken"),  # "f": 5
+    ({"verb": "ListRecords", "resumptionToken": "eyJwIjoib2FpX2RjIiwiYyI6WyJ4IiwieSJdfQ"}, "badResumptionToken"),
     ({"verb": "ListRecords", "resumptionToken": "x", "metadataPrefix": "oai_dc"}, "badArgument"),
     ({"verb": "GetRecord", "identifier": "oai:localhost:no/such", "metadataPrefix": "oai_dc"}, "idDoesNotExist"),
     ({"verb": "GetRecord", "identifier": "oai:localhost:nairobi/tweets", "metadataPrefix": "x"},
@@ -225,3 +227,26 @@ def test_collections_are_oai_sets(client, collection):
 def test_sitemap_lists_public_collections(client, collection):
     locs = [u.find(f"{SM}loc").text for u in _xml(client.get("/sitemap.xml")).findall(f"{SM}url")]
     assert "http://localhost/collections/swahili-nlp" in locs and "http://localhost/collections/drafts" not in locs
+
+
+def test_any_arguments_get_well_formed_oai_answers(app, client):
+    """Whatever a harvester sends, /oai answers 200 with well-formed OAI-PMH (an error element at worst)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    add_entry(app, "lab/one", name="One")
+    keys = st.sampled_from(["verb", "metadataPrefix", "from", "until", "set", "identifier", "resumptionToken", "x"])
+    values = st.one_of(st.sampled_from(["ListRecords", "ListIdentifiers", "GetRecord", "ListSets", "Identify",
+                                        "ListMetadataFormats", "oai_dc", "kind:model", "2026-01-01",
+                                        "2026-01-01T00:00:00Z", "oai:localhost:lab/one"]),
+                       st.text(max_size=30))
+
+    @settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(args=st.dictionaries(keys, values, max_size=5))
+    def check(args):
+        resp = client.get("/oai", query_string=args)
+        assert resp.status_code == 200
+        root = ET.fromstring(resp.get_data())
+        assert root.tag == f"{O}OAI-PMH"
+
+    check()

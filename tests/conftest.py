@@ -118,7 +118,10 @@ def app(tmp_path, database_url):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A test client; every response it gets from /api/v1 is checked against the OpenAPI document."""
+    from tests.openapi_check import openapi_client
+
+    return openapi_client(app)
 
 
 @pytest.fixture

@@ -217,7 +217,10 @@ def _responses(op: Op) -> dict:
     answers = {str(op.ok): ok}
     if op.queued:
         answers["202"] = {**ok, "description": "Queued for a harvest worker (when Redis is configured)"}
-    for status in sorted(set(op.errors)):
+    if op.method == "get":
+        answers["304"] = {"description": "Not modified: the `ETag` sent in `If-None-Match` still holds"}
+    # A bearer token that is sent but not valid is refused on every route, reads included.
+    for status in sorted({*op.errors, 401}):
         answers[str(status)] = error
     answers["default"] = error
     return answers

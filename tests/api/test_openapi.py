@@ -96,3 +96,10 @@ def test_every_list_has_a_link_header(app, client, api_tokens):
                  "/api/v1/proposals"):
         resp = client.get(path, headers=api_tokens["mod"])
         assert resp.status_code == 200 and 'rel="first"' in resp.headers["Link"], path
+
+
+def test_the_suite_client_checks_api_responses(client):
+    from tests.openapi_check import OpenAPIClient
+
+    assert isinstance(client, OpenAPIClient)
+    assert isinstance(client.application.test_client(), OpenAPIClient)

@@ -1,6 +1,8 @@
 """Flask extensions, created here and bound to the app in the factory."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask, request, session
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -75,9 +77,36 @@ def _load_user(user_id: str):
     return load_login_user(user_id)
 
 
+_FORM_TRANSLATIONS: dict[str, object] = {}
+
+
+def _form_translations() -> None:
+    """Give Flask-WTF the validation messages in the interface language.
+
+    WTForms ships catalogs for most of our languages but not Hindi or Swahili; ours
+    (registry/translations/<lang>/LC_MESSAGES/wtforms.po) fill in. Flask-WTF looks for them on
+    the request.
+    """
+    from babel.support import NullTranslations, Translations
+    from flask import current_app
+    from flask_babel import get_locale
+    from wtforms.i18n import messages_path
+
+    locale = str(get_locale() or "en")
+    found = _FORM_TRANSLATIONS.get(locale)
+    if found is None:
+        found = Translations.load(messages_path(), [locale], domain="wtforms")
+        if type(found) is NullTranslations:
+            folder = str(Path(current_app.root_path) / "translations")
+            found = Translations.load(folder, [locale], domain="wtforms")
+        _FORM_TRANSLATIONS[locale] = found
+    request.wtforms_translations = found
+
+
 def init_app(app: Flask) -> None:
     """Bind the extensions to the app."""
     babel.init_app(app, locale_selector=select_locale)
+    app.before_request(_form_translations)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -6,6 +6,8 @@ import functools
 import langcodes
 from flask import Blueprint, redirect, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user, login_required
 
 from harvesters.language import normalize_tag
@@ -93,3 +95,11 @@ def switch():
                            display_name=current_user.display_name if current_user.display_name != current_user.name
                            else "")
     return remember_ui_language(redirect(back), chosen)
+
+
+@bp.app_template_global("outcome_label")
+def outcome_label(outcome: str) -> str:
+    """Name a harvest outcome in the reader's language."""
+    return {"created": pgettext("harvest outcome", "created"), "updated": pgettext("harvest outcome", "updated"),
+            "unchanged": pgettext("harvest outcome", "unchanged"),
+            "failed": pgettext("harvest outcome", "failed")}.get(outcome, outcome)

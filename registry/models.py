@@ -538,13 +538,14 @@ class RunList(SQLModel):
 
 
 class HarvestOutcome(SQLModel):
-    """What a harvest (a registration, a re-harvest, a push) did."""
+    """What a harvest (a re-harvest, a push) did, or `queued` with its job when a worker will do it."""
 
-    outcome: str
+    outcome: str  # created | updated | unchanged | failed | queued
     slug: Optional[str] = None
     changes: list[str] = []
     warnings: list[str] = []
     error: Optional[str] = None
+    job_id: Optional[str] = None
 
 
 class HookSecret(SQLModel):
@@ -555,7 +556,7 @@ class HookSecret(SQLModel):
 class HookResult(SQLModel):
     """The answer to a push event."""
 
-    status: str  # harvested | ignored
+    status: str  # harvested | queued | ignored
     delivery_id: Optional[str] = None
     source_id: Optional[int] = None
     harvest: Optional[HarvestOutcome] = None

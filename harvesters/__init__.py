@@ -2,7 +2,7 @@
 
 Nothing here imports Flask or the registry package; the registry applies records.
 """
-from .base import Harvester, get_harvester, harvester_kinds, register
+from .base import Harvester, get_harvester, harvester_kinds, register, run_harvest
 from .guess import guess_kind
 from .record import (ENTRY_FIELDS, HarvestedRecord, HarvestError, HarvestOptions, NotARepository, Outcome,
                      UnsafeSource)
@@ -12,5 +12,5 @@ from . import page as _page  # noqa: F401  (registers the built-in "page" harves
 
 __all__ = [
     "ENTRY_FIELDS", "Harvester", "HarvestedRecord", "HarvestError", "HarvestOptions", "NotARepository",
-    "Outcome", "UnsafeSource", "get_harvester", "guess_kind", "harvester_kinds", "register",
+    "Outcome", "UnsafeSource", "get_harvester", "guess_kind", "harvester_kinds", "register", "run_harvest",
 ]

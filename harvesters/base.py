@@ -47,3 +47,8 @@ def get_harvester(kind: str) -> Harvester:
 def harvester_kinds() -> list[str]:
     """Return the registered source kinds."""
     return sorted(_HARVESTERS)
+
+
+def run_harvest(kind: str, source: str, options: HarvestOptions) -> HarvestedRecord:
+    """Harvest a source with the harvester of its kind (a plain function, so a worker process can run it)."""
+    return get_harvester(kind).harvest(source, options=options)

@@ -11,6 +11,7 @@ import git as gitpython
 
 from .base import register
 from .checkout import Checkout
+from .treecheckout import TreeCheckout
 from .formats.cff import read_citation_cff
 from .formats.claim import read_claim
 from .formats.codemeta import read_codemeta
@@ -29,8 +30,8 @@ from .slugs import slug_from_source, split_source
 
 log = logging.getLogger(__name__)
 
-#: A format reader looks at the checkout and fills the record (fields, translations, warnings).
-FormatReader = Callable[[Checkout, HarvestedRecord], None]
+#: A format reader looks at the checkout (a working tree, or a commit's tree) and offers claims.
+FormatReader = Callable[[Checkout | TreeCheckout, HarvestedRecord], None]
 
 #: The format readers run on every checkout, in order. Each offers claims about fields
 #: (harvesters.merge picks the best by rank; among equals the earlier reader wins).
@@ -69,7 +70,8 @@ class GitHarvester:
         )
         with tempfile.TemporaryDirectory(prefix="ai-commons-harvest-") as scratch:
             dest = Path(scratch) / "checkout"
-            clone(target, dest, options=options)
+            # Only git's objects are fetched: the readers take the few files they need from them.
+            clone(target, dest, options=options, checkout=False)
             # Closing the Repo stops the git helper processes GitPython keeps for reading objects.
             with gitpython.Repo(dest) as repo:
                 if not repo.head.is_valid():
@@ -77,8 +79,8 @@ class GitHarvester:
                 commit = repo.head.commit
                 # Set before any field, so every field's provenance names the commit.
                 record.commit = commit.hexsha
-                checkout = Checkout(dest, max_file_bytes=options.max_file_bytes, warnings=record.warnings,
-                                    tree=commit.tree, commit=record.commit)
+                checkout = TreeCheckout(commit.tree, max_file_bytes=options.max_file_bytes,
+                                        warnings=record.warnings, commit=record.commit)
                 for reader in FORMAT_READERS:
                     _run_reader(reader, checkout, record)
         finish_record(record, fallback_name=split_source(record.source_url)[1],
@@ -86,7 +88,7 @@ class GitHarvester:
         return record
 
 
-def _run_reader(reader: FormatReader, checkout: Checkout, record: HarvestedRecord) -> None:
+def _run_reader(reader: FormatReader, checkout: Checkout | TreeCheckout, record: HarvestedRecord) -> None:
     try:
         reader(checkout, record)
     # Repositories are written by strangers: one file a parser trips over must cost only

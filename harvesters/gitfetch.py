@@ -132,10 +132,16 @@ def _environment() -> dict[str, str]:
     return env
 
 
-def clone(source: GitSource, dest: Path, *, options: HarvestOptions) -> None:
-    """Shallow-clone a checked source into dest, within the time and size limits."""
-    argv = _git_argv("clone", "--depth", "1", "--single-branch", "--no-tags", "--no-recurse-submodules",
-                     "--", source.url, str(dest), source=source, options=options)
+def clone(source: GitSource, dest: Path, *, options: HarvestOptions, checkout: bool = True) -> None:
+    """Shallow-clone a checked source into dest, within the time and size limits.
+
+    Without ``checkout`` only git's objects are written (read them with TreeCheckout).
+    """
+    flags = ["--depth", "1", "--single-branch", "--no-tags", "--no-recurse-submodules"]
+    if not checkout:
+        # No working tree, and no template files (sample hooks, descriptions): only objects.
+        flags += ["--no-checkout", "--template="]
+    argv = _git_argv("clone", *flags, "--", source.url, str(dest), source=source, options=options)
     _run(argv, action="cloning the repository", timeout=options.timeout, watch=dest,
          max_bytes=options.max_repo_bytes)
     if tree_size(dest) > options.max_repo_bytes:

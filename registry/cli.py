@@ -54,8 +54,8 @@ def init_db_command():
                    "Guessed when omitted: git if the remote answers as git, else page.")
 @click.option("--collection", default=None, metavar="SLUG",
               help="With --kind list: the collection to fill (default: the list repository's name).")
-@click.option("--jobs", type=click.IntRange(min=1, max=32), default=2, show_default=True,
-              help="How many sources to harvest at once.")
+@click.option("--jobs", type=click.IntRange(min=1, max=32), default=1, show_default=True,
+              help="How many sources to harvest at once (each in a worker process: use up to the number of cores).")
 def harvest_command(sources: tuple[str, ...], kind: str | None, collection: str | None, jobs: int):
     """Harvest git repository URLs or local repository paths, web pages, or awesome-lists (--kind list)."""
     _require_schema()
@@ -94,8 +94,8 @@ def _harvest_with_progress(pairs: list[tuple[str, str | None]], *, options, jobs
 @with_appcontext
 @click.option("--due/--all", "due", default=True, show_default=True,
               help="Only the sources whose schedule says they are due (default), or every source.")
-@click.option("--jobs", type=click.IntRange(min=1, max=32), default=2, show_default=True,
-              help="How many sources to harvest at once.")
+@click.option("--jobs", type=click.IntRange(min=1, max=32), default=1, show_default=True,
+              help="How many sources to harvest at once (each in a worker process: use up to the number of cores).")
 def reharvest_command(due: bool, jobs: int):
     """Re-harvest sources (for cron); unchanged remotes are skipped by commit id or ETag."""
     _require_schema()

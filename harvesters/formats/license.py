@@ -94,14 +94,21 @@ def _contained(reference: _Reference, words: Counter[str]) -> bool:
 
 def detect_spdx_license(text: str) -> tuple[str, list[str]]:
     """Return the SPDX id of a licence text (or NOASSERTION) and warnings explaining a NOASSERTION."""
+    spdx, warnings = _detect(text)
+    return spdx, list(warnings)
+
+
+# Most repositories ship one of a few dozen licence texts, often byte for byte: remember them.
+@functools.lru_cache(maxsize=256)
+def _detect(text: str) -> tuple[str, tuple[str, ...]]:
     words = normalize_license_text(text)
     if len(words) < _MIN_WORDS:
-        return NOASSERTION, ["the licence file is too short to recognise"]
+        return NOASSERTION, ("the licence file is too short to recognise",)
     counts, total = Counter(words), len(words)
     scores = {ref: 2 * _overlap(ref.words, counts) / (ref.size + total) for ref in _references()}
     pair = _two_licences(counts, scores)
     if pair:
-        return NOASSERTION, [f"it holds more than one licence text ({pair[0]}, {pair[1]})"]
+        return NOASSERTION, (f"it holds more than one licence text ({pair[0]}, {pair[1]})",)
     best_by_id: dict[str, _Reference] = {}
     for ref, score in scores.items():
         if ref.spdx not in best_by_id or score > scores[best_by_id[ref.spdx]]:
@@ -110,12 +117,12 @@ def detect_spdx_license(text: str) -> tuple[str, list[str]]:
     best = ranked[0]
     runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
     if scores[best] < _MATCH or scores[best] - runner_up < _MARGIN:
-        return NOASSERTION, ["its text does not match a licence we know"]
+        return NOASSERTION, ("its text does not match a licence we know",)
     if best.spdx.endswith("-only") and " ".join(words).count(_LATER) > best.later:
         # The GNU texts say "any later version" themselves; only an extra occurrence is the
         # project's own notice choosing "version N or (at your option) any later version".
-        return best.spdx[: -len("-only")] + "-or-later", []
-    return best.spdx, []
+        return best.spdx[: -len("-only")] + "-or-later", ()
+    return best.spdx, ()
 
 
 def _two_licences(counts: Counter[str], scores: dict[_Reference, float]) -> tuple[str, str] | None:

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Callable
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse, urlsplit, urlunsplit
 
 from flask import Flask
+from sqlalchemy import func
 from sqlmodel import Session, delete, select
 
 import harvesters
@@ -49,6 +50,8 @@ def harvest_options(app: Flask, *, operator: bool) -> HarvestOptions:
         timeout=float(cfg["HARVEST_TIMEOUT"]),
         max_repo_bytes=int(cfg["HARVEST_MAX_REPO_BYTES"]),
         max_file_bytes=int(cfg["HARVEST_MAX_FILE_BYTES"]),
+        # Seconds between two requests to one web host (instance/config.py may change it).
+        host_interval=float(cfg.get("HARVEST_HOST_INTERVAL", 1.0)),
     )
 
 
@@ -87,7 +90,13 @@ def normalize_source(source: str) -> str:
     return str(Path(os.path.expanduser(source)).resolve())
 
 
-def harvest_source(app: Flask, *, source: str, kind: str | None = "git", options: HarvestOptions) -> HarvestResult:
+#: Runs a harvester: (kind, source, options) -> record. In-process by default; harvest_many
+#: passes one that runs it in a worker process.
+Fetch = Callable[[str, str, HarvestOptions], HarvestedRecord]
+
+
+def harvest_source(app: Flask, *, source: str, kind: str | None = "git", options: HarvestOptions,
+                   fetch: Fetch = harvesters.run_harvest) -> HarvestResult:
     """Harvest one source and apply it; a failure keeps the last good data and records why.
 
     With ``kind=None`` a known source keeps its kind and a new one is guessed (git if the
@@ -123,7 +132,7 @@ def harvest_source(app: Flask, *, source: str, kind: str | None = "git", options
 
     # The clone runs outside any transaction: it may take minutes and must not hold the lock.
     try:
-        record = harvester.harvest(url, options=options)
+        record = fetch(kind, url, options)
     except HarvestError as err:
         message = str(err)
         if known is not None:
@@ -279,10 +288,10 @@ def _apply_details(session: Session, entry: Entry, record: HarvestedRecord) -> l
 
 def _resolve_relations_to(session: Session, entry: Entry) -> None:
     # A relation kept by name is linked as soon as its target is registered.
-    for rel in session.exec(select(Relation).where(Relation.target_id.is_(None))):
-        if rel.target.lower() == entry.slug:
-            rel.target_id = entry.id
-            session.add(rel)
+    waiting = select(Relation).where(Relation.target_id.is_(None), func.lower(Relation.target) == entry.slug)
+    for rel in session.exec(waiting):
+        rel.target_id = entry.id
+        session.add(rel)
 
 
 def _host_suffix(source_url: str) -> str:

@@ -1,19 +1,22 @@
 """Harvesting many sources: the operator's batch harvests and the scheduled re-harvest (cron).
 
 Each source has a schedule (``schedule_hours``); a harvest sets when it is next due, and a
-failing source waits longer after each failure. A git clone and a page fetch spend most of
-their time waiting on git or the network, so sources are harvested on a few threads at once.
+failing source waits longer after each failure. Several sources are harvested at once: the
+clones and parsing in worker processes, the checks and the writes on threads here.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
 
 from flask import Flask
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
-from harvesters import HarvestError, HarvestOptions, Outcome
+from harvesters import HarvestedRecord, HarvestError, HarvestOptions, Outcome, run_harvest
 
 from ..models import Source, utcnow
 from .harvesting import HarvestResult, harvest_source
@@ -31,10 +34,15 @@ def due_sources(session: Session, *, include_all: bool = False) -> list[Source]:
 
 def harvest_many(app: Flask, *, sources: Iterable[tuple[str, str | None]], options: HarvestOptions, jobs: int = 1,
                  progress: Progress | None = None) -> list[HarvestResult]:
-    """Harvest (source, kind) pairs on up to ``jobs`` threads; results in the order given."""
+    """Harvest (source, kind) pairs, ``jobs`` at a time; results in the order given.
+
+    With more than one job, each source's clone and parsing run in a worker process (parsing is
+    Python work: threads alone would take turns on one core); the registry is written here.
+    """
     pairs = list(sources)
     # Threads cannot see the caller's context: give them the application itself, not current_app's proxy.
     app = app._get_current_object() if hasattr(app, "_get_current_object") else app
+    workers = _Workers(jobs) if jobs > 1 and len(pairs) > 1 else None
 
     def one(pair: tuple[str, str | None]) -> HarvestResult:
         source, kind = pair
@@ -42,16 +50,48 @@ def harvest_many(app: Flask, *, sources: Iterable[tuple[str, str | None]], optio
         with app.app_context():
             if kind == "list":
                 result = _sync_list(app, source=source, options=options)
+            elif workers is not None:
+                result = harvest_source(app, source=source, kind=kind, options=options, fetch=workers.fetch)
             else:
                 result = harvest_source(app, source=source, kind=kind, options=options)
         if progress:
             progress(result)
         return result
 
-    if jobs <= 1 or len(pairs) <= 1:
+    if workers is None:
         return [one(pair) for pair in pairs]
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="harvest") as pool:
-        return list(pool.map(one, pairs))
+    try:
+        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="harvest") as pool:
+            return list(pool.map(one, pairs))
+    finally:
+        workers.close()
+
+
+class _Workers:
+    """A pool of harvester processes, started on first use (a re-harvest of unchanged sources needs none)."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def fetch(self, kind: str, source: str, options: HarvestOptions) -> HarvestedRecord:
+        if kind != "git":
+            # Pages wait on the network, not the CPU, and the per-host pause between requests is
+            # kept in this process: they are fetched on the calling thread.
+            return run_harvest(kind, source, options)
+        with self._lock:
+            if self._pool is None:
+                # forkserver: workers start from a clean process, not a fork of this threaded one.
+                self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=get_context("forkserver"))
+        try:
+            return self._pool.submit(run_harvest, kind, source, options).result()
+        except BrokenProcessPool:
+            raise HarvestError("the harvester process stopped unexpectedly") from None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
 
 
 def due_pairs(app: Flask, *, include_all: bool = False) -> list[tuple[str, str]]:

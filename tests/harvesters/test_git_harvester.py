@@ -150,7 +150,8 @@ def test_huge_readme_is_skipped_with_a_warning(harvester, git_repo):
 
 
 def test_repository_over_the_size_cap_is_refused(harvester, git_repo):
-    path = git_repo({"data.bin": bytes(range(256)) * 4096})
+    # Incompressible bytes: the cap is on what the clone fetches (no working tree is written).
+    path = git_repo({"data.bin": __import__("random").Random(0).randbytes(256 * 1024)})
     with pytest.raises(HarvestError, match=r"^the repository is larger than the 64 KB limit$"):
         harvester.harvest(str(path), options=HarvestOptions(allow_local=True, max_repo_bytes=64 * 1024))
 
@@ -268,8 +269,9 @@ def test_clone_runs_git_with_the_fixed_safe_arguments(harvester, git_repo, monke
                           "protocol.file.allow=always"]
     assert {"http.followRedirects=false", "core.symlinks=false", "credential.helper="} <= set(config)
     tail = argv[argv.index("clone"):]
-    assert tail[:7] == ["clone", "--depth", "1", "--single-branch", "--no-tags", "--no-recurse-submodules", "--"]
-    assert tail[7] == path.as_uri()
+    assert tail[:9] == ["clone", "--depth", "1", "--single-branch", "--no-tags", "--no-recurse-submodules",
+                        "--no-checkout", "--template=", "--"]
+    assert tail[9] == path.as_uri()
 
 
 def test_git_environment_is_cleaned(monkeypatch):

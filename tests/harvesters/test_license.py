@@ -5,8 +5,8 @@ import pytest
 
 from harvesters.formats.license import NOASSERTION, detect_spdx_license, find_license_files
 
-REFERENCE_IDS = ["Apache-2.0", "BSD-2-Clause", "BSD-3-Clause", "CC0-1.0", "GPL-2.0-only", "GPL-3.0-only", "ISC",
-                 "LGPL-2.1-only", "LGPL-3.0-only", "MIT", "MPL-2.0", "Unlicense"]
+REFERENCE_IDS = ["AGPL-3.0-only", "Apache-2.0", "BSD-2-Clause", "BSD-3-Clause", "CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0",
+                 "GPL-2.0-only", "GPL-3.0-only", "ISC", "LGPL-2.1-only", "LGPL-3.0-only", "MIT", "MPL-2.0", "Unlicense"]
 
 GPL3_NOTICE = """\
     Tool - does one thing well
@@ -134,3 +134,14 @@ def test_find_license_files():
     assert find_license_files(["Licence", "setup.py"]) == ["Licence"]
     assert find_license_files(["LICENSE-MIT", "LICENSE-APACHE", "README"]) == ["LICENSE-APACHE", "LICENSE-MIT"]
     assert find_license_files(["README.md", "LICENSES.md.bak"]) == []
+
+
+@pytest.mark.parametrize("spdx", ["AGPL-3.0-only", "GPL-3.0-only", "CC-BY-4.0", "CC-BY-SA-4.0"])
+def test_close_relatives_are_never_confused(spdx):
+    # AGPL-3.0 is GPL-3.0 plus a section; CC-BY-SA-4.0 is CC-BY-4.0 plus share-alike terms.
+    assert detect_spdx_license(rewrap(reference(spdx))) == (spdx, [])
+
+
+def test_agpl_or_later_from_its_notice():
+    notice = GPL3_NOTICE.replace("GNU General Public License", "GNU Affero General Public License")
+    assert detect_spdx_license(notice + reference("AGPL-3.0-only")) == ("AGPL-3.0-or-later", [])

@@ -1,0 +1,84 @@
+"""Reads from a commit's tree in the cloned object database: no working tree is written at all.
+
+A harvest needs a handful of small files (README, LICENSE, metadata), so the clone skips the
+checkout and this reads those blobs straight from git's objects. Nothing on disk can point
+outside the repository: a symbolic link is only a blob holding its target, followed here by
+the same rules as Checkout follows links in a working tree.
+"""
+from __future__ import annotations
+
+import posixpath
+from collections import deque
+from typing import Any
+
+from .checkout import human_size
+
+_SYMLINK_MODE = 0o120000
+_MAX_LINK_HOPS = 5
+_MAX_LINK_TARGET = 4096
+
+
+class TreeCheckout:
+    """The files of one commit, read from git's object database with the limits of Checkout."""
+
+    def __init__(self, tree: Any, *, max_file_bytes: int, warnings: list[str], commit: str | None = None) -> None:
+        self.tree = tree
+        self.commit = commit
+        self.max_file_bytes = max_file_bytes
+        self.warnings = warnings
+        self._cache: dict[str, bytes | None] = {}
+        self._listing: dict[int, list[str]] = {}
+
+    def root_files(self) -> list[str]:
+        """Return the names of the files (and links) at the top of the tree, sorted."""
+        return sorted(blob.name for blob in self.tree.blobs)
+
+    def list_files(self, *, max_depth: int = 3, limit: int = 5000) -> list[str]:
+        """Return the paths of files up to ``max_depth`` folders deep, sorted."""
+        if max_depth not in self._listing:
+            found: list[str] = []
+            queue = deque([(self.tree, "", 0)])
+            while queue and len(found) < limit:
+                tree, prefix, depth = queue.popleft()
+                found.extend(prefix + blob.name for blob in tree.blobs)
+                if depth < max_depth:
+                    queue.extend((sub, f"{prefix}{sub.name}/", depth + 1) for sub in tree.trees)
+            self._listing[max_depth] = sorted(found[:limit])
+        return self._listing[max_depth]
+
+    def read_bytes(self, relpath: str) -> bytes | None:
+        """Return a file's bytes, or None (with a warning) if it is outside, linked out or too big."""
+        if relpath not in self._cache:
+            self._cache[relpath] = self._read(relpath, relpath, hops=0)
+        return self._cache[relpath]
+
+    def _read(self, relpath: str, shown: str, *, hops: int) -> bytes | None:
+        normal = posixpath.normpath(relpath)
+        if posixpath.isabs(normal) or normal == ".." or normal.startswith("../") or normal.split("/")[0] == ".git":
+            self.warnings.append(f"{shown} points outside the repository; ignored")
+            return None
+        try:
+            entry = self.tree / normal
+        except KeyError:
+            return None
+        if entry.type != "blob":
+            return None  # a folder, or a submodule's commit
+        if entry.mode == _SYMLINK_MODE:
+            return self._follow(normal, entry, shown, hops=hops)
+        if entry.size > self.max_file_bytes:
+            self.warnings.append(f"{shown} is larger than the {human_size(self.max_file_bytes)} limit; skipped")
+            return None
+        return entry.data_stream.read()
+
+    def _follow(self, relpath: str, entry: Any, shown: str, *, hops: int) -> bytes | None:
+        if entry.size > _MAX_LINK_TARGET:
+            return None
+        target = entry.data_stream.read().decode("utf-8", errors="replace").strip()
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(relpath), target))
+        if posixpath.isabs(target) or joined == ".." or joined.startswith("../"):
+            self.warnings.append(f"{shown} is a symbolic link to a file outside the repository; ignored")
+            return None
+        if hops >= _MAX_LINK_HOPS:
+            self.warnings.append(f"{shown} is a chain of symbolic links too long to follow; ignored")
+            return None
+        return self._read(joined, shown, hops=hops + 1)

@@ -125,7 +125,8 @@ class PostgresBackend:
     def terms_containing(self, session: Session, fragment: str, limit: int) -> list[str]:
         """Return up to ``limit`` vocabulary words containing a fragment (a pg_trgm index scan)."""
         pattern = "%" + fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        rows = session.execute(text("SELECT term FROM search_terms WHERE term LIKE :p LIMIT :n"),
+        # lower(term) is term (words are stored folded); it is the expression the trigram index is on.
+        rows = session.execute(text("SELECT term FROM search_terms WHERE lower(term) LIKE :p LIMIT :n"),
                                {"p": pattern, "n": limit})
         return [r[0] for r in rows]
 

@@ -158,10 +158,11 @@ def main() -> None:
           f"median, {max(sizes) / 1024:.0f} KB max", file=sys.stderr)
 
     bare_clones(repos, work / "warm", args.jobs)  # warm the page cache once, untimed
-    clone_times = [bare_clones(repos, work / "clones", args.jobs) for _ in range(args.rounds)]
-
-    first_times, again_times, outcomes = [], [], {}
+    # Rounds alternate a bare clone of everything and a harvest of everything, so that both
+    # see the same machine (other work on it slows both alike).
+    clone_times, first_times, again_times, outcomes = [], [], [], {}
     for round_ in range(args.rounds):
+        clone_times.append(bare_clones(repos, work / "clones", args.jobs))
         folder = work / f"registry-{round_}"
         folder.mkdir()
         app = fresh_app(folder)
@@ -178,6 +179,8 @@ def main() -> None:
             outcomes = {o.value: sum(1 for r in again if r.outcome is o) for o in Outcome}
             assert outcomes["unchanged"] == len(repos), outcomes
         get_engine(app).dispose()
+        print(f"round {round_ + 1}: clone {clone_times[-1]:.1f} s, harvest {first_times[-1]:.1f} s, "
+              f"re-harvest {again_times[-1]:.1f} s", file=sys.stderr)
 
     clone = statistics.median(clone_times)
     first = statistics.median(first_times)
@@ -185,6 +188,8 @@ def main() -> None:
     results = {
         "repositories": len(repos), "jobs": args.jobs, "rounds": args.rounds,
         "repository_kb_median": round(statistics.median(sizes) / 1024), "repository_kb_max": round(max(sizes) / 1024),
+        "rounds_s": {"bare_clone": [round(t, 2) for t in clone_times], "first_harvest": [round(t, 2) for t in first_times],
+                     "reharvest": [round(t, 2) for t in again_times]},
         "bare_clone_s": round(clone, 2), "first_harvest_s": round(first, 2), "reharvest_unchanged_s": round(again, 2),
         "first_vs_clone": round(first / clone, 2), "reharvest_vs_first": round(again / first, 3),
         "per_repository_ms": {"clone": round(clone / len(repos) * 1000, 1), "harvest": round(first / len(repos) * 1000, 1),

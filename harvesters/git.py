@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 
 import git as gitpython
 
@@ -26,6 +24,7 @@ from .gitfetch import GitSource, clone, remote_head, resolve_source
 from .links import file_url_builder, rewrite_relative_links
 from .merge import settle
 from .record import HarvestedRecord, HarvestOptions, NotARepository
+from .scratch import scratch_dir
 from .slugs import slug_from_source, split_source
 
 log = logging.getLogger(__name__)
@@ -68,8 +67,8 @@ class GitHarvester:
             source_kind="git",
             slug_hint=slug_from_source(source),
         )
-        with tempfile.TemporaryDirectory(prefix="ai-commons-harvest-") as scratch:
-            dest = Path(scratch) / "checkout"
+        with scratch_dir() as scratch:
+            dest = scratch / "checkout"
             # Only git's objects are fetched: the readers take the few files they need from them.
             clone(target, dest, options=options, checkout=False)
             # Closing the Repo stops the git helper processes GitPython keeps for reading objects.

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import git as gitpython
+from git.refs.symbolic import SymbolicReference
 
 from .checkout import human_size
 from .netguard import is_public_address
@@ -76,12 +77,20 @@ def _local_source(raw: str, *, options: HarvestOptions) -> GitSource:
     try:
         # The context manager closes the git helper processes GitPython starts.
         with gitpython.Repo(path) as repo:
-            has_commits = repo.head.is_valid()
+            has_commits = _head_commit(repo) is not None
     except (gitpython.InvalidGitRepositoryError, gitpython.NoSuchPathError):
         raise NotARepository(f"{path} is not a git repository") from None
     if not has_commits:
         raise NotARepository(f"{path} is a git repository with no commits")
     return GitSource(url=path.as_uri(), local_path=path)
+
+
+def _head_commit(repo: gitpython.Repo) -> str | None:
+    # Read from the ref files only: asking git's object store would start a helper process.
+    try:
+        return SymbolicReference.dereference_recursive(repo, "HEAD")
+    except ValueError:
+        return None
 
 
 def _https_source(url: str, *, options: HarvestOptions) -> GitSource:

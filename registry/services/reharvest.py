@@ -61,7 +61,9 @@ def harvest_many(app: Flask, *, sources: Iterable[tuple[str, str | None]], optio
     if workers is None:
         return [one(pair) for pair in pairs]
     try:
-        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="harvest") as pool:
+        # Twice as many threads as worker processes: while one thread writes a finished record
+        # to the registry, another has already handed the next source to the free worker.
+        with ThreadPoolExecutor(max_workers=2 * jobs, thread_name_prefix="harvest") as pool:
             return list(pool.map(one, pairs))
     finally:
         workers.close()

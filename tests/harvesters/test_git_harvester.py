@@ -284,3 +284,17 @@ def test_git_environment_is_cleaned(monkeypatch):
     assert env["GIT_TERMINAL_PROMPT"] == "0"
     assert env["GIT_LFS_SKIP_SMUDGE"] == "1"
     assert env["GIT_CONFIG_NOSYSTEM"] == "1"
+
+
+def test_scratch_clones_are_removed(harvester, git_repo, tmp_path, monkeypatch):
+    import tempfile
+
+    from harvesters import scratch
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "scratch"))
+    (tmp_path / "scratch").mkdir()
+    harvester.harvest(str(git_repo({"README.md": README})), options=LOCAL)
+    with pytest.raises(NotARepository):
+        harvester.harvest(str(git_repo({}, name="acme/empty")), options=LOCAL)
+    scratch.drain()
+    assert list((tmp_path / "scratch").iterdir()) == []

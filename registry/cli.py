@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -201,10 +202,39 @@ def worker_command(burst: bool):
     run_worker(current_app, burst=burst)
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path):
+    """Take an online backup of the SQLite database into PATH (safe while the site runs)."""
+    from .backup import backup_database
+
+    try:
+        size = backup_database(current_app, path)
+    except RegistryError as err:
+        raise click.ClickException(err.message) from None
+    click.echo(f"Backed up to {path} ({size} bytes); integrity check ok.")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def restore_command(path: Path):
+    """Restore a backup from PATH into an empty instance."""
+    from .backup import restore_database
+
+    try:
+        restore_database(current_app, path)
+    except RegistryError as err:
+        raise click.ClickException(err.message) from None
+    click.echo(f"Restored {path}. Run `flask --app registry init-db` if the backup is from an older release.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     from .cli_exports import export_command, import_command
 
     for command in (init_db_command, harvest_command, reharvest_command, demo_command, create_user_command,
-                    create_token_command, reindex_command, export_command, import_command, worker_command):
+                    create_token_command, reindex_command, export_command, import_command, worker_command,
+                    backup_command, restore_command):
         app.cli.add_command(command)

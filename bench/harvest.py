@@ -106,6 +106,32 @@ def bare_clones(repos: list[Path], scratch: Path, jobs: int) -> float:
     return time.perf_counter() - start
 
 
+def _cpu() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def cpu_per_repository(repos: list[Path], work: Path) -> dict:
+    """CPU time (this process and the git processes it starts) of a bare clone and of a harvest.
+
+    One at a time and in this process, so every CPU second is counted; unlike wall time it
+    does not depend on what else the machine is doing.
+    """
+    start = _cpu()
+    bare_clones(repos, work / "cpu-clones", 1)
+    clone = _cpu() - start
+    folder = work / "registry-cpu"
+    folder.mkdir()
+    app = fresh_app(folder)
+    with app.app_context():
+        start = _cpu()
+        harvest_many(app, sources=[(str(r), "git") for r in repos], options=harvest_options(app, operator=True))
+        harvest = _cpu() - start
+    get_engine(app).dispose()
+    return {"repositories": len(repos), "bare_clone": round(clone / len(repos) * 1000, 1),
+            "harvest": round(harvest / len(repos) * 1000, 1), "harvest_vs_clone": round(harvest / clone, 2)}
+
+
 def fresh_app(folder: Path):
     app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'bench.db'}", "SECRET_KEY": "bench",
                       "INSTANCE_PATH": str(folder / "instance")})
@@ -144,6 +170,7 @@ def main() -> None:
     parser.add_argument("--repos", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds of each measure (the median is kept)")
+    parser.add_argument("--cpu-sample", type=int, default=50, help="repositories whose CPU time is measured one by one")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--keep", type=Path, help="build the repositories here and keep them")
     args = parser.parse_args()
@@ -197,6 +224,7 @@ def main() -> None:
         "peak_memory_mb": {"registry_process": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
                            "one_harvest_worker": worker_peak_mb(repos)},
         "load_average_before": load_before,
+        "cpu_ms_per_repository": cpu_per_repository(repos[:args.cpu_sample], work),
         "reharvest_outcomes": outcomes, "machine": machine(),
     }
     print(json.dumps(results, indent=2))

@@ -63,7 +63,10 @@ def preview_submission(app: Flask, session: Session, *, url: str, actor: Actor |
     url = _identity(url)
     _refuse_duplicate(session, url)
     try:
-        record = harvesters.get_harvester("git").harvest(url, options=harvest_options(app, operator=False))
+        options = harvest_options(app, operator=False)
+        # A repository or a project page: git if the remote answers as git, else page.
+        kind = harvesters.guess_kind(url, options=options)
+        record = harvesters.get_harvester(kind).harvest(url, options=options)
     except HarvestError as err:
         raise Invalid(str(err), code="harvest_failed", details={"fields": {"source_url": str(err)}}) from None
     return SubmissionPreview(source_url=url, slug_hint=record.slug_hint, fields=dict(record.fields),
@@ -76,7 +79,7 @@ def confirm_submission(app: Flask, session: Session, *, url: str, actor: Actor |
     actor = require_signed_in(actor)
     url = _identity(url)
     _refuse_duplicate(session, url)
-    result = harvest_source(app, source=url, kind="git", options=harvest_options(app, operator=False))
+    result = harvest_source(app, source=url, kind=None, options=harvest_options(app, operator=False))
     if result.outcome is Outcome.FAILED:
         raise Invalid(result.error or "The harvest failed.", code="harvest_failed",
                       details={"fields": {"source_url": result.error}})

@@ -116,3 +116,34 @@ def test_a_local_path_with_a_trailing_slash_is_the_same_source(local_app, member
         confirm_submission(local_app, s, url=str(repo), actor=member)
     with Session(get_engine(local_app)) as s, pytest.raises(Conflict):
         preview_submission(local_app, s, url=str(repo) + "/", actor=member)
+
+
+def test_a_project_page_can_be_submitted(app, member, tmp_path):
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><title>Yoruba Speech Kit</title>'
+        '<meta name="description" content="A sample speech toolkit for Yoruba, written for the registry tests.">'
+        '</head><body><h1>Yoruba Speech Kit</h1></body></html>', encoding="utf-8")
+    handler = partial(SimpleHTTPRequestHandler, directory=str(tmp_path / "site"))
+    handler.log_message = lambda *a, **k: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["HARVEST_ALLOW_PRIVATE"] = True  # this test's page is on the loopback address
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        with Session(get_engine(app)) as s:
+            preview = preview_submission(app, s, url=url, actor=member)
+        assert preview.fields["name"] == "Yoruba Speech Kit" and _count(app, Entry) == 0
+        with Session(get_engine(app)) as s:
+            result = confirm_submission(app, s, url=url, actor=member)
+        with Session(get_engine(app)) as s:
+            source = s.exec(select(Source)).one()
+        assert result.slug and source.kind == "page"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..record import RANK_EXPLICIT
-from .common import FormatError, load_json, read_text
+from .common import FormatError, load_json, read_root_document
 from .jsonld import apply_schema, get, items, license_of, main_item, people
 
 if TYPE_CHECKING:
@@ -58,17 +58,9 @@ def apply_codemeta(item: dict[str, Any], record: HarvestedRecord, *, origin: str
 
 def read_codemeta(checkout: Checkout, record: HarvestedRecord) -> None:
     """Read codemeta.json at the root, if there is one."""
-    names = {name.lower(): name for name in checkout.root_files()}
-    name = names.get(CODEMETA_FILE)
-    if name is None:
+    found = read_root_document(checkout, record, CODEMETA_FILE, parse_codemeta)
+    if found is None:
         return
-    source = read_text(checkout, name, record)
-    if source is None:
-        return
-    try:
-        item, warnings = parse_codemeta(source)
-    except FormatError as err:
-        record.warnings.append(f"{name} {err}; skipped")
-        return
+    name, (item, warnings) = found
     record.warnings.extend(f"{name}: {w}" for w in warnings)
     apply_codemeta(item, record, origin=name)

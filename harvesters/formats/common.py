@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import yaml
 
@@ -35,6 +35,26 @@ def read_text(checkout: Checkout, name: str, record: HarvestedRecord) -> str | N
     if text is None:
         record.warnings.append(f"{name} looks like a binary file; skipped")
     return text
+
+
+def read_root_document(checkout: Checkout, record: HarvestedRecord, filename: str,
+                       parse: Callable[[str], Any]) -> tuple[str, Any] | None:
+    """Find ``filename`` at the root (any case) and parse it; return (its real name, the result) or None.
+
+    A missing file is None without a word; an unreadable or unparsable one is None with a warning.
+    """
+    names = {name.lower(): name for name in checkout.root_files()}
+    name = names.get(filename.lower())
+    if name is None:
+        return None
+    source = read_text(checkout, name, record)
+    if source is None:
+        return None
+    try:
+        return name, parse(source)
+    except FormatError as err:
+        record.warnings.append(f"{name} {err}; skipped")
+        return None
 
 
 def load_json(text: str) -> Any:

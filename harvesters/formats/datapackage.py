@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 from ..language import normalize_tag
 from ..record import LANG_AUTO, RANK_EXPLICIT, RANK_INFERRED
 from ..spdx import normalize_license
-from .common import (FormatError, author, http_url, keyword_list, load_json, read_text, tag, text, text_list)
+from .common import (FormatError, author, http_url, keyword_list, load_json, read_root_document, tag, text,
+                     text_list)
 from .readme import trim_summary
 
 if TYPE_CHECKING:
@@ -94,16 +95,8 @@ def apply_datapackage(doc: dict[str, Any], record: HarvestedRecord, *, origin: s
 
 def read_datapackage(checkout: Checkout, record: HarvestedRecord) -> None:
     """Read datapackage.json at the root, if there is one."""
-    names = {name.lower(): name for name in checkout.root_files()}
-    name = names.get(DATAPACKAGE_FILE)
-    if name is None:
+    found = read_root_document(checkout, record, DATAPACKAGE_FILE, parse_datapackage)
+    if found is None:
         return
-    source = read_text(checkout, name, record)
-    if source is None:
-        return
-    try:
-        doc = parse_datapackage(source)
-    except FormatError as err:
-        record.warnings.append(f"{name} {err}; skipped")
-        return
+    name, doc = found
     apply_datapackage(doc, record, origin=name)

@@ -91,9 +91,12 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in ("purge_records", "password_resets", "proposals", "claims", "maintainers", "api_tokens"):
         op.drop_table(table)
-    with op.batch_alter_table("users") as batch:
+    # Plain DROP COLUMN (SQLite 3.35+), never a table rebuild: rebuilding `entries` drops and
+    # re-creates it, and with foreign keys on, dropping it deletes every revision, facet row and
+    # search row that points at it (here SQLite even refuses: "database table is locked").
+    with op.batch_alter_table("users", recreate="never") as batch:
         batch.drop_column("deleted_at")
-    with op.batch_alter_table("entries") as batch:
+    with op.batch_alter_table("entries", recreate="never") as batch:
         batch.drop_column("harvested_values")
         batch.drop_column("submitted_by_id")
         batch.drop_column("hidden_reason")

@@ -56,10 +56,23 @@ def init_db_command():
 @click.option("--collection", default=None, metavar="SLUG",
               help="With --kind list: the collection to fill (default: the list repository's name).")
 @click.option("--jobs", type=click.IntRange(min=1, max=32), default=1, show_default=True,
-              help="How many sources to harvest at once (each in a worker process: use up to the number of cores).")
-def harvest_command(sources: tuple[str, ...], kind: str | None, collection: str | None, jobs: int):
-    """Harvest git repository URLs or local repository paths, web pages, or awesome-lists (--kind list)."""
+              help="How many sources to harvest at once (each in a worker process: use up to the number of cores). "
+                   "With a queue (REGISTRY_REDIS_URL) the workers decide.")
+@click.option("--wait", is_flag=True,
+              help="With a queue: wait for the workers to finish the jobs, then print the summary.")
+def harvest_command(sources: tuple[str, ...], kind: str | None, collection: str | None, jobs: int, wait: bool):
+    """Harvest git repository URLs or local repository paths, web pages, or awesome-lists (--kind list).
+
+    With REGISTRY_REDIS_URL set, each source becomes a job on the queue for `worker` processes.
+    """
     _require_schema()
+    from .jobs import enqueue_harvest, queue_enabled
+
+    if queue_enabled(current_app):
+        refs = [enqueue_harvest(current_app, source=source, kind=kind, operator=True, collection=collection)
+                for source in sources]
+        _queued_report(refs, [], wait=wait)
+        return
     options = harvest_options(current_app, operator=True)
     if kind == "list":
         results: list[HarvestResult] = []
@@ -75,6 +88,42 @@ def harvest_command(sources: tuple[str, ...], kind: str | None, collection: str 
     click.echo(_summary_table(results))
     if failed:
         raise click.exceptions.Exit(1)
+
+
+def _queued_report(queued: list, pending: list, *, wait: bool) -> None:
+    """Say which jobs are on the queue; with ``wait``, follow them and print the usual summary."""
+    from .jobs import queue_name, wait_for_jobs
+
+    for ref in queued:
+        click.echo(f"queued   {ref.id}  {ref.source}")
+    for ref in pending:
+        click.echo(f"waiting  {ref.id}  {ref.source}  (already {ref.status})")
+    refs = queued + pending
+    click.echo(f"{len(queued)} jobs queued on {queue_name(current_app)!r}"
+               + (f", {len(pending)} already queued or running" if pending else "")
+               + ": `flask --app registry worker` processes will run them"
+               + (" (waiting for them; Ctrl-C stops waiting, not the jobs)." if wait and refs else "."))
+    if not wait or not refs:
+        return
+    with click.progressbar(length=len(refs), label="Harvesting", file=sys.stderr) as bar:
+        final = wait_for_jobs(current_app, [r.id for r in refs], progress=lambda ref: bar.update(1, ref.source))
+    results = [_job_result(ref, fallback.source) for ref, fallback in zip(final, refs)]
+    click.echo(_summary_table(results))
+    if any(r.outcome is Outcome.FAILED for r in results):
+        raise click.exceptions.Exit(1)
+
+
+def _job_result(ref, source: str | None) -> HarvestResult:
+    data = ref.result or {}
+    try:
+        outcome = Outcome(data.get("outcome"))
+    except ValueError:
+        outcome = Outcome.FAILED
+    if ref.status == "failed":
+        outcome = Outcome.FAILED
+    return HarvestResult(source=data.get("source") or source or ref.id, outcome=outcome, slug=data.get("slug"),
+                         changes=list(data.get("changes") or []), warnings=list(data.get("warnings") or []),
+                         error=ref.error if outcome is Outcome.FAILED else None)
 
 
 def _harvest_with_progress(pairs: list[tuple[str, str | None]], *, options, jobs: int) -> list[HarvestResult]:
@@ -96,11 +145,27 @@ def _harvest_with_progress(pairs: list[tuple[str, str | None]], *, options, jobs
 @click.option("--due/--all", "due", default=True, show_default=True,
               help="Only the sources whose schedule says they are due (default), or every source.")
 @click.option("--jobs", type=click.IntRange(min=1, max=32), default=1, show_default=True,
-              help="How many sources to harvest at once (each in a worker process: use up to the number of cores).")
-def reharvest_command(due: bool, jobs: int):
-    """Re-harvest sources (for cron); unchanged remotes are skipped by commit id or ETag."""
+              help="How many sources to harvest at once (each in a worker process: use up to the number of cores). "
+                   "With a queue (REGISTRY_REDIS_URL) the workers decide.")
+@click.option("--wait", is_flag=True,
+              help="With a queue: wait for the workers to finish the jobs, then print the summary.")
+def reharvest_command(due: bool, jobs: int, wait: bool):
+    """Re-harvest sources (for cron); unchanged remotes are skipped by commit id or ETag.
+
+    With REGISTRY_REDIS_URL set, each source becomes a job on the queue for `worker` processes;
+    a source whose last job is still queued or running is not queued again.
+    """
     _require_schema()
+    from .jobs import enqueue_due, queue_enabled
     from .services.reharvest import due_pairs
+
+    if queue_enabled(current_app):
+        queued, pending = enqueue_due(current_app, include_all=not due)
+        if not queued and not pending:
+            click.echo("No source is due.")
+            return
+        _queued_report(queued, pending, wait=wait)
+        return
 
     options = harvest_options(current_app, operator=True)
     results = _harvest_with_progress(due_pairs(current_app, include_all=not due), options=options, jobs=jobs)
@@ -202,6 +267,45 @@ def worker_command(burst: bool):
     run_worker(current_app, burst=burst)
 
 
+@click.command("scheduler")
+@with_appcontext
+@click.option("--interval", type=click.IntRange(min=1), default=60, show_default=True,
+              help="Seconds between two looks for due sources.")
+@click.option("--once", is_flag=True, help="Queue the due sources once and stop.")
+def scheduler_command(interval: int, once: bool):
+    """Queue the sources whose schedule is due, every INTERVAL seconds (needs REGISTRY_REDIS_URL).
+
+    Run one next to the workers. Without Redis, run `reharvest --due` from cron instead.
+    """
+    from datetime import datetime, timezone
+
+    from .jobs import queue_enabled, queue_name, run_scheduler
+
+    if not queue_enabled(current_app):
+        raise click.ClickException("REGISTRY_REDIS_URL is not set: without Redis, run "
+                                   "`flask --app registry reharvest --due` from cron or a systemd timer instead")
+    _require_schema()
+
+    def report(queued, pending) -> None:
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        click.echo(f"{now}  {len(queued)} due sources queued, {len(pending)} still queued or running")
+
+    errors: list[Exception] = []
+
+    def failed(err: Exception) -> None:
+        errors.append(err)
+        click.echo(f"could not queue the due sources ({type(err).__name__}: {err})"
+                   + ("" if once else f"; trying again in {interval} s"), err=True)
+
+    if not once:
+        click.echo(f"Queueing due sources on {queue_name(current_app)!r} every {interval} s; "
+                   "`flask --app registry worker` processes harvest them. Stop with Ctrl-C.")
+    run_scheduler(current_app._get_current_object(), interval=interval, ticks=1 if once else None, report=report,
+                  on_error=failed)
+    if once and errors:
+        raise click.exceptions.Exit(1)
+
+
 @click.command("backup")
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
@@ -236,5 +340,5 @@ def init_app(app: Flask) -> None:
 
     for command in (init_db_command, harvest_command, reharvest_command, demo_command, create_user_command,
                     create_token_command, reindex_command, export_command, import_command, worker_command,
-                    backup_command, restore_command):
+                    scheduler_command, backup_command, restore_command):
         app.cli.add_command(command)

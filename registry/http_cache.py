@@ -37,6 +37,8 @@ def init_app(app: Flask) -> None:
             return response
         if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.is_streamed:
             return response
+        if response.cache_control.no_store:
+            return response  # the view said so (a job's state changes by the second)
         personal = bool(request.headers.get("Authorization")) or bool(session) or session.modified
         if personal:
             # A signed-in page carries CSRF tokens and names: never share it through a cache.

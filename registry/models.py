@@ -507,6 +507,23 @@ class TranslationList(SQLModel):
     translations: dict[str, TranslationPublic]
 
 
+class JobPublic(SQLModel):
+    """A queued job — a harvest, or a submission's preview or registration — and where it stands."""
+
+    id: str
+    kind: str  # harvest | preview | submission
+    status: str  # queued | running | done | failed
+    url: str  # GET it to follow the job
+    outcome: Optional[str] = None  # once done: created | updated | unchanged | failed
+    slug: Optional[str] = None
+    entry_url: Optional[str] = None
+    changes: list[str] = []
+    error: Optional[str] = None  # why it failed, in plain words
+    enqueued_at: Optional[datetime] = None
+    started_at: Optional[datetime] = None
+    ended_at: Optional[datetime] = None
+
+
 class SourcePublic(SQLModel):
     id: int
     kind: str
@@ -519,6 +536,8 @@ class SourcePublic(SQLModel):
     last_harvested_at: Optional[datetime]
     next_due_at: Optional[datetime]
     has_webhook_secret: bool
+    #: Its latest harvest job when harvests are queued (Redis); null otherwise.
+    job: Optional[JobPublic] = None
 
 
 class SourceList(SQLModel):

@@ -91,3 +91,57 @@ def test_commands_refuse_an_unmigrated_database(tmp_path, git_repo):
     result = app.test_cli_runner().invoke(args=["harvest", str(git_repo({"README.md": README}))])
     assert result.exit_code != 0 and "init-db" in result.output
     get_engine(app).dispose()
+
+
+# --- with a queue (REGISTRY_REDIS_URL): harvest and reharvest queue jobs for the workers ----------
+
+import re  # noqa: E402
+import subprocess  # noqa: E402
+
+from registry.jobs import get_job, run_worker  # noqa: E402
+from tests.test_jobs import FLASK, _worker_env, redis_app  # noqa: E402,F401  (redis_app is a fixture)
+
+_QUEUED = re.compile(r"^queued\s+(\S+)\s+(\S+)$", re.M)
+
+
+def test_with_a_queue_harvest_prints_the_jobs_for_the_workers(redis_app, runner, git_repo, tmp_path):
+    good = git_repo({"README.md": README}, name="sample-lab/tiny-tagger")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    result = runner.invoke(args=["harvest", str(good), str(bad)])
+    assert result.exit_code == 0, result.output
+    jobs = dict((source, job_id) for job_id, source in _QUEUED.findall(result.output))
+    assert set(jobs) == {str(good), str(bad)}
+    assert "2 jobs queued" in result.output and "`flask --app registry worker` processes will run them" in result.output
+    assert _entry_count(redis_app) == 0  # nothing harvested here
+    run_worker(redis_app, burst=True)
+    assert get_job(redis_app, jobs[str(good)]).result["outcome"] == "created"
+    assert get_job(redis_app, jobs[str(bad)]).status == "failed" and _entry_count(redis_app) == 1
+
+
+def test_with_a_queue_harvest_wait_prints_the_summary_when_workers_are_done(redis_app, runner, git_repo):
+    repo = git_repo({"README.md": README, "LICENSE": MIT}, name="sample-lab/tiny-tagger")
+    worker = subprocess.Popen([FLASK, "--app", "registry", "worker"], env=_worker_env(redis_app),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        result = runner.invoke(args=["harvest", "--wait", str(repo)])
+    finally:
+        worker.terminate()
+        _out, err = worker.communicate(timeout=60)
+    assert result.exit_code == 0, result.output + err.decode()[-2000:]
+    assert "1 jobs queued" in result.output and "sample-lab/tiny-tagger" in result.output
+    assert "1 created, 0 updated, 0 unchanged, 0 failed" in result.output
+
+
+def test_with_a_queue_reharvest_queues_each_due_source_once(redis_app, runner, git_repo):
+    repo = git_repo({"README.md": README}, name="sample-lab/tiny-tagger")
+    runner.invoke(args=["harvest", str(repo)])
+    run_worker(redis_app, burst=True)
+    assert "No source is due." in runner.invoke(args=["reharvest"]).output
+    first = runner.invoke(args=["reharvest", "--all"])
+    assert first.exit_code == 0 and "1 jobs queued" in first.output
+    second = runner.invoke(args=["reharvest", "--all"])
+    assert "0 jobs queued" in second.output and "1 already queued or running" in second.output
+    run_worker(redis_app, burst=True)
+    [job_id] = [job_id for job_id, _source in _QUEUED.findall(first.output)]
+    assert get_job(redis_app, job_id).result["outcome"] == "unchanged"

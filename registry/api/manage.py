@@ -1,13 +1,15 @@
-"""API routes that register, hide and restore entries, and read their translations."""
+"""API routes that register, hide and restore entries, read their translations, and follow queued jobs."""
 from __future__ import annotations
 
 from flask import current_app, jsonify, request
 
 from ..db import read_session, write_session
+from ..errors import NotFound
+from ..jobs import get_job
 from ..models import TranslationList
 from ..services.editing import set_hidden
 from ..services.entries import get_entry, to_public
-from ..services.submissions import confirm_submission
+from ..services.submissions import confirm_submission, queue_submission, submissions_queued
 from ..views.common import current_actor
 from . import bp
 from .common import json_body, writer
@@ -22,11 +24,30 @@ def register_entry():
 
         raise Invalid("Send the repository's address as `source_url`.", details={"fields": {"source_url": "required"}})
     session = read_session()
-    result = confirm_submission(current_app._get_current_object(), session, url=url, actor=actor)
+    app = current_app._get_current_object()
+    if submissions_queued(app):
+        # A worker harvests it: 202 with the job, which says where to follow it.
+        job = queue_submission(app, session, url=url, actor=actor).public()
+        return jsonify(job.model_dump(mode="json")), 202, {"Location": job.url}
+    result = confirm_submission(app, session, url=url, actor=actor)
     # End the read transaction that began before the harvest wrote, so the new entry is seen.
     session.rollback()
     public = get_entry(session, slug=result.slug, actor=actor)
     return jsonify(public.model_dump(mode="json")), 201
+
+
+@bp.get("/jobs/<job_id>")
+def job(job_id: str):
+    """A queued job's state; a submission's job only for the person who sent it."""
+    state = get_job(current_app._get_current_object(), job_id)
+    actor = current_actor()
+    if state is None or (state.owner_id is not None and (actor is None or actor.user_id != state.owner_id)):
+        raise NotFound("There is no such job (finished jobs are kept for a week, failed ones for 30 days).",
+                       details={"job_id": job_id})
+    response = jsonify(state.public().model_dump(mode="json"))
+    # Its state changes from one second to the next: never from a cache.
+    response.cache_control.no_store = True
+    return response
 
 
 def _set_hidden(namespace: str, name: str, hidden: bool):

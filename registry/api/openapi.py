@@ -41,7 +41,9 @@ class Op:
     auth: bool = False  # a bearer token is required
     errors: tuple[int, ...] = ()
     description: str = ""
-    queued: bool = False  # answers 202 with the same shape when a worker will do the job
+    # Answers 202 when a worker will do the job (Redis configured): True with the same shape,
+    # or the model it answers with then; a Location header gives the job's URL.
+    queued: Any = False
 
 
 def _q(name: str, schema: dict, description: str = "", *, array: bool = False) -> dict:
@@ -70,8 +72,12 @@ OPERATIONS = [
                *[_q(f, {"type": "string"}, "Repeat to match any of several values.", array=True) for f in FACETS],
                _q("sort", {"type": "string", "enum": list(SORTS)}), LANG, *PAGE], errors=(400,),
        description="Facet filters are OR within a facet and AND across facets; facet counts cover the whole match."),
-    Op("post", "/entries", "registerEntry", "Register a repository by its URL (it is harvested now)", "entries",
-       ok=201, response=m.EntryPublic, body=m.EntryRegister, auth=True, errors=(*WRITE, 409)),
+    Op("post", "/entries", "registerEntry", "Register a repository by its URL (harvested now, or queued)", "entries",
+       ok=201, response=m.EntryPublic, body=m.EntryRegister, auth=True, errors=(*WRITE, 409), queued=m.JobPublic,
+       description="Without a queue the source is harvested at once and the new entry is the answer (201). "
+                   "When harvests are queued (Redis) the answer is 202 with the job; follow it at "
+                   "`GET /jobs/{job_id}` (also in the Location header) until it is `done`, then read the entry "
+                   "at its `entry_url`."),
     Op("get", "/entries/{namespace}/{name}", "getEntry", "One entry", "entries", response=m.EntryPublic,
        params=[*ENTRY, LANG], errors=(404,)),
     Op("patch", "/entries/{namespace}/{name}", "editEntry", "Edit an entry (maintainers and moderators)", "entries",
@@ -114,6 +120,11 @@ OPERATIONS = [
     Op("post", "/sources/{source_id}/hook-secret", "newHookSecret",
        "Make a new webhook secret for a source (shown once)", "sources", ok=201, response=m.HookSecret,
        params=SOURCE, auth=True, errors=WRITE),
+    Op("get", "/jobs/{job_id}", "getJob", "A queued job: queued, running, done or failed (with the reason)", "jobs",
+       response=m.JobPublic, params=[_p("job_id")], errors=(404,),
+       description="Jobs exist when harvests are queued (Redis). A submission's job is shown only to the person "
+                   "who sent it (404 for anyone else); finished jobs are kept for a week, failed ones for 30 days. "
+                   "Never cached: poll it."),
     Op("post", "/hooks/push", "pushHook", "A GitHub, GitLab or Gitea push event", "sources",
        response=m.HookResult, body={"type": "object"}, errors=(400, 401, 403, 404, 413, 429), queued=True,
        description="Signed with the source's secret: `X-Hub-Signature-256` (GitHub), `X-Gitea-Signature` "
@@ -191,6 +202,7 @@ OPERATIONS += [
 ]
 
 _MODELS = sorted({o.response for o in OPERATIONS if isinstance(o.response, type)} |
+                 {o.queued for o in OPERATIONS if isinstance(o.queued, type)} |
                  {o.body for o in OPERATIONS if isinstance(o.body, type)} | {m.ErrorEnvelope},
                  key=lambda cls: cls.__name__)
 _RATE_HEADERS = {name: {"schema": {"type": "integer"}, "description": text} for name, text in (
@@ -216,7 +228,12 @@ def _responses(op: Op) -> dict:
              "content": {JSON: {"schema": _ref(m.ErrorEnvelope)}}}
     answers = {str(op.ok): ok}
     if op.queued:
-        answers["202"] = {**ok, "description": "Queued for a harvest worker (when Redis is configured)"}
+        queued = {**ok, "description": "Queued for a harvest worker (when Redis is configured)"}
+        if isinstance(op.queued, type):
+            queued["content"] = {JSON: {"schema": _ref(op.queued)}}
+        queued["headers"] = {**ok.get("headers", {}), "Location": {
+            "schema": {"type": "string"}, "description": "The job's URL (`GET /jobs/{job_id}`)"}}
+        answers["202"] = queued
     if op.method == "get":
         answers["304"] = {"description": "Not modified: the `ETag` sent in `If-None-Match` still holds"}
     # A bearer token that is sent but not valid is refused on every route, reads included.

@@ -1,7 +1,7 @@
 """API routes about sources: list them, read their runs, re-harvest, set a webhook secret."""
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, url_for
 
 from ..db import read_session, write_session
 from ..models import HookSecret
@@ -16,13 +16,14 @@ from .support import page_args, paginated
 @bp.get("/sources")
 def sources():
     page, per_page = page_args()
-    items, total = list_sources(read_session(), actor=current_actor(), page=page, per_page=per_page)
+    items, total = list_sources(read_session(), actor=current_actor(), page=page, per_page=per_page, app=current_app)
     return paginated(items, total=total, page=page, per_page=per_page)
 
 
 @bp.get("/sources/<int:source_id>")
 def source(source_id: int):
-    return jsonify(get_source(read_session(), source_id=source_id, actor=current_actor()).model_dump(mode="json"))
+    public = get_source(read_session(), source_id=source_id, actor=current_actor(), app=current_app)
+    return jsonify(public.model_dump(mode="json"))
 
 
 @bp.get("/sources/<int:source_id>/runs")
@@ -36,7 +37,9 @@ def runs(source_id: int):
 def reharvest(source_id: int):
     actor = writer()
     outcome = request_reharvest(current_app._get_current_object(), read_session(), source_id=source_id, actor=actor)
-    return jsonify(outcome.model_dump(mode="json")), 202 if outcome.job_id else 200
+    if outcome.job_id:
+        return jsonify(outcome.model_dump(mode="json")), 202, {"Location": url_for("api.job", job_id=outcome.job_id)}
+    return jsonify(outcome.model_dump(mode="json"))
 
 
 @bp.post("/sources/<int:source_id>/hook-secret")

@@ -6,6 +6,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..errors import NotFound
+from ..jobs import JobRef, latest_jobs
 from ..models import Entry, HarvestOutcome, HarvestRun, RunPublic, Source, SourceHook, SourcePublic
 from . import Actor
 from .entries import visible_source_url
@@ -18,28 +19,33 @@ def _visible_sources():
     return Source.entry_id.is_(None) | Source.entry_id.not_in(hidden)
 
 
-def _public(session: Session, src: Source, actor: Actor | None, slugs: dict[int, str], hooks: set[int]) -> SourcePublic:
+def _public(session: Session, src: Source, actor: Actor | None, slugs: dict[int, str], hooks: set[int],
+            jobs: dict[str, JobRef]) -> SourcePublic:
+    job = jobs.get(src.url)
     return SourcePublic(id=src.id, kind=src.kind, url=visible_source_url(src.url, actor),
                         entry=slugs.get(src.entry_id), schedule_hours=src.schedule_hours, last_commit=src.last_commit,
                         consecutive_failures=src.consecutive_failures, last_error=src.last_error,
                         last_harvested_at=src.last_harvested_at, next_due_at=src.next_due_at,
-                        has_webhook_secret=src.id in hooks)
+                        has_webhook_secret=src.id in hooks, job=job.public() if job else None)
 
 
-def _publics(session: Session, rows: list[Source], actor: Actor | None) -> list[SourcePublic]:
+def _publics(session: Session, rows: list[Source], actor: Actor | None, app: Flask | None = None) -> list[SourcePublic]:
     entry_ids = [s.entry_id for s in rows if s.entry_id]
     slugs = dict(session.exec(select(Entry.id, Entry.slug).where(Entry.id.in_(entry_ids))).all()) if entry_ids else {}
     ids = [s.id for s in rows]
     hooks = set(session.exec(select(SourceHook.source_id).where(SourceHook.source_id.in_(ids))).all()) if ids else set()
-    return [_public(session, s, actor, slugs, hooks) for s in rows]
+    # With a queue, each source's latest harvest job (one round trip to Redis for the page).
+    jobs = latest_jobs(app, [s.url for s in rows]) if app is not None else {}
+    return [_public(session, s, actor, slugs, hooks, jobs) for s in rows]
 
 
-def list_sources(session: Session, *, actor: Actor | None, page: int, per_page: int) -> tuple[list[SourcePublic], int]:
+def list_sources(session: Session, *, actor: Actor | None, page: int, per_page: int,
+                 app: Flask | None = None) -> tuple[list[SourcePublic], int]:
     """Return one page of sources, oldest first, and how many there are."""
     total = session.exec(select(func.count()).select_from(Source).where(_visible_sources())).one()
     rows = session.exec(select(Source).where(_visible_sources()).order_by(Source.id)
                         .offset((page - 1) * per_page).limit(per_page)).all()
-    return _publics(session, list(rows), actor), total
+    return _publics(session, list(rows), actor, app), total
 
 
 def _find(session: Session, source_id: int) -> Source:
@@ -49,9 +55,9 @@ def _find(session: Session, source_id: int) -> Source:
     return src
 
 
-def get_source(session: Session, *, source_id: int, actor: Actor | None) -> SourcePublic:
-    """Return one source."""
-    return _publics(session, [_find(session, source_id)], actor)[0]
+def get_source(session: Session, *, source_id: int, actor: Actor | None, app: Flask | None = None) -> SourcePublic:
+    """Return one source (with its latest harvest job when ``app`` queues harvests)."""
+    return _publics(session, [_find(session, source_id)], actor, app)[0]
 
 
 def list_source_runs(session: Session, *, source_id: int, page: int, per_page: int) -> tuple[list[RunPublic], int]:

@@ -12,11 +12,12 @@ from harvesters import HarvestError, Outcome
 from harvesters.slugs import slug_from_source
 
 from ..db import write_session
-from ..errors import Conflict, Invalid
-from ..models import Entry, Source
+from ..errors import Conflict, Invalid, NotFound, RegistryError
+from ..models import Entry, Source, User
 from . import Actor
 from .harvesting import HarvestResult, harvest_options, harvest_source, normalize_source, normalize_source_url
 from .permissions import require_signed_in
+
 
 @dataclass
 class SubmissionPreview:
@@ -89,3 +90,103 @@ def confirm_submission(app: Flask, session: Session, *, url: str, actor: Actor |
             entry.submitted_by_id = actor.user_id
             ws.add(entry)
     return result
+
+
+# --- with a queue (REGISTRY_REDIS_URL): the slow harvests run in a worker --------------------
+
+@dataclass
+class SubmissionJob:
+    """A submission's job as its person sees it: where it stands, and the preview or the entry once done."""
+
+    id: str
+    kind: str  # preview | submission
+    status: str  # queued | running | done | failed
+    source_url: str | None
+    error: str | None = None
+    code: str | None = None
+    #: The entry the address is already registered as (a duplicate), or the one just registered.
+    slug: str | None = None
+    preview: SubmissionPreview | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.status in ("queued", "running")
+
+
+def submissions_queued(app: Flask) -> bool:
+    """Tell whether previews and registrations run as queued jobs (Redis) rather than in the request."""
+    from ..jobs import queue_enabled
+
+    return queue_enabled(app)
+
+
+def queue_preview(app: Flask, session: Session, *, url: str, actor: Actor | None):
+    """Check a submitted URL (an account, an address, not registered yet) and queue its preview; return the job."""
+    from ..jobs import enqueue_submission_job
+
+    actor = require_signed_in(actor)
+    url = _identity(url)
+    _refuse_duplicate(session, url)
+    return enqueue_submission_job(app, kind="preview", url=url, owner_id=actor.user_id)
+
+
+def queue_submission(app: Flask, session: Session, *, url: str, actor: Actor | None):
+    """Check a submitted URL again and queue its registration for the actor; return the job."""
+    from ..jobs import enqueue_submission_job
+
+    actor = require_signed_in(actor)
+    url = _identity(url)
+    _refuse_duplicate(session, url)
+    return enqueue_submission_job(app, kind="submission", url=url, owner_id=actor.user_id)
+
+
+def get_submission_job(app: Flask, *, job_id: str, actor: Actor | None) -> SubmissionJob:
+    """Return the actor's own preview or registration job; anyone else's is not found."""
+    from ..jobs import get_job
+
+    actor = require_signed_in(actor)
+    job = get_job(app, job_id)
+    if job is None or job.kind not in ("preview", "submission") or job.owner_id != actor.user_id:
+        raise NotFound("There is no such submission (finished ones are kept for a day or a week).")
+    result = job.result or {}
+    preview = SubmissionPreview(**result["preview"]) if job.status == "done" and result.get("preview") else None
+    slug = result.get("slug") or (result.get("details") or {}).get("slug")
+    return SubmissionJob(id=job.id, kind=job.kind, status=job.status, source_url=job.source, error=job.error,
+                         code=result.get("code"), slug=slug, preview=preview)
+
+
+def _job_actor(session: Session, owner_id: int) -> Actor:
+    user = session.get(User, owner_id)
+    if user is None or user.deleted_at is not None:
+        raise Invalid("The account that sent this submission no longer exists.", code="no_account")
+    return Actor(name=user.name, role=user.role, user_id=user.id)
+
+
+def _failed(err: RegistryError) -> dict[str, Any]:
+    return {"outcome": "failed", "error": err.message, "code": err.code, "details": err.details}
+
+
+def preview_for_job(app: Flask, *, url: str, owner_id: int) -> dict[str, Any]:
+    """What a worker's preview job returns: ``{"preview": {…}}``, or the refusal in plain words."""
+    from dataclasses import asdict
+
+    with Session(app.extensions["registry_engine"]) as session:
+        try:
+            preview = preview_submission(app, session, url=url, actor=_job_actor(session, owner_id))
+        except RegistryError as err:
+            return _failed(err)
+    return {"outcome": "preview", "preview": asdict(preview)}
+
+
+def register_for_job(app: Flask, *, url: str, owner_id: int) -> dict[str, Any]:
+    """What a worker's registration job returns: the harvest's result, or the refusal in plain words."""
+    from ..jobs import result_json
+
+    with Session(app.extensions["registry_engine"]) as session:
+        try:
+            actor = _job_actor(session, owner_id)
+            session.rollback()  # end the read: the harvest writes in its own transactions
+            result = confirm_submission(app, session, url=url, actor=actor)
+        except RegistryError as err:
+            return _failed(err)
+    return result_json(result)

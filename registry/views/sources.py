@@ -17,7 +17,7 @@ _RUNS_PER_PAGE = 50
 def source(source_id: int):
     session = read_session()
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    public = get_source(session, source_id=source_id, actor=current_actor())
+    public = get_source(session, source_id=source_id, actor=current_actor(), app=current_app)
     runs, total = list_source_runs(session, source_id=source_id, page=page, per_page=_RUNS_PER_PAGE)
     return render_template("sources/source.html", source=public, runs=runs, total=total, page=page,
                            per_page=_RUNS_PER_PAGE)
@@ -30,7 +30,9 @@ def reharvest(source_id: int):
     except RegistryError as err:
         flash(err.message, "error")
     else:
-        if result.error:
+        if result.job_id:
+            flash(_("A harvest worker will harvest it shortly; its state is shown below."), "success")
+        elif result.error:
             flash(_("The harvest failed: %(reason)s", reason=result.error), "error")
         else:
             flash(_("Harvested: %(outcome)s.", outcome=result.outcome), "success")

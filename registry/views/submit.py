@@ -1,20 +1,28 @@
-"""Registering a project: paste an address, see what the harvest found and where from, confirm."""
+"""Registering a project: paste an address, see what the harvest found and where from, confirm.
+
+Without a queue the preview and the registration run in the request. With one (Redis), each
+is a job: the person is sent to the job's page, which refreshes itself until it is done.
+"""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import login_required
 
 from ..db import read_session
 from ..errors import Conflict, Invalid
 from ..extensions import limiter
 from ..security import per_person
-from ..services.submissions import confirm_submission, preview_submission
+from ..services.submissions import (confirm_submission, get_submission_job, preview_submission, queue_preview,
+                                    queue_submission, submissions_queued)
 from .common import current_actor
 from .forms import ConfirmSubmitForm, SubmitForm, show_errors
 
 bp = Blueprint("submit", __name__)
 
+#: Seconds between two reloads of a job's page while it is queued or running.
+JOB_REFRESH_SECONDS = 2
 
 _submit_limit = limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"], methods=["POST"],
                               key_func=per_person, scope="submissions",
@@ -37,9 +45,12 @@ def submit():
     form = SubmitForm()
     if not form.validate_on_submit():
         return render_template("submit/submit.html", form=form), 422 if form.errors else 200
+    app = current_app._get_current_object()
     try:
-        preview = preview_submission(current_app._get_current_object(), read_session(), url=form.url.data,
-                                     actor=current_actor())
+        if submissions_queued(app):
+            job = queue_preview(app, read_session(), url=form.url.data, actor=current_actor())
+            return redirect(url_for("submit.job", job_id=job.id), 303)
+        preview = preview_submission(app, read_session(), url=form.url.data, actor=current_actor())
     except (Conflict, Invalid) as err:
         return _refused(form, err)
     confirm = ConfirmSubmitForm(formdata=None, url=preview.source_url)
@@ -53,11 +64,35 @@ def confirm():
     form = ConfirmSubmitForm()
     if not form.validate_on_submit():
         return redirect(url_for("submit.submit"))
+    app = current_app._get_current_object()
     try:
-        result = confirm_submission(current_app._get_current_object(), read_session(), url=form.url.data,
-                                    actor=current_actor())
+        if submissions_queued(app):
+            job = queue_submission(app, read_session(), url=form.url.data, actor=current_actor())
+            return redirect(url_for("submit.job", job_id=job.id), 303)
+        result = confirm_submission(app, read_session(), url=form.url.data, actor=current_actor())
     except (Conflict, Invalid) as err:
         return _refused(SubmitForm(formdata=None, url=form.url.data), err)
     flash(_("%(slug)s is registered. Thank you!", slug=result.slug), "success")
     namespace, name = result.slug.split("/", 1)
     return redirect(url_for("pages.entry", namespace=namespace, name=name))
+
+
+@bp.get("/submit/jobs/<job_id>")
+@login_required
+def job(job_id: str):
+    """A submission's job: queued, running, done (the preview, or a link to the entry) or failed, with why."""
+    state = get_submission_job(current_app._get_current_object(), job_id=job_id, actor=current_actor())
+    confirm = retry = None
+    if state.preview is not None:
+        confirm = ConfirmSubmitForm(formdata=None, url=state.preview.source_url)
+    elif state.status == "failed":
+        retry = SubmitForm(formdata=None, url=state.source_url)
+    return render_template("submit/job.html", job=state, preview=state.preview, confirm=confirm, form=retry,
+                           refresh=JOB_REFRESH_SECONDS if state.pending else None)
+
+
+@bp.app_template_global("job_state_label")
+def job_state_label(status: str) -> str:
+    """Name a job's state in the reader's language."""
+    return {"queued": pgettext("job state", "queued"), "running": pgettext("job state", "running"),
+            "done": pgettext("job state", "done"), "failed": pgettext("job state", "failed")}.get(status, status)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from registry.db import get_engine, write_session
-from registry.errors import Conflict, Invalid, Unauthorized
+from registry.errors import Conflict, Invalid, NotFound, Unauthorized
 from registry.models import Entry, Maintainer, Source
 from registry.services import Actor
 from registry.services.claims import request_claim
@@ -147,3 +147,52 @@ def test_a_project_page_can_be_submitted(app, member, tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+# --- with a queue (Redis) ----------------------------------------------------------------------
+
+from registry.jobs import run_worker  # noqa: E402
+from registry.services.submissions import get_submission_job, queue_preview, queue_submission  # noqa: E402
+from tests.test_jobs import redis_app  # noqa: E402,F401  (a fixture)
+
+
+def test_queued_preview_and_registration_belong_to_their_sender(redis_app, member, git_repo):
+    redis_app.config["HARVEST_ALLOW_LOCAL"] = True
+    repo = git_repo({"README.md": README}, name="horn-nlp/word-splitter")
+    with write_session(redis_app) as s:
+        other_id = create_user(s, name="ama", email="ama@example.org", password="long enough pw").id
+    other = Actor(name="ama", role="user", user_id=other_id)
+    with Session(get_engine(redis_app)) as s:
+        job = queue_preview(redis_app, s, url=str(repo) + "/", actor=member)
+    assert job.kind == "preview" and job.source == str(repo)  # the same identity a harvest gives it
+    assert get_submission_job(redis_app, job_id=job.id, actor=member).status == "queued"
+    with pytest.raises(NotFound):
+        get_submission_job(redis_app, job_id=job.id, actor=other)
+    with pytest.raises(Unauthorized):
+        get_submission_job(redis_app, job_id=job.id, actor=None)
+    run_worker(redis_app, burst=True)
+    state = get_submission_job(redis_app, job_id=job.id, actor=member)
+    assert state.status == "done" and state.preview.fields["name"] == "Word Splitter"
+    assert state.preview.provenance["name"]["origin"] == "README.md" and _count(redis_app, Entry) == 0
+    with Session(get_engine(redis_app)) as s:
+        registration = queue_submission(redis_app, s, url=str(repo), actor=member)
+    run_worker(redis_app, burst=True)
+    done = get_submission_job(redis_app, job_id=registration.id, actor=member)
+    assert done.status == "done" and done.slug == "horn-nlp/word-splitter"
+    with Session(get_engine(redis_app)) as s:
+        assert s.exec(select(Entry)).one().submitted_by_id == member.user_id
+        with pytest.raises(Conflict):
+            queue_submission(redis_app, s, url=str(repo), actor=other)
+
+
+def test_a_queued_registration_of_an_address_registered_meanwhile_fails_as_a_duplicate(redis_app, member, git_repo):
+    redis_app.config["HARVEST_ALLOW_LOCAL"] = True
+    repo = git_repo({"README.md": README}, name="horn-nlp/word-splitter")
+    with Session(get_engine(redis_app)) as s:
+        first = queue_submission(redis_app, s, url=str(repo), actor=member)
+        second = queue_submission(redis_app, s, url=str(repo), actor=member)
+    run_worker(redis_app, burst=True)
+    states = [get_submission_job(redis_app, job_id=j.id, actor=member) for j in (first, second)]
+    assert [s.status for s in states] == ["done", "failed"]
+    assert states[1].code == "duplicate" and states[1].slug == "horn-nlp/word-splitter"
+    assert _count(redis_app, Entry) == 1

@@ -197,3 +197,13 @@ def test_the_job_page_speaks_every_interface_language(queued_app, client, people
         assert f'lang="{lang}"' in html
         left = [phrase for phrase in english if phrase in html]
         assert not left, (lang, left)
+
+
+def test_with_a_queue_harvest_again_now_queues_a_job_shown_on_the_source_page(queued_app, client, people, auth):
+    with Session(get_engine(queued_app)) as s:
+        source_id = s.exec(select(Source.id)).one()
+    auth("maint")
+    resp = post_form(client, f"/sources/{source_id}", {}, action=f"/sources/{source_id}/reharvest",
+                     follow_redirects=True)
+    html = text(resp)
+    assert "A harvest worker will harvest it shortly" in html and 'job-queued">queued' in html

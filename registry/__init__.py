@@ -73,4 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .views import sources  # source pages and their harvest runs (issue 3)
 
     app.register_blueprint(sources.bp)
+    from . import page_cache  # last: its hooks must see the view's response first
+
+    page_cache.init_app(app)
     return app

@@ -19,6 +19,8 @@ DEFAULTS = {
     "HARVEST_MAX_REPO_BYTES": 200 * 1024 * 1024,
     "HARVEST_MAX_FILE_BYTES": 2 * 1024 * 1024,
     "PER_PAGE": 20,
+    # Rendered anonymous pages kept per web process, checked against the write counter (0: off).
+    "PAGE_CACHE_SIZE": 512,
     "BABEL_DEFAULT_LOCALE": "en",
     "WTF_CSRF_TIME_LIMIT": None,
     "SESSION_COOKIE_HTTPONLY": True,
@@ -26,7 +28,7 @@ DEFAULTS = {
 }
 
 _BOOLEAN = {"HARVEST_ALLOW_LOCAL", "HARVEST_ALLOW_PRIVATE", "TESTING"}
-_INTEGER = {"HARVEST_TIMEOUT", "HARVEST_MAX_REPO_BYTES", "HARVEST_MAX_FILE_BYTES", "PER_PAGE", "PROXY_HOPS"}
+_INTEGER = {"HARVEST_TIMEOUT", "HARVEST_MAX_REPO_BYTES", "HARVEST_MAX_FILE_BYTES", "PER_PAGE", "PROXY_HOPS", "PAGE_CACHE_SIZE"}
 
 
 def _from_env(name: str, raw: str):

@@ -7,7 +7,8 @@ Entries are written in bulk with bench/search.py's generator, the search index i
 with the real `reindex`, then gunicorn serves the app and wrk (Debian's `wrk`) loads each
 route for a fixed duration: a hello-world route (the ceiling of this stack), the home
 page, an entry page, a search page and the API list. Reports requests per second, p95
-latency per route and the gunicorn workers' resident memory.
+latency per route and the gunicorn workers' resident memory. `--page-cache 0` turns the
+per-process page cache off, to measure pages rendered afresh.
 """
 from __future__ import annotations
 
@@ -84,6 +85,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--routes", default="hello,home,entry,search,api_list",
                         help="comma-separated routes to load (hello, home, entry, search, api_list)")
+    parser.add_argument("--page-cache", type=int, default=None,
+                        help="REGISTRY_PAGE_CACHE_SIZE for the workers (0 measures every page rendered afresh)")
     parser.add_argument("--json", dest="out")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -110,6 +113,8 @@ def main() -> None:
         url = sa.engine.make_url(args.database_url).set(database=name).render_as_string(hide_password=False)
     env = {**os.environ, "REGISTRY_DATABASE_URL": url, "REGISTRY_SECRET_KEY": "bench",
            "REGISTRY_INSTANCE_PATH": str(tmp / "instance")}
+    if args.page_cache is not None:
+        env["REGISTRY_PAGE_CACHE_SIZE"] = str(args.page_cache)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": str(tmp / "instance")})
     upgrade_schema(app)
     print(f"writing {args.entries} entries…", file=sys.stderr)
@@ -164,7 +169,8 @@ def main() -> None:
                 conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
         shutil.rmtree(tmp, ignore_errors=True)
     report = {"backend": args.backend, "entries": args.entries, "concurrency": args.concurrency,
-              "duration_s": args.duration, "gunicorn_workers": args.workers, "routes": results,
+              "duration_s": args.duration, "gunicorn_workers": args.workers,
+              "page_cache": args.page_cache if args.page_cache is not None else "default", "routes": results,
               **({"entry_vs_hello": round(results["entry"]["rps"] / results["hello"]["rps"], 3)}
                  if {"entry", "hello"} <= set(results) else {}), **memory,
               "machine": machine()}

@@ -75,4 +75,5 @@ def test_a_local_markdown_file_is_for_the_operator_only(tmp_path):
         harvester.harvest(str(path), options=HarvestOptions())
     parsed = harvester.harvest(str(path), options=HarvestOptions(allow_local=True))
     assert parsed.title == "list" and parsed.commit.startswith("sha256:") and len(parsed.items) == 1
+    assert len(parsed.commit) <= 64  # it is stored where a commit id goes (VARCHAR(64) on PostgreSQL)
     assert harvester.head(str(path), options=HarvestOptions(allow_local=True)) == parsed.commit

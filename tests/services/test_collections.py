@@ -254,3 +254,16 @@ def test_the_cli_imports_a_list_into_the_named_collection(app, runner, git_repo)
     assert "collection kiswahili" in result.output and "1 registered as sources" not in result.output
     with _session(app) as s:
         assert get_collection(s, slug="kiswahili", actor=None).item_count == 3
+
+
+def test_the_cli_imports_a_local_markdown_file_and_resyncs_it(app, runner, tmp_path):
+    # The file's version (a digest, where a git commit id goes) fits the commit columns on every database.
+    _entries(app, "a/two")
+    path = tmp_path / "swahili-list.md"
+    path.write_text(LIST_V2, encoding="utf-8")
+    first = runner.invoke(args=["harvest", "--kind", "list", "--collection", "orodha", str(path)])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(args=["harvest", "--kind", "list", "--collection", "orodha", str(path)])
+    assert again.exit_code == 0 and "unchanged" in again.output, again.output
+    with _session(app) as s:
+        assert get_collection(s, slug="orodha", actor=None).item_count == 3

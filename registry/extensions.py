@@ -65,8 +65,11 @@ def _fallback_match() -> str | None:
 
 def remember_ui_language(response, lang: str):
     """Set the switcher's cookie for a year."""
+    from flask import current_app
+
+    # Secure exactly when the session cookie is (https, or configured so behind a proxy).
     response.set_cookie(UI_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
-                        secure=request.is_secure)
+                        secure=current_app.session_interface.get_cookie_secure(current_app))
     return response
 
 

@@ -174,7 +174,7 @@ def decide_collection(slug: str, proposal_id: int, action: str):
     actor = writer()
     body = request.get_json(silent=True) or {}
     with write_session() as s:
-        decide_collection_proposal(s, proposal_id=proposal_id, actor=actor, accept=action == "accept",
+        decide_collection_proposal(s, slug=slug, proposal_id=proposal_id, actor=actor, accept=action == "accept",
                                    note=str(body.get("note") or "") if isinstance(body, dict) else "")
         s.flush()
         return _collection(slug, session=s)

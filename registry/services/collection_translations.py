@@ -85,14 +85,15 @@ def submit_collection_translation(session: Session, *, slug: str, actor: Actor |
     return proposal
 
 
-def decide_collection_proposal(session: Session, *, proposal_id: int, actor: Actor | None, accept: bool,
-                               note: str = "") -> CollectionProposal:
-    """Accept (publish as a community translation) or reject a proposed translation."""
+def decide_collection_proposal(session: Session, *, slug: str, proposal_id: int, actor: Actor | None,
+                               accept: bool, note: str = "") -> CollectionProposal:
+    """Accept (publish as a community translation) or reject a proposed translation of collection ``slug``."""
     actor = require_signed_in(actor)
     proposal = session.get(CollectionProposal, proposal_id) if 0 < proposal_id < 2**63 else None
     collection = session.get(Collection, proposal.collection_id) if proposal else None
-    if proposal is None or collection is None:
-        raise NotFound(f"No proposal {proposal_id}.")
+    # A proposal of another collection, addressed through this one's URL, is not found here.
+    if proposal is None or collection is None or collection.slug != slug:
+        raise NotFound(f"No proposal {proposal_id} on this collection.")
     require(can_curate_collection(session, actor, collection), "Only the collection's curators review translations.")
     if proposal.status != "open":
         raise Conflict(f"This proposal is already {proposal.status}.")

@@ -286,7 +286,7 @@ def decide(slug: str, proposal_id: int):
     accept = request.form.get("action") == "accept"
     try:
         with write_session() as s:
-            decide_collection_proposal(s, proposal_id=proposal_id, actor=current_actor(), accept=accept,
+            decide_collection_proposal(s, slug=slug, proposal_id=proposal_id, actor=current_actor(), accept=accept,
                                        note=request.form.get("note", ""))
     except _FAILED as err:
         flash(err.message, "error")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import login_required
 
 from ..db import read_session
 from ..errors import RegistryError
@@ -24,6 +25,7 @@ def source(source_id: int):
 
 
 @bp.post("/sources/<int:source_id>/reharvest")
+@login_required
 def reharvest(source_id: int):
     try:
         result = request_reharvest(current_app, read_session(), source_id=source_id, actor=current_actor())

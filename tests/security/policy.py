@@ -200,7 +200,7 @@ rule("submit.job", "GET", own="queued", anonymous=LOGIN, default=f"{OK}/{E404}")
 rule("api.job", "GET", own="queued", anonymous=E404, default=f"{OK}/{E404}")
 public("api.job", "GET", "harvest")  # a harvest job says nothing private
 # This form reports every refusal, anonymous included, as a message on the source page.
-rule("sources.reharvest", "POST", own="maintains", default=FLASH,
+rule("sources.reharvest", "POST", own="maintains", anonymous=LOGIN, default=FLASH,
      other_maintainer=f"{OK}/{FLASH}", maintainer=f"{OK}/{FLASH}", moderator=OK, admin=OK)
 
 # --- communities -----------------------------------------------------------------------
@@ -234,9 +234,8 @@ for _variant in ("note", "down", "remove"):
 # An item of another collection, addressed through this collection's URL, is not found (nor changed).
 rule("collections.item", "POST", "foreign-item", own="curates", anonymous=LOGIN, default=FLASH)
 rule("collections.sync", "POST", own="curates", anonymous=LOGIN, default=f"{OK}/{FLASH}", moderator=OK, admin=OK)
-# A proposal of another collection through this one's URL: decided as its own collection allows.
-rule("collections.decide", "POST", "foreign-proposal", own="curates", anonymous=LOGIN, default=FLASH,
-     moderator=OK, admin=OK)
+# A proposal of another collection through this one's URL is not found there (nor decided), whoever asks.
+rule("collections.decide", "POST", "foreign-proposal", own="curates", anonymous=LOGIN, default=FLASH)
 rule("collections.translate", "GET", own="curates", anonymous=LOGIN, default=OK)
 rule("collections.translate", "POST", own="curates", anonymous=LOGIN, default=f"{OK}/{PROPOSED}",
      moderator=OK, admin=OK)
@@ -298,8 +297,7 @@ rule("api.sync_collection", "POST", own="curates", **_API_CURATORS)
 for _endpoint, _method in (("api.patch_item", "PATCH"), ("api.delete_item", "DELETE")):
     rule(_endpoint, _method, "foreign-item", own="curates", anonymous=E401, default=f"{E404}/{E403}",
          moderator=E404, admin=E404)
-rule("api.decide_collection", "POST", "accept:foreign-proposal", own="curates", anonymous=E401, default=E403,
-     moderator=OK, admin=OK)
+rule("api.decide_collection", "POST", "accept:foreign-proposal", own="curates", anonymous=E401, default=E404)
 for _variant in ("accept", "reject"):
     rule("api.decide_collection", "POST", _variant, own="curates", **_API_CURATORS)
 rule("api.translate_collection", "POST", own="curates", anonymous=E401, default=f"{OK}/{PROPOSED}",

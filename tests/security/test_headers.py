@@ -156,9 +156,9 @@ def test_cookies_are_secure_over_https_or_when_configured(world, tmp_path, confi
         resp = app.test_client().get("/login", base_url=base_url)  # the form's CSRF token starts a session
         session = flags(set_cookies(resp)["session"])
         assert "secure" in session and "httponly" in session and session["samesite"].lower() == "lax"
-        if base_url.startswith("https"):
-            ui = flags(set_cookies(app.test_client().get("/?ui=sw", base_url=base_url))["ui_lang"])
-            assert "secure" in ui and "httponly" in ui and ui["samesite"].lower() == "lax"
+        # The language cookie follows the session cookie: Secure over https and when configured so.
+        ui = flags(set_cookies(app.test_client().get("/?ui=sw", base_url=base_url))["ui_lang"])
+        assert "secure" in ui and "httponly" in ui and ui["samesite"].lower() == "lax"
     finally:
         get_engine(app).dispose()
 

@@ -138,9 +138,14 @@ def test_translations_are_published_by_curators_and_proposed_by_others(app, peop
         assert [p.lang for p in collection_proposals(s, slug="speech", actor=people["founder"])] == ["sw"]
         assert collection_proposals(s, slug="speech", actor=people["ola"]) == []
     with write_session(app) as s, pytest.raises(Forbidden):
-        decide_collection_proposal(s, proposal_id=proposal.id, actor=people["kim"], accept=True)
+        decide_collection_proposal(s, slug="speech", proposal_id=proposal.id, actor=people["kim"], accept=True)
     with write_session(app) as s:
-        decide_collection_proposal(s, proposal_id=proposal.id, actor=people["founder"], accept=True)
+        create_collection(s, actor=people["kim"], title="Kim's list", slug="kims", language="en")
+    # Through another collection's address the proposal is not found, even for that collection's curator.
+    with write_session(app) as s, pytest.raises(NotFound):
+        decide_collection_proposal(s, slug="kims", proposal_id=proposal.id, actor=people["kim"], accept=True)
+    with write_session(app) as s:
+        decide_collection_proposal(s, slug="speech", proposal_id=proposal.id, actor=people["founder"], accept=True)
     with _session(app) as s:
         english = get_collection(s, slug="speech", actor=None, lang="en-GB")
         swahili = get_collection(s, slug="speech", actor=None, lang="sw")

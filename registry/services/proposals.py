@@ -135,6 +135,9 @@ def decide_proposal(session: Session, *, proposal_id: int, actor: Actor | None, 
     """Accept (apply as a new revision) or reject a proposal, with a note the author sees."""
     actor = require_signed_in(actor)
     proposal, entry = _get(session, proposal_id)
+    if entry.hidden and not is_staff(actor):
+        # A hidden entry is out of its maintainers' hands (no edits, reverts or proposals) until shown again.
+        raise NotFound(f"No proposal {proposal_id}.")
     require(can_review(session, actor, entry), "Only the entry's maintainers and moderators review proposals.")
     if proposal.status != "open":
         raise Conflict(f"This proposal is already {proposal.status}.")
@@ -210,7 +213,8 @@ def review_queue(session: Session, *, actor: Actor | None) -> list[ProposalView]
     stmt = (select(Proposal, Entry).join(Entry, Entry.id == Proposal.entry_id)
             .where(Proposal.status == "open", Entry.deleted_at.is_(None)).order_by(Proposal.id))
     if not is_staff(actor):
-        stmt = stmt.where(Entry.id.in_(select(Maintainer.entry_id).where(Maintainer.user_id == actor.user_id)))
+        stmt = stmt.where(Entry.hidden == False,  # noqa: E712 (SQL)
+                          Entry.id.in_(select(Maintainer.entry_id).where(Maintainer.user_id == actor.user_id)))
     return _views(session, list(session.exec(stmt).all()))
 
 

@@ -5,9 +5,10 @@ import pytest
 
 from registry.db import write_session
 from registry.services import Actor
+from registry.services.editing import set_hidden
 from registry.services.proposals import propose_edit, submit_translation
 from tests.helpers import add_entry
-from tests.views.conftest import post_form, text
+from tests.views.conftest import login, post_form, text
 
 
 @pytest.fixture
@@ -90,3 +91,16 @@ def test_deciding_needs_a_csrf_token(client, proposals, auth):
     auth("maint")
     assert client.post(f"/review/{proposals['edit']}", data={"accept": "1"}).status_code == 400
     assert "Edit of Tagger" in text(client.get("/review"))
+
+
+def test_a_hidden_entrys_proposals_wait_for_moderators(app, client, proposals, auth):
+    with write_session(app) as s:
+        set_hidden(s, slug="lab/tagger", actor=Actor("mod", role="moderator"), hidden=True, reason="spam check")
+    auth("maint")
+    assert "Kiweka lebo" not in text(client.get("/review"))
+    resp = post_form(client, "/review", {"note": "", "accept": "1"}, action=f"/review/{proposals['translation']}")
+    assert resp.status_code in (302, 404)
+    moderator = app.test_client()
+    assert login(moderator, "mod").status_code == 302
+    html = text(moderator.get("/review"))
+    assert "Kiweka lebo" in html  # still open: the maintainer's accept did nothing

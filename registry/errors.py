@@ -49,9 +49,16 @@ class PreconditionRequired(RegistryError):
     status, code = 428, "precondition_required"
 
 
+class Unavailable(RegistryError):
+    """The registry cannot do it now through no fault of the request (a full or read-only disk)."""
+
+    status, code = 503, "unavailable"
+
+
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
-               428: "precondition_required", 429: "rate_limited", 500: "server_error"}
+               428: "precondition_required", 429: "rate_limited", 500: "server_error",
+               503: "unavailable"}
 
 
 def _wants_json() -> bool:

@@ -26,8 +26,11 @@ def backup_database(app: Flask, target: Path) -> int:
         raise Invalid(f"{target} exists; choose a new file so no backup is overwritten")
     target.parent.mkdir(parents=True, exist_ok=True)
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        # The backup API copies a consistent snapshot while other connections keep writing.
-        src.backup(dst, pages=1024)
+        # One step, one read transaction: a consistent snapshot of the moment it began, while
+        # other connections keep writing to the write-ahead log. (Copying in several steps
+        # starts over whenever another connection writes in between: under steady writes a
+        # large database would never finish.)
+        src.backup(dst, pages=-1)
     check = sqlite3.connect(target)
     try:
         if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":

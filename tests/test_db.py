@@ -34,9 +34,9 @@ def test_migrations_build_every_table(tmp_path):
     get_engine(app).dispose()
 
 
-@sqlite_only
 def test_concurrent_read_then_write_transactions_wait_instead_of_failing(app):
-    """Two writers that read then write: with BEGIN IMMEDIATE the second waits for the first."""
+    """Two writers that read then write: the second waits for the first (BEGIN IMMEDIATE on SQLite,
+    the writers' advisory lock on PostgreSQL), so it reads what the first one wrote."""
     errors: list[BaseException] = []
     barrier = threading.Barrier(2)
 

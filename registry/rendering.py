@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import markdown
 import nh3
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "h1", "h2", "h3",
@@ -22,6 +22,33 @@ _ATTRIBUTES = {
     "*": {"lang", "dir"},
 }
 _SCHEMES = {"http", "https", "mailto"}
+_LINK_REL = "nofollow noopener noreferrer ugc"
+
+
+#: Parse-and-clean rounds before the output is stable; beyond this, the input is shown as text.
+_MAX_ROUNDS = 4
+
+
+def _clean_once(html: str) -> str:
+    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES, link_rel=_LINK_REL,
+                     strip_comments=True)
+
+
+def sanitize_html(html: str) -> str:
+    """Keep only the allowlisted tags, attributes and URL schemes of ``html``.
+
+    The result is a fixed point: cleaning it again changes nothing. One round is not always that: the cleaner
+    can serialize a tree the HTML parser never builds (an <img> inside a <table>, a <p> inside a <p>), which a
+    browser re-parses into a different tree than the one that was checked — the ground mutation XSS grows
+    on. So the output is cleaned again until it no longer changes; what does not settle is shown as text.
+    """
+    clean = _clean_once(html)
+    for _ in range(_MAX_ROUNDS):
+        again = _clean_once(clean)
+        if again == clean:
+            return clean
+        clean = again
+    return str(escape(html))
 
 
 def render_markdown(text: str | None) -> Markup:
@@ -29,6 +56,4 @@ def render_markdown(text: str | None) -> Markup:
     if not text:
         return Markup("")
     html = markdown.markdown(text, extensions=["fenced_code", "tables", "sane_lists"], output_format="html")
-    clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES,
-                      link_rel="nofollow noopener noreferrer ugc", strip_comments=True)
-    return Markup(clean)
+    return Markup(sanitize_html(html))

@@ -238,6 +238,7 @@ class PageReport:
 # ---------------------------------------------------------------------------------------------- the registry
 
 def _commit(path: Path, files: dict[str, str], message: str = "payloads") -> Path:
+    # The `git_repo` fixture's way of building a real repository, for this module-wide registry.
     path.mkdir(parents=True, exist_ok=True)
     repo = git.Repo(path) if (path / ".git").exists() else git.Repo.init(path, initial_branch="main")
     for rel, content in files.items():
@@ -249,10 +250,10 @@ def _commit(path: Path, files: dict[str, str], message: str = "payloads") -> Pat
     return path
 
 
-def _readme(title: str, texts: list[str], word: str = "") -> str:
+def _readme(title: str, texts: list[str]) -> str:
     intro = ("A gallery of hostile text kept for the registry's own tests: every paragraph below tries to run "
              "script in a reader's browser. " + " ".join(texts[:3]))
-    return f"# {title}\n\n{intro}\n\n## Payloads\n\n" + "\n\n".join(texts) + (f"\n\n{word}\n" if word else "\n")
+    return f"# {title}\n\n{intro}\n\n## Payloads\n\n" + "\n\n".join(texts) + "\n"
 
 
 def _citation(texts: list[str], title: str) -> str:
@@ -261,7 +262,7 @@ def _citation(texts: list[str], title: str) -> str:
         "authors": [{"given-names": t, "family-names": texts[-1 - i], "affiliation": texts[i + 7]}
                     for i, t in enumerate(texts[100:140])],
         "keywords": texts[150:190], "license": texts[200], "version": texts[201][:100],
-        "url": "javascript:xssHit(0)", "doi": texts[-1],
+        "url": texts[-12], "doi": texts[-1],
     }
     return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
 

@@ -21,6 +21,9 @@ DEFAULTS = {
     "PER_PAGE": 20,
     # Rendered anonymous pages kept per web process, checked against the write counter (0: off).
     "PAGE_CACHE_SIZE": 512,
+    # Connections per process on PostgreSQL: kept idle, and opened beyond that under load.
+    "DB_POOL_SIZE": 5,
+    "DB_MAX_OVERFLOW": 5,
     "BABEL_DEFAULT_LOCALE": "en",
     "WTF_CSRF_TIME_LIMIT": None,
     "SESSION_COOKIE_HTTPONLY": True,
@@ -28,7 +31,8 @@ DEFAULTS = {
 }
 
 _BOOLEAN = {"HARVEST_ALLOW_LOCAL", "HARVEST_ALLOW_PRIVATE", "TESTING"}
-_INTEGER = {"HARVEST_TIMEOUT", "HARVEST_MAX_REPO_BYTES", "HARVEST_MAX_FILE_BYTES", "PER_PAGE", "PROXY_HOPS", "PAGE_CACHE_SIZE"}
+_INTEGER = {"HARVEST_TIMEOUT", "HARVEST_MAX_REPO_BYTES", "HARVEST_MAX_FILE_BYTES", "PER_PAGE", "PROXY_HOPS",
+            "PAGE_CACHE_SIZE", "DB_POOL_SIZE", "DB_MAX_OVERFLOW"}
 
 
 def _from_env(name: str, raw: str):

@@ -97,13 +97,21 @@ def _explain_storage_errors(ctx) -> BaseException | None:
     return storage_error(ctx.original_exception, writing=writing)
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; on SQLite turn on WAL, a busy timeout, foreign keys and up-front write locks."""
+def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5) -> Engine:
+    """Create an engine; on SQLite turn on WAL, a busy timeout, foreign keys and up-front write locks.
+
+    On a server database each process keeps at most ``pool_size`` idle connections and opens
+    ``max_overflow`` more under load: a gunicorn sync worker serves one request at a time, so
+    the defaults leave room for its threads (rate limiter, jobs) while 20 workers stay within
+    PostgreSQL's default 100 connections. Connections are checked before use and renewed
+    every half hour, so a restarted server or a proxy's idle timeout costs no failed request.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() != "sqlite":
-        engine = create_engine(parsed, pool_pre_ping=True)
+        engine = create_engine(parsed, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow,
+                               pool_recycle=1800, pool_timeout=30)
         event.listen(engine, "handle_error", _explain_storage_errors)
         if parsed.get_backend_name() == "postgresql":
             @event.listens_for(engine, "begin")
@@ -216,5 +224,7 @@ def upgrade_schema(app: Flask | None = None, revision: str = "heads") -> None:
 
 def init_app(app: Flask) -> None:
     """Bind an engine to the app and close sessions after each request."""
-    app.extensions["registry_engine"] = make_engine(app.config["DATABASE_URL"])
+    app.extensions["registry_engine"] = make_engine(app.config["DATABASE_URL"],
+                                                    pool_size=int(app.config["DB_POOL_SIZE"]),
+                                                    max_overflow=int(app.config["DB_MAX_OVERFLOW"]))
     app.teardown_appcontext(_close_session)

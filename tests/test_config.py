@@ -45,3 +45,14 @@ def test_secret_key_required_off_the_embedded_default(monkeypatch, tmp_path):
     monkeypatch.setenv("REGISTRY_INSTANCE_PATH", str(tmp_path))
     with pytest.raises(RuntimeError, match="REGISTRY_SECRET_KEY"):
         create_app()
+
+
+def test_the_connection_pool_is_sized_from_the_environment(monkeypatch, tmp_path):
+    # A server database gets a bounded pool per process (gunicorn workers × pool ≤ the server's limit).
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", "postgresql://postgres@127.0.0.1/none")
+    monkeypatch.setenv("REGISTRY_SECRET_KEY", "k" * 32)
+    monkeypatch.setenv("REGISTRY_DB_POOL_SIZE", "3")
+    monkeypatch.setenv("REGISTRY_DB_MAX_OVERFLOW", "2")
+    app = _app(monkeypatch, tmp_path)
+    pool = get_engine(app).pool
+    assert (pool.size(), pool._max_overflow, pool._recycle, pool._pre_ping) == (3, 2, 1800, True)

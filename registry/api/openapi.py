@@ -239,6 +239,9 @@ def _responses(op: Op) -> dict:
     # A bearer token that is sent but not valid is refused on every route, reads included.
     for status in sorted({*op.errors, 401}):
         answers[str(status)] = error
+    # Any operation may meet a database that cannot be used (full or read-only disk, a server
+    # that is down, a writer lock that stayed busy): nothing is changed and the code is "unavailable".
+    answers["503"] = {**error, "description": "The database cannot be used now (`unavailable`); nothing was changed"}
     answers["default"] = error
     return answers
 

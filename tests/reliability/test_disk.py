@@ -40,6 +40,7 @@ from tests.conftest import TEST_DATABASE_URL
 from tests.helpers import add_entry
 from tests.reliability.invariants import check_database
 from tests.reliability.repos import write_generation
+from tests.openapi_check import openapi_client
 
 sqlite_only = pytest.mark.skipif(TEST_DATABASE_URL.startswith("postgresql"),
                                  reason="disk-level failures of the embedded SQLite database")
@@ -205,7 +206,7 @@ def test_a_full_disk_gives_a_clear_error_and_no_corruption(how, can_mount, mount
     repo = tmp_path / "repos" / "lab" / "sentiment"
     token = _load(app, repo)
     write_generation(repo, 1)  # new upstream content the next harvest must write
-    web, api = app.test_client(), app.test_client()
+    web, api = app.test_client(), openapi_client(app)
     _sign_in(web)
     with get_engine(app).connect() as conn:
         # An empty write-ahead log: the next change needs new pages on the disk.
@@ -282,7 +283,7 @@ def test_a_read_only_database_gives_a_clear_error_and_no_corruption(how, can_mou
         url = f"sqlite:///file:{db}?mode=ro&uri=true"
     reader = _app(tmp_path, db, url=url)
     try:
-        web, api = reader.test_client(), reader.test_client()
+        web, api = reader.test_client(), openapi_client(reader)
         # Everything that only reads works.
         page = web.get("/entries/lab/entry-0")
         assert page.status_code == 200 and "Entry number 0." in page.get_data(as_text=True)
@@ -304,7 +305,7 @@ def test_a_read_only_database_gives_a_clear_error_and_no_corruption(how, can_mou
 
     # Writable again (the operator fixed the mount): the same writes go through, nothing was lost.
     again = _app(tmp_path, db, url=f"sqlite:///{db}")
-    web, api = again.test_client(), again.test_client()
+    web, api = again.test_client(), openapi_client(again)
     _sign_in(web)
     assert _form_edit(web, "lab/entry-0", "Saved when writable.").status_code == 302
     assert _api_edit(api, token, "lab/entry-1", "Saved when writable.").status_code == 200
@@ -363,7 +364,7 @@ def test_a_read_only_postgresql_database_says_so(app, tmp_path, postgres_databas
         conn.exec_driver_sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
     get_engine(app).dispose()  # new connections take the setting
     try:
-        api = app.test_client()
+        api = openapi_client(app)
         assert api.get("/api/v1/entries/lab/entry-1").status_code == 200
         resp = _api_edit(api, token, "lab/entry-1", "Saved read-only?")
         assert resp.status_code == 503 and resp.json["error"]["code"] == "unavailable"

@@ -4,25 +4,29 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import git as gitpython
 from git.refs.symbolic import SymbolicReference
 
 from .checkout import human_size
-from .netguard import is_public_address
+from .netguard import check_host_name, checked_addresses, literal_address
 from .record import HarvestError, HarvestOptions, NotARepository, UnsafeSource
 
 # How often a running git is checked against the clock and the size cap.
 _POLL_SECONDS = 0.2
 # ls-remote answers in a second or two; a source that takes longer is treated as unknown.
 _HEAD_TIMEOUT = 30.0
-_SCP_LIKE = re.compile(r"^[^/\s:@]+@[^/\s:]+:")
+# The memory (heap and writable mappings) git may use beyond twice the repository cap. git keeps
+# a server's list of refs in memory as it arrives: a server sending one without end would
+# otherwise take all the memory there is (hundreds of MB a second) until the time limit.
+_BASE_MEMORY = 1 << 30
+# git reads "host:path" and "user@host:path" (a colon before any slash) as an SSH address.
+_SCP_LIKE = re.compile(r"^[^/]*:")
 # git's "<transport>::<address>" form (ext::, fd::) runs helpers; it is never a source.
 _TRANSPORT = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*::")
 # Kept from the caller's environment: where TLS roots live and where git's helpers are.
@@ -41,13 +45,38 @@ class GitSource:
     pins: tuple[str, ...] = ()
 
 
-def resolve_source(source: str, *, options: HarvestOptions) -> GitSource:
-    """Check a source against the options; raise UnsafeSource or NotARepository if refused."""
+def refuse_unsafe_syntax(source: str) -> None:
+    """Raise UnsafeSource for a source git would not read as a plain URL or path, whoever sends it.
+
+    Control characters, a leading ``-`` (an option) and ``name::address`` (a transport helper
+    such as ``ext::`` running a command) are refused for the operator too.
+    """
     source = source.strip()
     if not source or any(ord(ch) < 32 or ord(ch) == 127 for ch in source):
         raise UnsafeSource("the source must be one URL or path, without control characters")
+    if source.startswith("-"):
+        raise UnsafeSource("a source cannot start with '-' (git would read it as an option)")
     if _TRANSPORT.match(source):
         raise UnsafeSource("git transport syntax (name::address) is not allowed")
+
+
+def is_scp_like(source: str) -> bool:
+    """Tell whether git would read a source without ``://`` as an SSH address (a colon before any slash)."""
+    return "://" not in source and bool(_SCP_LIKE.match(source.strip()))
+
+
+def scp_refusal(source: str) -> UnsafeSource:
+    """Return the refusal of a source with a colon before any slash: an SSH address, or a scheme like ``javascript:``."""
+    prefix = source.strip().split(":", 1)[0]
+    if "@" in prefix or "." in prefix or not prefix:
+        return UnsafeSource("SSH sources are not allowed (host:path); use the repository's https:// URL")
+    return UnsafeSource(f"only https:// sources are allowed, not {prefix.lower()}:")
+
+
+def resolve_source(source: str, *, options: HarvestOptions) -> GitSource:
+    """Check a source against the options; raise UnsafeSource or NotARepository if refused."""
+    refuse_unsafe_syntax(source)
+    source = source.strip()
     lowered = source.lower()
     if "://" in source and any(ch.isspace() for ch in source):
         raise UnsafeSource("a URL cannot contain spaces")
@@ -62,7 +91,7 @@ def resolve_source(source: str, *, options: HarvestOptions) -> GitSource:
             raise UnsafeSource(f"only https:// sources are allowed, not {scheme}://")
         return _https_source(source, options=options)
     if _SCP_LIKE.match(source):
-        raise UnsafeSource("SSH sources are not allowed; use the repository's https:// URL")
+        raise scp_refusal(source)
     return _local_source(source, options=options)
 
 
@@ -103,17 +132,16 @@ def _https_source(url: str, *, options: HarvestOptions) -> GitSource:
         raise UnsafeSource(f"{url} names no host")
     if parts.username is not None or parts.password is not None:
         raise UnsafeSource("URLs with a user name or password are not allowed")
+    host = check_host_name(parts.hostname)
+    if host != parts.hostname:
+        # git and curl get the name in the form it was checked and pinned in (IDNA).
+        url = urlunsplit((parts.scheme, f"{host}:{parts.port}" if parts.port else host, parts.path,
+                          parts.query, parts.fragment))
     if options.allow_private:
         return GitSource(url=url)
-    host = parts.hostname
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
-        raise HarvestError(f"the host {host} could not be found") from None
-    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
-    for address in addresses:
-        if not is_public_address(address):
-            raise UnsafeSource(f"{host} is a private or local address ({address}); refused")
+    addresses = checked_addresses(host, port, allow_private=False)
+    if literal_address(host) is not None:
+        return GitSource(url=url)  # an address is connected to as it is: nothing to resolve or pin
     # Pin git to the addresses just checked, so a second DNS answer (rebinding) can't
     # send the connection somewhere private.
     listed = ",".join(f"[{a}]" if ":" in a else a for a in addresses)
@@ -137,7 +165,11 @@ def _git_argv(*args: str, source: GitSource, options: HarvestOptions) -> list[st
 
 def _environment() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k in _KEPT_GIT_VARIABLES}
-    env.update(GIT_TERMINAL_PROMPT="0", GIT_LFS_SKIP_SMUDGE="1", GIT_CONFIG_NOSYSTEM="1", LC_ALL="C")
+    # Neither the system's nor this account's git configuration applies: a filter driver,
+    # template folder or URL rewrite set there for a person's work must not act on a
+    # stranger's repository. Only the settings on the command line (_git_argv) count.
+    env.update(GIT_TERMINAL_PROMPT="0", GIT_LFS_SKIP_SMUDGE="1", GIT_CONFIG_NOSYSTEM="1",
+               GIT_CONFIG_GLOBAL=os.devnull, GIT_ATTR_NOSYSTEM="1", LC_ALL="C")
     return env
 
 
@@ -152,7 +184,7 @@ def clone(source: GitSource, dest: Path, *, options: HarvestOptions, checkout: b
         flags += ["--no-checkout", "--template="]
     argv = _git_argv("clone", *flags, "--", source.url, str(dest), source=source, options=options)
     _run(argv, action="cloning the repository", timeout=options.timeout, watch=dest,
-         max_bytes=options.max_repo_bytes)
+         max_bytes=options.max_repo_bytes, max_memory=memory_limit(options))
     if tree_size(dest) > options.max_repo_bytes:
         raise HarvestError(f"the repository is larger than the {human_size(options.max_repo_bytes)} limit")
 
@@ -161,7 +193,8 @@ def remote_head(source: GitSource, *, options: HarvestOptions) -> str | None:
     """Return the commit the remote's HEAD points at, or None if it can't be learned."""
     argv = _git_argv("ls-remote", "--", source.url, "HEAD", source=source, options=options)
     try:
-        out = _run(argv, action="asking for the latest commit", timeout=min(options.timeout, _HEAD_TIMEOUT))
+        out = _run(argv, action="asking for the latest commit", timeout=min(options.timeout, _HEAD_TIMEOUT),
+                   max_memory=memory_limit(options))
     except HarvestError:
         return None
     for line in out.splitlines():
@@ -183,12 +216,27 @@ def tree_size(root: Path) -> int:
     return total
 
 
+def memory_limit(options: HarvestOptions) -> int:
+    """Return the bytes of memory a git run may take (its helpers each get the same limit)."""
+    return _BASE_MEMORY + 2 * options.max_repo_bytes
+
+
+def _with_memory_limit(argv: list[str], max_memory: int) -> list[str]:
+    # The limit is set by a shell between fork and exec (Python's preexec_fn is not safe with
+    # threads); git's helpers (git-remote-https, index-pack) inherit it. The number is passed as
+    # an argument, never spliced into the script.
+    if max_memory <= 0 or os.name != "posix":
+        return argv
+    return ["/bin/sh", "-c", 'ulimit -d "$0" 2>/dev/null; exec "$@"', str(max_memory // 1024), *argv]
+
+
 def _run(argv: list[str], *, action: str, timeout: float, watch: Path | None = None,
-         max_bytes: int = 0) -> str:
+         max_bytes: int = 0, max_memory: int = 0) -> str:
     try:
         # A session of its own, so a timeout can stop git and the helpers it starts.
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                env=_environment(), start_new_session=True)
+        proc = subprocess.Popen(_with_memory_limit(argv, max_memory), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_environment(),
+                                start_new_session=True)
     except FileNotFoundError:
         raise HarvestError("git is not installed on this server") from None
     deadline = time.monotonic() + timeout
@@ -203,6 +251,8 @@ def _run(argv: list[str], *, action: str, timeout: float, watch: Path | None = N
             if watch is not None and watch.exists() and tree_size(watch) > max_bytes:
                 _stop(proc)
                 raise HarvestError(f"the repository is larger than the {human_size(max_bytes)} limit") from None
+    if proc.returncode == 127 and max_memory:
+        raise HarvestError("git is not installed on this server")  # the shell could not find it
     if proc.returncode != 0:
         raise HarvestError(f"{action} failed: {_reason(err.decode('utf-8', errors='replace'))}")
     return out.decode("utf-8", errors="replace")
@@ -217,6 +267,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 _REASONS = (
+    ("out of memory", "git ran out of the memory it may use (the server sent too much)"),
     ("repository not found", "the repository was not found"),
     ("does not appear to be a git repository", "the repository was not found"),
     ("returned error: 404", "the repository was not found"),

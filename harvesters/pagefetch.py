@@ -11,7 +11,7 @@ from urllib.robotparser import RobotFileParser
 import httpx
 
 from .checkout import human_size
-from .netguard import RefusedAddress, guarded_client
+from .netguard import DeadlineReached, RefusedAddress, check_host_name, guarded_client
 from .record import HarvestError, HarvestOptions, UnsafeSource
 
 _REDIRECTS = (301, 302, 303, 307, 308)
@@ -68,6 +68,7 @@ def check_page_url(url: str) -> str:
         raise UnsafeSource(f"{url} names no host")
     if parts.username is not None or parts.password is not None:
         raise UnsafeSource("URLs with a user name or password are not allowed")
+    check_host_name(parts.hostname)
     return url
 
 
@@ -76,8 +77,9 @@ class PageFetcher:
 
     def __init__(self, options: HarvestOptions) -> None:
         self.options = options
-        self.client = guarded_client(options)
         self.deadline = time.monotonic() + options.timeout
+        # Every connection ends by the deadline, even one whose server answers a byte at a time.
+        self.client = guarded_client(options, deadline=self.deadline)
 
     def __enter__(self) -> PageFetcher:
         return self
@@ -123,7 +125,7 @@ class PageFetcher:
                 headers = {k.lower(): v for k, v in response.headers.items()}
                 return Page(url=url, status=response.status_code, headers=headers, body=bytes(body))
         except httpx.HTTPError as exc:
-            raise _plain(exc) from None
+            raise _plain(exc, timeout=self.options.timeout) from None
 
     def _wait_turn(self, url: str) -> None:
         # One request at a time per host, spaced by the configured interval (or the site's
@@ -187,9 +189,11 @@ def _robots_key(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
-def _plain(exc: httpx.HTTPError) -> HarvestError:
+def _plain(exc: httpx.HTTPError, *, timeout: float) -> HarvestError:
     if isinstance(exc.__cause__, RefusedAddress):
         return UnsafeSource(str(exc.__cause__))
+    if isinstance(exc.__cause__, DeadlineReached):
+        return HarvestError(f"reading the page took longer than {timeout:g} seconds and was stopped")
     if isinstance(exc, httpx.ConnectTimeout):
         return HarvestError("could not connect to the server in time")
     if isinstance(exc, httpx.TimeoutException):

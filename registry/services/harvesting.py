@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 from datetime import timedelta
@@ -13,7 +14,8 @@ from sqlalchemy import func
 from sqlmodel import Session, delete, select
 
 import harvesters
-from harvesters import HarvestedRecord, HarvestError, HarvestOptions, Outcome
+from harvesters import HarvestedRecord, HarvestError, HarvestOptions, Outcome, UnsafeSource, gitfetch
+from harvesters.netguard import check_host_name
 
 from ..db import write_session
 from ..errors import Invalid
@@ -61,19 +63,48 @@ _CASELESS_HOSTS = {"github.com", "gitlab.com", "gitee.com", "codeberg.org"}
 
 
 def normalize_source_url(url: str) -> str:
-    """Return the canonical form of a repository or page URL (scheme, case, `.git`, trailing slash)."""
+    """Return the canonical form of a repository or page URL (scheme, case, `.git`, trailing slash).
+
+    What no harvester would fetch for a stranger is refused here, before anything is looked up:
+    git transport syntax (``ext::``), options (``--upload-pack=…``), SSH ``host:path``
+    addresses, schemes without ``//`` (``javascript:``), user names and passwords, hosts that are
+    not host names. Local paths and ``file://`` URLs are returned as given: the harvester's
+    options decide about them.
+    """
     raw = (url or "").strip()
     if not raw:
         raise Invalid("Paste the address of a repository or a page.", details={"fields": {"source_url": "required"}})
-    if "://" not in raw:
-        if raw.startswith("/") or raw.startswith("."):
-            return raw  # a local path: refused or allowed later by the harvester's options
-        raw = "https://" + raw
-    parts = urlsplit(raw)
-    if not parts.hostname:
-        raise Invalid(f"{url!r} is not an address.", details={"fields": {"source_url": "not an address"}})
-    host = parts.hostname.lower().removeprefix("www.")
-    netloc = host + (f":{parts.port}" if parts.port else "")
+    try:
+        gitfetch.refuse_unsafe_syntax(raw)
+        if any(ch.isspace() for ch in raw):
+            raise UnsafeSource("an address cannot contain spaces")
+        if "://" not in raw:
+            if raw.startswith(("/", ".", "~")):
+                return raw  # a local path: refused or allowed later by the harvester's options
+            if gitfetch.is_scp_like(raw) and not _HOST_PORT.match(raw):
+                raise gitfetch.scp_refusal(raw)
+            raw = "https://" + raw
+        scheme = raw.split("://", 1)[0].lower()
+        if scheme == "file":
+            return raw
+        if scheme not in ("http", "https"):
+            raise UnsafeSource(f"only https:// sources are allowed, not {scheme}://")
+        try:
+            parts = urlsplit(raw)
+            port = parts.port
+        except ValueError:
+            raise UnsafeSource(f"{url} is not a valid URL") from None
+        if not parts.hostname:
+            raise UnsafeSource(f"{url} names no host")
+        if parts.username is not None or parts.password is not None:
+            raise UnsafeSource("URLs with a user name or password are not allowed")
+        host = check_host_name(parts.hostname).lower()
+    except UnsafeSource as refused:
+        raise Invalid(str(refused), details={"fields": {"source_url": str(refused)}}) from None
+    host = host.removeprefix("www.")
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address
+    netloc = host + (f":{port}" if port else "")
     path = parts.path.rstrip("/")
     path = path.removesuffix(".git")
     if host in _CASELESS_HOSTS:
@@ -82,12 +113,33 @@ def normalize_source_url(url: str) -> str:
 
 
 def normalize_source(source: str) -> str:
-    """Return the identity of a source: an absolute path for local folders, the canonical URL otherwise."""
-    if source.startswith("file://"):
-        source = urlsplit(source).path
-    elif "://" in source:
-        return normalize_source_url(source)
+    """Return the identity of a source: an absolute path for local folders, the canonical URL otherwise.
+
+    A source that is neither (``ext::…``, ``-…``, ``host:path``, ``file://`` naming another host)
+    is returned as given, for the harvester to refuse in its own words.
+    """
+    stripped = source.strip()
+    if _kept_as_given(stripped):
+        return stripped
+    if stripped.startswith("file://"):
+        source = urlsplit(stripped).path
+    elif "://" in stripped:
+        return normalize_source_url(stripped)
     return str(Path(os.path.expanduser(source)).resolve())
+
+
+# "github.com:443/org/repo": a host and a port, written without the scheme.
+_HOST_PORT = re.compile(r"^[^/:@]+:\d+(?:/|$)")
+
+
+def _kept_as_given(source: str) -> bool:
+    try:
+        gitfetch.refuse_unsafe_syntax(source)
+    except UnsafeSource:
+        return True
+    if source.lower().startswith("file://"):
+        return urlsplit(source).netloc not in ("", "localhost")
+    return gitfetch.is_scp_like(source)
 
 
 #: Runs a harvester: (kind, source, options) -> record. In-process by default; harvest_many
@@ -102,7 +154,11 @@ def harvest_source(app: Flask, *, source: str, kind: str | None = "git", options
     With ``kind=None`` a known source keeps its kind and a new one is guessed (git if the
     remote answers as git, else page).
     """
-    url = normalize_source(source)
+    try:
+        url = normalize_source(source)
+    except Invalid as refused:
+        # Refused before anything is known: nothing is written.
+        return HarvestResult(source=source, outcome=Outcome.FAILED, error=refused.message)
     with Session(app.extensions["registry_engine"]) as session:
         if kind is None:
             kind = _known_kind(session, url)

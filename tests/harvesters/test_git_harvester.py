@@ -4,7 +4,7 @@ from importlib import resources
 import git
 import pytest
 
-from harvesters import HarvestError, HarvestOptions, NotARepository, UnsafeSource, get_harvester, gitfetch
+from harvesters import HarvestError, HarvestOptions, NotARepository, UnsafeSource, get_harvester, gitfetch, netguard
 
 LOCAL = HarvestOptions(allow_local=True)
 
@@ -225,10 +225,7 @@ def test_git_failure_is_a_plain_message(harvester):
 
 
 def test_public_hosts_are_pinned_to_the_checked_addresses(monkeypatch):
-    def fake_getaddrinfo(host, port, type=0):
-        return [(2, 1, 6, "", ("93.184.216.34", port)), (10, 1, 6, "", ("2606:2800:220:1::1", port, 0, 0))]
-
-    monkeypatch.setattr(gitfetch.socket, "getaddrinfo", fake_getaddrinfo)
+    monkeypatch.setattr(netguard, "resolver", lambda host, port: ["93.184.216.34", "2606:2800:220:1::1"])
     source = gitfetch.resolve_source("https://example.org/acme/tool.git", options=HarvestOptions())
     assert source.pins == ("example.org:443:93.184.216.34,[2606:2800:220:1::1]",)
     argv = gitfetch._git_argv("ls-remote", "--", source.url, "HEAD", source=source, options=HarvestOptions())

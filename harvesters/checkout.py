@@ -11,6 +11,42 @@ _SYMLINK_MODE = 0o120000
 # A chain of links inside the repository is followed this far, which also stops loops.
 _MAX_LINK_HOPS = 5
 _MAX_LINK_TARGET = 4096
+# A Git LFS pointer stands in for a file kept elsewhere; it is small and starts like this.
+_LFS_POINTER = b"version https://git-lfs.github.com/spec/v1\n"
+_MAX_LFS_POINTER = 1024
+
+
+def usable_name(name: str) -> bool:
+    """Tell whether a file name may be shown and stored: valid UTF-8, no control characters.
+
+    A repository can hold any bytes as a name; one that is not text would break every page,
+    JSON answer and database row it reached (and control characters would reach terminals).
+    """
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        return False
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # os and GitPython keep undecodable bytes as lone surrogates
+        return False
+    return True
+
+
+def lfs_pointer(data: bytes, shown: str, warnings: list[str]) -> bool:
+    """Tell whether a file's bytes are a Git LFS pointer (warning about it): its content is never fetched."""
+    if len(data) <= _MAX_LFS_POINTER and data.startswith(_LFS_POINTER):
+        warnings.append(f"{shown} is stored with Git LFS, whose files are not fetched; ignored")
+        return True
+    return False
+
+
+def skip_unusable(names: list[str], warnings: list[str]) -> list[str]:
+    """Return the usable names, with one warning for those left out."""
+    kept = [name for name in names if usable_name(name)]
+    if len(kept) < len(names):
+        warning = "file names that are not valid UTF-8 text (or hold control characters) were ignored"
+        if warning not in warnings:
+            warnings.append(warning)
+    return kept
 
 
 def human_size(size: int) -> str:
@@ -44,7 +80,7 @@ class Checkout:
             for entry in entries:
                 if entry.name != ".git" and (entry.is_symlink() or entry.is_file(follow_symlinks=False)):
                     names.append(entry.name)
-        return sorted(names)
+        return sorted(skip_unusable(names, self.warnings))
 
     def list_files(self, *, max_depth: int = 3, limit: int = 5000) -> list[str]:
         """Return the paths of files up to ``max_depth`` folders deep, sorted; folders that are links are not entered."""
@@ -52,9 +88,9 @@ class Checkout:
         for folder, dirs, files in os.walk(self.root):
             rel = os.path.relpath(folder, self.root)
             depth = 0 if rel == "." else rel.count(os.sep) + 1
-            dirs[:] = sorted(d for d in dirs if d != ".git" and depth < max_depth
+            dirs[:] = sorted(d for d in dirs if d != ".git" and depth < max_depth and usable_name(d)
                              and not os.path.islink(os.path.join(folder, d)))
-            for name in files:
+            for name in skip_unusable(files, self.warnings):
                 found.append(name if rel == "." else posixpath.join(rel.replace(os.sep, "/"), name))
                 if len(found) >= limit:
                     return sorted(found)
@@ -94,7 +130,7 @@ class Checkout:
         if len(data) > self.max_file_bytes:  # it grew since lstat: still refuse
             self.warnings.append(f"{shown} is larger than the {human_size(self.max_file_bytes)} limit; skipped")
             return None
-        return data
+        return None if lfs_pointer(data, shown, self.warnings) else data
 
     def _is_git_symlink(self, relpath: str) -> bool:
         if self._tree is None:

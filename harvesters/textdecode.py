@@ -49,5 +49,9 @@ def _looks_chinese(text: str) -> bool:
     return common >= 0.8 * len(high)
 
 
-def _newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+def clean_text(text: str) -> str:
+    """Normalize line ends and replace NUL (which PostgreSQL cannot store) with U+FFFD."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
+
+
+_newlines = clean_text

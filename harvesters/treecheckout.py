@@ -11,11 +11,13 @@ import posixpath
 from collections import deque
 from typing import Any
 
-from .checkout import human_size
+from .checkout import human_size, lfs_pointer, skip_unusable, usable_name
+from .record import HarvestError
 
 _SYMLINK_MODE = 0o120000
 _MAX_LINK_HOPS = 5
 _MAX_LINK_TARGET = 4096
+_RESERVED = "holds a name git keeps for itself (such as .git)"
 
 
 class TreeCheckout:
@@ -28,10 +30,17 @@ class TreeCheckout:
         self.warnings = warnings
         self._cache: dict[str, bytes | None] = {}
         self._listing: dict[int, list[str]] = {}
+        try:
+            root = [blob.name for blob in tree.blobs]
+        # GitPython will not read a folder holding .git (or .GIT, git~1…): git refuses such trees
+        # too, and only a tree crafted with plumbing has one.
+        except ValueError:
+            raise HarvestError(f"the repository's top folder {_RESERVED}; not harvested") from None
+        self._root = sorted(skip_unusable(root, warnings))
 
     def root_files(self) -> list[str]:
         """Return the names of the files (and links) at the top of the tree, sorted."""
-        return sorted(blob.name for blob in self.tree.blobs)
+        return list(self._root)
 
     def list_files(self, *, max_depth: int = 3, limit: int = 5000) -> list[str]:
         """Return the paths of files up to ``max_depth`` folders deep, sorted."""
@@ -40,9 +49,13 @@ class TreeCheckout:
             queue = deque([(self.tree, "", 0)])
             while queue and len(found) < limit:
                 tree, prefix, depth = queue.popleft()
-                found.extend(prefix + blob.name for blob in tree.blobs)
-                if depth < max_depth:
-                    queue.extend((sub, f"{prefix}{sub.name}/", depth + 1) for sub in tree.trees)
+                try:
+                    names, subs = [b.name for b in tree.blobs], tree.trees if depth < max_depth else []
+                except ValueError:
+                    self.warnings.append(f"the folder {prefix.rstrip('/')} {_RESERVED}; skipped")
+                    continue
+                found.extend(prefix + name for name in skip_unusable(names, self.warnings))
+                queue.extend((sub, f"{prefix}{sub.name}/", depth + 1) for sub in subs if usable_name(sub.name))
             self._listing[max_depth] = sorted(found[:limit])
         return self._listing[max_depth]
 
@@ -59,7 +72,7 @@ class TreeCheckout:
             return None
         try:
             entry = self.tree / normal
-        except KeyError:
+        except (KeyError, ValueError):  # not there, or in a folder GitPython will not read (see __init__)
             return None
         if entry.type != "blob":
             return None  # a folder, or a submodule's commit
@@ -68,7 +81,8 @@ class TreeCheckout:
         if entry.size > self.max_file_bytes:
             self.warnings.append(f"{shown} is larger than the {human_size(self.max_file_bytes)} limit; skipped")
             return None
-        return entry.data_stream.read()
+        data = entry.data_stream.read()
+        return None if lfs_pointer(data, shown, self.warnings) else data
 
     def _follow(self, relpath: str, entry: Any, shown: str, *, hops: int) -> bytes | None:
         if entry.size > _MAX_LINK_TARGET:

@@ -57,10 +57,26 @@ def read_root_document(checkout: Checkout, record: HarvestedRecord, filename: st
         return None
 
 
+# NUL and lone surrogates (JSON and YAML can spell them as escapes) are not text a database
+# stores or a page shows: PostgreSQL refuses NUL, and UTF-8 has no lone surrogates.
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def without_surrogates(value: Any) -> Any:
+    """Return parsed data with NUL and lone surrogates replaced by U+FFFD (one would stop the entry being saved)."""
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
+    return value
+
+
 def load_json(text: str) -> Any:
     """Parse JSON; raise FormatError on invalid input."""
     try:
-        return json.loads(text)
+        return without_surrogates(json.loads(text))
     except (ValueError, RecursionError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise FormatError(f"is not valid JSON ({reason[:120]})") from None
@@ -69,7 +85,7 @@ def load_json(text: str) -> Any:
 def load_yaml(text: str) -> Any:
     """Parse YAML safely; raise FormatError on invalid input."""
     try:
-        return yaml.safe_load(text)
+        return without_surrogates(yaml.safe_load(text))
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise FormatError(f"is not valid YAML ({reason[:120]})") from None

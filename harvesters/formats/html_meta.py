@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from ..language import normalize_tag
-from ..textdecode import decode_text
+from ..textdecode import clean_text, decode_text
 
 _MAX_JSONLD_BLOCKS = 20
 _MAX_JSONLD_CHARS = 1_000_000
@@ -113,7 +113,7 @@ def decode_page(body: bytes, content_type: str | None) -> str | None:
         charset = found.group(1).decode("ascii", errors="ignore").lower() if found else None
     if charset:
         try:
-            return body.decode(charset, errors="replace").replace("\r\n", "\n")
+            return clean_text(body.decode(charset, errors="replace"))
         except LookupError:
             pass
     return decode_text(body)

@@ -733,3 +733,27 @@ def test_an_endless_list_of_refs_is_stopped_by_the_memory_limit(git_server, monk
         get_harvester("git").harvest(git_server.url("/endless/tool.git"),
                                      options=HarvestOptions(timeout=60, max_repo_bytes=1 << 20))
     assert time.monotonic() - started < 30  # far before the time limit
+
+
+def test_a_page_spelling_nul_and_lone_surrogates_is_stored_and_shown(app, client, site):
+    """A page's text may hold NUL bytes and JSON-LD escapes that are not text: the entry still saves and shows."""
+    from registry.services.harvesting import harvest_source
+
+    body = ('<html lang="en"><head><meta charset="utf-8"><title>Nul\x00Title</title>'
+            '<script type="application/ld+json">{"@type": "Dataset", "name": "Data\\u0000set\\udcff",'
+            ' "description": "A dataset page whose JSON-LD spells \\ud800 and \\u0000 for tests."}</script>'
+            '</head><body>x</body></html>')
+    site.routes["/models/escapes"] = (200, {"Content-Type": "text/html; charset=utf-8"}, body.encode())
+    result = harvest_source(app, source=_hop(site, "/models/escapes"), kind="page", options=WEB)
+    assert result.outcome.value == "created", result.error
+    assert client.get(f"/entries/{result.slug}").status_code == 200
+    entry = client.get(f"/api/v1/entries/{result.slug}").get_json()
+    assert entry["name"].startswith("Data") and "\ufffd" in entry["name"]
+    assert not any(ch == "\0" or "\ud800" <= ch <= "\udfff" for ch in repr(entry))
+    plain = ('<html><head><title>Plain\x00Title</title><meta name="description" content="A page whose '
+             'markup holds a raw\x00NUL byte in its description."></head></html>')
+    site.routes["/models/plain"] = (200, {"Content-Type": "text/html; charset=utf-8"}, plain.encode())
+    result = harvest_source(app, source=_hop(site, "/models/plain"), kind="page", options=WEB)
+    assert result.outcome.value == "created", result.error
+    entry = client.get(f"/api/v1/entries/{result.slug}").get_json()
+    assert entry["name"] == "Plain\ufffdTitle" and "\0" not in entry["summary"]

@@ -15,6 +15,7 @@ from sqlmodel import Session, delete, select
 
 import harvesters
 from harvesters import HarvestedRecord, HarvestError, HarvestOptions, Outcome, UnsafeSource, gitfetch
+from harvesters import netguard, pagefetch
 from harvesters.netguard import check_host_name
 
 from ..db import write_session
@@ -140,6 +141,25 @@ def _kept_as_given(source: str) -> bool:
     if source.lower().startswith("file://"):
         return urlsplit(source).netloc not in ("", "localhost")
     return gitfetch.is_scp_like(source)
+
+
+def refuse_unsafe_source(source: str, *, options: HarvestOptions) -> None:
+    """Raise Invalid when the harvesters would refuse a (normalized) source before fetching anything.
+
+    A queued harvest runs later in a worker; calling this first lets a submission hear at once
+    that a local path, a private address or a forbidden scheme is refused. It only resolves the
+    host name; nothing is fetched. Other failures (a missing repository) are left to the harvest.
+    """
+    try:
+        if source.lower().startswith("http://"):
+            parts = urlsplit(pagefetch.check_page_url(source))
+            netguard.checked_addresses(parts.hostname or "", parts.port or 80, allow_private=options.allow_private)
+        else:
+            gitfetch.resolve_source(source, options=options)
+    except UnsafeSource as refused:
+        raise Invalid(str(refused), details={"fields": {"source_url": str(refused)}}) from None
+    except HarvestError:
+        pass
 
 
 #: Runs a harvester: (kind, source, options) -> record. In-process by default; harvest_many

@@ -757,3 +757,23 @@ def test_a_page_spelling_nul_and_lone_surrogates_is_stored_and_shown(app, client
     assert result.outcome.value == "created", result.error
     entry = client.get(f"/api/v1/entries/{result.slug}").get_json()
     assert entry["name"] == "Plain\ufffdTitle" and "\0" not in entry["summary"]
+
+
+def test_a_queued_submission_can_be_refused_at_once(tripwire):
+    """With a queue the harvest runs later in a worker: refuse_unsafe_source gives the refusal now."""
+    from registry.errors import Invalid
+    from registry.services.harvesting import normalize_source, normalize_source_url, refuse_unsafe_source
+
+    wrong = []
+    for vector in VECTORS:
+        try:
+            checked = normalize_source_url(tripwire.render(vector.source))
+            identity = checked if "://" in checked else normalize_source(checked)  # as submissions do
+            refuse_unsafe_source(identity, options=WEB)
+        except Invalid as refused:
+            if vector.words not in refused.message:
+                wrong.append((vector.source, refused.message))
+        else:
+            wrong.append((vector.source, "not refused"))
+    assert wrong == []
+    tripwire.assert_untouched(lookups=_expected_lookups(VECTORS))

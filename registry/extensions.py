@@ -9,6 +9,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
+from limits.storage import MemoryStorage
 
 # The languages the interface is offered in; the contents of entries can be in any language.
 UI_LANGUAGES = {"en": "English", "zh": "中文", "ar": "العربية", "sw": "Kiswahili", "es": "Español",
@@ -20,6 +21,27 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 # No default limits: routes opt in (login, registration, submissions, proposals).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+class ThreadSafeMemoryStorage(MemoryStorage):
+    """limits' in-memory counters, safe under a threaded server (`flask run`, threaded workers).
+
+    Its expiry timer is restarted without a lock: two requests at once may both start the same
+    timer thread, and the second gets "threads can only be started once" (a 500). Starting it
+    under a lock is the whole difference.
+    """
+
+    STORAGE_SCHEME = ["registry-memory"]
+
+    def __init__(self, *args, **kwargs):
+        import threading
+
+        super().__init__(*args, **kwargs)
+        self._timer_lock = threading.Lock()
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # the parent's private method, name-mangled
+        with self._timer_lock:
+            super()._MemoryStorage__schedule_expiry()
 
 
 #: The language switcher's cookie: a plain cookie, not the session, so anonymous pages stay cacheable.
@@ -114,6 +136,9 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     # Counters live in Redis when there is one, so every web process sees the same limits.
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "registry-memory://")
+    # The limiter is one object for every app in the process: each app states its own switch, so
+    # one app built with limits off (a test) does not leave them off for the next.
+    app.config.setdefault("RATELIMIT_ENABLED", True)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(app)

@@ -15,7 +15,8 @@ from ..db import write_session
 from ..errors import Conflict, Invalid, NotFound, RegistryError
 from ..models import Entry, Source, User
 from . import Actor
-from .harvesting import HarvestResult, harvest_options, harvest_source, normalize_source, normalize_source_url
+from .harvesting import (HarvestResult, harvest_options, harvest_source, normalize_source, normalize_source_url,
+                         refuse_unsafe_source)
 from .permissions import require_signed_in
 
 
@@ -126,6 +127,8 @@ def queue_preview(app: Flask, session: Session, *, url: str, actor: Actor | None
 
     actor = require_signed_in(actor)
     url = _identity(url)
+    # A local path, a private address or a forbidden scheme is refused now, not later by a worker.
+    refuse_unsafe_source(url, options=harvest_options(app, operator=False))
     _refuse_duplicate(session, url)
     return enqueue_submission_job(app, kind="preview", url=url, owner_id=actor.user_id)
 
@@ -136,6 +139,8 @@ def queue_submission(app: Flask, session: Session, *, url: str, actor: Actor | N
 
     actor = require_signed_in(actor)
     url = _identity(url)
+    # A local path, a private address or a forbidden scheme is refused now, not later by a worker.
+    refuse_unsafe_source(url, options=harvest_options(app, operator=False))
     _refuse_duplicate(session, url)
     return enqueue_submission_job(app, kind="submission", url=url, owner_id=actor.user_id)
 

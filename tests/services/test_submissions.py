@@ -196,3 +196,20 @@ def test_a_queued_registration_of_an_address_registered_meanwhile_fails_as_a_dup
     assert [s.status for s in states] == ["done", "failed"]
     assert states[1].code == "duplicate" and states[1].slug == "horn-nlp/word-splitter"
     assert _count(redis_app, Entry) == 1
+
+
+@pytest.mark.parametrize("url", ["/srv/registry/instance", "file:///etc", "http://127.0.0.1:8080/admin",
+                                 "https://169.254.169.254/latest", "ext::sh -c touch% /tmp/x", "ssh://git@host/repo"])
+def test_a_queued_submission_of_an_unsafe_address_is_refused_at_once(redis_app, member, url):
+    # Refused before a job exists: the person hears why now, and no worker ever sees the address.
+    from rq import Queue
+
+    from registry.jobs import redis_connection
+
+    with Session(get_engine(redis_app)) as s:
+        for queue_it in (queue_preview, queue_submission):
+            with pytest.raises(Invalid) as refused:
+                queue_it(redis_app, s, url=url, actor=member)
+            assert refused.value.details["fields"]["source_url"]
+    queue = Queue(redis_app.config["QUEUE_NAME"], connection=redis_connection(redis_app))
+    assert queue.count == 0

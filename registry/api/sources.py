@@ -29,7 +29,8 @@ def source(source_id: int):
 @bp.get("/sources/<int:source_id>/runs")
 def runs(source_id: int):
     page, per_page = page_args()
-    items, total = list_source_runs(read_session(), source_id=source_id, page=page, per_page=per_page)
+    items, total = list_source_runs(read_session(), source_id=source_id, page=page, per_page=per_page,
+                                    actor=current_actor())
     return paginated(items, total=total, page=page, per_page=per_page)
 
 

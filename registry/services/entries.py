@@ -1,6 +1,8 @@
 """Reading entries: one entry in its public shape, and lists with filters and facet counts."""
 from __future__ import annotations
 
+import re
+
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -268,6 +270,16 @@ def to_public(session: Session, entry: Entry, *, actor: Actor | None, lang: str 
 def is_local_source(url: str | None) -> bool:
     """Tell whether a source is a path on this server rather than a public URL."""
     return bool(url) and (url.startswith("/") or url.startswith("file:"))
+
+
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/[^\s'\"`,;)]+")
+
+
+def visible_message(text: str | None, source_url: str | None, actor: Actor | None) -> str | None:
+    """Hide server paths in a local source's harvest error or warning from everyone but admins."""
+    if not text or not is_local_source(source_url) or (actor and actor.is_admin):
+        return text
+    return _ABSOLUTE_PATH.sub("[server path]", text)
 
 
 def visible_source_url(url: str | None, actor: Actor | None) -> str | None:

@@ -413,16 +413,17 @@ def _record_run(session: Session, src: Source, outcome: Outcome, *, commit: str 
                            changes=changes or [], warnings=warnings or [], error=error))
 
 
-def list_runs(session: Session, *, slug: str, limit: int = 20) -> list[RunPublic]:
-    """Return the latest harvest runs of the entry's source, newest first."""
+def list_runs(session: Session, *, slug: str, limit: int = 20, actor: Actor | None = None) -> list[RunPublic]:
+    """Return the latest harvest runs of the entry's source, newest first (server paths for admins only)."""
+    from .sources import run_public
+
     entry = session.exec(select(Entry).where(Entry.slug == slug)).first()
     if entry is None:
         return []
     runs = session.exec(
-        select(HarvestRun).join(Source, Source.id == HarvestRun.source_id)
+        select(HarvestRun, Source.url).join(Source, Source.id == HarvestRun.source_id)
         .where(Source.entry_id == entry.id).order_by(HarvestRun.id.desc()).limit(limit)).all()
-    return [RunPublic(started_at=r.started_at, finished_at=r.finished_at, outcome=r.outcome, commit=r.commit,
-                      changes=list(r.changes), warnings=list(r.warnings), error=r.error) for r in runs]
+    return [run_public(run, url, actor) for run, url in runs]
 
 
 @dataclass

@@ -9,7 +9,7 @@ from ..errors import NotFound
 from ..jobs import JobRef, latest_jobs
 from ..models import Entry, HarvestOutcome, HarvestRun, RunPublic, Source, SourceHook, SourcePublic
 from . import Actor
-from .entries import visible_source_url
+from .entries import visible_message, visible_source_url
 from .permissions import can_edit, require, require_signed_in
 
 
@@ -24,7 +24,8 @@ def _public(session: Session, src: Source, actor: Actor | None, slugs: dict[int,
     job = jobs.get(src.url)
     return SourcePublic(id=src.id, kind=src.kind, url=visible_source_url(src.url, actor),
                         entry=slugs.get(src.entry_id), schedule_hours=src.schedule_hours, last_commit=src.last_commit,
-                        consecutive_failures=src.consecutive_failures, last_error=src.last_error,
+                        consecutive_failures=src.consecutive_failures,
+                        last_error=visible_message(src.last_error, src.url, actor),
                         last_harvested_at=src.last_harvested_at, next_due_at=src.next_due_at,
                         has_webhook_secret=src.id in hooks, job=job.public() if job else None)
 
@@ -60,14 +61,21 @@ def get_source(session: Session, *, source_id: int, actor: Actor | None, app: Fl
     return _publics(session, [_find(session, source_id)], actor, app)[0]
 
 
-def list_source_runs(session: Session, *, source_id: int, page: int, per_page: int) -> tuple[list[RunPublic], int]:
-    """Return one page of a source's harvest runs, newest first."""
+def list_source_runs(session: Session, *, source_id: int, page: int, per_page: int,
+                     actor: Actor | None = None) -> tuple[list[RunPublic], int]:
+    """Return one page of a source's harvest runs, newest first (server paths shown to admins only)."""
     src = _find(session, source_id)
     total = session.exec(select(func.count()).select_from(HarvestRun).where(HarvestRun.source_id == src.id)).one()
     rows = session.exec(select(HarvestRun).where(HarvestRun.source_id == src.id).order_by(HarvestRun.id.desc())
                         .offset((page - 1) * per_page).limit(per_page)).all()
-    return [RunPublic(started_at=r.started_at, finished_at=r.finished_at, outcome=r.outcome, commit=r.commit,
-                      changes=list(r.changes), warnings=list(r.warnings), error=r.error) for r in rows], total
+    return [run_public(r, src.url, actor) for r in rows], total
+
+
+def run_public(run: HarvestRun, source_url: str, actor: Actor | None) -> RunPublic:
+    """The public shape of a harvest run: a local source's server paths are for admins only."""
+    return RunPublic(started_at=run.started_at, finished_at=run.finished_at, outcome=run.outcome, commit=run.commit,
+                     changes=list(run.changes), warnings=[visible_message(w, source_url, actor) for w in run.warnings],
+                     error=visible_message(run.error, source_url, actor))
 
 
 def request_reharvest(app: Flask, session: Session, *, source_id: int, actor: Actor | None) -> HarvestOutcome:

@@ -127,9 +127,9 @@ def queue_preview(app: Flask, session: Session, *, url: str, actor: Actor | None
 
     actor = require_signed_in(actor)
     url = _identity(url)
+    _refuse_duplicate(session, url)
     # A local path, a private address or a forbidden scheme is refused now, not later by a worker.
     refuse_unsafe_source(url, options=harvest_options(app, operator=False))
-    _refuse_duplicate(session, url)
     return enqueue_submission_job(app, kind="preview", url=url, owner_id=actor.user_id)
 
 
@@ -139,9 +139,9 @@ def queue_submission(app: Flask, session: Session, *, url: str, actor: Actor | N
 
     actor = require_signed_in(actor)
     url = _identity(url)
+    _refuse_duplicate(session, url)
     # A local path, a private address or a forbidden scheme is refused now, not later by a worker.
     refuse_unsafe_source(url, options=harvest_options(app, operator=False))
-    _refuse_duplicate(session, url)
     return enqueue_submission_job(app, kind="submission", url=url, owner_id=actor.user_id)
 
 

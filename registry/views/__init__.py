@@ -40,7 +40,7 @@ def entry(namespace: str, name: str):
     if shown_lang != public.language:
         public = get_entry(session, slug=slug, actor=current_actor(), lang=shown_lang)
     return render_template("entry.html", entry=public, body=render_markdown(public.description),
-                           runs=list_runs(session, slug=public.slug, limit=10), shown_lang=shown_lang,
+                           runs=list_runs(session, slug=public.slug, limit=10, actor=current_actor()), shown_lang=shown_lang,
                            harvest=harvest_notes(session, slug=public.slug, actor=current_actor()),
                            canonical=url_for("pages.entry", namespace=namespace, name=name, _external=True))
 

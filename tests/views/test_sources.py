@@ -98,3 +98,27 @@ def test_harvest_and_reharvest_commands(app, runner, git_repo):
     finally:
         stop_site(site)
         reset_politeness()
+
+
+def test_a_local_sources_failure_names_the_server_path_to_admins_only(app, client, runner, git_repo):
+    # The operator harvests a server folder; once it is no longer a repository, the failure is
+    # public on the source page, the entry page and the API, but the folder's path is not.
+    import shutil
+
+    repo = git_repo({"README.md": "# Path Probe\n\nA sample repository on this server.\n"}, name="lab/path-probe")
+    assert runner.invoke(args=["harvest", str(repo)]).exit_code == 0
+    shutil.rmtree(repo / ".git")
+    runner.invoke(args=["harvest", str(repo)])
+    with Session(get_engine(app)) as s:
+        source = s.exec(select(Source)).one()
+        assert str(repo) in (source.last_error or "")  # stored in full for the operator
+        with write_session(app) as ws:
+            create_user(ws, name="root", email="root@example.org", password=PASSWORD, role="admin")
+    pages = [f"/sources/{source.id}", "/entries/lab/path-probe", f"/api/v1/sources/{source.id}",
+             f"/api/v1/sources/{source.id}/runs"]
+    for path in pages:
+        body = text(client.get(path))
+        assert str(repo) not in body and "[server path]" in body, path
+    admin = app.test_client()
+    assert login(admin, "root").status_code == 302
+    assert str(repo) in text(admin.get(f"/sources/{source.id}"))

@@ -10,6 +10,7 @@ cached. ``PAGE_CACHE_SIZE`` (pages per process, default 512; 0 turns it off) bou
 """
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from typing import NamedTuple
@@ -74,10 +75,16 @@ def _wrote(session: Session, _context) -> None:
     session.info["registry_wrote"] = True
 
 
+_WRITING_SQL = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _bulk_wrote(state) -> None:
-    # ORM-enabled update()/delete()/insert() statements write without a flush.
-    if state.is_update or state.is_delete or state.is_insert:
+    # ORM-enabled update()/delete()/insert() statements and textual SQL (the search index,
+    # `reindex`) write without a flush.
+    statement = state.statement
+    if (state.is_update or state.is_delete or state.is_insert
+            or (isinstance(statement, sa.TextClause) and _WRITING_SQL.match(statement.text))):
         state.session.info["registry_wrote"] = True
 
 

@@ -117,3 +117,10 @@ def test_a_database_without_the_counter_is_served_uncached(app, client, people):
     # Writes still work: the counter is bumped only where it exists.
     _edit_summary(app, "Still editable.")
     assert "Still editable." in text(client.get(PAGE))
+
+
+def test_a_reindex_alone_is_a_write(app, client, people, runner):
+    # `reindex` writes only through SQL of its own (no ORM objects change); cached searches must still miss.
+    before = current_generation(app)
+    assert runner.invoke(args=["reindex"]).exit_code == 0
+    assert current_generation(app) > before

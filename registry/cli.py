@@ -178,16 +178,9 @@ def reharvest_command(due: bool, jobs: int, wait: bool):
 
 
 def _sync_list(source: str, collection: str | None, options) -> HarvestResult:
-    from .services import OPERATOR
-    from .services.collection_sync import sync_list
+    from .services.collection_sync import sync_list_as_harvest
 
-    try:
-        r = sync_list(current_app, source=source, actor=OPERATOR, options=options, collection=collection)
-    except RegistryError as err:
-        return HarvestResult(source=source, outcome=Outcome.FAILED, error=err.message)
-    notes = [f"{r.pending} linked repositories registered as sources, harvested when due"] if r.pending else []
-    return HarvestResult(source=source, outcome=r.outcome, slug=r.collection and f"collection {r.collection}",
-                         changes=r.changes, warnings=r.warnings + notes, error=r.error)
+    return sync_list_as_harvest(current_app, source=source, options=options, collection=collection)
 
 
 @click.command("demo")

@@ -333,24 +333,13 @@ def _app() -> Flask:
 
 
 def _harvest(app: Flask, *, source: str, kind: str | None, operator: bool, collection: str | None = None):
-    from harvesters import Outcome
-
-    from .errors import RegistryError
-    from .services.harvesting import HarvestResult, harvest_options, harvest_source
+    from .services.collection_sync import sync_list_as_harvest
+    from .services.harvesting import harvest_options, harvest_source
 
     options = harvest_options(app, operator=operator)
     if kind != "list":
         return harvest_source(app, source=source, kind=kind, options=options)
-    from .services import OPERATOR
-    from .services.collection_sync import sync_list
-
-    try:
-        r = sync_list(app, source=source, actor=OPERATOR, options=options, collection=collection)
-    except RegistryError as err:
-        return HarvestResult(source=source, outcome=Outcome.FAILED, error=err.message)
-    notes = [f"{r.pending} linked repositories registered as sources, harvested when due"] if r.pending else []
-    return HarvestResult(source=source, outcome=r.outcome, slug=r.collection and f"collection {r.collection}",
-                         changes=r.changes, warnings=r.warnings + notes, error=r.error)
+    return sync_list_as_harvest(app, source=source, options=options, collection=collection)
 
 
 def _source_lock(app: Flask, source: str):

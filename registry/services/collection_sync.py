@@ -18,12 +18,12 @@ from harvesters.awesome_list import ParsedList
 from harvesters.slugs import split_source
 
 from ..db import write_session
-from ..errors import Conflict, Invalid
+from ..errors import Conflict, Invalid, RegistryError
 from ..models import Collection, CollectionGroup, CollectionItem, Entry, HarvestRun, Source, utcnow
 from . import Actor
 from .collections import create_collection, find_collection
 from .communities import make_slug
-from .harvesting import normalize_source, normalize_source_url
+from .harvesting import HarvestResult, normalize_source, normalize_source_url
 from .permissions import can_create_collection, can_curate_collection, require, require_signed_in
 
 
@@ -276,3 +276,17 @@ def list_source_of(session: Session, *, slug: str) -> Source | None:
     """Return the list source a collection is synced from, or None."""
     collection = find_collection(session, slug)
     return session.get(Source, collection.list_source_id) if collection.list_source_id else None
+
+
+def sync_list_as_harvest(app: Flask, *, source: str, options: HarvestOptions,
+                         collection: str | None = None) -> HarvestResult:
+    """The operator's list sync (CLI or queue) as one line of a harvest summary: refusals become a failed run."""
+    from . import OPERATOR
+
+    try:
+        r = sync_list(app, source=source, actor=OPERATOR, options=options, collection=collection)
+    except RegistryError as err:
+        return HarvestResult(source=source, outcome=Outcome.FAILED, error=err.message)
+    notes = [f"{r.pending} linked repositories registered as sources, harvested when due"] if r.pending else []
+    return HarvestResult(source=source, outcome=r.outcome, slug=r.collection and f"collection {r.collection}",
+                         changes=r.changes, warnings=r.warnings + notes, error=r.error)

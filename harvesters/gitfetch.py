@@ -14,7 +14,7 @@ import git as gitpython
 from git.refs.symbolic import SymbolicReference
 
 from .checkout import human_size
-from .netguard import check_host_name, checked_addresses, literal_address
+from .netguard import checked_addresses, literal_address, split_url
 from .record import HarvestError, HarvestOptions, NotARepository, UnsafeSource
 
 # How often a running git is checked against the clock and the size cap.
@@ -123,16 +123,8 @@ def _head_commit(repo: gitpython.Repo) -> str | None:
 
 
 def _https_source(url: str, *, options: HarvestOptions) -> GitSource:
-    try:
-        parts = urlsplit(url)
-        port = parts.port or 443
-    except ValueError:
-        raise UnsafeSource(f"{url} is not a valid URL") from None
-    if not parts.hostname:
-        raise UnsafeSource(f"{url} names no host")
-    if parts.username is not None or parts.password is not None:
-        raise UnsafeSource("URLs with a user name or password are not allowed")
-    host = check_host_name(parts.hostname)
+    parts, host, given_port = split_url(url)
+    port = given_port or 443
     if host != parts.hostname:
         # git and curl get the name in the form it was checked and pinned in (IDNA).
         url = urlunsplit((parts.scheme, f"{host}:{parts.port}" if parts.port else host, parts.path,

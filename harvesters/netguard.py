@@ -10,6 +10,7 @@ import re
 import socket
 import time
 from typing import Any, Callable
+from urllib.parse import SplitResult, urlsplit
 
 import httpcore
 import httpx
@@ -84,6 +85,23 @@ def literal_address(host: str) -> str | None:
         except OSError:
             return None
     return None
+
+
+def split_url(url: str) -> tuple[SplitResult, str, int | None]:
+    """Split a URL and check its host before anything is looked up: return (parts, host in IDNA form, port).
+
+    An unparsable URL (a bad port), a missing host and a user name or password are refused.
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise UnsafeSource(f"{url} is not a valid URL") from None
+    if not parts.hostname:
+        raise UnsafeSource(f"{url} names no host")
+    if parts.username is not None or parts.password is not None:
+        raise UnsafeSource("URLs with a user name or password are not allowed")
+    return parts, check_host_name(parts.hostname), port
 
 
 def check_host_name(host: str) -> str:

@@ -16,7 +16,6 @@ from sqlmodel import Session, delete, select
 import harvesters
 from harvesters import HarvestedRecord, HarvestError, HarvestOptions, Outcome, UnsafeSource, gitfetch
 from harvesters import netguard, pagefetch
-from harvesters.netguard import check_host_name
 
 from ..db import write_session
 from ..errors import Invalid
@@ -90,16 +89,8 @@ def normalize_source_url(url: str) -> str:
             return raw
         if scheme not in ("http", "https"):
             raise UnsafeSource(f"only https:// sources are allowed, not {scheme}://")
-        try:
-            parts = urlsplit(raw)
-            port = parts.port
-        except ValueError:
-            raise UnsafeSource(f"{url} is not a valid URL") from None
-        if not parts.hostname:
-            raise UnsafeSource(f"{url} names no host")
-        if parts.username is not None or parts.password is not None:
-            raise UnsafeSource("URLs with a user name or password are not allowed")
-        host = check_host_name(parts.hostname).lower()
+        parts, host, port = netguard.split_url(raw)
+        host = host.lower()
     except UnsafeSource as refused:
         raise Invalid(str(refused), details={"fields": {"source_url": str(refused)}}) from None
     host = host.removeprefix("www.")

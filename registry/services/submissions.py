@@ -121,8 +121,7 @@ def submissions_queued(app: Flask) -> bool:
     return queue_enabled(app)
 
 
-def queue_preview(app: Flask, session: Session, *, url: str, actor: Actor | None):
-    """Check a submitted URL (an account, an address, not registered yet) and queue its preview; return the job."""
+def _queue(app: Flask, session: Session, *, url: str, actor: Actor | None, kind: str):
     from ..jobs import enqueue_submission_job
 
     actor = require_signed_in(actor)
@@ -130,19 +129,17 @@ def queue_preview(app: Flask, session: Session, *, url: str, actor: Actor | None
     _refuse_duplicate(session, url)
     # A local path, a private address or a forbidden scheme is refused now, not later by a worker.
     refuse_unsafe_source(url, options=harvest_options(app, operator=False))
-    return enqueue_submission_job(app, kind="preview", url=url, owner_id=actor.user_id)
+    return enqueue_submission_job(app, kind=kind, url=url, owner_id=actor.user_id)
+
+
+def queue_preview(app: Flask, session: Session, *, url: str, actor: Actor | None):
+    """Check a submitted URL (an account, an address, not registered yet) and queue its preview; return the job."""
+    return _queue(app, session, url=url, actor=actor, kind="preview")
 
 
 def queue_submission(app: Flask, session: Session, *, url: str, actor: Actor | None):
     """Check a submitted URL again and queue its registration for the actor; return the job."""
-    from ..jobs import enqueue_submission_job
-
-    actor = require_signed_in(actor)
-    url = _identity(url)
-    _refuse_duplicate(session, url)
-    # A local path, a private address or a forbidden scheme is refused now, not later by a worker.
-    refuse_unsafe_source(url, options=harvest_options(app, operator=False))
-    return enqueue_submission_job(app, kind="submission", url=url, owner_id=actor.user_id)
+    return _queue(app, session, url=url, actor=actor, kind="submission")
 
 
 def get_submission_job(app: Flask, *, job_id: str, actor: Actor | None) -> SubmissionJob:

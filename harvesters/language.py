@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import re
+from itertools import islice
 
 import langcodes
 
@@ -15,7 +16,7 @@ _MIN_LETTERS = 20
 # The identifier's normalized probability below which we would rather say nothing.
 _MIN_CONFIDENCE = 0.5
 # Language identification settles long before this (a few paragraphs); more text only costs time.
-_MAX_CHARS = 6_000
+_MAX_CHARS = 2_500
 
 # Every repetition below has an upper bound: on hostile input ("[[[[…", "<<<<…") an
 # unbounded one makes each match attempt scan to the end of the text, which is quadratic.
@@ -94,7 +95,7 @@ def prose_from_markdown(text: str) -> str:
 def detect_language(text: str) -> str | None:
     """Return the BCP-47 tag of the language a document's prose is written in, or None."""
     prose = prose_from_markdown(text[: _MAX_CHARS * 2])[:_MAX_CHARS]
-    if sum(ch.isalpha() for ch in prose) < _MIN_LETTERS:
+    if len(list(islice(filter(str.isalpha, prose), _MIN_LETTERS))) < _MIN_LETTERS:
         return None
     code, confidence = _identifier().classify(prose)
     if confidence < _MIN_CONFIDENCE:

@@ -92,7 +92,8 @@ def build_document(entry: Entry, translations: list[Translation]) -> SearchDocum
     fields["langs"] = [LANGUAGE_MARK + code for code in codes][:MAX_FIELD_TOKENS["langs"]]
     names = [entry.name] + [t.name for t in shown] + [entry.slug, entry.slug.split("/")[-1]]
     name_keys = "|" + "|".join(dict.fromkeys(k for k in map(key, names) if k)) + "|"
-    terms = {tok for name in ("name", "tags", "summary", "description") for tok in fields[name]
+    distinct = set().union(*(fields[name] for name in ("name", "tags", "summary", "description")))
+    terms = {tok for tok in distinct
              if MIN_SUBSTRING_CHARS <= len(tok) <= MAX_TERM_CHARS and not is_segmented(tok) and not tok.isdigit()}
     return SearchDocument(entry_id=entry.id, fields={name: fields[name] for name in FIELDS}, name_keys=name_keys,
                           facets=encode_facets(facet_values(entry)),

@@ -1,7 +1,9 @@
 """Text normalisation shared by indexing and querying, so both backends see identical tokens."""
 from __future__ import annotations
 
+import re
 import unicodedata
+from typing import Iterator
 
 import regex
 
@@ -21,6 +23,9 @@ _ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا"})
 
 #: Longest token kept; longer runs are base64 blobs or hashes, not words.
 MAX_TOKEN_CHARS = 64
+# ASCII text folds to its lower case and its tokens are runs of letters and digits: the same
+# tokens as the general path, without four Unicode passes over a long README.
+_ASCII_TOKEN = re.compile(r"[a-z0-9]+")
 
 
 def fold(text: str) -> str:
@@ -38,14 +43,22 @@ def tokens(text: str | None, *, limit: int | None = None) -> list[str]:
         return []
     if limit is not None:
         text = text[:limit * 40]  # no token is 40 characters on average: folding the rest is waste
-    out = []
-    for match in TOKEN.finditer(fold(text)):
-        tok = match.group()
-        if len(tok) <= MAX_TOKEN_CHARS:
-            out.append(tok)
-            if limit is not None and len(out) >= limit:
-                break
+    out: list[str] = []
+    for found in _line_tokens(text):
+        out += [tok for tok in found if len(tok) <= MAX_TOKEN_CHARS]
+        if limit is not None and len(out) >= limit:
+            return out[:limit]
     return out
+
+
+def _line_tokens(text: str) -> Iterator[list[str]]:
+    # Line by line, so that one accented word or dash in a long README leaves the other lines
+    # on the ASCII path. No token and no folding reaches across a line break.
+    if text.isascii():
+        yield _ASCII_TOKEN.findall(text.lower())
+        return
+    for line in text.split("\n"):
+        yield _ASCII_TOKEN.findall(line.lower()) if line.isascii() else TOKEN.findall(fold(line))
 
 
 def is_segmented(token: str) -> bool:

@@ -1,12 +1,15 @@
 """Query parsing, tokens, language names and snippets, without a database."""
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from registry.search.languages import find_language
 from registry.search.postgres import tsquery_literal
 from registry.search.query import LANGUAGE_MARK, Clause, one_typo_away, parse_query
 from registry.search.snippets import highlight, plain_text
 from registry.search.sqlite import match_expression
-from registry.search.text import tokens
+from registry.search.text import MAX_TOKEN_CHARS, TOKEN, fold, tokens
 
 
 def test_tokens_fold_case_and_accents_and_split_unspaced_scripts():
@@ -15,6 +18,20 @@ def test_tokens_fold_case_and_accents_and_split_unspaced_scripts():
     assert tokens("هِنْدِيّ أحمد") == ["هندي", "احمد"]            # vowel marks dropped, hamza alef folded
     assert tokens("हिन्दी ओसीआर") == ["हिन्दी", "ओसीआर"]               # Indic vowel signs stay in the word
     assert tokens("ＡＢＣ") == ["abc"]
+
+
+_MIXED = st.one_of(st.characters(max_codepoint=127), st.sampled_from(
+    "\n\n\u00e9\u0301\u0308\u00b4\u2014\u00a0\ufb01\uff21\uff02\u2474\u4e2d\u6587\u30c6\u064e\u0623\u0928\u093f"
+    "\u0130\u00df\u03a3\u0399\u0345\ue000"), st.characters())
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=_MIXED, max_size=160))
+def test_ascii_lines_get_the_same_tokens_as_the_unicode_path(text):
+    # ASCII lines take a shortcut (lower case, runs of letters and digits); a word indexed one
+    # way and queried the other would never be found.
+    general = [m.group() for m in TOKEN.finditer(fold(text)) if len(m.group()) <= MAX_TOKEN_CHARS]
+    assert tokens(text) == general
 
 
 def test_parse_words_phrases_prefixes_exclusions_and_or():

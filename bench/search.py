@@ -235,6 +235,8 @@ def main() -> None:
                         help="PostgreSQL server to create the benchmark database on")
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds of the query mix")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--keep", type=Path, help="SQLite only: build the database in this file, or reuse it if it "
+                        "is already there (the timing of an index build is then not measured again)")
     args = parser.parse_args()
 
     tmp = tempfile.TemporaryDirectory(prefix="search-bench-")
@@ -246,20 +248,27 @@ def main() -> None:
             conn.exec_driver_sql(f'CREATE DATABASE "{db_name}"')
         url = sa.engine.make_url(args.database_url).set(database=db_name).render_as_string(hide_password=False)
     else:
-        url = f"sqlite:///{tmp.name}/bench.db"
+        url = f"sqlite:///{args.keep or Path(tmp.name) / 'bench.db'}"
+    reuse = args.backend == "sqlite" and args.keep is not None and args.keep.exists()
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": tmp.name})
     try:
         upgrade_schema(app)
-        print(f"Writing {args.entries} entries ({args.backend})…", file=sys.stderr)
-        fill(app, args.entries, args.seed)
-        started = time.perf_counter()
-        with Session(get_engine(app)) as session:
-            indexed = reindex(session)
-            session.commit()
-        index_build_s = round(time.perf_counter() - started, 2)
-        with get_engine(app).begin() as conn:  # committed: statistics written in a rolled-back transaction vanish
-            conn.exec_driver_sql("ANALYZE")
-        print(f"Indexed {indexed} entries in {index_build_s} s; querying…", file=sys.stderr)
+        index_build_s = None
+        if reuse:
+            with Session(get_engine(app)) as session:
+                indexed = session.execute(sa.text("SELECT count(*) FROM search_meta")).scalar_one()
+            print(f"Reusing {args.keep}: {indexed} indexed entries; querying…", file=sys.stderr)
+        else:
+            print(f"Writing {args.entries} entries ({args.backend})…", file=sys.stderr)
+            fill(app, args.entries, args.seed)
+            started = time.perf_counter()
+            with Session(get_engine(app)) as session:
+                indexed = reindex(session)
+                session.commit()
+            index_build_s = round(time.perf_counter() - started, 2)
+            with get_engine(app).begin() as conn:  # committed: statistics written in a rolled-back transaction vanish
+                conn.exec_driver_sql("ANALYZE")
+            print(f"Indexed {indexed} entries in {index_build_s} s; querying…", file=sys.stderr)
         result = {"backend": args.backend, "entries": args.entries, "indexed": indexed,
                   "index_build_s": index_build_s, **run_queries(app, args.rounds)}
         with Session(get_engine(app)) as session:

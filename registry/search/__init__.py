@@ -1,19 +1,21 @@
 """Search: one small backend interface, SQLite FTS5 (default) and PostgreSQL, chosen by the database."""
 from __future__ import annotations
 
+from collections import Counter
 from typing import Callable, Protocol
 
 from sqlalchemy.orm import load_only
 from sqlmodel import Session, select
 
 from ..models import Entry, Translation
-from .documents import SearchDocument, build_document, is_searchable
+from . import counts
+from .documents import FACET_SEP, SearchDocument, build_document, is_searchable
 from .postgres import PostgresBackend
 from .query import ParsedQuery, expandable, one_typo_away, parse_query, relax
 from .sqlite import SQLiteBackend
 
-__all__ = ["SearchBackend", "backend_for", "index_entry", "reindex", "parse_query", "relaxed_query",
-           "text_matches"]
+__all__ = ["SearchBackend", "backend_for", "index_entry", "indexed_facet_counts", "reindex", "unindex_entry", "parse_query",
+           "relaxed_query", "text_matches"]
 
 #: A relaxed query widens each word with this many typo fixes and substring matches at most.
 MAX_EXPANSIONS = 12
@@ -34,14 +36,20 @@ class SearchBackend(Protocol):
     def documents(self):
         """Return a subquery (entry_id, facets) of every indexed entry."""
 
-    def replace_documents(self, session: Session, docs: list[SearchDocument]) -> None:
-        """Insert or update the index rows of these entries in the session's transaction."""
+    def concatenate(self, column, separator: str):
+        """Return the SQL aggregate that joins a column's values with a separator."""
+
+    def facets_of(self, session: Session, entry_ids: list[int]) -> dict[int, str]:
+        """Return the indexed facet strings of those of these entries that are in the index."""
+
+    def replace_documents(self, session: Session, docs: list[SearchDocument], *, facet_counts: bool = True) -> None:
+        """Insert or update the index rows of these entries (and the facet counts) in the session's transaction."""
 
     def delete_documents(self, session: Session, entry_ids: list[int]) -> None:
-        """Remove these entries from the index."""
+        """Remove these entries from the index (and from the facet counts)."""
 
-    def clear(self, session: Session) -> None:
-        """Empty the index."""
+    def clear(self, session: Session, *, facet_counts: bool = True) -> None:
+        """Empty the index (and the facet counts)."""
 
     def known_terms(self, session: Session, candidates: list[str]) -> set[str]:
         """Return the candidates that are indexed words."""
@@ -93,10 +101,20 @@ def index_entry(session: Session, entry: Entry) -> None:
     backend.replace_documents(session, [build_document(entry, _translations(session, [entry.id])[entry.id])])
 
 
-def reindex(session: Session, *, batch_size: int = 500, progress: Callable[[int], None] | None = None) -> int:
-    """Rebuild the whole index from the entries; return how many entries were indexed."""
+def unindex_entry(session: Session, entry_id: int) -> None:
+    """Take an entry out of the index in the caller's transaction (before it is purged)."""
+    backend_for(session).delete_documents(session, [entry_id])
+
+
+def reindex(session: Session, *, batch_size: int = 500, progress: Callable[[int], None] | None = None,
+            facet_counts: bool = True) -> int:
+    """Rebuild the whole index from the entries; return how many entries were indexed.
+
+    ``facet_counts=False`` leaves the counts table alone: the migration that makes the index
+    runs before the one that makes that table (and fills it from the index).
+    """
     backend = backend_for(session)
-    backend.clear(session)
+    backend.clear(session, facet_counts=facet_counts)
     done, last_id = 0, 0
     while True:
         entries = session.exec(select(Entry).options(_ENTRY_COLUMNS).where(Entry.id > last_id)
@@ -106,11 +124,24 @@ def reindex(session: Session, *, batch_size: int = 500, progress: Callable[[int]
         last_id = entries[-1].id
         visible = [e for e in entries if is_searchable(e)]
         translations = _translations(session, [e.id for e in visible])
-        backend.replace_documents(session, [build_document(e, translations[e.id]) for e in visible])
+        backend.replace_documents(session, [build_document(e, translations[e.id]) for e in visible],
+                                  facet_counts=facet_counts)
         done += len(visible)
         if progress:
             progress(len(entries))
         session.expunge_all()  # a million entries must not pile up in the identity map
+
+
+def indexed_facet_counts(session: Session, *, leave_out: list[int] | None = None) -> Counter[str]:
+    """Return the count of every facet pair over the whole index, and the entries under counts.TOTAL.
+
+    The kept counts are read, then the index rows of ``leave_out`` (when indexed) are taken off.
+    """
+    found = counts.read(session)
+    for facets in backend_for(session).facets_of(session, leave_out or []).values():
+        found.subtract(facets.split(FACET_SEP) if facets else [])
+        found[counts.TOTAL] -= 1
+    return +found
 
 
 def text_matches(session: Session, query: ParsedQuery | None, *, ranked: bool = True):

@@ -4,9 +4,10 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 
-from sqlalchemy import Float, Integer, String, text
+from sqlalchemy import Float, Integer, String, func, text
 from sqlmodel import Session
 
+from . import counts
 from .documents import SearchDocument
 from .query import Clause, ParsedQuery
 
@@ -84,10 +85,23 @@ class PostgresBackend:
         return text("SELECT entry_id, facets FROM search_documents").columns(
             entry_id=Integer, facets=String).subquery("text_ids")
 
-    def replace_documents(self, session: Session, docs: list[SearchDocument]) -> None:
+    def facets_of(self, session: Session, entry_ids: list[int]) -> dict[int, str]:
+        """Return the indexed facet strings of those of these entries that are in the index."""
+        if not entry_ids:
+            return {}
+        rows = session.execute(text("SELECT entry_id, facets FROM search_documents WHERE entry_id = ANY(:ids)"),
+                               {"ids": list(entry_ids)})
+        return dict(rows.all())
+
+    def concatenate(self, column, separator: str):
+        """Return the aggregate that joins a column's values with a separator (NULLs left out)."""
+        return func.string_agg(column, separator)
+
+    def replace_documents(self, session: Session, docs: list[SearchDocument], *, facet_counts: bool = True) -> None:
         """Insert or update index rows."""
         if not docs:
             return
+        old = self.facets_of(session, [d.entry_id for d in docs]) if facet_counts else {}
         session.execute(text("""
             INSERT INTO search_documents (entry_id, boost, updated_epoch, name_keys, facets, document)
             VALUES (:entry_id, :boost, :updated_epoch, :name_keys, :facets, CAST(:document AS tsvector))
@@ -96,16 +110,21 @@ class PostgresBackend:
             [{"entry_id": d.entry_id, "document": tsvector_literal(d), "name_keys": d.name_keys, "facets": d.facets,
               "boost": d.boost, "updated_epoch": d.updated_epoch} for d in docs])
         self.add_terms(session, set().union(*(d.terms for d in docs)))
+        if facet_counts:
+            counts.adjust(session, old, {d.entry_id: d.facets for d in docs})
 
     def delete_documents(self, session: Session, entry_ids: list[int]) -> None:
         """Remove entries from the index."""
         if entry_ids:
+            counts.adjust(session, self.facets_of(session, entry_ids), {})
             session.execute(text("DELETE FROM search_documents WHERE entry_id = ANY(:ids)"), {"ids": list(entry_ids)})
 
-    def clear(self, session: Session) -> None:
+    def clear(self, session: Session, *, facet_counts: bool = True) -> None:
         """Empty the index and its vocabulary."""
         session.execute(text("DELETE FROM search_documents"))
         session.execute(text("DELETE FROM search_terms"))
+        if facet_counts:
+            counts.reset(session)
 
     def add_terms(self, session: Session, terms: set[str]) -> None:
         """Remember words for typo and substring expansion (never removed until a reindex)."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 import json
 import time
 
-from sqlalchemy import Float, Integer, String, text
+from sqlalchemy import Float, Integer, String, func, text
 from sqlmodel import Session
 
+from . import counts
 from .documents import FIELDS, SearchDocument
 from .query import Clause, ParsedQuery
 
@@ -68,10 +69,24 @@ class SQLiteBackend:
         return text("SELECT entry_id, facets FROM search_meta").columns(
             entry_id=Integer, facets=String).subquery("text_ids")
 
-    def replace_documents(self, session: Session, docs: list[SearchDocument]) -> None:
+    def facets_of(self, session: Session, entry_ids: list[int]) -> dict[int, str]:
+        """Return the indexed facet strings of those of these entries that are in the index."""
+        if not entry_ids:
+            return {}
+        rows = session.execute(text("SELECT entry_id, facets FROM search_meta "
+                                    "WHERE entry_id IN (SELECT value FROM json_each(:ids))"),
+                               {"ids": json.dumps(entry_ids)})
+        return dict(rows.all())
+
+    def concatenate(self, column, separator: str):
+        """Return the aggregate that joins a column's values with a separator (NULLs left out)."""
+        return func.group_concat(column, separator)
+
+    def replace_documents(self, session: Session, docs: list[SearchDocument], *, facet_counts: bool = True) -> None:
         """Insert or update index rows (the triggers update the FTS index)."""
         if not docs:
             return
+        old = self.facets_of(session, [d.entry_id for d in docs]) if facet_counts else {}
         session.execute(text("""
             INSERT INTO search_meta (entry_id, boost, updated_epoch, name_keys, facets)
             VALUES (:entry_id, :boost, :updated_epoch, :name_keys, :facets)
@@ -85,18 +100,23 @@ class SQLiteBackend:
             ON CONFLICT (entry_id) DO UPDATE SET {", ".join(f"{f} = excluded.{f}" for f in FIELDS)}"""),
             [{"entry_id": d.entry_id, **{f: d.text(f) for f in FIELDS}} for d in docs])
         self.add_terms(session, set().union(*(d.terms for d in docs)))
+        if facet_counts:
+            counts.adjust(session, old, {d.entry_id: d.facets for d in docs})
 
     def delete_documents(self, session: Session, entry_ids: list[int]) -> None:
         """Remove entries from the index."""
         if entry_ids:
+            counts.adjust(session, self.facets_of(session, entry_ids), {})
             for table in ("search_meta", "search_documents"):
                 session.execute(text(f"DELETE FROM {table} WHERE entry_id IN (SELECT value FROM json_each(:ids))"),
                                 {"ids": json.dumps(entry_ids)})
 
-    def clear(self, session: Session) -> None:
+    def clear(self, session: Session, *, facet_counts: bool = True) -> None:
         """Empty the index and its vocabulary."""
         for table in ("search_meta", "search_documents", "search_terms"):
             session.execute(text(f"DELETE FROM {table}"))
+        if facet_counts:
+            counts.reset(session)
 
     def add_terms(self, session: Session, terms: set[str]) -> None:
         """Remember words for typo and substring expansion (never removed until a reindex)."""

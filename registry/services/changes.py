@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlmodel import Session, delete
 
 from ..models import Entry, FacetValue, Revision, utcnow
-from ..search import index_entry
+from ..search import index_entry, unindex_entry
 from .entries import snapshot
 from .facets import sync_facets
 
@@ -35,3 +35,5 @@ def refresh_derived(session: Session, entry: Entry) -> None:
 def forget_entry(session: Session, entry: Entry) -> None:
     """Remove what is derived from an entry before the entry itself is purged."""
     session.exec(delete(FacetValue).where(FacetValue.entry_id == entry.id))
+    # Through the index writer, not only the foreign key's cascade: the facet counts follow.
+    unindex_entry(session, entry.id)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
 from datetime import timedelta
@@ -30,13 +31,16 @@ class LoginUser(UserMixin):
     """What Flask-Login keeps for the signed-in person: never the ORM row."""
 
     def __init__(self, user_id: int, name: str, role: str, display_name: str | None = None,
-                 preferred_language: str | None = None):
+                 preferred_language: str | None = None, *, session_key: str = ""):
         self.id, self.name, self.role = user_id, name, role
         self.display_name = display_name or name
         self.preferred_language = preferred_language
+        self.session_key = session_key
 
     def get_id(self) -> str:
-        return str(self.id)
+        # What the session (and a remember-me cookie) stores: the id and a key that changes
+        # with the password, so a new password ends every session signed in with the old one.
+        return f"{self.id}:{self.session_key}"
 
     def actor(self) -> Actor:
         return Actor(name=self.name, role=self.role, user_id=self.id)
@@ -87,19 +91,37 @@ def verify_password(user: User, password: str) -> bool:
         return False
 
 
-def _login_user(user: User) -> LoginUser:
-    return LoginUser(user.id, user.name, user.role, user.display_name, user.preferred_language)
+def session_key(user: User) -> str:
+    """Return the key a session of this account carries: it changes whenever the password does.
+
+    A keyed hash of the password hash: the session cookie can be read by its holder, and it
+    must say nothing about the password hash. (A rehash with new hashing parameters on sign-in
+    also changes it, ending other sessions once.)
+    """
+    from flask import current_app
+
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, user.password_hash.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def login_user_for(user: User) -> LoginUser:
+    """Return what Flask-Login keeps for this account."""
+    return LoginUser(user.id, user.name, user.role, user.display_name, user.preferred_language,
+                     session_key=session_key(user))
 
 
 def load_login_user(user_id: str) -> LoginUser | None:
-    """Load the signed-in user for Flask-Login."""
+    """Load the signed-in user for Flask-Login; a session from before a password change is refused."""
     from ..db import read_session
 
+    number, _, key = user_id.partition(":")
     try:
-        user = read_session().get(User, int(user_id))
+        user = read_session().get(User, int(number))
     except ValueError:
         return None
-    return _login_user(user) if user and user.deleted_at is None else None
+    if user is None or user.deleted_at is not None or not hmac.compare_digest(key, session_key(user)):
+        return None
+    return login_user_for(user)
 
 
 def authenticate(session: Session, *, name: str, password: str) -> LoginUser | None:
@@ -115,7 +137,7 @@ def authenticate(session: Session, *, name: str, password: str) -> LoginUser | N
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
         session.add(user)
-    return _login_user(user)
+    return login_user_for(user)
 
 
 def update_profile(session: Session, *, actor: Actor, display_name: str | None,

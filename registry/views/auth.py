@@ -12,7 +12,7 @@ from ..errors import Conflict, Invalid
 from ..extensions import limiter
 from ..mail import Message, send_mail
 from ..security import safe_next
-from ..services.users import (LoginUser, authenticate, create_user, finish_password_reset,
+from ..services.users import (authenticate, create_user, finish_password_reset, login_user_for,
                               start_password_reset)
 from .forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm, show_errors
 
@@ -62,7 +62,7 @@ def register():
         try:
             with write_session() as s:
                 user = create_user(s, name=form.name.data, email=form.email.data, password=form.password.data)
-                login = LoginUser(user.id, user.name, user.role)
+                login = login_user_for(user)
         except (Invalid, Conflict) as err:
             show_errors(form, err)
             return render_template("auth/register.html", form=form), 422

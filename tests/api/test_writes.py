@@ -7,7 +7,7 @@ from sqlmodel import select
 from registry.db import write_session
 from registry.models import Entry, Maintainer, User
 from registry.services.tokens import create_token
-from registry.services.users import create_user
+from registry.services.users import create_user, login_user_for
 from tests.helpers import add_entry
 
 PATH = "/api/v1/entries/lab/tagger"
@@ -52,8 +52,11 @@ def test_patch_validation_and_bad_json(client, tokens):
 
 
 def test_browser_session_cookie_cannot_write_through_the_api(app, client, tokens):
+    with app.app_context(), write_session(app) as s:
+        signed_in = login_user_for(s.exec(select(User).where(User.name == "mod")).one()).get_id()
     with client.session_transaction() as sess:
-        sess["_user_id"] = "3"  # the moderator, signed in with a cookie
+        sess["_user_id"] = signed_in  # the moderator, signed in with a cookie
+    assert client.get("/account").status_code == 200  # the cookie is a real session for pages
     assert client.patch(PATH, json={"summary": "x", "base_revision": 1}).status_code == 401
 
 

@@ -200,6 +200,32 @@ def test_password_reset_by_email(app, client, member):
     assert again.status_code == 422 and "not valid any more" in text(again)
 
 
+def test_a_new_password_ends_every_session_signed_in_with_the_old_one(app, client, member):
+    laptop, phone, other = app.test_client(), app.test_client(), app.test_client()
+    with write_session(app) as s:
+        create_user(s, name="bahati", email="bahati@example.org", password=PASSWORD)
+    for device, name in ((laptop, "amina"), (phone, "amina"), (other, "bahati")):
+        assert login(device, name).status_code == 302 and device.get("/account").status_code == 200
+    post_form(client, "/reset", {"email": "amina@example.org"})
+    link = re.search(r"http://localhost(/reset/\S+)", _outbox(app)[-1]["body"]).group(1)
+    post_form(client, link, {"password": "a brand new password", "confirm": "a brand new password"})
+    # Whoever held the old password (or a stolen cookie) is signed out everywhere.
+    assert laptop.get("/account").status_code == 302 and phone.get("/account").status_code == 302
+    assert other.get("/account").status_code == 200  # other people's sessions are untouched
+    assert login(laptop, "amina", "a brand new password").status_code == 302
+    assert laptop.get("/account").status_code == 200
+
+
+def test_a_session_id_without_the_right_key_is_nobody(app, client, member):
+    assert login(client, "amina").status_code == 302
+    with client.session_transaction() as sess:
+        number = sess["_user_id"].split(":")[0]
+    for forged in (number, f"{number}:", f"{number}:{'0' * 32}", "x:y", ""):
+        with client.session_transaction() as sess:
+            sess["_user_id"] = forged
+        assert client.get("/account").status_code == 302, forged
+
+
 def test_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(app, client, member):
     page = post_form(client, "/reset", {"email": "nobody@example.org"})
     assert page.status_code == 200 and "Check your e-mail" in text(page)

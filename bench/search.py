@@ -238,6 +238,8 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="SQLite only: build the database in this file, or reuse it if it "
                         "is already there (the timing of an index build is then not measured again)")
     args = parser.parse_args()
+    if args.keep and args.backend != "sqlite":
+        parser.error("--keep works with the SQLite backend only")
 
     tmp = tempfile.TemporaryDirectory(prefix="search-bench-")
     admin, db_name = None, None
@@ -257,7 +259,11 @@ def main() -> None:
         if reuse:
             with Session(get_engine(app)) as session:
                 indexed = session.execute(sa.text("SELECT count(*) FROM search_meta")).scalar_one()
-            print(f"Reusing {args.keep}: {indexed} indexed entries; querying…", file=sys.stderr)
+                args.entries = session.execute(sa.text("SELECT count(*) FROM entries")).scalar_one()
+            if not indexed:
+                sys.exit(f"{args.keep} has no indexed entries (an earlier run stopped early?): remove it")
+            print(f"Reusing {args.keep}: {indexed} indexed entries, built by an earlier run (its index rows "
+                  f"are that run's indexer); querying…", file=sys.stderr)
         else:
             print(f"Writing {args.entries} entries ({args.backend})…", file=sys.stderr)
             fill(app, args.entries, args.seed)
@@ -270,7 +276,7 @@ def main() -> None:
                 conn.exec_driver_sql("ANALYZE")
             print(f"Indexed {indexed} entries in {index_build_s} s; querying…", file=sys.stderr)
         result = {"backend": args.backend, "entries": args.entries, "indexed": indexed,
-                  "index_build_s": index_build_s, **run_queries(app, args.rounds)}
+                  "index_build_s": index_build_s, "reused_database": reuse, **run_queries(app, args.rounds)}
         with Session(get_engine(app)) as session:
             result["db_bytes"] = backend_for(session).size_bytes(session)
         if args.backend == "sqlite":

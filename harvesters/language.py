@@ -16,7 +16,7 @@ _MIN_LETTERS = 20
 # The identifier's normalized probability below which we would rather say nothing.
 _MIN_CONFIDENCE = 0.5
 # Language identification settles long before this (a few paragraphs); more text only costs time.
-_MAX_CHARS = 2_500
+_MAX_CHARS = 6_000
 
 # Every repetition below has an upper bound: on hostile input ("[[[[…", "<<<<…") an
 # unbounded one makes each match attempt scan to the end of the text, which is quadratic.

@@ -55,8 +55,8 @@ class JobRef:
         return self.status in ("queued", "running")
 
     def public(self):
-        """Return the API's shape of this job (models.JobPublic)."""
-        from .models import JobPublic
+        """Return the API's shape of this job (schemas.JobPublic)."""
+        from .schemas import JobPublic
 
         result = self.result or {}
         harvest = self.kind != "preview" and self.status in ("done", "failed")

@@ -6,7 +6,7 @@ from flask import current_app, jsonify, request
 from ..db import read_session, write_session
 from ..errors import NotFound
 from ..jobs import get_job
-from ..models import TranslationList
+from ..schemas import TranslationList
 from ..services.editing import set_hidden
 from ..services.entries import get_entry, to_public
 from ..services.submissions import confirm_submission, queue_submission, submissions_queued

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask, current_app, jsonify, url_for
 from pydantic.json_schema import models_json_schema
 
-from .. import models as m
+from .. import schemas as m  # m: the API's message shapes
 from ..models import ENTRY_KINDS, FACETS
 from ..services.entries import MAX_PER_PAGE, SORTS
 from ..services.openformats import CITATION_FORMATS

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import text
+from sqlalchemy import BigInteger, String, cast, column, null, select, table, text, union_all
 from sqlmodel import Session
 
 from .documents import FACET_SEP
@@ -19,7 +19,8 @@ TOTAL = ""
 
 
 def _pairs(facets: str | None) -> list[str]:
-    return facets.split(FACET_SEP) if facets else []
+    # No pair is empty: an empty piece must never count under TOTAL.
+    return [pair for pair in facets.split(FACET_SEP) if pair] if facets else []
 
 
 def adjust(session: Session, old: dict[int, str], new: dict[int, str]) -> None:
@@ -47,10 +48,27 @@ def reset(session: Session) -> None:
     session.execute(text("DELETE FROM search_facet_counts"))
 
 
-def read(session: Session) -> Counter[str]:
-    """Return the count of every facet pair, and of all indexed entries under TOTAL."""
-    rows = session.connection().execute(text("SELECT pair, n FROM search_facet_counts WHERE n > 0"))
-    return Counter(dict(rows.all()))
+def read(session: Session, documents, leave_out=None) -> Counter[str]:
+    """Return the count of every facet pair, and of all indexed entries under TOTAL.
+
+    ``documents`` is the backend's (entry_id, facets) subquery of the index; the rows of the
+    entries ``leave_out`` selects are taken off. One statement reads both, so on PostgreSQL
+    one snapshot answers: a change committed between two reads cannot be taken off twice.
+    """
+    kept = (select(column("pair"), column("n"), cast(null(), String).label("facets"))
+            .select_from(table("search_facet_counts")).where(column("n") > 0))
+    parts = [kept]
+    if leave_out is not None:
+        parts.append(select(cast(null(), String), cast(null(), BigInteger), documents.c.facets)
+                     .where(documents.c.entry_id.in_(leave_out)))
+    found: Counter[str] = Counter()
+    for pair, n, facets in session.connection().execute(union_all(*parts)):
+        if pair is not None:
+            found[pair] += n
+        else:
+            found.subtract(_pairs(facets))
+            found[TOTAL] -= 1
+    return +found
 
 
 def rebuild(session: Session, facet_strings) -> None:

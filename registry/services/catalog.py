@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from ..models import (Collection, CollectionItem, CollectionTranslation, Entry, EntrySummary, FacetValue,
-                      Translation)
+from ..models import Collection, CollectionItem, CollectionTranslation, Entry, FacetValue, Translation
+from ..schemas import EntrySummary
 from . import Actor
 from .entries import _pick_translation, to_public
 

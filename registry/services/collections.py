@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 
 from ..errors import Conflict, Invalid, NotFound
 from ..models import (COLLECTION_VISIBILITY, Collection, CollectionGroup, CollectionItem, CollectionTranslation,
-                      Community, Entry, EntrySummary, Source, Translation, User, utcnow)
+                      Community, Entry, Source, Translation, User, utcnow)
+from ..schemas import EntrySummary
 from ..services.entries import summarize
 from . import Actor
 from .communities import check_slug, clean_language, clean_text, find_community, make_slug

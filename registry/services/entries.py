@@ -12,8 +12,8 @@ from sqlalchemy import exists, func, or_
 from sqlmodel import Session, select
 
 from ..errors import BadRequest, NotFound
-from ..models import (FACETS, Entry, EntryPublic, EntrySummary, FacetValue, Relation, RelationPublic, Source,
-                      Translation, TranslationPublic)
+from ..models import FACETS, Entry, FacetValue, Relation, Source, Translation
+from ..schemas import EntryPublic, EntrySummary, RelationPublic, TranslationPublic
 from ..search import backend_for, indexed_facet_counts, relaxed_query, text_matches
 from ..search.counts import TOTAL
 from ..search.documents import FACET_SEP, PAIR_SEP, accepted
@@ -134,16 +134,33 @@ def _count_matches(session: Session, ids) -> tuple[int, dict[str, dict[str, int]
     # over than to count.
     total, joined = session.connection().execute(
         select(func.count(), backend_for(session).concatenate(ids.c.facets, FACET_SEP))).one()
-    counter = Counter(joined.split(FACET_SEP)) if joined else Counter()
-    counter.pop("", None)  # an entry without facets adds an empty piece
+    counter = count_pieces(joined or "")
     return total, _sorted_facets((tuple(k.split(PAIR_SEP, 1)), n) for k, n in counter.items())
+
+
+#: Characters of the joined facet strings split at a time: a list of every match's pairs at
+#: once would take far more memory than the string.
+COUNT_CHUNK = 1 << 20
+
+
+def count_pieces(joined: str) -> Counter[str]:
+    """Count the non-empty pieces of a string joined with FACET_SEP, a bounded slice at a time."""
+    counter: Counter[str] = Counter()
+    start, size = 0, len(joined)
+    while start < size:
+        end = joined.find(FACET_SEP, min(start + COUNT_CHUNK, size))
+        end = size if end < 0 else end
+        counter.update(joined[start:end].split(FACET_SEP))
+        start = end + 1
+    counter.pop("", None)  # an entry without facets adds an empty piece
+    return counter
 
 
 def _count_everything(session: Session) -> tuple[int, dict[str, dict[str, int]]]:
     # Browsing everything reads the kept counts instead of every entry's facets. Hidden and
     # deleted entries are never indexed; should a change have skipped the index, their rows
     # are taken off here, as _filtered_ids leaves them out of every other count.
-    found = indexed_facet_counts(session, leave_out=list(session.exec(_invisible_ids())))
+    found = indexed_facet_counts(session, leave_out=_invisible_ids())
     total = found.pop(TOTAL, 0)
     return total, _sorted_facets((tuple(k.split(PAIR_SEP, 1)), n) for k, n in found.items())
 

@@ -16,7 +16,8 @@ from sqlmodel import Session, select
 from harvesters.language import normalize_tag
 
 from ..errors import Invalid
-from ..models import ENTRY_KINDS, Entry, EntryPublic, Relation, Source, Translation, utcnow
+from ..models import ENTRY_KINDS, Entry, Relation, Source, Translation, utcnow
+from ..schemas import EntryPublic
 from . import Actor
 from .changes import record_change, refresh_derived
 from .entries import is_local_source, to_public

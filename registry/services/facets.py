@@ -36,7 +36,14 @@ def facet_values(entry: Entry) -> set[tuple[str, str]]:
     rows.update(("framework", f) for f in entry.frameworks)
     if entry.region:
         rows.add(("region", entry.region))
-    return {(facet, value[:200]) for facet, value in rows if value}
+    cleaned = ((facet, _printable(value)[:200]) for facet, value in rows if value)
+    return {(facet, value) for facet, value in cleaned if value}
+
+
+def _printable(value: str) -> str:
+    # Control characters mean nothing in a facet value, and two of them (\x1e, \x1f) separate
+    # the pairs of the index's facet strings: one inside a value would count a pair that is not there.
+    return "".join(ch for ch in str(value) if ch >= " " and ch != "\x7f").strip()
 
 
 def sync_facets(session: Session, entry: Entry) -> None:

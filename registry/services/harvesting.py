@@ -19,7 +19,8 @@ from harvesters import netguard, pagefetch
 
 from ..db import write_session
 from ..errors import Invalid
-from ..models import Entry, EntryDetails, HarvestRun, Relation, RunPublic, Source, Translation, utcnow
+from ..models import Entry, EntryDetails, HarvestRun, Relation, Source, Translation, utcnow
+from ..schemas import RunPublic
 from . import HARVESTER, Actor
 from .changes import record_change
 from .claims import verify_claim

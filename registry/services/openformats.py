@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from ..models import EntryPublic
+from ..schemas import EntryPublic
 from .facets import license_ids
 
 CITATION_FORMATS = ("bibtex", "apa", "cff")

@@ -7,7 +7,8 @@ from sqlmodel import Session, select
 
 from ..errors import NotFound
 from ..jobs import JobRef, latest_jobs
-from ..models import Entry, HarvestOutcome, HarvestRun, RunPublic, Source, SourceHook, SourcePublic
+from ..models import Entry, HarvestRun, Source, SourceHook
+from ..schemas import HarvestOutcome, RunPublic, SourcePublic
 from . import Actor
 from .entries import visible_message, visible_source_url
 from .permissions import can_edit, require, require_signed_in

@@ -20,7 +20,8 @@ from sqlmodel import Session, delete, select
 
 from ..db import write_session
 from ..errors import BadRequest, Forbidden, Invalid, NotFound, RegistryError, Unauthorized
-from ..models import Entry, HookDelivery, HookResult, Source, SourceHook, utcnow
+from ..models import Entry, HookDelivery, Source, SourceHook, utcnow
+from ..schemas import HookResult
 from . import Actor
 from .harvesting import normalize_source
 from .permissions import can_edit, require, require_signed_in

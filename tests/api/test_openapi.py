@@ -7,7 +7,7 @@ import pytest
 from werkzeug.wrappers import Response
 
 from registry.api.openapi import OPERATIONS
-from registry.models import EntryPublic, ErrorEnvelope
+from registry.schemas import EntryPublic, ErrorEnvelope
 from tests.helpers import add_entry
 
 

@@ -33,6 +33,16 @@ def test_detection_ignores_code_urls_and_markup():
     assert "AutoModel" not in prose_from_markdown(text)
 
 
+def test_detection_reads_past_kilobytes_of_badges_and_tables():
+    # Many READMEs open with rows of badge links or a wide table before their first sentence.
+    badges = "".join(f'<a href="https://ci.example.org/{n}"><img src="https://img.shields.io/b{n}.svg"></a>\n'
+                     for n in range(90))
+    table = "| a | b | c |\n|---|---|---|\n" + "".join(f"| {n} | {n * 2} | {n * 3} |\n" for n in range(250))
+    for opening in (badges, table):
+        assert len(opening) > 4500  # more than the first 2,500 characters of prose would see
+        assert detect_language(opening + "\n" + PARAGRAPHS["sw"] * 3) == "sw"
+
+
 @pytest.mark.parametrize("text", ["", "ok", "# T\n\n```\nimport torch\nmodel = load('x')\n```\n", "12345 67890 !!"])
 def test_too_little_prose_gives_none(text):
     assert detect_language(text) is None

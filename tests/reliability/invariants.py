@@ -10,19 +10,21 @@ An entry is complete when all of these hold; otherwise a write was applied in pa
 5. a harvested entry has a source pointing at it, whose last commit is the entry's head commit,
    and a harvest run recording that commit;
 
-and the database as a whole: SQLite's ``PRAGMA integrity_check`` is ``ok``, no foreign key points
+and the database as a whole: SQLite's ``PRAGMA integrity_check`` is ``ok``, the kept facet
+counts equal a recount of the search index, no foreign key points
 nowhere, every source a harvest applied has its entry (both are written in one transaction), and
 every harvest run belongs to a source.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from registry.models import Entry, FacetValue, HarvestRun, Revision, Source, Translation
-from registry.search.documents import FIELDS, build_document, is_searchable
+from registry.search.counts import TOTAL
+from registry.search.documents import FACET_SEP, FIELDS, build_document, is_searchable
 from registry.search.postgres import tsvector_literal
 from registry.services.entries import snapshot
 from registry.services.facets import facet_values
@@ -88,7 +90,22 @@ def check_database(engine: sa.Engine) -> list[str]:
         for entry in entries:
             problems += _check_entry(s, entry, revisions[entry.id], facets[entry.id], translations[entry.id],
                                      search.get(entry.id), source_of.get(entry.id), run_commits)
+        problems += _check_kept_counts(s, search)
     return problems
+
+
+def _check_kept_counts(s: Session, search: dict[int, dict]) -> list[str]:
+    # The kept facet counts (what browsing everything shows) equal a recount of the index rows.
+    recount: Counter[str] = Counter()
+    for row in search.values():
+        recount.update(pair for pair in (row.get("facets") or "").split(FACET_SEP) if pair)
+        recount[TOTAL] += 1
+    kept = Counter(dict(s.execute(sa.text("SELECT pair, n FROM search_facet_counts WHERE n <> 0")).all()))
+    if kept != recount:
+        wrong = sorted(set(kept) | set(recount), key=lambda p: p != TOTAL)
+        diff = [(pair or "entries", kept[pair], recount[pair]) for pair in wrong if kept[pair] != recount[pair]]
+        return [f"kept facet counts differ from the index (pair, kept, recounted): {diff[:5]}"]
+    return []
 
 
 def _search_rows(s: Session) -> dict[int, dict]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import random
 from collections import Counter
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlmodel import select
 
@@ -12,6 +14,7 @@ from registry.models import FACETS, Entry
 from registry.search import reindex
 from registry.search.documents import FACET_SEP, PAIR_SEP
 from registry.services import Actor
+from registry.services import entries as entries_service
 from registry.services.editing import edit_entry, purge_entry, set_hidden
 from registry.services.facets import facet_values
 from tests.helpers import add_entry
@@ -109,3 +112,25 @@ def test_browsing_everything_does_not_read_every_entry(app):
         s.execute(text("UPDATE search_facet_counts SET n = 7 WHERE pair = :p"), {"p": f"kind{PAIR_SEP}model"})
     assert search(app, "").facets["kind"] == {"model": 7}
     assert search(app, "", filters={"kind": ["model"]}).facets["kind"] == {"model": 1}  # a filter counts the matches
+
+
+def test_a_separator_inside_a_value_counts_nothing_extra(app):
+    add_entry(app, "lab/one", kind="model")
+    add_entry(app, "lab/two", kind="model", tasks=["a\x1f\x1fframework\x1ey", "\x1f"])
+    page = search(app, "")
+    assert page.total == 2 and page.facets["kind"] == {"model": 2}
+    assert page.facets["framework"] == {} and page.facets["task"] == {"aframeworky": 1}
+    assert search(app, "", filters={"task": ["aframeworky"]}).total == 1
+    assert _kept_rows(app) == _recount_of_index(app)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="ab\x1e\x1f", max_size=6), max_size=30), st.integers(1, 9))
+def test_counting_a_slice_at_a_time_counts_every_piece(strings, chunk):
+    joined = FACET_SEP.join(strings)
+    expected = Counter(piece for piece in joined.split(FACET_SEP) if piece)
+    default, entries_service.COUNT_CHUNK = entries_service.COUNT_CHUNK, chunk
+    try:
+        assert entries_service.count_pieces(joined) == expected
+    finally:
+        entries_service.COUNT_CHUNK = default

@@ -195,7 +195,8 @@ def harvest_source(app: Flask, *, source: str, kind: str | None = "git", options
                 _record_run(session, src, Outcome.UNCHANGED, commit=src.last_commit)
                 src.consecutive_failures = 0
                 src.last_error = None
-                slug = session.get(Entry, src.entry_id).slug
+                # The slug alone: an unchanged source need not load its entry's long texts.
+                slug = session.exec(select(Entry.slug).where(Entry.id == src.entry_id)).one()
             return HarvestResult(source=source, outcome=Outcome.UNCHANGED, slug=slug)
 
     # The clone runs outside any transaction: it may take minutes and must not hold the lock.

@@ -28,13 +28,13 @@ class SearchBackend(Protocol):
     name: str
 
     def matches(self, query: ParsedQuery):
-        """Return a subquery with columns entry_id, score (higher is better) and exact (1 for a name match)."""
+        """Return a subquery with columns entry_id, score (higher is better), exact (1 for a name match) and codes."""
 
     def match_ids(self, query: ParsedQuery):
-        """Return a subquery with the one column entry_id: the same matches, without ranking work."""
+        """Return a subquery (entry_id, codes) of the same matches, without ranking work (codes: see counts.py)."""
 
     def documents(self):
-        """Return a subquery (entry_id, facets) of every indexed entry."""
+        """Return a subquery (entry_id, facets, codes) of every indexed entry."""
 
     def concatenate(self, column, separator: str):
         """Return the SQL aggregate that joins a column's values with a separator."""
@@ -43,7 +43,8 @@ class SearchBackend(Protocol):
         """Return the indexed facet strings of those of these entries that are in the index."""
 
     def replace_documents(self, session: Session, docs: list[SearchDocument], *, facet_counts: bool = True) -> None:
-        """Insert or update the index rows of these entries (and the facet counts) in the session's transaction."""
+        """Insert or update the index rows of these entries (and the facet counts and codes) in the session's
+        transaction; ``facet_counts=False`` only while migrating, before the tables of 0008 and 0009 exist."""
 
     def delete_documents(self, session: Session, entry_ids: list[int]) -> None:
         """Remove these entries from the index (and from the facet counts)."""
@@ -110,8 +111,8 @@ def reindex(session: Session, *, batch_size: int = 500, progress: Callable[[int]
             facet_counts: bool = True) -> int:
     """Rebuild the whole index from the entries; return how many entries were indexed.
 
-    ``facet_counts=False`` leaves the counts table alone: the migration that makes the index
-    runs before the one that makes that table (and fills it from the index).
+    ``facet_counts=False`` leaves the counts and codes alone: the migration that makes the index
+    runs before the ones that make their tables (and fill them from the index).
     """
     backend = backend_for(session)
     backend.clear(session, facet_counts=facet_counts)
@@ -142,7 +143,7 @@ def indexed_facet_counts(session: Session, *, leave_out=None) -> Counter[str]:
 
 
 def text_matches(session: Session, query: ParsedQuery | None, *, ranked: bool = True):
-    """Return the (entry_id, score, exact) subquery of a parsed query, or (entry_id, facets) unranked.
+    """Return the (entry_id, score, exact, codes) subquery of a parsed query, or (entry_id, codes) unranked.
 
     Without a query, every indexed entry (unranked): browsing counts facets the same way.
     """

@@ -1,18 +1,32 @@
-"""Facet counts of the whole index, kept in step with it, so browsing everything reads a few
-hundred rows instead of every indexed entry's facets.
+"""Facet counts: kept for the whole index, and counted fast for any set of matches.
 
-The table holds one row per facet pair ("facet\\x1evalue", the encoding of documents.py) and
-one row under TOTAL for the number of indexed entries. Every index write adjusts it in the same
-transaction, from the difference between the entries' old and new facet strings.
+Kept counts let browsing everything read a few hundred rows instead of every indexed entry's
+facets. The table holds one row per facet pair ("facet\\x1evalue", the encoding of documents.py)
+and one row under TOTAL for the number of indexed entries. Every index write adjusts it in the
+same transaction, from the difference between the entries' old and new facet strings.
+
+Codes count the matches of a query. Every facet pair ever indexed has a number in
+search_facet_codes (never reused, never changed), and each index row keeps its pairs' numbers as
+fixed-width hexadecimal in facet_codes. The database joins the matches' codes into one string;
+numpy turns it into integers and counts them, instead of Python splitting and counting strings.
 """
 from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import BigInteger, String, cast, column, null, select, table, text, union_all
+import numpy as np
+from sqlalchemy import BigInteger, String, bindparam, cast, column, null, select, table, text, union_all
 from sqlmodel import Session
 
 from .documents import FACET_SEP
+
+#: Hexadecimal digits of one code in facet_codes: room for 16.7 million distinct facet pairs.
+CODE_DIGITS = 6
+MAX_CODE = 16 ** CODE_DIGITS - 1
+#: Characters of joined codes decoded at a time, so a million matches never need a million-row array.
+CODE_CHUNK = CODE_DIGITS * (1 << 18)
+#: Pairs looked up per statement (SQLite caps the number of parameters).
+_LOOKUP_BATCH = 500
 
 #: The row that counts indexed entries (no facet pair is empty).
 TOTAL = ""
@@ -75,3 +89,74 @@ def rebuild(session: Session, facet_strings) -> None:
     """Count from scratch, from every indexed entry's facet string (for a migration)."""
     reset(session)
     adjust(session, {}, dict(enumerate(facet_strings)))
+
+
+def codes_for(session: Session, pairs: set[str]) -> dict[str, int]:
+    """Return the code of each facet pair, numbering pairs never seen before."""
+    wanted = sorted(pair for pair in pairs if pair)
+    found = _codes_of_pairs(session, wanted)
+    missing = [pair for pair in wanted if pair not in found]
+    if missing:
+        # Sorted, and ON CONFLICT: two writers numbering the same new pair get the same code.
+        session.execute(text("INSERT INTO search_facet_codes (pair) VALUES (:pair) ON CONFLICT (pair) DO NOTHING"),
+                        [{"pair": pair} for pair in missing])
+        found.update(_codes_of_pairs(session, missing))
+    if found and max(found.values()) > MAX_CODE:
+        raise RuntimeError(f"more than {MAX_CODE} distinct facet values: widen counts.CODE_DIGITS")
+    return found
+
+
+def _codes_of_pairs(session: Session, pairs: list[str]) -> dict[str, int]:
+    stmt = text("SELECT pair, code FROM search_facet_codes WHERE pair IN :pairs").bindparams(
+        bindparam("pairs", expanding=True))
+    found: dict[str, int] = {}
+    for start in range(0, len(pairs), _LOOKUP_BATCH):
+        found.update(session.execute(stmt, {"pairs": pairs[start:start + _LOOKUP_BATCH]}).all())
+    return found
+
+
+def document_codes(session: Session, docs) -> list[str]:
+    """Return the facet_codes text of each index document, in order."""
+    codes = codes_for(session, {pair for doc in docs for pair in _pairs(doc.facets)})
+    return [encode(doc.facets, codes) for doc in docs]
+
+
+def encode(facets: str | None, codes: dict[str, int]) -> str:
+    """Return the facet_codes text of a facet string: each pair's code, fixed width, in order."""
+    return "".join(f"{codes[pair]:0{CODE_DIGITS}x}" for pair in _pairs(facets))
+
+
+def count_codes(session: Session, joined: str | None) -> Counter[str]:
+    """Count the pairs of facet_codes texts joined end to end, a bounded slice at a time."""
+    if not joined:
+        return Counter()
+    if len(joined) % CODE_DIGITS:
+        raise ValueError("joined facet codes are not a whole number of codes")
+    width = CODE_DIGITS // 2
+    tally = np.zeros(1, dtype=np.int64)
+    for start in range(0, len(joined), CODE_CHUNK):
+        raw = np.frombuffer(bytes.fromhex(joined[start:start + CODE_CHUNK]), dtype=np.uint8)
+        digits = raw.reshape(-1, width).astype(np.int64)
+        numbers = np.zeros(len(digits), dtype=np.int64)
+        for i in range(width):
+            numbers = (numbers << 8) | digits[:, i]
+        found = np.bincount(numbers)
+        if len(found) > len(tally):
+            found[:len(tally)] += tally
+            tally = found
+        else:
+            tally[:len(found)] += found
+    present = [int(code) for code in np.flatnonzero(tally)]
+    names = _pairs_of_codes(session, present)
+    if len(names) != len(present):
+        raise LookupError(f"facet codes without a pair: {sorted(set(present) - set(names))[:5]}")
+    return Counter({names[code]: int(tally[code]) for code in present})
+
+
+def _pairs_of_codes(session: Session, codes: list[int]) -> dict[int, str]:
+    stmt = text("SELECT code, pair FROM search_facet_codes WHERE code IN :codes").bindparams(
+        bindparam("codes", expanding=True))
+    found: dict[int, str] = {}
+    for start in range(0, len(codes), _LOOKUP_BATCH):
+        found.update(session.execute(stmt, {"codes": codes[start:start + _LOOKUP_BATCH]}).all())
+    return found

@@ -63,27 +63,27 @@ class PostgresBackend:
     name = "postgres"
 
     def matches(self, query: ParsedQuery):
-        """Return a subquery of (entry_id, score, exact) for the entries the query matches."""
+        """Return a subquery of (entry_id, score, exact, codes) for the entries the query matches."""
         stmt = text(f"""
             SELECT d.entry_id AS entry_id,
                    ts_rank('{RANK_WEIGHTS}', d.document, q.query, 1) * d.boost
                      * (1.0 + 0.25 / (1.0 + (:now - d.updated_epoch) / {FRESHNESS_SECONDS})) AS score,
-                   CAST(strpos(d.name_keys, :name_key) > 0 AS INTEGER) AS exact
+                   CAST(strpos(d.name_keys, :name_key) > 0 AS INTEGER) AS exact, d.facet_codes AS codes
             FROM search_documents AS d, (SELECT CAST(:expr AS tsquery) AS query) AS q
             WHERE d.document @@ q.query""").bindparams(
             expr=tsquery_literal(query), name_key=f"|{query.key}|", now=time.time())
-        return stmt.columns(entry_id=Integer, score=Float, exact=Integer).subquery("text_matches")
+        return stmt.columns(entry_id=Integer, score=Float, exact=Integer, codes=String).subquery("text_matches")
 
     def match_ids(self, query: ParsedQuery):
         """Return a subquery of (entry_id, facets) of the matches, for counting: no ranking work."""
-        stmt = text("SELECT entry_id, facets FROM search_documents WHERE document @@ CAST(:expr AS tsquery)"
-                    ).bindparams(expr=tsquery_literal(query))
-        return stmt.columns(entry_id=Integer, facets=String).subquery("text_ids")
+        stmt = text("SELECT entry_id, facet_codes AS codes FROM search_documents "
+                    "WHERE document @@ CAST(:expr AS tsquery)").bindparams(expr=tsquery_literal(query))
+        return stmt.columns(entry_id=Integer, codes=String).subquery("text_ids")
 
     def documents(self):
-        """Return a subquery of (entry_id, facets) of every indexed entry (browsing, no text)."""
-        return text("SELECT entry_id, facets FROM search_documents").columns(
-            entry_id=Integer, facets=String).subquery("text_ids")
+        """Return a subquery of (entry_id, facets, codes) of every indexed entry (browsing, no text)."""
+        return text("SELECT entry_id, facets, facet_codes AS codes FROM search_documents").columns(
+            entry_id=Integer, facets=String, codes=String).subquery("text_ids")
 
     def facets_of(self, session: Session, entry_ids: list[int]) -> dict[int, str]:
         """Return the indexed facet strings of those of these entries that are in the index."""
@@ -102,13 +102,18 @@ class PostgresBackend:
         if not docs:
             return
         old = self.facets_of(session, [d.entry_id for d in docs]) if facet_counts else {}
-        session.execute(text("""
-            INSERT INTO search_documents (entry_id, boost, updated_epoch, name_keys, facets, document)
-            VALUES (:entry_id, :boost, :updated_epoch, :name_keys, :facets, CAST(:document AS tsvector))
-            ON CONFLICT (entry_id) DO UPDATE SET document = excluded.document, name_keys = excluded.name_keys,
-              facets = excluded.facets, boost = excluded.boost, updated_epoch = excluded.updated_epoch"""),
-            [{"entry_id": d.entry_id, "document": tsvector_literal(d), "name_keys": d.name_keys, "facets": d.facets,
-              "boost": d.boost, "updated_epoch": d.updated_epoch} for d in docs])
+        rows = [{"entry_id": d.entry_id, "document": tsvector_literal(d), "name_keys": d.name_keys, "facets": d.facets,
+                 "boost": d.boost, "updated_epoch": d.updated_epoch} for d in docs]
+        columns = ["entry_id", "boost", "updated_epoch", "name_keys", "facets"]
+        if facet_counts:
+            columns.append("facet_codes")
+            for row, codes in zip(rows, counts.document_codes(session, docs)):
+                row["facet_codes"] = codes
+        session.execute(text(f"""
+            INSERT INTO search_documents ({", ".join(columns)}, document)
+            VALUES ({", ".join(":" + c for c in columns)}, CAST(:document AS tsvector))
+            ON CONFLICT (entry_id) DO UPDATE SET document = excluded.document,
+              {", ".join(f"{c} = excluded.{c}" for c in columns[1:])}"""), rows)
         self.add_terms(session, set().union(*(d.terms for d in docs)))
         if facet_counts:
             counts.adjust(session, old, {d.entry_id: d.facets for d in docs})

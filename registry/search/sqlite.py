@@ -43,31 +43,31 @@ class SQLiteBackend:
     name = "sqlite"
 
     def matches(self, query: ParsedQuery):
-        """Return a subquery of (entry_id, score, exact) for the entries the query matches."""
+        """Return a subquery of (entry_id, score, exact, codes) for the entries the query matches."""
         weights = ", ".join(str(w) for w in WEIGHTS)
         stmt = text(f"""
             SELECT d.entry_id AS entry_id,
                    -bm25(search_words, {weights}) * d.boost
                      * (1.0 + 0.25 / (1.0 + (:now - d.updated_epoch) / {FRESHNESS_SECONDS})) AS score,
-                   instr(d.name_keys, :name_key) > 0 AS exact
+                   instr(d.name_keys, :name_key) > 0 AS exact, d.facet_codes AS codes
             FROM search_words CROSS JOIN search_meta AS d ON d.entry_id = search_words.rowid
             WHERE search_words MATCH :expr""").bindparams(
             expr=match_expression(query), name_key=f"|{query.key}|", now=time.time())
         # CROSS JOIN keeps the full-text scan as the outer loop: the other order would run the
         # MATCH once per document row.
-        return stmt.columns(entry_id=Integer, score=Float, exact=Integer).subquery("text_matches")
+        return stmt.columns(entry_id=Integer, score=Float, exact=Integer, codes=String).subquery("text_matches")
 
     def match_ids(self, query: ParsedQuery):
-        """Return a subquery of (entry_id, facets) of the matches, for counting: no ranking work."""
-        stmt = text("""SELECT d.entry_id AS entry_id, d.facets AS facets
+        """Return a subquery of (entry_id, codes) of the matches, for counting: no ranking work."""
+        stmt = text("""SELECT d.entry_id AS entry_id, d.facet_codes AS codes
             FROM search_words CROSS JOIN search_meta AS d ON d.entry_id = search_words.rowid
             WHERE search_words MATCH :expr""").bindparams(expr=match_expression(query))
-        return stmt.columns(entry_id=Integer, facets=String).subquery("text_ids")
+        return stmt.columns(entry_id=Integer, codes=String).subquery("text_ids")
 
     def documents(self):
-        """Return a subquery of (entry_id, facets) of every indexed entry (browsing, no text)."""
-        return text("SELECT entry_id, facets FROM search_meta").columns(
-            entry_id=Integer, facets=String).subquery("text_ids")
+        """Return a subquery of (entry_id, facets, codes) of every indexed entry (browsing, no text)."""
+        return text("SELECT entry_id, facets, facet_codes AS codes FROM search_meta").columns(
+            entry_id=Integer, facets=String, codes=String).subquery("text_ids")
 
     def facets_of(self, session: Session, entry_ids: list[int]) -> dict[int, str]:
         """Return the indexed facet strings of those of these entries that are in the index."""
@@ -87,13 +87,16 @@ class SQLiteBackend:
         if not docs:
             return
         old = self.facets_of(session, [d.entry_id for d in docs]) if facet_counts else {}
-        session.execute(text("""
-            INSERT INTO search_meta (entry_id, boost, updated_epoch, name_keys, facets)
-            VALUES (:entry_id, :boost, :updated_epoch, :name_keys, :facets)
-            ON CONFLICT (entry_id) DO UPDATE SET boost = excluded.boost, updated_epoch = excluded.updated_epoch,
-              name_keys = excluded.name_keys, facets = excluded.facets"""),
-            [{"entry_id": d.entry_id, "name_keys": d.name_keys, "facets": d.facets, "boost": d.boost,
-              "updated_epoch": d.updated_epoch} for d in docs])
+        rows = [{"entry_id": d.entry_id, "name_keys": d.name_keys, "facets": d.facets, "boost": d.boost,
+                 "updated_epoch": d.updated_epoch} for d in docs]
+        columns = ["entry_id", "boost", "updated_epoch", "name_keys", "facets"]
+        if facet_counts:
+            columns.append("facet_codes")
+            for row, codes in zip(rows, counts.document_codes(session, docs)):
+                row["facet_codes"] = codes
+        session.execute(text(f"""
+            INSERT INTO search_meta ({", ".join(columns)}) VALUES ({", ".join(":" + c for c in columns)})
+            ON CONFLICT (entry_id) DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in columns[1:])}"""), rows)
         session.execute(text(f"""
             INSERT INTO search_documents (entry_id, {", ".join(FIELDS)})
             VALUES (:entry_id, {", ".join(":" + f for f in FIELDS)})

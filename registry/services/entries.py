@@ -4,19 +4,18 @@ from __future__ import annotations
 import re
 
 import math
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import exists, func, or_
+from sqlalchemy import exists, func, null, or_, union_all
 from sqlmodel import Session, select
 
 from ..errors import BadRequest, NotFound
 from ..models import FACETS, Entry, FacetValue, Relation, Source, Translation
 from ..schemas import EntryPublic, EntrySummary, RelationPublic, TranslationPublic
 from ..search import backend_for, indexed_facet_counts, relaxed_query, text_matches
-from ..search.counts import TOTAL
-from ..search.documents import FACET_SEP, PAIR_SEP, accepted
+from ..search.counts import TOTAL, count_codes
+from ..search.documents import PAIR_SEP, accepted
 from ..search.query import ParsedQuery, parse_query
 from ..search.snippets import Snippet, best_snippet, plain_text
 from . import Actor
@@ -128,32 +127,14 @@ def _sorted_facets(counts) -> dict[str, dict[str, int]]:
 
 
 def _count_matches(session: Session, ids) -> tuple[int, dict[str, dict[str, int]]]:
-    # One pass over the matches' facet strings: a GROUP BY over their facet rows would sort
-    # seven rows per match, several times slower on large result sets. The database joins
-    # the strings into one: tens of thousands of one-string result rows cost more to hand
-    # over than to count.
+    # One pass over the matches' facet codes: a GROUP BY over their facet rows would sort seven
+    # rows per match, several times slower on large result sets. The database joins the codes
+    # into one string (tens of thousands of rows cost more to hand over than to count) and
+    # numpy counts them (search/counts.py).
     total, joined = session.connection().execute(
-        select(func.count(), backend_for(session).concatenate(ids.c.facets, FACET_SEP))).one()
-    counter = count_pieces(joined or "")
+        select(func.count(), backend_for(session).concatenate(ids.c.codes, ""))).one()
+    counter = count_codes(session, joined)
     return total, _sorted_facets((tuple(k.split(PAIR_SEP, 1)), n) for k, n in counter.items())
-
-
-#: Characters of the joined facet strings split at a time: a list of every match's pairs at
-#: once would take far more memory than the string.
-COUNT_CHUNK = 1 << 20
-
-
-def count_pieces(joined: str) -> Counter[str]:
-    """Count the non-empty pieces of a string joined with FACET_SEP, a bounded slice at a time."""
-    counter: Counter[str] = Counter()
-    start, size = 0, len(joined)
-    while start < size:
-        end = joined.find(FACET_SEP, min(start + COUNT_CHUNK, size))
-        end = size if end < 0 else end
-        counter.update(joined[start:end].split(FACET_SEP))
-        start = end + 1
-    counter.pop("", None)  # an entry without facets adds an empty piece
-    return counter
 
 
 def _count_everything(session: Session) -> tuple[int, dict[str, dict[str, int]]]:
@@ -165,6 +146,47 @@ def _count_everything(session: Session) -> tuple[int, dict[str, dict[str, int]]]
     return total, _sorted_facets((tuple(k.split(PAIR_SEP, 1)), n) for k, n in found.items())
 
 
+def _rank_and_count(session: Session, query: EntryQuery, parsed: ParsedQuery, offset: int):
+    """Return (total, facets, the page's ids in rank order) of a text query, in one statement.
+
+    The matches are found and scored once, kept as a materialized table, and read twice: all of
+    them for the count and the facets, and the best ``per_page`` after ``offset`` for the page.
+    Only the index rows take part: the page's (long) entry rows are read afterwards.
+    """
+    matched = _filtered_ids(query, _text_condition(session, parsed, ranked=True)).cte("matched")
+    matched = matched.prefix_with("MATERIALIZED")
+    page = (select(matched.c.id, matched.c.exact, matched.c.score)
+            .order_by(matched.c.exact.desc(), matched.c.score.desc(), matched.c.id)
+            .offset(offset).limit(query.per_page).subquery("page"))
+    counted = select(null().label("id"), null().label("exact"), null().label("score"), func.count().label("n"),
+                     backend_for(session).concatenate(matched.c.codes, "").label("codes")).select_from(matched)
+    listed = select(page.c.id, page.c.exact, page.c.score, null(), null())
+    total, joined, ranked = 0, None, []
+    for id_, exact, score, n, codes in session.connection().execute(union_all(counted, listed)):
+        if n is not None:
+            total, joined = n, codes
+        else:
+            ranked.append((-exact, -score, id_))
+    facets = _sorted_facets((tuple(k.split(PAIR_SEP, 1)), c) for k, c in count_codes(session, joined).items())
+    return total, facets, [id_ for *_, id_ in sorted(ranked)]
+
+
+def _widened(session: Session, parsed: ParsedQuery, answer: tuple, run) -> tuple[ParsedQuery, tuple]:
+    """Return the query and its answer, or the relaxed query and its answer when that finds more.
+
+    A query that finds almost nothing is run again with each word widened by known words one
+    typo away or containing it; ``run(query)`` answers a query with a tuple whose first item is
+    the total.
+    """
+    if answer[0] < FEW_RESULTS:
+        relaxed = relaxed_query(session, parsed)
+        if relaxed is not parsed:
+            wider = run(relaxed)
+            if wider[0] > answer[0]:
+                return relaxed, wider
+    return parsed, answer
+
+
 def list_entries(session: Session, *, query: EntryQuery) -> EntryPage:
     """Return one page of visible entries matching the query, with facet counts for the whole match."""
     parsed = parse_query(query.q) if query.q else None
@@ -172,29 +194,24 @@ def list_entries(session: Session, *, query: EntryQuery) -> EntryPage:
         # Only punctuation or exclusions: there is nothing to look for, so nothing matches.
         return EntryPage(items=[], total=0, page=query.page, per_page=query.per_page,
                          facets={f: {} for f in FACETS})
-    ids = _filtered_ids(query, _text_condition(session, parsed)).subquery()
-    if parsed is None and not query.filters:
-        total, facets = _count_everything(session)
-    else:
-        total, facets = _count_matches(session, ids)
-    if parsed is not None and total < FEW_RESULTS:
-        relaxed = relaxed_query(session, parsed)
-        if relaxed is not parsed:
-            wider = _filtered_ids(query, _text_condition(session, relaxed)).subquery()
-            wider_total, wider_facets = _count_matches(session, wider)
-            if wider_total > total:
-                parsed, ids, total, facets = relaxed, wider, wider_total, wider_facets
     sort = query.sort or ("relevance" if query.q else "updated")
     offset = (query.page - 1) * query.per_page
     if sort == "relevance" and parsed is not None:
-        # Rank on the index rows alone and read only the page's entries: joining every match's
-        # (long) entry row before sorting costs more than the ranking itself.
-        ranked = _filtered_ids(query, _text_condition(session, parsed, ranked=True)).subquery()
-        page_ids = session.exec(select(ranked.c.id).order_by(ranked.c.exact.desc(), ranked.c.score.desc(),
-                                                             ranked.c.id).offset(offset).limit(query.per_page)).all()
+        def rank(p: ParsedQuery):
+            return _rank_and_count(session, query, p, offset)
+        parsed, (total, facets, page_ids) = _widened(session, parsed, rank(parsed), rank)
         found = {e.id: e for e in session.exec(select(Entry).where(Entry.id.in_(page_ids)))}
         rows = [found[i] for i in page_ids if i in found]
     else:
+        def count(p: ParsedQuery | None):
+            ids = _filtered_ids(query, _text_condition(session, p)).subquery()
+            if p is None and not query.filters:
+                return *_count_everything(session), ids
+            return *_count_matches(session, ids), ids
+        answer = count(parsed)
+        if parsed is not None:
+            parsed, answer = _widened(session, parsed, answer, count)
+        total, facets, ids = answer
         if parsed is None:
             # Browsing: walk the updated_at index and check each entry, stopping after one
             # page, rather than gather every visible id first.

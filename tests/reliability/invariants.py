@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from registry.models import Entry, FacetValue, HarvestRun, Revision, Source, Translation
-from registry.search.counts import TOTAL
+from registry.search.counts import CODE_DIGITS, TOTAL
 from registry.search.documents import FACET_SEP, FIELDS, build_document, is_searchable
 from registry.search.postgres import tsvector_literal
 from registry.services.entries import snapshot
@@ -101,23 +101,32 @@ def _check_kept_counts(s: Session, search: dict[int, dict]) -> list[str]:
         recount.update(pair for pair in (row.get("facets") or "").split(FACET_SEP) if pair)
         recount[TOTAL] += 1
     kept = Counter(dict(s.execute(sa.text("SELECT pair, n FROM search_facet_counts WHERE n <> 0")).all()))
+    problems = []
     if kept != recount:
         wrong = sorted(set(kept) | set(recount), key=lambda p: p != TOTAL)
         diff = [(pair or "entries", kept[pair], recount[pair]) for pair in wrong if kept[pair] != recount[pair]]
-        return [f"kept facet counts differ from the index (pair, kept, recounted): {diff[:5]}"]
-    return []
+        problems.append(f"kept facet counts differ from the index (pair, kept, recounted): {diff[:5]}")
+    # Each row's facet codes (what counting a query's matches reads) name exactly its facet pairs.
+    names = dict(s.execute(sa.text("SELECT code, pair FROM search_facet_codes")).all())
+    width = CODE_DIGITS
+    for entry_id, row in search.items():
+        codes = row.get("facet_codes") or ""
+        decoded = sorted(names.get(int(codes[k:k + width], 16), "?") for k in range(0, len(codes), width))
+        if decoded != sorted(p for p in (row.get("facets") or "").split(FACET_SEP) if p):
+            problems.append(f"entry {entry_id}: facet codes {codes!r} do not name its facets")
+    return problems
 
 
 def _search_rows(s: Session) -> dict[int, dict]:
     if s.get_bind().dialect.name == "sqlite":
-        rows = s.execute(sa.text(f"""SELECT d.entry_id, {", ".join("d." + f for f in FIELDS)}, m.name_keys, m.facets
+        rows = s.execute(sa.text(f"""SELECT d.entry_id, {", ".join("d." + f for f in FIELDS)}, m.name_keys, m.facets, m.facet_codes
             FROM search_documents d LEFT JOIN search_meta m ON m.entry_id = d.entry_id"""))
         found = {r.entry_id: dict(r._mapping) for r in rows}
         for (orphan,) in s.execute(sa.text("SELECT entry_id FROM search_meta WHERE entry_id NOT IN "
                                            "(SELECT entry_id FROM search_documents)")):
             found[orphan] = {"entry_id": orphan, "name_keys": None}
         return found
-    rows = s.execute(sa.text("SELECT entry_id, name_keys, facets, document::text AS document FROM search_documents"))
+    rows = s.execute(sa.text("SELECT entry_id, name_keys, facets, facet_codes, document::text AS document FROM search_documents"))
     return {r.entry_id: dict(r._mapping) for r in rows}
 
 

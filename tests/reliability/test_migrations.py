@@ -1,7 +1,7 @@
 """The Alembic chain up, down to base and up again — and each branch down one step and up — with data.
 
-0001 makes the first tables; 0002–0007 each branch from it, 0008 follows 0002 (several heads, upgraded together as
-"heads"). On SQLite and, when REGISTRY_TEST_DATABASE_URL names a server, on PostgreSQL (an
+0001 makes the first tables; 0002–0007 each branch from it, 0008 and 0009 follow 0002 (several heads, upgraded
+together as "heads"). On SQLite and, when REGISTRY_TEST_DATABASE_URL names a server, on PostgreSQL (an
 empty database of its own). The schema after up/down/up must be the schema after a single up:
 tables, columns, types, defaults, keys, indexes, triggers and full-text tables as the database
 itself describes them. Entries must survive a branch going down and up, and stay whole and
@@ -181,6 +181,8 @@ def test_every_branch_down_one_step_and_up_again_keeps_the_entries(empty_app, tm
     assert _search_finds(app, "tagger") == 3 and _search_finds(app, "sentiment") == 2
     browse = _browse_counts(app)
     assert browse[0] == len(entries) and browse[1]["license"]["MIT"] >= 3
+    found = _browse_counts(app, "tagger")
+    assert found[0] == 3 and found[1]["language"]["sw"] == 3
 
     heads = _heads(app)
     assert len(heads) > 1 and "0001" not in heads  # the branches from 0001, however many there are now
@@ -200,18 +202,22 @@ def test_every_branch_down_one_step_and_up_again_keeps_the_entries(empty_app, tm
         # Search is rebuilt when its branch comes back (0002 indexes the entries it finds).
         assert _search_finds(app, "tagger") == 3, head
         assert _browse_counts(app) == browse, head
-    # The search branch all the way down and up: 0002 indexes the entries, 0008 counts them.
+        assert _browse_counts(app, "tagger") == found, head
+    # The search branch all the way down and up: 0002 indexes the entries, 0008 counts them,
+    # 0009 numbers their facet values.
     command.downgrade(alembic_config(app), "0008@-2")
-    assert "search_facet_counts" not in sa.inspect(get_engine(app)).get_table_names()
+    assert not {"search_facet_counts", "search_facet_codes"} & set(sa.inspect(get_engine(app)).get_table_names())
     upgrade_schema(app)
     assert _search_finds(app, "tagger") == 3
     assert _browse_counts(app) == browse
+    assert _browse_counts(app, "tagger") == found
+    assert check_database(get_engine(app)) == []
     assert sorted(slugs) == sorted(e[0] for e in entries)
 
 
-def _browse_counts(app) -> tuple[int, dict]:
-    """Return how many entries browsing everything counts, and its facet counts."""
-    resp = app.test_client().get("/api/v1/entries")
+def _browse_counts(app, q: str = "") -> tuple[int, dict]:
+    """Return how many entries browsing everything (or a query) counts, and its facet counts."""
+    resp = app.test_client().get(f"/api/v1/entries?q={q}")
     assert resp.status_code == 200, resp.get_data(as_text=True)[:500]
     return resp.json["total"], resp.json["facets"]
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlmodel import select
 
 from registry.db import write_session
 from registry.models import FACETS, Entry
-from registry.search import reindex
+from registry.search import counts, reindex
 from registry.search.documents import FACET_SEP, PAIR_SEP
 from registry.services import Actor
-from registry.services import entries as entries_service
 from registry.services.editing import edit_entry, purge_entry, set_hidden
 from registry.services.facets import facet_values
 from tests.helpers import add_entry
@@ -56,6 +56,22 @@ def _recount_of_index(app) -> Counter:
         return found
 
 
+def _index_facets(app) -> dict[int, list[str]]:
+    with write_session(app) as s:
+        table = "search_documents" if s.get_bind().dialect.name == "postgresql" else "search_meta"
+        return {i: sorted(p for p in f.split(FACET_SEP) if p) for i, f in s.execute(text(f"SELECT entry_id, facets FROM {table}"))}
+
+
+def _codes_of_index(app) -> dict[int, list[str]]:
+    # Each index row's codes, read back through the codes table: they must name its facet pairs.
+    with write_session(app) as s:
+        table = "search_documents" if s.get_bind().dialect.name == "postgresql" else "search_meta"
+        names = dict(s.execute(text("SELECT code, pair FROM search_facet_codes")).all())
+        width = counts.CODE_DIGITS
+        return {i: sorted(names[int(c[k:k + width], 16)] for k in range(0, len(c), width))
+                for i, c in s.execute(text(f"SELECT entry_id, facet_codes FROM {table}"))}
+
+
 def _random_fields(rng: random.Random) -> dict:
     return {name: rng.choice(values) for name, values in CHOICES.items()}
 
@@ -91,6 +107,7 @@ def test_kept_counts_follow_every_kind_of_change(app):
             page = search(app, "")
             assert (page.total, page.facets) == (total, facets), f"after step {step}"
             assert _kept_rows(app) == _recount_of_index(app)
+            assert _codes_of_index(app) == _index_facets(app)
     assert search(app, "").total > 0
 
 
@@ -124,13 +141,40 @@ def test_a_separator_inside_a_value_counts_nothing_extra(app):
     assert _kept_rows(app) == _recount_of_index(app)
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(alphabet="ab\x1e\x1f", max_size=6), max_size=30), st.integers(1, 9))
-def test_counting_a_slice_at_a_time_counts_every_piece(strings, chunk):
-    joined = FACET_SEP.join(strings)
-    expected = Counter(piece for piece in joined.split(FACET_SEP) if piece)
-    default, entries_service.COUNT_CHUNK = entries_service.COUNT_CHUNK, chunk
-    try:
-        assert entries_service.count_pieces(joined) == expected
-    finally:
-        entries_service.COUNT_CHUNK = default
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.sampled_from(["kind\x1emodel", "language\x1esw", "language\x1ezh-Hans", "task\x1eocr",
+                                          "license\x1eMIT", "region\x1eKE"]), unique=True), max_size=40),
+       st.integers(1, 5))
+def test_codes_count_every_pair_of_every_match_a_slice_at_a_time(app, facet_rows, chunk_codes):
+    # Each list is one match's facet pairs; counting their joined codes gives what counting the
+    # pairs themselves gives, however the joined string is sliced.
+    expected = Counter(pair for row in facet_rows for pair in row)
+    with write_session(app) as s:
+        codes = counts.codes_for(s, set(expected))
+        joined = "".join(counts.encode(FACET_SEP.join(row), codes) for row in facet_rows)
+        default, counts.CODE_CHUNK = counts.CODE_CHUNK, counts.CODE_DIGITS * chunk_codes
+        try:
+            assert counts.count_codes(s, joined) == expected
+        finally:
+            counts.CODE_CHUNK = default
+
+
+def test_a_pair_keeps_its_code_and_new_pairs_get_new_ones(app):
+    add_entry(app, "lab/one", kind="model", license="MIT")
+    with write_session(app) as s:
+        before = dict(s.execute(text("SELECT pair, code FROM search_facet_codes")).all())
+    add_entry(app, "lab/two", kind="dataset", license="MIT")
+    with write_session(app) as s:
+        reindex(s)
+        after = dict(s.execute(text("SELECT pair, code FROM search_facet_codes")).all())
+    assert {p: after[p] for p in before} == before
+    assert after[f"kind{PAIR_SEP}dataset"] not in before.values()
+    assert _codes_of_index(app) == _index_facets(app)
+
+
+def test_counting_codes_refuses_what_it_cannot_read(app):
+    with write_session(app) as s:
+        with pytest.raises(ValueError, match="whole number"):
+            counts.count_codes(s, "00000")
+        with pytest.raises(LookupError, match="without a pair"):
+            counts.count_codes(s, "fffffe")

@@ -40,8 +40,15 @@ def upgrade() -> None:
         codes = counts.codes_for(session, {pair for _, facets in rows for pair in (facets or "").split(counts.FACET_SEP)})
         bind.execute(update, [{"entry_id": entry_id, "codes": counts.encode(facets, codes)} for entry_id, facets in rows])
         last = rows[-1][0]
+    if bind.dialect.name == "postgresql":
+        # search_documents rows are wide (the tsvector): counting the facets of a filtered browse
+        # reads this narrow index instead of the table (an index-only scan, 87 -> 37 ms for one
+        # language at 100k entries). SQLite keeps these columns in the narrow search_meta.
+        op.execute("CREATE INDEX ix_search_documents_codes ON search_documents (entry_id) INCLUDE (facet_codes)")
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP INDEX ix_search_documents_codes")
     op.execute(f"ALTER TABLE {_index_table(op.get_bind())} DROP COLUMN facet_codes")
     op.drop_table("search_facet_codes")

@@ -107,12 +107,31 @@ def codes_for(session: Session, pairs: set[str]) -> dict[str, int]:
 
 
 def _codes_of_pairs(session: Session, pairs: list[str]) -> dict[str, int]:
-    stmt = text("SELECT pair, code FROM search_facet_codes WHERE pair IN :pairs").bindparams(
-        bindparam("pairs", expanding=True))
-    found: dict[str, int] = {}
-    for start in range(0, len(pairs), _LOOKUP_BATCH):
-        found.update(session.execute(stmt, {"pairs": pairs[start:start + _LOOKUP_BATCH]}).all())
+    return _lookup(session, "SELECT pair, code FROM search_facet_codes WHERE pair IN :keys", pairs)
+
+
+def _lookup(session: Session, sql: str, keys: list) -> dict:
+    # Two-column rows of the statement for these keys, a batch of keys at a time.
+    stmt = text(sql).bindparams(bindparam("keys", expanding=True))
+    found: dict = {}
+    for start in range(0, len(keys), _LOOKUP_BATCH):
+        found.update(session.execute(stmt, {"keys": keys[start:start + _LOOKUP_BATCH]}).all())
     return found
+
+
+def meta_rows(session: Session, docs, *, with_codes: bool) -> tuple[list[str], list[dict]]:
+    """Return the columns and rows of the small values both backends keep per indexed entry.
+
+    ``with_codes`` adds facet_codes (False only while migrating, before 0009 made the column).
+    """
+    columns = ["entry_id", "boost", "updated_epoch", "name_keys", "facets"]
+    rows = [{"entry_id": d.entry_id, "boost": d.boost, "updated_epoch": d.updated_epoch, "name_keys": d.name_keys,
+             "facets": d.facets} for d in docs]
+    if with_codes:
+        columns.append("facet_codes")
+        for row, codes in zip(rows, document_codes(session, docs)):
+            row["facet_codes"] = codes
+    return columns, rows
 
 
 def document_codes(session: Session, docs) -> list[str]:
@@ -154,9 +173,4 @@ def count_codes(session: Session, joined: str | None) -> Counter[str]:
 
 
 def _pairs_of_codes(session: Session, codes: list[int]) -> dict[int, str]:
-    stmt = text("SELECT code, pair FROM search_facet_codes WHERE code IN :codes").bindparams(
-        bindparam("codes", expanding=True))
-    found: dict[int, str] = {}
-    for start in range(0, len(codes), _LOOKUP_BATCH):
-        found.update(session.execute(stmt, {"codes": codes[start:start + _LOOKUP_BATCH]}).all())
-    return found
+    return _lookup(session, "SELECT code, pair FROM search_facet_codes WHERE code IN :keys", codes)

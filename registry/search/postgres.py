@@ -75,7 +75,7 @@ class PostgresBackend:
         return stmt.columns(entry_id=Integer, score=Float, exact=Integer, codes=String).subquery("text_matches")
 
     def match_ids(self, query: ParsedQuery):
-        """Return a subquery of (entry_id, facets) of the matches, for counting: no ranking work."""
+        """Return a subquery of (entry_id, codes) of the matches, for counting: no ranking work."""
         stmt = text("SELECT entry_id, facet_codes AS codes FROM search_documents "
                     "WHERE document @@ CAST(:expr AS tsquery)").bindparams(expr=tsquery_literal(query))
         return stmt.columns(entry_id=Integer, codes=String).subquery("text_ids")
@@ -102,13 +102,9 @@ class PostgresBackend:
         if not docs:
             return
         old = self.facets_of(session, [d.entry_id for d in docs]) if facet_counts else {}
-        rows = [{"entry_id": d.entry_id, "document": tsvector_literal(d), "name_keys": d.name_keys, "facets": d.facets,
-                 "boost": d.boost, "updated_epoch": d.updated_epoch} for d in docs]
-        columns = ["entry_id", "boost", "updated_epoch", "name_keys", "facets"]
-        if facet_counts:
-            columns.append("facet_codes")
-            for row, codes in zip(rows, counts.document_codes(session, docs)):
-                row["facet_codes"] = codes
+        columns, rows = counts.meta_rows(session, docs, with_codes=facet_counts)
+        for row, doc in zip(rows, docs):
+            row["document"] = tsvector_literal(doc)
         session.execute(text(f"""
             INSERT INTO search_documents ({", ".join(columns)}, document)
             VALUES ({", ".join(":" + c for c in columns)}, CAST(:document AS tsvector))

@@ -87,13 +87,7 @@ class SQLiteBackend:
         if not docs:
             return
         old = self.facets_of(session, [d.entry_id for d in docs]) if facet_counts else {}
-        rows = [{"entry_id": d.entry_id, "name_keys": d.name_keys, "facets": d.facets, "boost": d.boost,
-                 "updated_epoch": d.updated_epoch} for d in docs]
-        columns = ["entry_id", "boost", "updated_epoch", "name_keys", "facets"]
-        if facet_counts:
-            columns.append("facet_codes")
-            for row, codes in zip(rows, counts.document_codes(session, docs)):
-                row["facet_codes"] = codes
+        columns, rows = counts.meta_rows(session, docs, with_codes=facet_counts)
         session.execute(text(f"""
             INSERT INTO search_meta ({", ".join(columns)}) VALUES ({", ".join(":" + c for c in columns)})
             ON CONFLICT (entry_id) DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in columns[1:])}"""), rows)

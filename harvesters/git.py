@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import logging
 import posixpath
+import time
 from collections.abc import Callable
+from functools import partial
 
 import git as gitpython
 
@@ -20,10 +22,10 @@ from .formats.license import read_license
 from .formats.manifests import read_manifests
 from .formats.model_card import read_model_card
 from .formats.readme import read_readme
-from .gitfetch import GitSource, clone, remote_head, resolve_source
+from .gitfetch import GitSource, clone, fetch_objects, remote_head, resolve_source
 from .links import file_url_builder, rewrite_relative_links
 from .merge import settle
-from .record import HarvestedRecord, HarvestOptions, NotARepository
+from .record import HarvestedRecord, HarvestError, HarvestOptions, NotARepository
 from .scratch import scratch_dir
 from .slugs import slug_from_source, split_source
 
@@ -57,7 +59,12 @@ class GitHarvester:
 
     def head(self, source: str, *, options: HarvestOptions) -> str | None:
         """Return the remote HEAD commit without cloning, or None when it can't be learned."""
-        return remote_head(resolve_source(source, options=options), options=options)
+        target = resolve_source(source, options=options)
+        if target.local_path is not None:
+            # A folder on this server: its head was read from its own files (no git process,
+            # which is what serving it to ls-remote would read too).
+            return target.head
+        return remote_head(target, options=options)
 
     def harvest(self, source: str, *, options: HarvestOptions) -> HarvestedRecord:
         """Clone the repository and read its metadata into a HarvestedRecord."""
@@ -67,6 +74,8 @@ class GitHarvester:
             source_kind="git",
             slug_hint=slug_from_source(source),
         )
+        # One time limit for the clone and the fetches of files that follow it.
+        deadline = time.monotonic() + options.timeout
         with scratch_dir() as scratch:
             dest = scratch / "checkout"
             # Only git's objects are fetched: the readers take the few files they need from them.
@@ -79,7 +88,9 @@ class GitHarvester:
                 # Set before any field, so every field's provenance names the commit.
                 record.commit = commit.hexsha
                 checkout = TreeCheckout(commit.tree, max_file_bytes=options.max_file_bytes,
-                                        warnings=record.warnings, commit=record.commit)
+                                        warnings=record.warnings, commit=record.commit,
+                                        fetch=partial(fetch_objects, target, dest, options=options, deadline=deadline))
+                checkout.prefetch()
                 for reader in FORMAT_READERS:
                     _run_reader(reader, checkout, record)
         finish_record(record, fallback_name=split_source(record.source_url)[1],
@@ -90,6 +101,8 @@ class GitHarvester:
 def _run_reader(reader: FormatReader, checkout: Checkout | TreeCheckout, record: HarvestedRecord) -> None:
     try:
         reader(checkout, record)
+    except HarvestError:
+        raise  # the repository could not be fetched (a file's contents, read on demand): the harvest fails
     # Repositories are written by strangers: one file a parser trips over must cost only
     # that parser's fields, never the whole harvest. The bug is logged for the operator.
     except Exception:  # noqa: BLE001

@@ -43,6 +43,8 @@ class GitSource:
     local_path: Path | None = None
     #: ``host:port:address,…`` entries that pin git's connection to checked addresses.
     pins: tuple[str, ...] = ()
+    #: A folder on this server: the commit its HEAD pointed at when it was checked.
+    head: str | None = None
 
 
 def refuse_unsafe_syntax(source: str) -> None:
@@ -106,12 +108,12 @@ def _local_source(raw: str, *, options: HarvestOptions) -> GitSource:
     try:
         # The context manager closes the git helper processes GitPython starts.
         with gitpython.Repo(path) as repo:
-            has_commits = _head_commit(repo) is not None
+            head = _head_commit(repo)
     except (gitpython.InvalidGitRepositoryError, gitpython.NoSuchPathError):
         raise NotARepository(f"{path} is not a git repository") from None
-    if not has_commits:
+    if head is None:
         raise NotARepository(f"{path} is a git repository with no commits")
-    return GitSource(url=path.as_uri(), local_path=path)
+    return GitSource(url=path.as_uri(), local_path=path, head=head)
 
 
 def _head_commit(repo: gitpython.Repo) -> str | None:
@@ -168,17 +170,66 @@ def _environment() -> dict[str, str]:
 def clone(source: GitSource, dest: Path, *, options: HarvestOptions, checkout: bool = True) -> None:
     """Shallow-clone a checked source into dest, within the time and size limits.
 
-    Without ``checkout`` only git's objects are written (read them with TreeCheckout).
+    Without ``checkout`` only the commit and its folders (trees) are fetched when the server
+    can filter, which hosts such as GitHub and GitLab do: the files' contents are fetched
+    later, only those that are read (``fetch_objects``). A server that cannot filter sends
+    everything, as a plain clone would. Nothing is ever fetched behind the harvester's back:
+    the clone is not left as a "partial clone" that git would complete on its own when an
+    object is missing.
     """
     flags = ["--depth", "1", "--single-branch", "--no-tags", "--no-recurse-submodules"]
     if not checkout:
         # No working tree, and no template files (sample hooks, descriptions): only objects.
-        flags += ["--no-checkout", "--template="]
+        flags += ["--no-checkout", "--template=", "--filter=blob:none", *_local_upload_pack(source)]
     argv = _git_argv("clone", *flags, "--", source.url, str(dest), source=source, options=options)
     _run(argv, action="cloning the repository", timeout=options.timeout, watch=dest,
          max_bytes=options.max_repo_bytes, max_memory=memory_limit(options))
+    if not checkout:
+        _no_lazy_fetch(dest)
     if tree_size(dest) > options.max_repo_bytes:
         raise HarvestError(f"the repository is larger than the {human_size(options.max_repo_bytes)} limit")
+
+
+def fetch_objects(source: GitSource, dest: Path, oids: list[str], *, options: HarvestOptions,
+                  deadline: float | None = None) -> None:
+    """Fetch the named objects (files' contents) of a clone made without them, in one request.
+
+    The same checked address, settings and limits as the clone; the repository size cap
+    counts what the clone already holds, and ``deadline`` (a ``time.monotonic()`` value set
+    when the clone started) keeps the harvest as a whole within the time limit.
+    """
+    if not oids:
+        return
+    remaining = options.timeout if deadline is None else deadline - time.monotonic()
+    if remaining <= 0:
+        raise HarvestError(f"harvesting the repository took longer than {options.timeout:g} seconds and was stopped")
+    # "noop": ask for the objects without offering what the shallow clone has (a server
+    # cannot walk history past the clone's single commit).
+    argv = _git_argv("-C", str(dest), "-c", "fetch.negotiationAlgorithm=noop", "-c", "maintenance.auto=false",
+                     "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--recurse-submodules=no",
+                     *_local_upload_pack(source), "--", source.url, *oids, source=source, options=options)
+    _run(argv, action="fetching the repository's files", timeout=remaining, watch=dest,
+         max_bytes=options.max_repo_bytes, max_memory=memory_limit(options),
+         overtime=f"harvesting the repository took longer than {options.timeout:g} seconds and was stopped")
+    if tree_size(dest) > options.max_repo_bytes:
+        raise HarvestError(f"the repository is larger than the {human_size(options.max_repo_bytes)} limit")
+
+
+def _local_upload_pack(source: GitSource) -> list[str]:
+    # A folder on this server is served by a git started here: let it filter, as hosts do.
+    # (Not from a setting on the command line: git does not pass those to a local server.)
+    return ["--upload-pack=git -c uploadpack.allowFilter=true upload-pack"] if source.local_path is not None else []
+
+
+def _no_lazy_fetch(dest: Path) -> None:
+    # A clone made with --filter marks its remote as a "promisor": git would then fetch any
+    # missing object by itself (from the helper GitPython starts to read objects), outside the
+    # settings, pins and limits above. Unmarked, a missing object is just missing.
+    with gitpython.Repo(dest) as repo, repo.config_writer() as config:
+        for section, option in (('remote "origin"', "promisor"), ('remote "origin"', "partialclonefilter"),
+                                ("extensions", "partialclone")):
+            if config.has_option(section, option):
+                config.remove_option(section, option)
 
 
 def remote_head(source: GitSource, *, options: HarvestOptions) -> str | None:
@@ -223,7 +274,7 @@ def _with_memory_limit(argv: list[str], max_memory: int) -> list[str]:
 
 
 def _run(argv: list[str], *, action: str, timeout: float, watch: Path | None = None,
-         max_bytes: int = 0, max_memory: int = 0) -> str:
+         max_bytes: int = 0, max_memory: int = 0, overtime: str | None = None) -> str:
     try:
         # A session of its own, so a timeout can stop git and the helpers it starts.
         proc = subprocess.Popen(_with_memory_limit(argv, max_memory), stdin=subprocess.DEVNULL,
@@ -239,7 +290,7 @@ def _run(argv: list[str], *, action: str, timeout: float, watch: Path | None = N
         except subprocess.TimeoutExpired:
             if time.monotonic() > deadline:
                 _stop(proc)
-                raise HarvestError(f"{action} took longer than {timeout:g} seconds and was stopped") from None
+                raise HarvestError(overtime or f"{action} took longer than {timeout:g} seconds and was stopped") from None
             if watch is not None and watch.exists() and tree_size(watch) > max_bytes:
                 _stop(proc)
                 raise HarvestError(f"the repository is larger than the {human_size(max_bytes)} limit") from None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from .checkout import human_size, lfs_pointer, skip_unusable, usable_name
@@ -18,16 +19,25 @@ _SYMLINK_MODE = 0o120000
 _MAX_LINK_HOPS = 5
 _MAX_LINK_TARGET = 4096
 _RESERVED = "holds a name git keeps for itself (such as .git)"
+# The files the readers look at, fetched together before they run (see prefetch): at the top,
+# those whose names start so, and READMEs one or two folders down (cards of sub-models,
+# translations under docs/). Any other file a reader opens is fetched when it is opened.
+_WANTED_PREFIXES = ("readme", "license", "licence", "copying", "unlicense", "citation", "codemeta", "datapackage",
+                    "croissant", "pyproject.toml", "setup.cfg", "package.json", ".ai-commons-claim")
+_MAX_PREFETCH = 500
 
 
 class TreeCheckout:
     """The files of one commit, read from git's object database with the limits of Checkout."""
 
-    def __init__(self, tree: Any, *, max_file_bytes: int, warnings: list[str], commit: str | None = None) -> None:
+    def __init__(self, tree: Any, *, max_file_bytes: int, warnings: list[str], commit: str | None = None,
+                 fetch: Callable[[list[str]], None] | None = None) -> None:
         self.tree = tree
         self.commit = commit
         self.max_file_bytes = max_file_bytes
         self.warnings = warnings
+        #: Fetches objects (by hex id) that the clone left on the server; None when it has them all.
+        self.fetch = fetch
         self._cache: dict[str, bytes | None] = {}
         self._listing: dict[int, list[str]] = {}
         try:
@@ -59,6 +69,43 @@ class TreeCheckout:
             self._listing[max_depth] = sorted(found[:limit])
         return self._listing[max_depth]
 
+    def prefetch(self) -> None:
+        """Fetch, in one request, the contents of the files the readers are going to read."""
+        if self.fetch is None:
+            return
+        wanted = []
+        queue = deque([(self.tree, 0)])
+        while queue and len(wanted) < _MAX_PREFETCH:
+            tree, depth = queue.popleft()
+            try:
+                blobs, subs = tree.blobs, tree.trees if depth < 2 else []
+            except ValueError:
+                continue  # a folder GitPython will not read (see __init__)
+            for blob in blobs:
+                lowered = blob.name.lower()
+                if lowered.startswith(_WANTED_PREFIXES if depth == 0 else "readme") and not self._present(blob):
+                    wanted.append(blob.hexsha)
+            queue.extend((sub, depth + 1) for sub in subs)
+        self.fetch(wanted[:_MAX_PREFETCH])
+
+    @staticmethod
+    def _present(entry: Any) -> bool:
+        try:
+            entry.size  # noqa: B018 - asks git for the object's header
+        except ValueError:  # GitPython: git answered that the object is missing
+            return False
+        return True
+
+    def _size(self, entry: Any, shown: str) -> int | None:
+        """Return the size of a file's object, fetching it first if the clone lacks it."""
+        if not self._present(entry) and self.fetch is not None:
+            self.fetch([entry.hexsha])
+        try:
+            return entry.size
+        except ValueError:
+            self.warnings.append(f"{shown} could not be fetched from the repository; ignored")
+            return None
+
     def read_bytes(self, relpath: str) -> bytes | None:
         """Return a file's bytes, or None (with a warning) if it is outside, linked out or too big."""
         if relpath not in self._cache:
@@ -76,9 +123,12 @@ class TreeCheckout:
             return None
         if entry.type != "blob":
             return None  # a folder, or a submodule's commit
+        size = self._size(entry, shown)
+        if size is None:
+            return None
         if entry.mode == _SYMLINK_MODE:
             return self._follow(normal, entry, shown, hops=hops)
-        if entry.size > self.max_file_bytes:
+        if size > self.max_file_bytes:
             self.warnings.append(f"{shown} is larger than the {human_size(self.max_file_bytes)} limit; skipped")
             return None
         data = entry.data_stream.read()

@@ -82,10 +82,20 @@ def load_json(text: str) -> Any:
         raise FormatError(f"is not valid JSON ({reason[:120]})") from None
 
 
+# libyaml's parser when PyYAML was built with it (its wheels are): the same safe loader, about
+# ten times faster than the pure-Python parser on a model card.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_yaml(text: str) -> Any:
+    """Parse YAML with the safe loader (plain data only); raises what PyYAML raises."""
+    return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+
+
 def load_yaml(text: str) -> Any:
     """Parse YAML safely; raise FormatError on invalid input."""
     try:
-        return without_surrogates(yaml.safe_load(text))
+        return without_surrogates(safe_yaml(text))
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise FormatError(f"is not valid YAML ({reason[:120]})") from None

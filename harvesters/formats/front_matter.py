@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from .common import without_surrogates
+from .common import safe_yaml, without_surrogates
 
 # A card's metadata is a few kilobytes; anything bigger is not front matter worth parsing.
 _MAX_FRONT_MATTER = 64 * 1024
@@ -28,7 +28,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, str | None]:
         return {}, text, None
     raw, body = text[4:close.start()], text[close.end():].lstrip("\n")
     try:
-        meta = without_surrogates(yaml.safe_load(raw))
+        meta = without_surrogates(safe_yaml(raw))
     # Deeply nested flow collections exhaust the recursion limit before YAML reports them.
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

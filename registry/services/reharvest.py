@@ -77,17 +77,27 @@ class _Workers:
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
 
+    def pool(self) -> ProcessPoolExecutor:
+        """Return the worker pool, starting it on first use."""
+        with self._lock:
+            if self._pool is None:
+                # forkserver: workers start from a clean process, not a fork of this threaded one.
+                # That server imports the harvesters and loads what they need (language model,
+                # licence texts; harvesters.worker) once, and the workers are forked from it.
+                # It also imports the program's main module, which each worker would otherwise
+                # import itself.
+                context = get_context("forkserver")
+                context.set_forkserver_preload(["__main__", "harvesters.worker"])
+                self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
+            return self._pool
+
     def fetch(self, kind: str, source: str, options: HarvestOptions) -> HarvestedRecord:
         if kind != "git":
             # Pages wait on the network, not the CPU, and the per-host pause between requests is
             # kept in this process: they are fetched on the calling thread.
             return run_harvest(kind, source, options)
-        with self._lock:
-            if self._pool is None:
-                # forkserver: workers start from a clean process, not a fork of this threaded one.
-                self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=get_context("forkserver"))
         try:
-            return self._pool.submit(run_harvest, kind, source, options).result()
+            return self.pool().submit(run_harvest, kind, source, options).result()
         except BrokenProcessPool:
             raise HarvestError("the harvester process stopped unexpectedly") from None
 

@@ -68,7 +68,11 @@ def test_harvest_a_local_repository(harvester, git_repo):
 def test_file_url_and_head(harvester, git_repo):
     path = git_repo({"README.md": README})
     assert harvester.harvest(path.as_uri(), options=LOCAL).commit == head_of(path)
-    assert harvester.head(str(path), options=LOCAL) == head_of(path)
+    # A folder's head is read from its own files: what git serves to ls-remote, without git.
+    served = gitfetch.remote_head(gitfetch.GitSource(url=path.as_uri(), local_path=path), options=LOCAL)
+    assert harvester.head(str(path), options=LOCAL) == served == head_of(path)
+    git_repo({"NEWS.md": "A new commit.\n"})
+    assert harvester.head(str(path), options=LOCAL) == head_of(path) != served
 
 
 def test_model_card_front_matter_and_chinese_readme(harvester, git_repo):
@@ -150,10 +154,83 @@ def test_huge_readme_is_skipped_with_a_warning(harvester, git_repo):
 
 
 def test_repository_over_the_size_cap_is_refused(harvester, git_repo):
-    # Incompressible bytes: the cap is on what the clone fetches (no working tree is written).
-    path = git_repo({"data.bin": __import__("random").Random(0).randbytes(256 * 1024)})
+    # Incompressible bytes: the cap is on what the harvest fetches (no working tree is written),
+    # and a README is always fetched.
+    path = git_repo({"README.md": __import__("random").Random(0).randbytes(256 * 1024)})
     with pytest.raises(HarvestError, match=r"^the repository is larger than the 64 KB limit$"):
         harvester.harvest(str(path), options=HarvestOptions(allow_local=True, max_repo_bytes=64 * 1024))
+
+
+def test_large_files_no_reader_opens_are_not_fetched(harvester, git_repo):
+    # A model's weights or a data set beside the README cost nothing: only what is read is fetched.
+    path = git_repo({"README.md": README, "LICENSE": MIT,
+                     "weights/model.bin": __import__("random").Random(0).randbytes(512 * 1024)})
+    record = harvester.harvest(str(path), options=HarvestOptions(allow_local=True, max_repo_bytes=64 * 1024))
+    assert record.fields["name"] == "Acme Tool"
+    assert record.fields["license"] == "MIT"
+    assert record.warnings == []
+
+
+def _clone_without_contents(path, dest):
+    source = gitfetch.resolve_source(str(path), options=LOCAL)
+    gitfetch.clone(source, dest, options=LOCAL, checkout=False)
+    return source
+
+
+def _object_present(dest, oid):
+    with git.Repo(dest) as repo:
+        try:
+            repo.odb.info(bytes.fromhex(oid))
+        except ValueError:
+            return False
+        return True
+
+
+def test_a_clone_holds_folders_and_only_the_contents_fetched_for_it(git_repo, tmp_path):
+    path = git_repo({"README.md": README, "data/rows.tsv": "id\ttext\n1\thabari\n"})
+    with git.Repo(path) as repo:
+        readme, rows = (repo.head.commit.tree / "README.md").hexsha, (repo.head.commit.tree / "data/rows.tsv").hexsha
+    dest = tmp_path / "clone"
+    source = _clone_without_contents(path, dest)
+    assert not _object_present(dest, readme) and not _object_present(dest, rows)
+    # git does not fetch a missing object by itself: every fetch goes through fetch_objects.
+    with git.Repo(dest) as repo:
+        with repo.config_reader() as config:
+            assert not config.has_option('remote "origin"', "promisor")
+        assert [b.name for b in repo.head.commit.tree.blobs] == ["README.md"]  # folders are there
+    gitfetch.fetch_objects(source, dest, [readme], options=LOCAL)
+    assert _object_present(dest, readme) and not _object_present(dest, rows)
+
+
+def test_a_file_outside_the_usual_names_is_fetched_when_read(harvester, git_repo):
+    # The README links to a file no reader asks for by name: its contents come on demand.
+    path = git_repo({"notes/intro.md": README}, symlinks={"README.md": "notes/intro.md"})
+    record = harvester.harvest(str(path), options=LOCAL)
+    assert record.fields["name"] == "Acme Tool"
+    assert record.fields["summary"].startswith("Acme Tool aligns parallel sentences")
+
+
+def test_fetching_files_after_the_harvest_time_limit_is_refused(git_repo, tmp_path):
+    path = git_repo({"README.md": README})
+    with git.Repo(path) as repo:
+        readme = (repo.head.commit.tree / "README.md").hexsha
+    dest = tmp_path / "clone"
+    source = _clone_without_contents(path, dest)
+    options = HarvestOptions(allow_local=True, timeout=30)
+    with pytest.raises(HarvestError, match=r"^harvesting the repository took longer than 30 seconds and was stopped$"):
+        gitfetch.fetch_objects(source, dest, [readme], options=options, deadline=__import__("time").monotonic() - 1)
+    assert not _object_present(dest, readme)
+
+
+def test_a_source_gone_before_its_files_are_fetched_fails_in_plain_words(git_repo, tmp_path):
+    path = git_repo({"README.md": README})
+    with git.Repo(path) as repo:
+        readme = (repo.head.commit.tree / "README.md").hexsha
+    dest = tmp_path / "clone"
+    source = _clone_without_contents(path, dest)
+    path.rename(tmp_path / "moved")
+    with pytest.raises(HarvestError, match=r"^fetching the repository's files failed: "):
+        gitfetch.fetch_objects(source, dest, [readme], options=LOCAL)
 
 
 def test_plain_folder_missing_path_file_and_empty_repository(harvester, git_repo, tmp_path):
@@ -260,15 +337,21 @@ def test_clone_runs_git_with_the_fixed_safe_arguments(harvester, git_repo, monke
     monkeypatch.setattr(gitfetch, "_run", spy)
     path = git_repo({"README.md": README})
     harvester.harvest(str(path), options=LOCAL)
-    [argv] = seen
-    config = [argv[i + 1] for i, item in enumerate(argv) if item == "-c"]
-    assert config[:4] == ["core.hooksPath=/dev/null", "protocol.allow=never", "protocol.https.allow=always",
-                          "protocol.file.allow=always"]
-    assert {"http.followRedirects=false", "core.symlinks=false", "credential.helper="} <= set(config)
-    tail = argv[argv.index("clone"):]
-    assert tail[:9] == ["clone", "--depth", "1", "--single-branch", "--no-tags", "--no-recurse-submodules",
-                        "--no-checkout", "--template=", "--"]
-    assert tail[9] == path.as_uri()
+    [clone, fetch] = seen  # the clone, then one fetch of the files the readers read
+    for argv in (clone, fetch):
+        config = [argv[i + 1] for i, item in enumerate(argv) if item == "-c"]
+        assert config[:4] == ["core.hooksPath=/dev/null", "protocol.allow=never", "protocol.https.allow=always",
+                              "protocol.file.allow=always"]
+        assert {"http.followRedirects=false", "core.symlinks=false", "credential.helper="} <= set(config)
+    local_server = "--upload-pack=git -c uploadpack.allowFilter=true upload-pack"
+    tail = clone[clone.index("clone"):]
+    assert tail[:12] == ["clone", "--depth", "1", "--single-branch", "--no-tags", "--no-recurse-submodules",
+                         "--no-checkout", "--template=", "--filter=blob:none", local_server, "--", path.as_uri()]
+    tail = fetch[fetch.index("fetch"):]
+    with git.Repo(path) as repo:
+        readme = (repo.head.commit.tree / "README.md").hexsha
+    assert tail == ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--recurse-submodules=no",
+                    local_server, "--", path.as_uri(), readme]
 
 
 def test_git_environment_is_cleaned(monkeypatch):
@@ -295,3 +378,17 @@ def test_scratch_clones_are_removed(harvester, git_repo, tmp_path, monkeypatch):
         harvester.harvest(str(git_repo({}, name="acme/empty")), options=LOCAL)
     scratch.drain()
     assert list((tmp_path / "scratch").iterdir()) == []
+
+
+def test_worker_warm_up_reads_its_sample_through_every_inference():
+    # What a harvest worker loads before its first job: the sample must take the paths that
+    # load data (languages and a country inferred from prose and tags, a licence file, a conflict).
+    from harvesters.worker import warm_up
+
+    record = warm_up()
+    assert record.fields["languages"] == ["en", "sw"]
+    assert record.provenance["languages"]["inferred"] is True
+    assert record.fields["region"] == "KE"
+    assert record.fields["license"] == "MIT"
+    assert record.fields["tasks"] == ["text-classification"]
+    assert "license: README.md says MIT but package.json says Apache-2.0; kept MIT" in record.warnings

@@ -13,7 +13,7 @@ from registry.db import get_engine, write_session
 from registry.models import Entry, EntryDetails, HarvestRun, Relation, Source, utcnow
 from registry.services.entries import get_entry
 from registry.services.harvesting import harvest_source
-from registry.services.reharvest import due_sources, reharvest
+from registry.services.reharvest import _Workers, due_sources, reharvest
 from tests.harvesters.site import start_site, stop_site
 
 README = "# Tiny Tagger\n\nA sample part-of-speech tagger for Yoruba text, written for the registry's own tests.\n"
@@ -188,3 +188,18 @@ def test_several_at_once_in_worker_processes(app, git_repo, tmp_path):
     assert results[3].error.endswith("does not exist")
     with _session(app) as s:
         assert sorted(e.name for e in s.exec(select(Entry))) == ["Tagger 0", "Tagger 1", "Tagger 2"]
+
+
+def _language_model_loaded() -> bool:
+    from harvesters.language import _identifier
+    return _identifier.cache_info().currsize == 1
+
+
+def test_harvest_workers_start_with_the_language_model_already_loaded():
+    # The pool's server process loads it once (harvesters.worker); a worker forked from it has
+    # it before its first job instead of spending a second of CPU on it.
+    workers = _Workers(2)
+    try:
+        assert workers.pool().submit(_language_model_loaded).result(timeout=60) is True
+    finally:
+        workers.close()

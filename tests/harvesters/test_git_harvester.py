@@ -210,12 +210,17 @@ def test_a_file_outside_the_usual_names_is_fetched_when_read(harvester, git_repo
     assert record.fields["summary"].startswith("Acme Tool aligns parallel sentences")
 
 
-def test_fetching_files_after_the_harvest_time_limit_is_refused(git_repo, tmp_path):
+def _readme_clone(git_repo, tmp_path):
+    """A repository with a README, cloned without file contents: (repository, source, clone, README's id)."""
     path = git_repo({"README.md": README})
     with git.Repo(path) as repo:
         readme = (repo.head.commit.tree / "README.md").hexsha
     dest = tmp_path / "clone"
-    source = _clone_without_contents(path, dest)
+    return path, _clone_without_contents(path, dest), dest, readme
+
+
+def test_fetching_files_after_the_harvest_time_limit_is_refused(git_repo, tmp_path):
+    _path, source, dest, readme = _readme_clone(git_repo, tmp_path)
     options = HarvestOptions(allow_local=True, timeout=30)
     with pytest.raises(HarvestError, match=r"^harvesting the repository took longer than 30 seconds and was stopped$"):
         gitfetch.fetch_objects(source, dest, [readme], options=options, deadline=__import__("time").monotonic() - 1)
@@ -223,11 +228,7 @@ def test_fetching_files_after_the_harvest_time_limit_is_refused(git_repo, tmp_pa
 
 
 def test_a_source_gone_before_its_files_are_fetched_fails_in_plain_words(git_repo, tmp_path):
-    path = git_repo({"README.md": README})
-    with git.Repo(path) as repo:
-        readme = (repo.head.commit.tree / "README.md").hexsha
-    dest = tmp_path / "clone"
-    source = _clone_without_contents(path, dest)
+    path, source, dest, readme = _readme_clone(git_repo, tmp_path)
     path.rename(tmp_path / "moved")
     with pytest.raises(HarvestError, match=r"^fetching the repository's files failed: "):
         gitfetch.fetch_objects(source, dest, [readme], options=LOCAL)

@@ -31,7 +31,8 @@ demo: install
 GUNICORN_WORKERS ?= 4
 serve: install
 	$(BIN)/flask --app registry init-db
-	$(BIN)/gunicorn --workers $(GUNICORN_WORKERS) --bind 127.0.0.1:8000 --access-logfile - 'registry:create_app()'
+	$(BIN)/gunicorn --workers $(GUNICORN_WORKERS) --bind 127.0.0.1:8000 --access-logfile - \
+		-c python:registry.gunicorn_hooks 'registry:create_app()'
 
 # Branch coverage is measured on every run and must stay at 90 % or more ([tool.coverage] in
 # pyproject.toml); `make test COVERAGE= PYTEST_ARGS=tests/…` runs a subset without the gate.

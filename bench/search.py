@@ -6,7 +6,9 @@
 
 Entries are written in bulk (not through the harvester: that would measure git), then the
 index is built with the real `reindex` and every query goes through the real `list_entries`,
-facet counts included. PostgreSQL runs in a fresh database that is dropped afterwards.
+facet counts included. The first query, timed apart, reads the index into the process's
+in-memory copy (`--database-only` turns the copy off). PostgreSQL runs in a fresh database
+that is dropped afterwards.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import json
 import os
 import platform
 import random
+import resource
 import sqlite3
 import statistics
 import sys
@@ -33,7 +36,7 @@ from werkzeug.datastructures import MultiDict  # noqa: E402
 from registry import create_app  # noqa: E402
 from registry.db import get_engine, make_engine, upgrade_schema  # noqa: E402
 from registry.models import Entry, FacetValue, Translation  # noqa: E402
-from registry.search import backend_for, reindex  # noqa: E402
+from registry.search import backend_for, memory, reindex  # noqa: E402
 from registry.services.entries import list_entries, parse_entry_query  # noqa: E402
 from registry.services.facets import facet_values  # noqa: E402
 
@@ -190,6 +193,26 @@ def fill(app, count: int, seed: int) -> None:
     print(file=sys.stderr)
 
 
+def load_copy(app) -> dict:
+    """Time the first ranked query, which reads the whole index into the process's in-memory copy."""
+    engine = get_engine(app)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with app.app_context(), Session(engine) as session:
+        started = time.perf_counter()
+        list_entries(session, query=parse_entry_query(MultiDict([("q", "model")])))
+        elapsed = time.perf_counter() - started
+    index = memory._INDEXES.get(engine)
+    if index is None:
+        return {"in_memory": False}
+    snapshot = index.snapshot
+    held = sum(a.nbytes for seg in snapshot.segments for p in (seg.words, seg.pairs)
+               for a in (p.keys, p.ptr, p.slots, p.freq))
+    held += sum(seg.code_table.nbytes for seg in snapshot.segments)
+    return {"in_memory": True, "copy_load_s": round(elapsed, 2), "copy_arrays_mib": round(held / 2 ** 20, 1),
+            "peak_rss_mib_before_copy": before // 1024,
+            "peak_rss_mib_after_copy": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
+
+
 def run_queries(app, rounds: int) -> dict:
     """Run the query mix ``rounds`` times (after one warm-up round); return latency statistics."""
     engine = get_engine(app)
@@ -235,6 +258,8 @@ def main() -> None:
                         help="PostgreSQL server to create the benchmark database on")
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds of the query mix")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--database-only", action="store_true",
+                        help="answer from the database, without the in-memory copy (SEARCH_IN_MEMORY off)")
     parser.add_argument("--keep", type=Path, help="SQLite only: build the database in this file, or reuse it if it "
                         "is already there (the timing of an index build is then not measured again)")
     args = parser.parse_args()
@@ -252,7 +277,8 @@ def main() -> None:
     else:
         url = f"sqlite:///{args.keep or Path(tmp.name) / 'bench.db'}"
     reuse = args.backend == "sqlite" and args.keep is not None and args.keep.exists()
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": tmp.name})
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": tmp.name,
+                      "SEARCH_IN_MEMORY": not args.database_only})
     try:
         upgrade_schema(app)
         index_build_s = None
@@ -282,7 +308,8 @@ def main() -> None:
                     conn.exec_driver_sql("ANALYZE")
             print(f"Indexed {indexed} entries in {index_build_s} s; querying…", file=sys.stderr)
         result = {"backend": args.backend, "entries": args.entries, "indexed": indexed,
-                  "index_build_s": index_build_s, "reused_database": reuse, **run_queries(app, args.rounds)}
+                  "index_build_s": index_build_s, "reused_database": reuse, **load_copy(app),
+                  **run_queries(app, args.rounds)}
         with Session(get_engine(app)) as session:
             result["db_bytes"] = backend_for(session).size_bytes(session)
         if args.backend == "sqlite":

@@ -19,6 +19,8 @@ DEFAULTS = {
     "HARVEST_MAX_REPO_BYTES": 200 * 1024 * 1024,
     "HARVEST_MAX_FILE_BYTES": 2 * 1024 * 1024,
     "PER_PAGE": 20,
+    # Rank and count text searches from a copy of the search index in each process's memory.
+    "SEARCH_IN_MEMORY": True,
     # Rendered anonymous pages kept per web process, checked against the write counter (0: off).
     "PAGE_CACHE_SIZE": 512,
     # Connections per process on PostgreSQL: kept idle, and opened beyond that under load.
@@ -30,7 +32,7 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
 }
 
-_BOOLEAN = {"HARVEST_ALLOW_LOCAL", "HARVEST_ALLOW_PRIVATE", "TESTING"}
+_BOOLEAN = {"HARVEST_ALLOW_LOCAL", "HARVEST_ALLOW_PRIVATE", "TESTING", "SEARCH_IN_MEMORY"}
 _INTEGER = {"HARVEST_TIMEOUT", "HARVEST_MAX_REPO_BYTES", "HARVEST_MAX_FILE_BYTES", "PER_PAGE", "PROXY_HOPS",
             "PAGE_CACHE_SIZE", "DB_POOL_SIZE", "DB_MAX_OVERFLOW"}
 

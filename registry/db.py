@@ -227,4 +227,8 @@ def init_app(app: Flask) -> None:
     app.extensions["registry_engine"] = make_engine(app.config["DATABASE_URL"],
                                                     pool_size=int(app.config["DB_POOL_SIZE"]),
                                                     max_overflow=int(app.config["DB_MAX_OVERFLOW"]))
+    if app.config.get("SEARCH_IN_MEMORY"):
+        from .search import memory
+
+        memory.enable(app.extensions["registry_engine"])
     app.teardown_appcontext(_close_session)

@@ -8,14 +8,14 @@ from sqlalchemy.orm import load_only
 from sqlmodel import Session, select
 
 from ..models import Entry, Translation
-from . import counts
-from .documents import SearchDocument, build_document, is_searchable
+from . import counts, memory
+from .documents import PAIR_SEP, SearchDocument, build_document, is_searchable
 from .postgres import PostgresBackend
 from .query import ParsedQuery, expandable, one_typo_away, parse_query, relax
 from .sqlite import SQLiteBackend
 
 __all__ = ["SearchBackend", "backend_for", "index_entry", "indexed_facet_counts", "reindex", "unindex_entry", "parse_query",
-           "relaxed_query", "text_matches"]
+           "ranked_in_memory", "relaxed_query", "text_matches"]
 
 #: A relaxed query widens each word with this many typo fixes and substring matches at most.
 MAX_EXPANSIONS = 12
@@ -57,6 +57,12 @@ class SearchBackend(Protocol):
 
     def terms_containing(self, session: Session, fragment: str, limit: int) -> list[str]:
         """Return indexed words that contain the fragment."""
+
+    def phrase_ids(self, session: Session, clause) -> list[int]:
+        """Return the ids of the indexed entries that hold a phrase clause, positions checked."""
+
+    def memory_rows(self, session: Session, entry_ids: list[int] | None):
+        """Yield memory.Row for these entries' index rows (None: every row), in entry order."""
 
     def size_bytes(self, session: Session) -> int:
         """Return the size of the database in bytes."""
@@ -169,3 +175,41 @@ def relaxed_query(session: Session, query: ParsedQuery) -> ParsedQuery:
         inside.sort(key=len)
         expansions[word] = list(dict.fromkeys(fixes + inside))[:MAX_EXPANSIONS]
     return relax(query, expansions)
+
+
+def ranked_in_memory(session: Session, query: ParsedQuery | None, *, filters: dict[str, list[str]],
+                     hidden: list[int], offset: int, limit: int) -> tuple[int, Counter[str], list[int]] | None:
+    """Answer a query sorted by relevance from the in-memory copy of the index (see memory.py).
+
+    Return the number of matches, the count of each facet pair over them, and the ids of the page
+    (``limit`` after ``offset``) in rank order; or None when the database must answer instead.
+    ``filters`` are facet values (OR within a facet, AND across); ``hidden`` entries never count.
+    Without a query (browsing) every indexed entry matches and no page is ranked.
+    """
+    backend = backend_for(session)
+    index = memory.index_for(session, backend.memory_rows, counts.CODE_DIGITS)
+    if index is None:
+        return None
+    snapshot = index.current(session)
+    wanted = {facet: [f"{facet}{PAIR_SEP}{value}" for value in values] for facet, values in filters.items()}
+    unknown = [pair for pairs in wanted.values() for pair in pairs if pair not in index.code_of_pair]
+    if unknown:
+        index.code_of_pair.update(counts.known_codes(session, unknown))
+    filter_codes = [[index.code_of_pair[p] for p in pairs if p in index.code_of_pair] for pairs in wanted.values()]
+    found = memory.rank(snapshot, query, filter_codes=filter_codes, hidden=hidden, offset=offset, limit=limit,
+                        exact_phrase=lambda clause: backend.phrase_ids(session, clause))
+    unnamed = [code for code in found.codes if code not in index.pair_of_code]
+    if unnamed:
+        index.pair_of_code.update(counts.pairs_of_codes(session, unnamed))
+    tally = Counter({index.pair_of_code[code]: n for code, n in found.codes.items()})
+    return found.total, tally, found.page
+
+
+def warm(engine) -> bool:
+    """Read the index into this process's in-memory copy now, not on the first search; False when it is off."""
+    with Session(engine) as session:
+        index = memory.index_for(session, backend_for(session).memory_rows, counts.CODE_DIGITS)
+        if index is None:
+            return False
+        index.current(session)
+        return True

@@ -106,6 +106,11 @@ def codes_for(session: Session, pairs: set[str]) -> dict[str, int]:
     return found
 
 
+def known_codes(session: Session, pairs: list[str]) -> dict[str, int]:
+    """Return the codes of those of these pairs that have one (none is given here)."""
+    return _codes_of_pairs(session, sorted(set(pairs)))
+
+
 def _codes_of_pairs(session: Session, pairs: list[str]) -> dict[str, int]:
     return _lookup(session, "SELECT pair, code FROM search_facet_codes WHERE pair IN :keys", pairs)
 
@@ -166,11 +171,12 @@ def count_codes(session: Session, joined: str | None) -> Counter[str]:
         else:
             tally[:len(found)] += found
     present = [int(code) for code in np.flatnonzero(tally)]
-    names = _pairs_of_codes(session, present)
+    names = pairs_of_codes(session, present)
     if len(names) != len(present):
         raise LookupError(f"facet codes without a pair: {sorted(set(present) - set(names))[:5]}")
     return Counter({names[code]: int(tally[code]) for code in present})
 
 
-def _pairs_of_codes(session: Session, codes: list[int]) -> dict[int, str]:
+def pairs_of_codes(session: Session, codes: list[int]) -> dict[int, str]:
+    """Return the pair each of these codes stands for."""
     return _lookup(session, "SELECT code, pair FROM search_facet_codes WHERE code IN :keys", codes)

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from typing import Iterator
 
 from sqlalchemy import Float, Integer, String, func, text
 from sqlmodel import Session
 
-from . import counts
+from . import counts, memory
 from .documents import SearchDocument
 from .query import Clause, ParsedQuery
 
@@ -113,11 +114,13 @@ class PostgresBackend:
         self.add_terms(session, set().union(*(d.terms for d in docs)))
         if facet_counts:
             counts.adjust(session, old, {d.entry_id: d.facets for d in docs})
+            memory.note_changes(session, [d.entry_id for d in docs])
 
     def delete_documents(self, session: Session, entry_ids: list[int]) -> None:
         """Remove entries from the index."""
         if entry_ids:
             counts.adjust(session, self.facets_of(session, entry_ids), {})
+            memory.note_changes(session, entry_ids)
             session.execute(text("DELETE FROM search_documents WHERE entry_id = ANY(:ids)"), {"ids": list(entry_ids)})
 
     def clear(self, session: Session, *, facet_counts: bool = True) -> None:
@@ -126,6 +129,7 @@ class PostgresBackend:
         session.execute(text("DELETE FROM search_terms"))
         if facet_counts:
             counts.reset(session)
+            memory.note_reset(session)
 
     def add_terms(self, session: Session, terms: set[str]) -> None:
         """Remember words for typo and substring expansion (never removed until a reindex)."""
@@ -149,6 +153,24 @@ class PostgresBackend:
         rows = session.execute(text("SELECT term FROM search_terms WHERE lower(term) LIKE :p LIMIT :n"),
                                {"p": pattern, "n": limit})
         return [r[0] for r in rows]
+
+    def phrase_ids(self, session: Session, clause: Clause) -> list[int]:
+        """Return the ids of the entries that hold a phrase (positions checked by the tsvector)."""
+        rows = session.execute(text("SELECT entry_id FROM search_documents WHERE document @@ CAST(:q AS tsquery)"),
+                               {"q": _phrase(clause)})
+        return [r[0] for r in rows]
+
+    def memory_rows(self, session: Session, entry_ids: list[int] | None) -> Iterator[memory.Row]:
+        """Yield the index rows of these entries (None: all), in entry order, for the in-memory copy.
+
+        The tokens of each field come back from the tsvector's positions and weights.
+        """
+        where = "" if entry_ids is None else "WHERE entry_id = ANY(:ids)"
+        rows = session.execute(text(f"""SELECT entry_id, boost, updated_epoch, name_keys, facet_codes,
+            CAST(document AS TEXT) FROM search_documents {where} ORDER BY entry_id"""), {"ids": entry_ids or []})
+        for entry_id, boost, epoch, name_keys, codes, document in rows:
+            yield memory.Row(entry_id, memory.fields_from_tsvector(document or ""), boost, epoch, name_keys or "",
+                             codes or "")
 
     def size_bytes(self, session: Session) -> int:
         """Return the size of the database in bytes."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 import regex
 
@@ -26,8 +27,13 @@ class Snippet:
         return any(hit for _, hit in self.segments)
 
 
-def plain_text(markdown: str) -> str:
-    """Return Markdown as one line of plain text: links keep their words, markup goes."""
+def plain_text(markdown: str, *, limit: int | None = None) -> str:
+    """Return Markdown as one line of plain text: links keep their words, markup goes.
+
+    ``limit``: only about that many characters of the start are wanted (twice that is read).
+    """
+    if limit is not None:
+        markdown = (markdown or "")[:2 * limit]
     return " ".join(_MARKUP.sub(lambda m: m.group(1) if m.group(1) is not None else " ", markdown or "").split())
 
 
@@ -42,12 +48,15 @@ def _hits(text: str, terms: set[str], prefixes: tuple[str, ...], width: int) -> 
     folded = fold(text)
     if not any(t in folded for t in terms) and not any(p in folded for p in prefixes):
         return []  # cheap refusal: most texts of a result do not contain the words at all
+    # Folding seldom changes the length of a text; then its tokens sit where the text's do and
+    # are already folded, so nothing is folded twice (one Chinese character at a time, say).
+    same_places = len(folded) == len(text)
     spans: list[tuple[int, int]] = []
-    for match in TOKEN.finditer(text):
+    for match in TOKEN.finditer(folded if same_places else text):
         start, end = match.span()
         if spans and start > spans[0][0] + width:
             break  # past the window shown around the first match
-        word = _fold_token(match.group())
+        word = match.group() if same_places else _fold_token(match.group())
         if word in terms or (prefixes and not is_segmented(word) and word.startswith(prefixes)):
             if spans and spans[-1][1] == start:  # adjacent characters of one CJK word: one mark
                 spans[-1] = (spans[-1][0], end)
@@ -91,9 +100,9 @@ def highlight(text: str, terms: list[str], prefixes: list[str] | None = None, *,
     return Snippet(segments, lang)
 
 
-def best_snippet(texts: list[tuple[str, str | None]], terms: list[str], prefixes: list[str] | None = None
+def best_snippet(texts: Iterable[tuple[str, str | None]], terms: list[str], prefixes: list[str] | None = None
                  ) -> Snippet | None:
-    """Return the snippet of the first (text, language) pair in which a term occurs."""
+    """Return the snippet of the first (text, language) pair in which a term occurs (pairs are read lazily)."""
     for value, lang in texts:
         if value:
             found = highlight(value, terms, prefixes, lang=lang)

@@ -3,16 +3,15 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Iterator
 
 from sqlalchemy import Float, Integer, String, func, text
 from sqlmodel import Session
 
-from . import counts
-from .documents import FIELDS, SearchDocument
+from . import counts, memory
+from .documents import FIELD_WEIGHTS, FIELDS, SearchDocument
 from .query import Clause, ParsedQuery
 
-#: bm25 weight of each field, in FIELDS order: name > tags > languages > summary > description.
-WEIGHTS = (10.0, 5.0, 4.0, 3.0, 1.0)
 #: Freshness halves its small bonus after this many seconds (180 days).
 FRESHNESS_SECONDS = 180 * 86400.0
 
@@ -44,7 +43,7 @@ class SQLiteBackend:
 
     def matches(self, query: ParsedQuery):
         """Return a subquery of (entry_id, score, exact, codes) for the entries the query matches."""
-        weights = ", ".join(str(w) for w in WEIGHTS)
+        weights = ", ".join(str(w) for w in FIELD_WEIGHTS)
         stmt = text(f"""
             SELECT d.entry_id AS entry_id,
                    -bm25(search_words, {weights}) * d.boost
@@ -99,11 +98,13 @@ class SQLiteBackend:
         self.add_terms(session, set().union(*(d.terms for d in docs)))
         if facet_counts:
             counts.adjust(session, old, {d.entry_id: d.facets for d in docs})
+            memory.note_changes(session, [d.entry_id for d in docs])
 
     def delete_documents(self, session: Session, entry_ids: list[int]) -> None:
         """Remove entries from the index."""
         if entry_ids:
             counts.adjust(session, self.facets_of(session, entry_ids), {})
+            memory.note_changes(session, entry_ids)
             for table in ("search_meta", "search_documents"):
                 session.execute(text(f"DELETE FROM {table} WHERE entry_id IN (SELECT value FROM json_each(:ids))"),
                                 {"ids": json.dumps(entry_ids)})
@@ -114,6 +115,7 @@ class SQLiteBackend:
             session.execute(text(f"DELETE FROM {table}"))
         if facet_counts:
             counts.reset(session)
+            memory.note_reset(session)
 
     def add_terms(self, session: Session, terms: set[str]) -> None:
         """Remember words for typo and substring expansion (never removed until a reindex)."""
@@ -134,6 +136,23 @@ class SQLiteBackend:
         rows = session.execute(text("SELECT term FROM search_terms_trigram WHERE search_terms_trigram MATCH :q "
                                     "LIMIT :n"), {"q": '"' + fragment.replace('"', '""') + '"', "n": limit})
         return [r[0] for r in rows]
+
+    def phrase_ids(self, session: Session, clause: Clause) -> list[int]:
+        """Return the ids of the entries that hold a phrase (positions checked by FTS5)."""
+        rows = session.execute(text("SELECT rowid FROM search_words WHERE search_words MATCH :expr"),
+                               {"expr": _phrase(clause)})
+        return [r[0] for r in rows]
+
+    def memory_rows(self, session: Session, entry_ids: list[int] | None) -> Iterator[memory.Row]:
+        """Yield the index rows of these entries (None: all), in entry order, for the in-memory copy."""
+        where = "" if entry_ids is None else "WHERE m.entry_id IN (SELECT value FROM json_each(:ids))"
+        rows = session.execute(text(f"""
+            SELECT m.entry_id, m.boost, m.updated_epoch, m.name_keys, m.facet_codes, {", ".join("d." + f for f in FIELDS)}
+            FROM search_meta AS m JOIN search_documents AS d ON d.entry_id = m.entry_id {where}
+            ORDER BY m.entry_id"""), {"ids": json.dumps(entry_ids or [])})
+        for entry_id, boost, epoch, name_keys, codes, *texts in rows:
+            yield memory.Row(entry_id, {f: (t or "").split() for f, t in zip(FIELDS, texts)}, boost, epoch,
+                             name_keys or "", codes or "")
 
     def size_bytes(self, session: Session) -> int:
         """Return the size of the database file in bytes."""

@@ -8,16 +8,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import exists, func, null, or_, union_all
+from sqlalchemy.orm import load_only
 from sqlmodel import Session, select
 
 from ..errors import BadRequest, NotFound
 from ..models import FACETS, Entry, FacetValue, Relation, Source, Translation
 from ..schemas import EntryPublic, EntrySummary, RelationPublic, TranslationPublic
-from ..search import backend_for, indexed_facet_counts, relaxed_query, text_matches
+from ..search import backend_for, indexed_facet_counts, ranked_in_memory, relaxed_query, text_matches
 from ..search.counts import TOTAL, count_codes
 from ..search.documents import PAIR_SEP, accepted
 from ..search.query import ParsedQuery, parse_query
-from ..search.snippets import Snippet, best_snippet, plain_text
+from ..search.snippets import MAX_SCANNED, Snippet, best_snippet, plain_text
 from . import Actor
 
 MAX_PER_PAGE = 100
@@ -27,6 +28,9 @@ STALE_AFTER_FAILURES = 3
 #: Fewer exact results than this and the query is widened with typo fixes and substrings.
 FEW_RESULTS = 3
 _LIST_FIELDS = ("languages", "tasks", "tags", "frameworks", "authors")
+#: What a page of results reads of each entry: its list shape (summarize) and the snippet's text.
+_LISTED_COLUMNS = load_only(Entry.id, Entry.slug, Entry.kind, Entry.name, Entry.summary, Entry.description,
+                            Entry.language, Entry.languages, Entry.license, Entry.tasks, Entry.region, Entry.updated_at)
 
 
 @dataclass
@@ -181,6 +185,21 @@ def _rank_and_count(session: Session, query: EntryQuery, parsed: ParsedQuery, of
     return total, facets, [id_ for *_, id_ in sorted(ranked)]
 
 
+def _rank_in_memory(session: Session, query: EntryQuery, parsed: ParsedQuery | None, offset: int, *,
+                    ranked: bool = True):
+    """Return what _rank_and_count returns, from the in-memory copy of the index; None when it cannot answer.
+
+    Unranked (or without a query), only the total and the facets: the page comes from the database.
+    """
+    hidden = session.connection().execute(_invisible_ids()).scalars().all()  # Core: a thousand ids, no ORM rows
+    found = ranked_in_memory(session, parsed, filters=query.filters, hidden=hidden, offset=offset,
+                             limit=query.per_page if ranked and parsed is not None else 0)
+    if found is None:
+        return None
+    total, tally, page_ids = found
+    return total, _sorted_facets((tuple(k.split(PAIR_SEP, 1)), n) for k, n in tally.items()), page_ids
+
+
 def _widened(session: Session, parsed: ParsedQuery, answer: tuple, run) -> tuple[ParsedQuery, tuple]:
     """Return the query and its answer, or the relaxed query and its answer when that finds more.
 
@@ -208,15 +227,19 @@ def list_entries(session: Session, *, query: EntryQuery) -> EntryPage:
     offset = (query.page - 1) * query.per_page
     if sort == "relevance" and parsed is not None:
         def rank(p: ParsedQuery):
-            return _rank_and_count(session, query, p, offset)
+            answer = _rank_in_memory(session, query, p, offset)
+            return answer if answer is not None else _rank_and_count(session, query, p, offset)
         parsed, (total, facets, page_ids) = _widened(session, parsed, rank(parsed), rank)
-        found = {e.id: e for e in session.exec(select(Entry).where(Entry.id.in_(page_ids)))}
+        found = {e.id: e for e in session.exec(select(Entry).options(_LISTED_COLUMNS).where(Entry.id.in_(page_ids)))}
         rows = [found[i] for i in page_ids if i in found]
     else:
         def count(p: ParsedQuery | None):
             ids = _filtered_ids(query, _text_condition(session, p)).subquery()
             if p is None and not query.filters:
                 return *_count_everything(session), ids
+            counted = _rank_in_memory(session, query, p, offset, ranked=False)
+            if counted is not None:
+                return counted[0], counted[1], ids
             return *_count_matches(session, ids), ids
         answer = count(parsed)
         if parsed is not None:
@@ -250,13 +273,19 @@ def _snippets(session: Session, rows: list[Entry], parsed: ParsedQuery) -> dict[
     for tr in session.exec(select(Translation).where(Translation.entry_id.in_([e.id for e in rows]))
                            .order_by(Translation.lang)):
         translations.setdefault(tr.entry_id, []).append(tr)
-    found = {}
-    for entry in rows:
-        texts = [(entry.summary, entry.language), (plain_text(entry.description), entry.language)]
+
+    def texts(entry: Entry):
+        # Lazily: a README is turned into plain text only when the summaries before it did not match.
+        yield entry.summary, entry.language
+        yield plain_text(entry.description, limit=MAX_SCANNED), entry.language
         for tr in translations.get(entry.id, []):
             if accepted(tr):
-                texts += [(tr.summary, tr.lang), (plain_text(tr.description), tr.lang)]
-        snippet = best_snippet(texts, parsed.terms, parsed.prefixes)
+                yield tr.summary, tr.lang
+                yield plain_text(tr.description, limit=MAX_SCANNED), tr.lang
+
+    found = {}
+    for entry in rows:
+        snippet = best_snippet(texts(entry), parsed.terms, parsed.prefixes)
         if snippet is not None:
             found[entry.slug] = snippet
     return found

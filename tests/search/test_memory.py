@@ -1,0 +1,238 @@
+"""The in-memory copy of the index answers exactly as the database does, and follows every committed change."""
+from __future__ import annotations
+
+import random
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import select
+
+from registry import create_app
+from registry.db import get_engine, read_session, write_session
+from registry.models import Entry
+from registry.search import memory, reindex
+from registry.search.documents import build_document
+from registry.search.postgres import tsvector_literal
+from registry.services import Actor
+from registry.services.changes import record_change
+from registry.services.editing import purge_entry, set_hidden
+from registry.services.entries import EntryQuery, list_entries
+from tests.helpers import add_entry
+from tests.search.conftest import MULTILINGUAL
+
+ADMIN = Actor(name="root", role="admin")
+WORDS = ["river", "delta", "speech", "corpus", "open", "model", "swahili", "tagger", "kenya", "reader"]
+
+
+def _twin(app, *, in_memory: bool):
+    """Another app (another process, as far as the copy can tell) on the same database."""
+    return create_app({"TESTING": True, "DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "twin",
+                       "INSTANCE_PATH": app.instance_path + "-twin", "SEARCH_IN_MEMORY": in_memory})
+
+
+def _answer(app, q="", **kw):
+    with app.app_context():
+        page = list_entries(read_session(), query=EntryQuery(q=q, **kw))
+        return page.total, page.facets, [item.slug for item in page.items], page.relaxed
+
+
+def _index(app) -> memory.MemoryIndex:
+    return memory._INDEXES[get_engine(app)]
+
+
+@pytest.fixture
+def pair(app):
+    """(in-memory app, database-only app) on one database; the twin's engine is disposed afterwards."""
+    database = _twin(app, in_memory=False)
+    yield app, database
+    get_engine(database).dispose()
+
+
+def _fill(app, n: int, seed: int = 7):
+    rng = random.Random(seed)
+    for i in range(n):
+        add_entry(app, f"lab/item-{i}", name=" ".join(rng.sample(WORDS, 2)) + f" {i}",
+                  summary=" ".join(rng.choices(WORDS, k=rng.randint(3, 9))),
+                  description=" ".join(rng.choices(WORDS, k=rng.randint(0, 30))) + " 语音识别 数据集"[: rng.randint(0, 8)],
+                  kind=rng.choice(["model", "dataset", "project"]), license=rng.choice(["MIT", "CC0-1.0"]),
+                  languages=rng.choice([["sw"], ["en", "sw"], ["zh-Hans"], []]), region=rng.choice(["KE", "CN", None]),
+                  tags=rng.sample(["asr", "nlp", "tiny"], rng.randint(0, 2)))
+
+
+QUERIES = ["river", "speech corpus", "riv*", "sp*", '"open model"', '"speech corpus open"', "语", "语音", "语音识别",
+           "数据集", "river -delta", "kenya OR tagger", "kiswahili", "swahili speech", "nothing-here", "model",
+           '"river delta speech" -corpus', "tagger*", "zzz OR river"]
+
+
+def test_the_copy_answers_as_the_database_does(pair):
+    app, database = pair
+    _fill(app, 60)
+    with write_session(app) as s:  # a hidden entry that skipped the index must stay out of both answers
+        s.exec(select(Entry).where(Entry.slug == "lab/item-3")).one().hidden = True
+    same_order = app.config["DATABASE_URL"].startswith("sqlite")  # PostgreSQL's database path ranks with ts_rank
+    for q in QUERIES:
+        for filters in ({}, {"kind": ["model"]}, {"language": ["sw", "zh-Hans"], "license": ["MIT"]}):
+            for page in (1, 2):
+                ours, theirs = (_answer(a, q, filters=filters, page=page, per_page=7) for a in (app, database))
+                assert ours[0] == theirs[0] and ours[1] == theirs[1], (q, filters)
+                if same_order:
+                    assert ours == theirs, (q, filters, page)
+                else:
+                    assert sorted(ours[2]) == sorted(theirs[2]) or ours[0] > 7, (q, filters)
+    assert _index(app).loads == 1 and memory._INDEXES.get(get_engine(database)) is None
+
+
+def test_browsing_with_filters_is_counted_by_the_copy(pair):
+    app, database = pair
+    _fill(app, 25)
+    for filters in ({"language": ["sw"]}, {"kind": ["dataset"], "region": ["KE", "CN"]}, {"task": ["none-such"]}):
+        assert _answer(app, filters=filters) == _answer(database, filters=filters)
+    assert _index(app).loads == 1
+
+
+def test_a_long_phrase_must_be_there_whole(app):
+    # Each adjacent pair of "river delta speech" is in this entry, but never the three words together.
+    add_entry(app, "lab/apart", name="Apart", summary="river delta then delta speech")
+    add_entry(app, "lab/whole", name="Whole", summary="the river delta speech archive")
+    assert _answer(app, '"river delta speech"')[2] == ["lab/whole"]
+    assert sorted(_answer(app, '"delta speech"')[2]) == ["lab/apart", "lab/whole"]
+    # A hyphenated exclusion is a phrase too: only the entry holding it whole is left out.
+    assert _answer(app, "river -river-delta-speech")[2] == ["lab/apart"]
+
+
+def test_changes_committed_elsewhere_reach_the_copy_without_reading_everything(app):
+    add_entry(app, "lab/tool", name="Tool", summary="Old words.")
+    add_entry(app, "lab/other", name="Other", summary="Old words too.")
+    assert _answer(app, "old")[0] == 2
+    elsewhere = _twin(app, in_memory=True)  # another process writes
+    try:
+        add_entry(elsewhere, "lab/tool", name="Tool", summary="Brand new vocabulary.")
+        add_entry(elsewhere, "lab/third", name="Third", summary="Vocabulary for everyone.", kind="dataset")
+        with write_session(elsewhere) as s:
+            set_hidden(s, slug="lab/other", actor=ADMIN, hidden=True, reason="spam")
+    finally:
+        get_engine(elsewhere).dispose()
+    total, facets, slugs, _ = _answer(app, "vocabulary")
+    assert (total, sorted(slugs)) == (2, ["lab/third", "lab/tool"]) and facets["kind"] == {"dataset": 1, "project": 1}
+    assert _answer(app, "old")[0] == 0
+    assert _index(app).loads == 1  # the three changes were read, not the whole index
+    assert len(_index(app).snapshot.segments) == 2
+
+
+def test_a_session_that_changed_the_index_is_answered_by_the_database(app):
+    add_entry(app, "lab/tool", name="Tool", summary="Old words.")
+    assert _answer(app, "old")[0] == 1
+    with app.app_context(), write_session(app) as s:
+        entry = s.exec(select(Entry).where(Entry.slug == "lab/tool")).one()
+        entry.summary = "Uncommitted vocabulary."
+        record_change(s, entry, author="amina", reason="edit", changes=["summary"])
+        # Its own change is visible to it, though no other reader sees it yet.
+        assert list_entries(s, query=EntryQuery(q="uncommitted")).total == 1
+        assert _answer(app, "uncommitted")[0] == 0
+        s.rollback()
+    assert _answer(app, "uncommitted")[0] == 0 and _answer(app, "old")[0] == 1
+    assert _index(app).loads == 1
+
+
+def test_a_purge_and_a_reindex_reach_the_copy(app, runner):
+    for i in range(3):
+        add_entry(app, f"lab/item-{i}", name=f"Item {i}", summary="shared words")
+    assert _answer(app, "shared")[0] == 3
+    with write_session(app) as s:
+        purge_entry(s, slug="lab/item-0", actor=ADMIN, reason="leaked personal data")
+    assert _answer(app, "shared")[0] == 2
+    with write_session(app) as s:
+        s.execute(text("UPDATE entries SET summary = 'rewritten' WHERE slug = 'lab/item-1'"))  # behind the index's back
+    assert _answer(app, "rewritten")[0] == 0
+    assert runner.invoke(args=["reindex"]).exit_code == 0
+    assert _answer(app, "rewritten")[2] == ["lab/item-1"]
+    assert _index(app).loads == 2  # a rebuilt index is read again whole
+
+
+def test_many_changes_are_folded_into_a_fresh_copy(app, monkeypatch):
+    monkeypatch.setattr(memory, "DELTA_MIN", 3)
+    monkeypatch.setattr(memory, "DELTA_SHARE", 0.0)
+    for i in range(3):
+        add_entry(app, f"lab/item-{i}", name=f"Item {i}", summary="first words")
+    assert _answer(app, "first")[0] == 3
+    add_entry(app, "lab/item-0", name="Item 0", summary="second words")
+    assert _answer(app, "second")[0] == 1 and _index(app).loads == 1
+    for i in range(4, 8):
+        add_entry(app, f"lab/item-{i}", name=f"Item {i}", summary="second words")
+    assert _answer(app, "second")[0] == 5 and _answer(app, "first")[0] == 2
+    assert _index(app).loads == 2 and len(_index(app).snapshot.segments) == 1
+
+
+def test_the_copy_can_be_turned_off(app):
+    off = _twin(app, in_memory=False)
+    try:
+        add_entry(off, "lab/tool", name="Tool", summary="Words.")
+        assert _answer(off, "words")[0] == 1
+        assert memory._INDEXES.get(get_engine(off)) is None
+    finally:
+        get_engine(off).dispose()
+
+
+def test_the_multilingual_sample_ranks_the_same_from_memory(pair):
+    app, database = pair
+    for slug, fields in MULTILINGUAL.items():
+        add_entry(app, slug, **fields)
+    for q in ["语", "情感", "语音识别", "ニュース", "اللهجة", "hisia", "morfologico", "transfomer", "former",
+              "中文", "العربية", "speech recordings", "Model Zoo"]:
+        ours, theirs = _answer(app, q), _answer(database, q)
+        assert ours[:2] == theirs[:2] and ours[3] == theirs[3], q
+        assert ours[2][0] == theirs[2][0], q
+
+
+def test_tsvector_text_gives_back_each_fields_tokens(app):
+    add_entry(app, "lab/reader", name="Document Reader", summary="Reads it's forms: 文档 \\ back", tags=["ocr"],
+              languages=["en", "zh-Hans"], description="A longer text about reading documents.")
+    with write_session(app) as s:
+        entry = s.exec(select(Entry).where(Entry.slug == "lab/reader")).one()
+        doc = build_document(entry, [])
+        literal = tsvector_literal(doc)
+        if s.get_bind().dialect.name == "postgresql":
+            literal = s.execute(text("SELECT CAST(CAST(:v AS tsvector) AS TEXT)"), {"v": literal}).scalar_one()
+    fields = memory.fields_from_tsvector(literal)
+    for name, toks in doc.fields.items():
+        assert sorted(fields[name]) == sorted(toks), name
+    assert fields["name"] == doc.fields["name"]  # in order, so adjacent pairs survive
+
+
+def test_reindex_in_the_same_process_is_seen_by_an_open_copy(app):
+    add_entry(app, "lab/tool", name="Tool", summary="Words.")
+    assert _answer(app, "words")[0] == 1
+    with write_session(app) as s:
+        reindex(s)
+        assert s.execute(text("SELECT count(*) FROM search_index_changes")).scalar_one() == 0  # a reset needs no notes
+    assert _answer(app, "words")[0] == 1 and _index(app).loads == 2
+
+
+def test_changes_read_one_at_a_time_stay_in_a_few_segments(pair):
+    app, database = pair
+    for i in range(4):
+        add_entry(app, f"lab/item-{i}", name=f"Item {i}", summary="start words")
+    assert _answer(app, "words")[0] == 4
+    for i in range(20):  # a change, then a query: each query reads just that change
+        add_entry(app, f"lab/item-{i % 6}", name=f"Item {i % 6}", summary=f"words round{i}")
+        ours = _answer(app, f"round{i}")  # (widened by typo fixes: round11 is one letter from round12)
+        assert ours[2][0] == f"lab/item-{i % 6}" and ours == _answer(database, f"round{i}")
+        assert len(_index(app).snapshot.segments) <= 6
+    assert _index(app).loads == 1
+    for q in ("words", "start", "round19", "round3"):
+        assert _answer(app, q) == _answer(database, q), q
+
+
+def test_warming_reads_the_index_before_the_first_search(app):
+    from registry.gunicorn_hooks import post_worker_init
+    from registry.search import warm
+
+    add_entry(app, "lab/tool", name="Tool", summary="Words.")
+    post_worker_init(type("Worker", (), {"wsgi": app})())  # what gunicorn calls in each new worker
+    assert _index(app).loads == 1
+    assert _answer(app, "words")[0] == 1 and _index(app).loads == 1
+    off = _twin(app, in_memory=False)
+    try:
+        assert warm(get_engine(off)) is False
+    finally:
+        get_engine(off).dispose()

@@ -236,3 +236,65 @@ def test_warming_reads_the_index_before_the_first_search(app):
         assert warm(get_engine(off)) is False
     finally:
         get_engine(off).dispose()
+
+
+def test_an_entry_with_many_facet_values_is_counted_whole(pair):
+    app, database = pair
+    many = ["sw", "en", "yo", "ha", "ig", "zu", "xh", "am", "so", "rw", "ln", "wo", "ff", "om"]
+    add_entry(app, "lab/pan-african", name="Pan African Speech", summary="speech in many languages",
+              languages=many, tasks=["automatic-speech-recognition", "translation"], tags=["asr"])
+    add_entry(app, "lab/small", name="Small Speech", summary="speech", languages=["sw"])
+    ours, theirs = _answer(app, "speech"), _answer(database, "speech")
+    assert ours[:2] == theirs[:2] and sorted(ours[2]) == sorted(theirs[2])  # PostgreSQL's database path ranks otherwise
+    assert ours[1]["language"]["om"] == 1 and ours[1]["language"]["sw"] == 2  # past the table's fixed width
+    assert _answer(app, "speech", filters={"language": ["om"]})[2] == ["lab/pan-african"]
+
+
+def test_postings_with_keys_too_wide_to_pack_are_numbered_first():
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    keys = rng.integers(0, 50, 400).astype(np.int64) << 32
+    slots = np.sort(rng.integers(0, 30, 400)).astype(np.int32)
+    fields = rng.integers(0, 5, 400).astype(np.int8)
+    packed = memory._postings(keys.copy(), 2 ** 40, slots, fields, 30)  # (key, slot, field) fits no integer
+    expected: dict[tuple[int, int], float] = {}
+    for k, s, f in zip(keys.tolist(), slots.tolist(), fields.tolist()):
+        expected[k, s] = expected.get((k, s), 0.0) + memory.FIELD_WEIGHTS[f]
+    got = {}
+    for at, key in enumerate(packed.keys.tolist()):
+        for p in range(packed.ptr[at], packed.ptr[at + 1]):
+            got[key, int(packed.slots[p])] = float(packed.freq[p])
+    assert got == expected
+
+
+def test_readers_in_threads_and_a_writer_agree_with_the_database_at_the_end(pair):
+    import threading
+
+    app, database = pair
+    _fill(app, 12)
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def read():
+        try:
+            while not stop.is_set():
+                total, facets, _, _ = _answer(app, "river OR speech")
+                assert sum(facets["kind"].values()) == total
+        except BaseException as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    for t in readers:
+        t.start()
+    try:
+        for i in range(12):
+            add_entry(app, f"lab/item-{i}", name=f"Item {i}", summary="speech " * (i % 3 + 1), kind="dataset")
+    finally:
+        stop.set()
+        for t in readers:
+            t.join()
+    assert errors == []
+    for q in ("river OR speech", "speech", "river"):
+        ours, theirs = _answer(app, q), _answer(database, q)
+        assert ours[:2] == theirs[:2], q

@@ -178,12 +178,14 @@ def relaxed_query(session: Session, query: ParsedQuery) -> ParsedQuery:
 
 
 def ranked_in_memory(session: Session, query: ParsedQuery | None, *, filters: dict[str, list[str]],
-                     hidden: list[int], offset: int, limit: int) -> tuple[int, Counter[str], list[int]] | None:
+                     hidden: tuple, offset: int, limit: int) -> tuple[int, Counter[str], list[int]] | None:
     """Answer a query sorted by relevance from the in-memory copy of the index (see memory.py).
 
     Return the number of matches, the count of each facet pair over them, and the ids of the page
     (``limit`` after ``offset``) in rank order; or None when the database must answer instead.
-    ``filters`` are facet values (OR within a facet, AND across); ``hidden`` entries never count.
+    ``filters`` are facet values (OR within a facet, AND across). ``hidden`` is (fingerprint,
+    load): load() returns the ids of entries that never count, read again only when the
+    fingerprint of that set changed.
     Without a query (browsing) every indexed entry matches and no page is ranked.
     """
     backend = backend_for(session)
@@ -191,12 +193,13 @@ def ranked_in_memory(session: Session, query: ParsedQuery | None, *, filters: di
     if index is None:
         return None
     snapshot = index.current(session)
+    hidden_ids = index.hidden_ids(*hidden)
     wanted = {facet: [f"{facet}{PAIR_SEP}{value}" for value in values] for facet, values in filters.items()}
     unknown = [pair for pairs in wanted.values() for pair in pairs if pair not in index.code_of_pair]
     if unknown:
         index.code_of_pair.update(counts.known_codes(session, unknown))
     filter_codes = [[index.code_of_pair[p] for p in pairs if p in index.code_of_pair] for pairs in wanted.values()]
-    found = memory.rank(snapshot, query, filter_codes=filter_codes, hidden=hidden, offset=offset, limit=limit,
+    found = memory.rank(snapshot, query, filter_codes=filter_codes, hidden=hidden_ids, offset=offset, limit=limit,
                         exact_phrase=lambda clause: backend.phrase_ids(session, clause))
     unnamed = [code for code in found.codes if code not in index.pair_of_code]
     if unnamed:

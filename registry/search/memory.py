@@ -474,6 +474,15 @@ class MemoryIndex:
         #: changes the reset number), so both directions are kept once looked up.
         self.pair_of_code: dict[int, str] = {}
         self.code_of_pair: dict[str, int] = {}
+        self._hidden: tuple = (None, np.zeros(0, dtype=np.int64))
+
+    def hidden_ids(self, fingerprint, load) -> np.ndarray:
+        """Return the ids of entries never to show, calling load() only when the fingerprint changed."""
+        known, ids = self._hidden
+        if known != fingerprint:
+            ids = np.asarray(load(), dtype=np.int64)
+            self._hidden = (fingerprint, ids)
+        return ids
 
     def current(self, session: Session) -> Snapshot:
         """Return a snapshot at least as new as the database's counter as this session sees it."""

@@ -156,9 +156,15 @@ class PostgresBackend:
 
     def phrase_ids(self, session: Session, clause: Clause) -> list[int]:
         """Return the ids of the entries that hold a phrase (positions checked by the tsvector)."""
-        rows = session.execute(text("SELECT entry_id FROM search_documents WHERE document @@ CAST(:q AS tsquery)"),
-                               {"q": _phrase(clause)})
-        return [r[0] for r in rows]
+        # Thousands of ids: read straight from the driver's cursor (same connection and transaction),
+        # not as SQLAlchemy rows.
+        cursor = session.connection().connection.cursor()
+        try:
+            cursor.execute("SELECT entry_id FROM search_documents WHERE document @@ CAST(%s AS tsquery)",
+                           (_phrase(clause),))
+            return [r[0] for r in cursor.fetchall()]
+        finally:
+            cursor.close()
 
     def memory_rows(self, session: Session, entry_ids: list[int] | None) -> Iterator[memory.Row]:
         """Yield the index rows of these entries (None: all), in entry order, for the in-memory copy.

@@ -57,7 +57,7 @@ def _hits(text: str, terms: set[str], prefixes: tuple[str, ...], width: int) -> 
         if spans and start > spans[0][0] + width:
             break  # past the window shown around the first match
         word = match.group() if same_places else _fold_token(match.group())
-        if word in terms or (prefixes and not is_segmented(word) and word.startswith(prefixes)):
+        if word in terms or (prefixes and word.startswith(prefixes) and not is_segmented(word)):
             if spans and spans[-1][1] == start:  # adjacent characters of one CJK word: one mark
                 spans[-1] = (spans[-1][0], end)
             else:

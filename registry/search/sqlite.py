@@ -139,9 +139,14 @@ class SQLiteBackend:
 
     def phrase_ids(self, session: Session, clause: Clause) -> list[int]:
         """Return the ids of the entries that hold a phrase (positions checked by FTS5)."""
-        rows = session.execute(text("SELECT rowid FROM search_words WHERE search_words MATCH :expr"),
-                               {"expr": _phrase(clause)})
-        return [r[0] for r in rows]
+        # Thousands of ids: read straight from the driver's cursor (same connection and transaction),
+        # not as SQLAlchemy rows.
+        cursor = session.connection().connection.cursor()
+        try:
+            cursor.execute("SELECT rowid FROM search_words WHERE search_words MATCH ?", (_phrase(clause),))
+            return [r[0] for r in cursor.fetchall()]
+        finally:
+            cursor.close()
 
     def memory_rows(self, session: Session, entry_ids: list[int] | None) -> Iterator[memory.Row]:
         """Yield the index rows of these entries (None: all), in entry order, for the in-memory copy."""

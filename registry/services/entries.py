@@ -185,13 +185,24 @@ def _rank_and_count(session: Session, query: EntryQuery, parsed: ParsedQuery, of
     return total, facets, [id_ for *_, id_ in sorted(ranked)]
 
 
+def _invisible_fingerprint():
+    # Count, sum and sum of squares of the hidden and deleted entries' ids: read from the small
+    # partial index in a fraction of a millisecond, and different whenever the set changes
+    # (short of a contrived swap), so the ids themselves are read again only then.
+    return select(func.count(), func.coalesce(func.sum(Entry.id), 0),
+                  func.coalesce(func.sum(Entry.id * Entry.id), 0)).where(
+        or_(Entry.hidden == True, Entry.deleted_at.is_not(None)))  # noqa: E712
+
+
 def _rank_in_memory(session: Session, query: EntryQuery, parsed: ParsedQuery | None, offset: int, *,
                     ranked: bool = True):
     """Return what _rank_and_count returns, from the in-memory copy of the index; None when it cannot answer.
 
     Unranked (or without a query), only the total and the facets: the page comes from the database.
     """
-    hidden = session.connection().execute(_invisible_ids()).scalars().all()  # Core: a thousand ids, no ORM rows
+    conn = session.connection()
+    hidden = (tuple(conn.execute(_invisible_fingerprint()).one()),
+              lambda: conn.execute(_invisible_ids()).scalars().all())
     found = ranked_in_memory(session, parsed, filters=query.filters, hidden=hidden, offset=offset,
                              limit=query.per_page if ranked and parsed is not None else 0)
     if found is None:

@@ -184,8 +184,8 @@ def ranked_in_memory(session: Session, query: ParsedQuery | None, *, filters: di
     Return the number of matches, the count of each facet pair over them, and the ids of the page
     (``limit`` after ``offset``) in rank order; or None when the database must answer instead.
     ``filters`` are facet values (OR within a facet, AND across). ``hidden`` is (fingerprint,
-    load): load() returns the ids of entries that never count, read again only when the
-    fingerprint of that set changed.
+    load), two functions: load() returns the ids of entries that never count, called again only
+    when fingerprint() of that set changed.
     Without a query (browsing) every indexed entry matches and no page is ranked.
     """
     backend = backend_for(session)

@@ -477,8 +477,9 @@ class MemoryIndex:
         self._hidden: tuple = (None, np.zeros(0, dtype=np.int64))
 
     def hidden_ids(self, fingerprint, load) -> np.ndarray:
-        """Return the ids of entries never to show, calling load() only when the fingerprint changed."""
+        """Return the ids of entries never to show, calling load() only when fingerprint() changed."""
         known, ids = self._hidden
+        fingerprint = fingerprint()
         if known != fingerprint:
             ids = np.asarray(load(), dtype=np.int64)
             self._hidden = (fingerprint, ids)

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import exists, func, null, or_, union_all
+from sqlalchemy import BigInteger, cast, exists, func, null, or_, union_all
 from sqlalchemy.orm import load_only
 from sqlmodel import Session, select
 
@@ -186,12 +186,13 @@ def _rank_and_count(session: Session, query: EntryQuery, parsed: ParsedQuery, of
 
 
 def _invisible_fingerprint():
-    # Count, sum and sum of squares of the hidden and deleted entries' ids: read from the small
-    # partial index in a fraction of a millisecond, and different whenever the set changes
-    # (short of a contrived swap), so the ids themselves are read again only then.
-    return select(func.count(), func.coalesce(func.sum(Entry.id), 0),
-                  func.coalesce(func.sum(Entry.id * Entry.id), 0)).where(
-        or_(Entry.hidden == True, Entry.deleted_at.is_not(None)))  # noqa: E712
+    # The count of the hidden and deleted entries, the sum of their ids and a sum of their ids
+    # scrambled: read from the small partial index in a fraction of a millisecond, and different
+    # whenever the set changes (short of a contrived swap), so the ids are read again only then.
+    # 64-bit arithmetic (PostgreSQL's ids are 32-bit), and every term stays far from overflowing.
+    big = cast(Entry.id, BigInteger)
+    return select(func.count(), func.coalesce(func.sum(big), 0), func.coalesce(func.sum((big * 7919) % 1000003), 0)
+                  ).where(or_(Entry.hidden == True, Entry.deleted_at.is_not(None)))  # noqa: E712
 
 
 def _rank_in_memory(session: Session, query: EntryQuery, parsed: ParsedQuery | None, offset: int, *,
@@ -201,7 +202,7 @@ def _rank_in_memory(session: Session, query: EntryQuery, parsed: ParsedQuery | N
     Unranked (or without a query), only the total and the facets: the page comes from the database.
     """
     conn = session.connection()
-    hidden = (tuple(conn.execute(_invisible_fingerprint()).one()),
+    hidden = (lambda: tuple(conn.execute(_invisible_fingerprint()).one()),
               lambda: conn.execute(_invisible_ids()).scalars().all())
     found = ranked_in_memory(session, parsed, filters=query.filters, hidden=hidden, offset=offset,
                              limit=query.per_page if ranked and parsed is not None else 0)

@@ -12,7 +12,7 @@ and count tens of thousands of matches in a few milliseconds.
 Staying in step: every index write also bumps one counter row (``search_index_state``) and
 notes the entry ids it touched (``search_index_changes``), in its own transaction. Before a
 query the copy reads the counter; when it moved, it reads the noted entries' index rows again
-(or everything, after a `reindex` or when far behind). The counter's row lock orders the
+into a small extra segment (or everything, after a `reindex` or when far behind). The counter's row lock orders the
 writers, so changes are seen in the order they committed. A session that wrote the index in
 its open transaction is answered by the database instead (the copy holds committed data only).
 
@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from array import array
 import threading
 import time
 import weakref
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterable
@@ -160,7 +160,7 @@ def build_segment(rows: Iterable[Row], code_digits: int) -> Segment:
     """
     vocab: defaultdict[str, int] = defaultdict(itertools.count().__next__)  # a new token gets the next number
     number_of = vocab.__getitem__
-    token_ids = array("l")
+    token_ids = array("i")  # token numbers: 4 bytes each, a million entries hold 150 million
     run_lengths, run_fields = array("l"), array("b")
     per_slot, entry_ids = array("l"), array("q")
     boosts, epochs = array("d"), array("d")
@@ -192,7 +192,7 @@ def build_segment(rows: Iterable[Row], code_digits: int) -> Segment:
     rank = np.empty(len(vocab), dtype=np.int32)
     rank[np.fromiter((vocab[t] for t in ordered), dtype=np.int64, count=len(ordered))] = np.arange(len(ordered), dtype=np.int32)
     del vocab
-    tokens = rank[np.frombuffer(token_ids, dtype=np.int_)] if len(token_ids) else np.zeros(0, dtype=np.int32)
+    tokens = rank[np.frombuffer(token_ids, dtype=np.int32)] if len(token_ids) else np.zeros(0, dtype=np.int32)
     del token_ids, rank
     runs = np.frombuffer(run_lengths, dtype=np.int_)
     field_of = np.repeat(np.frombuffer(run_fields, dtype=np.int8), runs)
@@ -565,7 +565,7 @@ def index_for(session: Session, reader, code_digits: int) -> MemoryIndex | None:
     its open transaction (the copy has committed rows only).
     """
     engine = session.get_bind()
-    if isinstance(engine, Engine) is False or engine not in _ENABLED or session.info.get("search_index_written"):
+    if not isinstance(engine, Engine) or engine not in _ENABLED or session.info.get("search_index_written"):
         return None
     with _REGISTRY_LOCK:
         found = _INDEXES.get(engine)

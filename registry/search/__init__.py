@@ -62,7 +62,7 @@ class SearchBackend(Protocol):
         """Return the ids of the indexed entries that hold a phrase clause, positions checked."""
 
     def memory_rows(self, session: Session, entry_ids: list[int] | None):
-        """Yield memory.Row for these entries' index rows (None: every row), in entry order."""
+        """Yield segments.Row for these entries' index rows (None: every row), in entry order."""
 
     def size_bytes(self, session: Session) -> int:
         """Return the size of the database in bytes."""

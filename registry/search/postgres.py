@@ -5,12 +5,14 @@ import time
 from collections import defaultdict
 from typing import Iterator
 
+import regex
 from sqlalchemy import Float, Integer, String, func, text
 from sqlmodel import Session
 
-from . import counts, memory
-from .documents import SearchDocument
-from .query import Clause, ParsedQuery
+from . import changes, counts
+from .documents import FIELDS, SearchDocument
+from .query import LANGUAGE_MARK, Clause, ParsedQuery
+from .segments import Row
 
 #: tsvector weight letter of each field: name A, tags and languages B, summary C, description D.
 FIELD_WEIGHTS = {"name": "A", "tags": "B", "langs": "B", "summary": "C", "description": "D"}
@@ -56,6 +58,31 @@ def tsquery_literal(query: ParsedQuery) -> str:
     if query.excluded:
         expr = f"({expr}) & !(" + " | ".join(_phrase(c) for c in query.excluded) + ")"
     return expr
+
+
+# Reading index rows back for the in-memory copy: tsvector text as PostgreSQL prints it.
+_LEXEME = regex.compile(r"'((?:[^']|'')*)'(?::([0-9A-D,]+))?")
+_POSITION = regex.compile(r"(\d+)([A-D]?)")
+_WEIGHT_FIELD = {"A": "name", "C": "summary", "D": "description"}
+
+
+def fields_from_tsvector(value: str) -> dict[str, list[str]]:
+    """Return a tsvector's tokens per field, in position order (B is tags, or langs for a language mark)."""
+    placed: list[tuple[int, str, str]] = []
+    for lexeme, positions in _LEXEME.findall(value):
+        token = lexeme.replace("''", "'").replace("\\\\", "\\")
+        for pos, weight in _POSITION.findall(positions or ""):
+            weight = weight or "D"
+            if weight == "B":
+                name = "langs" if token.startswith(LANGUAGE_MARK) else "tags"
+            else:
+                name = _WEIGHT_FIELD[weight]
+            placed.append((int(pos), name, token))
+    placed.sort()
+    fields: dict[str, list[str]] = {name: [] for name in FIELDS}
+    for _, name, token in placed:
+        fields[name].append(token)
+    return fields
 
 
 class PostgresBackend:
@@ -114,13 +141,13 @@ class PostgresBackend:
         self.add_terms(session, set().union(*(d.terms for d in docs)))
         if facet_counts:
             counts.adjust(session, old, {d.entry_id: d.facets for d in docs})
-            memory.note_changes(session, [d.entry_id for d in docs])
+            changes.note_changes(session, [d.entry_id for d in docs])
 
     def delete_documents(self, session: Session, entry_ids: list[int]) -> None:
         """Remove entries from the index."""
         if entry_ids:
             counts.adjust(session, self.facets_of(session, entry_ids), {})
-            memory.note_changes(session, entry_ids)
+            changes.note_changes(session, entry_ids)
             session.execute(text("DELETE FROM search_documents WHERE entry_id = ANY(:ids)"), {"ids": list(entry_ids)})
 
     def clear(self, session: Session, *, facet_counts: bool = True) -> None:
@@ -129,7 +156,7 @@ class PostgresBackend:
         session.execute(text("DELETE FROM search_terms"))
         if facet_counts:
             counts.reset(session)
-            memory.note_reset(session)
+            changes.note_reset(session)
 
     def add_terms(self, session: Session, terms: set[str]) -> None:
         """Remember words for typo and substring expansion (never removed until a reindex)."""
@@ -166,7 +193,7 @@ class PostgresBackend:
         finally:
             cursor.close()
 
-    def memory_rows(self, session: Session, entry_ids: list[int] | None) -> Iterator[memory.Row]:
+    def memory_rows(self, session: Session, entry_ids: list[int] | None) -> Iterator[Row]:
         """Yield the index rows of these entries (None: all), in entry order, for the in-memory copy.
 
         The tokens of each field come back from the tsvector's positions and weights.
@@ -175,7 +202,7 @@ class PostgresBackend:
         rows = session.execute(text(f"""SELECT entry_id, boost, updated_epoch, name_keys, facet_codes,
             CAST(document AS TEXT) FROM search_documents {where} ORDER BY entry_id"""), {"ids": entry_ids or []})
         for entry_id, boost, epoch, name_keys, codes, document in rows:
-            yield memory.Row(entry_id, memory.fields_from_tsvector(document or ""), boost, epoch, name_keys or "",
+            yield Row(entry_id, fields_from_tsvector(document or ""), boost, epoch, name_keys or "",
                              codes or "")
 
     def size_bytes(self, session: Session) -> int:

@@ -8,9 +8,10 @@ from typing import Iterator
 from sqlalchemy import Float, Integer, String, func, text
 from sqlmodel import Session
 
-from . import counts, memory
+from . import changes, counts
 from .documents import FIELD_WEIGHTS, FIELDS, SearchDocument
 from .query import Clause, ParsedQuery
+from .segments import Row
 
 #: Freshness halves its small bonus after this many seconds (180 days).
 FRESHNESS_SECONDS = 180 * 86400.0
@@ -98,13 +99,13 @@ class SQLiteBackend:
         self.add_terms(session, set().union(*(d.terms for d in docs)))
         if facet_counts:
             counts.adjust(session, old, {d.entry_id: d.facets for d in docs})
-            memory.note_changes(session, [d.entry_id for d in docs])
+            changes.note_changes(session, [d.entry_id for d in docs])
 
     def delete_documents(self, session: Session, entry_ids: list[int]) -> None:
         """Remove entries from the index."""
         if entry_ids:
             counts.adjust(session, self.facets_of(session, entry_ids), {})
-            memory.note_changes(session, entry_ids)
+            changes.note_changes(session, entry_ids)
             for table in ("search_meta", "search_documents"):
                 session.execute(text(f"DELETE FROM {table} WHERE entry_id IN (SELECT value FROM json_each(:ids))"),
                                 {"ids": json.dumps(entry_ids)})
@@ -115,7 +116,7 @@ class SQLiteBackend:
             session.execute(text(f"DELETE FROM {table}"))
         if facet_counts:
             counts.reset(session)
-            memory.note_reset(session)
+            changes.note_reset(session)
 
     def add_terms(self, session: Session, terms: set[str]) -> None:
         """Remember words for typo and substring expansion (never removed until a reindex)."""
@@ -148,7 +149,7 @@ class SQLiteBackend:
         finally:
             cursor.close()
 
-    def memory_rows(self, session: Session, entry_ids: list[int] | None) -> Iterator[memory.Row]:
+    def memory_rows(self, session: Session, entry_ids: list[int] | None) -> Iterator[Row]:
         """Yield the index rows of these entries (None: all), in entry order, for the in-memory copy."""
         where = "" if entry_ids is None else "WHERE m.entry_id IN (SELECT value FROM json_each(:ids))"
         rows = session.execute(text(f"""
@@ -156,7 +157,7 @@ class SQLiteBackend:
             FROM search_meta AS m JOIN search_documents AS d ON d.entry_id = m.entry_id {where}
             ORDER BY m.entry_id"""), {"ids": json.dumps(entry_ids or [])})
         for entry_id, boost, epoch, name_keys, codes, *texts in rows:
-            yield memory.Row(entry_id, {f: (t or "").split() for f, t in zip(FIELDS, texts)}, boost, epoch,
+            yield Row(entry_id, {f: (t or "").split() for f, t in zip(FIELDS, texts)}, boost, epoch,
                              name_keys or "", codes or "")
 
     def size_bytes(self, session: Session) -> int:

@@ -10,9 +10,9 @@ from sqlmodel import select
 from registry import create_app
 from registry.db import get_engine, read_session, write_session
 from registry.models import Entry
-from registry.search import memory, reindex
-from registry.search.documents import build_document
-from registry.search.postgres import tsvector_literal
+from registry.search import memory, reindex, segments
+from registry.search.documents import FIELD_WEIGHTS, build_document
+from registry.search.postgres import fields_from_tsvector, tsvector_literal
 from registry.services import Actor
 from registry.services.changes import record_change
 from registry.services.editing import purge_entry, set_hidden
@@ -193,7 +193,7 @@ def test_tsvector_text_gives_back_each_fields_tokens(app):
         literal = tsvector_literal(doc)
         if s.get_bind().dialect.name == "postgresql":
             literal = s.execute(text("SELECT CAST(CAST(:v AS tsvector) AS TEXT)"), {"v": literal}).scalar_one()
-    fields = memory.fields_from_tsvector(literal)
+    fields = fields_from_tsvector(literal)
     for name, toks in doc.fields.items():
         assert sorted(fields[name]) == sorted(toks), name
     assert fields["name"] == doc.fields["name"]  # in order, so adjacent pairs survive
@@ -257,10 +257,10 @@ def test_postings_with_keys_too_wide_to_pack_are_numbered_first():
     keys = rng.integers(0, 50, 400).astype(np.int64) << 32
     slots = np.sort(rng.integers(0, 30, 400)).astype(np.int32)
     fields = rng.integers(0, 5, 400).astype(np.int8)
-    packed = memory._postings(keys.copy(), 2 ** 40, slots, fields, 30)  # (key, slot, field) fits no integer
+    packed = segments._postings(keys.copy(), 2 ** 40, slots, fields, 30)  # (key, slot, field) fits no integer
     expected: dict[tuple[int, int], float] = {}
     for k, s, f in zip(keys.tolist(), slots.tolist(), fields.tolist()):
-        expected[k, s] = expected.get((k, s), 0.0) + memory.FIELD_WEIGHTS[f]
+        expected[k, s] = expected.get((k, s), 0.0) + FIELD_WEIGHTS[f]
     got = {}
     for at, key in enumerate(packed.keys.tolist()):
         for p in range(packed.ptr[at], packed.ptr[at + 1]):

@@ -1,0 +1,201 @@
+"""Segments of the in-memory search copy: slots for a set of entries, and their postings in numpy.
+
+A segment numbers its entries (slots, in entry order) and holds, per slot, the entry id, its
+length in tokens, boost, freshness time, exact-name keys and facet codes; and two inverted
+indexes over the slots: every token, and every pair of adjacent tokens, each posting with the
+field-weighted count of its occurrences (FTS5's bm25 column weights, applied once here).
+"""
+from __future__ import annotations
+
+import bisect
+import itertools
+from array import array
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy as np
+
+from .documents import FIELD_WEIGHTS, FIELDS
+
+FIELD_WEIGHT = dict(zip(FIELDS, FIELD_WEIGHTS))
+_SHIFT = np.int64(32)
+#: Facet codes per slot kept in a fixed-width table (more are kept aside).
+CODE_COLUMNS = 12
+
+
+@dataclass
+class Postings:
+    """Sorted keys (token ids, or token pairs as id << 32 | id) with the slots and weighted counts of each."""
+
+    keys: np.ndarray
+    ptr: np.ndarray
+    slots: np.ndarray
+    freq: np.ndarray
+
+    def span(self, low: int, high: int) -> tuple[int, int]:
+        """Return the range of postings of the keys in [low, high)."""
+        a, b = np.searchsorted(self.keys, [low, high])
+        return int(self.ptr[a]), int(self.ptr[b])
+
+
+@dataclass
+class Segment:
+    ids: np.ndarray          # entry id of each slot
+    length: np.ndarray       # tokens in the entry (all fields)
+    boost: np.ndarray
+    epoch: np.ndarray
+    names: dict[str, np.ndarray]
+    code_table: np.ndarray   # slot × the first CODE_COLUMNS facet codes (0: none)
+    code_more: dict[int, np.ndarray]  # the codes past those, for the few slots that have more
+    by_code: dict[int, np.ndarray]
+    vocab: list[str]         # sorted tokens; a token's id is its place here
+    words: Postings
+    pairs: Postings
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def token_id(self, token: str) -> int | None:
+        at = bisect.bisect_left(self.vocab, token)
+        return at if at < len(self.vocab) and self.vocab[at] == token else None
+
+    def prefix_ids(self, prefix: str) -> tuple[int, int]:
+        return bisect.bisect_left(self.vocab, prefix), bisect.bisect_left(self.vocab, prefix + "\U0010ffff")
+
+
+@dataclass
+class Row:
+    """One entry's index row as the database keeps it."""
+
+    entry_id: int
+    fields: dict[str, list[str]]
+    boost: float
+    epoch: float
+    name_keys: str
+    facet_codes: str
+
+
+def _decode_codes(hexes: str, digits: int) -> list[int]:
+    return [int(hexes[i:i + digits], 16) for i in range(0, len(hexes), digits)]
+
+
+def build_segment(rows: Iterable[Row], code_digits: int) -> Segment:
+    """Build a segment from index rows: vocabulary, postings of tokens and of adjacent pairs, facets.
+
+    Rows are consumed one at a time and only their token numbers kept, so a large index never
+    exists as Python strings all at once.
+    """
+    vocab: defaultdict[str, int] = defaultdict(itertools.count().__next__)  # a new token gets the next number
+    number_of = vocab.__getitem__
+    token_ids = array("i")  # token numbers: 4 bytes each, a million entries hold 150 million
+    run_lengths, run_fields = array("l"), array("b")
+    per_slot, entry_ids = array("l"), array("q")
+    boosts, epochs = array("d"), array("d")
+    names: dict[str, list[int]] = {}
+    codes, code_lens = array("l"), array("l")
+    slot = -1
+    for slot, row in enumerate(rows):
+        count = 0
+        for number, name in enumerate(FIELDS):
+            toks = row.fields.get(name)
+            if not toks:
+                continue
+            token_ids.extend(map(number_of, toks))
+            run_lengths.append(len(toks))
+            run_fields.append(number)
+            count += len(toks)
+        per_slot.append(count)
+        entry_ids.append(row.entry_id)
+        boosts.append(row.boost)
+        epochs.append(row.epoch)
+        for key in row.name_keys.strip("|").split("|"):
+            if key:
+                names.setdefault(key, []).append(slot)
+        found = _decode_codes(row.facet_codes, code_digits)
+        codes.extend(found)
+        code_lens.append(len(found))
+    n = slot + 1
+    ordered = sorted(vocab)
+    rank = np.empty(len(vocab), dtype=np.int32)
+    rank[np.fromiter((vocab[t] for t in ordered), dtype=np.int64, count=len(ordered))] = np.arange(len(ordered), dtype=np.int32)
+    del vocab
+    tokens = rank[np.frombuffer(token_ids, dtype=np.int32)] if len(token_ids) else np.zeros(0, dtype=np.int32)
+    del token_ids, rank
+    runs = np.frombuffer(run_lengths, dtype=np.int_)
+    field_of = np.repeat(np.frombuffer(run_fields, dtype=np.int8), runs)
+    slot_of = np.repeat(np.arange(n, dtype=np.int32), np.frombuffer(per_slot, dtype=np.int_))
+    words = _postings(tokens, len(ordered), slot_of, field_of, n)
+    # Adjacent pairs within one field: every token but the first of each run follows another.
+    follows = np.ones(len(tokens), dtype=bool)
+    if len(runs):
+        follows[np.cumsum(runs) - runs] = False
+    nxt = np.flatnonzero(follows)
+    del follows
+    pair_keys = tokens[nxt - 1].astype(np.int64)
+    pair_keys *= len(ordered)
+    pair_keys += tokens[nxt]
+    pairs = _postings(pair_keys, len(ordered) ** 2, slot_of[nxt], field_of[nxt], n)
+    del pair_keys, nxt, tokens, slot_of, field_of
+    pairs.keys = (pairs.keys // len(ordered) << _SHIFT) | (pairs.keys % len(ordered))
+    lens = np.frombuffer(code_lens, dtype=np.int_).astype(np.int64)
+    code_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lens, out=code_ptr[1:])
+    all_codes = np.frombuffer(codes, dtype=np.int_).astype(np.int64)
+    # A fixed-width table of each slot's codes (padded with 0, which no pair has) makes counting
+    # a selection one gather and one bincount; codes past the width are kept aside.
+    column = np.arange(len(all_codes)) - np.repeat(code_ptr[:-1], lens)
+    narrow = column < CODE_COLUMNS
+    code_table = np.zeros((n, CODE_COLUMNS), dtype=np.int64)
+    code_table[np.repeat(np.arange(n), lens)[narrow], column[narrow]] = all_codes[narrow]
+    code_more = {int(slot): all_codes[code_ptr[slot] + CODE_COLUMNS:code_ptr[slot + 1]]
+                 for slot in np.flatnonzero(lens > CODE_COLUMNS)}
+    code_slot = np.repeat(np.arange(n, dtype=np.int64), lens)
+    order = np.argsort(all_codes, kind="stable")
+    sorted_codes = all_codes[order]
+    by_code: dict[int, np.ndarray] = {}
+    if len(sorted_codes):
+        starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+        ends = np.r_[starts[1:], len(sorted_codes)]
+        for s, e in zip(starts.tolist(), ends.tolist()):
+            by_code[int(sorted_codes[s])] = code_slot[order[s:e]]
+    return Segment(ids=np.frombuffer(entry_ids, dtype=np.int64).copy(),
+                   length=np.frombuffer(per_slot, dtype=np.int_).astype(np.float64),
+                   boost=np.frombuffer(boosts, dtype=np.float64).copy(),
+                   epoch=np.frombuffer(epochs, dtype=np.float64).copy(),
+                   names={k: np.asarray(v, dtype=np.int64) for k, v in names.items()},
+                   code_table=code_table, code_more=code_more, by_code=by_code, vocab=ordered, words=words, pairs=pairs)
+
+
+_FIELD_WEIGHTS = np.asarray(FIELD_WEIGHTS, dtype=np.float32)
+
+
+def _postings(keys: np.ndarray, bound: int, slots: np.ndarray, fields: np.ndarray, n: int) -> Postings:
+    # One posting per key and slot, with the field-weighted count of its occurrences. With keys
+    # below ``bound``, (key, slot, field) fits one integer, and one plain sort groups everything.
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(keys):
+        return Postings(empty, np.zeros(1, dtype=np.int64), empty.astype(np.int32), empty.astype(np.float32))
+    if bound * max(n, 1) * 8 >= 2 ** 62:  # too wide: number the keys that occur first
+        distinct, keys = np.unique(keys, return_inverse=True)
+    else:
+        distinct = None
+    # In place: at a hundred thousand entries each of these arrays is over a hundred megabytes.
+    packed = keys.astype(np.int64)
+    packed *= n
+    packed += slots
+    packed *= 8
+    packed += fields
+    packed.sort()
+    field_w = _FIELD_WEIGHTS[packed & 7]
+    packed >>= 3
+    starts = np.flatnonzero(np.r_[True, packed[1:] != packed[:-1]])
+    freq = np.add.reduceat(field_w, starts).astype(np.float32)
+    del field_w
+    key, slot = np.divmod(packed[starts], n)
+    del packed
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    found = key[first]
+    return Postings(keys=found if distinct is None else distinct[found], ptr=np.r_[first, len(key)].astype(np.int64),
+                    slots=slot.astype(np.int32), freq=freq)

@@ -13,6 +13,8 @@ from .text import is_segmented, key, tokens
 FIELDS = ("name", "tags", "langs", "summary", "description")
 #: bm25 weight of each field, in FIELDS order: name > tags > languages > summary > description.
 FIELD_WEIGHTS = (10.0, 5.0, 4.0, 3.0, 1.0)
+#: Ranking's small freshness bonus (up to +25 %) halves after this many seconds (180 days).
+FRESHNESS_SECONDS = 180 * 86400.0
 #: Tokens indexed per field: a 2 MiB README must not make one entry cost as much as thousands.
 MAX_FIELD_TOKENS = {"name": 400, "tags": 1000, "langs": 100, "summary": 2000, "description": 12000}
 #: Vocabulary kept for typo and substring expansion: long enough to be a word, short enough to be typed.

@@ -34,12 +34,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from .changes import KEEP_CHANGES
+from .documents import FRESHNESS_SECONDS
 from .query import Clause, ParsedQuery
 from .segments import Postings, Segment, build_segment
 
 #: bm25 as FTS5 computes it, with the same field weights as the SQLite backend.
 K1, B = 1.2, 0.75
-FRESHNESS_SECONDS = 180 * 86400.0
 #: Changed entries are kept in small further segments; past this share of the first (or this
 #: many), everything is read again.
 DELTA_SHARE, DELTA_MIN = 0.2, 5000

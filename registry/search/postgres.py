@@ -10,7 +10,7 @@ from sqlalchemy import Float, Integer, String, func, text
 from sqlmodel import Session
 
 from . import changes, counts
-from .documents import FIELDS, SearchDocument
+from .documents import FIELDS, FRESHNESS_SECONDS, SearchDocument
 from .query import LANGUAGE_MARK, Clause, ParsedQuery
 from .segments import Row
 
@@ -18,7 +18,6 @@ from .segments import Row
 FIELD_WEIGHTS = {"name": "A", "tags": "B", "langs": "B", "summary": "C", "description": "D"}
 #: ts_rank's weights for {D, C, B, A}.
 RANK_WEIGHTS = "{0.1, 0.3, 0.5, 1.0}"
-FRESHNESS_SECONDS = 180 * 86400.0
 #: PostgreSQL keeps at most 256 positions per lexeme and positions up to 16383.
 _MAX_POSITIONS = 255
 _MAX_POSITION = 16383

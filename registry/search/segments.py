@@ -18,7 +18,6 @@ import numpy as np
 
 from .documents import FIELD_WEIGHTS, FIELDS
 
-FIELD_WEIGHT = dict(zip(FIELDS, FIELD_WEIGHTS))
 _SHIFT = np.int64(32)
 #: Facet codes per slot kept in a fixed-width table (more are kept aside).
 CODE_COLUMNS = 12

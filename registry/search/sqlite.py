@@ -9,12 +9,10 @@ from sqlalchemy import Float, Integer, String, func, text
 from sqlmodel import Session
 
 from . import changes, counts
-from .documents import FIELD_WEIGHTS, FIELDS, SearchDocument
+from .documents import FIELD_WEIGHTS, FIELDS, FRESHNESS_SECONDS, SearchDocument
 from .query import Clause, ParsedQuery
 from .segments import Row
 
-#: Freshness halves its small bonus after this many seconds (180 days).
-FRESHNESS_SECONDS = 180 * 86400.0
 
 # The tables are made by migration 0002. The word index (search_words) uses
 # "unicode61 remove_diacritics 2 categories 'L* M* N* Co'": it keeps marks (Indic vowel signs,

@@ -21,6 +21,9 @@ from .documents import FIELD_WEIGHTS, FIELDS
 _SHIFT = np.int64(32)
 #: Facet codes per slot kept in a fixed-width table (more are kept aside).
 CODE_COLUMNS = 12
+#: A code held by more than this share of a segment's slots is also kept as a bitmap; segments
+#: smaller than BITMAP_MIN_SLOTS keep none (their table is always cheaper to read).
+DENSE_SHARE, BITMAP_MIN_SLOTS = 1 / 32, 4096
 
 
 @dataclass
@@ -48,6 +51,7 @@ class Segment:
     code_table: np.ndarray   # slot × the first CODE_COLUMNS facet codes (0: none)
     code_more: dict[int, np.ndarray]  # the codes past those, for the few slots that have more
     by_code: dict[int, np.ndarray]
+    counting: "CodeBitmaps"  # the same codes as bitmaps (frequent ones) and slot lists (the rest)
     vocab: list[str]         # sorted tokens; a token's id is its place here
     words: Postings
     pairs: Postings
@@ -146,7 +150,7 @@ def build_segment(rows: Iterable[Row], code_digits: int) -> Segment:
     # a selection one gather and one bincount; codes past the width are kept aside.
     column = np.arange(len(all_codes)) - np.repeat(code_ptr[:-1], lens)
     narrow = column < CODE_COLUMNS
-    code_table = np.zeros((n, CODE_COLUMNS), dtype=np.int64)
+    code_table = np.zeros((n, CODE_COLUMNS), dtype=np.int32)
     code_table[np.repeat(np.arange(n), lens)[narrow], column[narrow]] = all_codes[narrow]
     code_more = {int(slot): all_codes[code_ptr[slot] + CODE_COLUMNS:code_ptr[slot + 1]]
                  for slot in np.flatnonzero(lens > CODE_COLUMNS)}
@@ -160,11 +164,59 @@ def build_segment(rows: Iterable[Row], code_digits: int) -> Segment:
         for s, e in zip(starts.tolist(), ends.tolist()):
             by_code[int(sorted_codes[s])] = code_slot[order[s:e]]
     return Segment(ids=np.frombuffer(entry_ids, dtype=np.int64).copy(),
+                   counting=CodeBitmaps.of(by_code, n),
                    length=np.frombuffer(per_slot, dtype=np.int_).astype(np.float64),
                    boost=np.frombuffer(boosts, dtype=np.float64).copy(),
                    epoch=np.frombuffer(epochs, dtype=np.float64).copy(),
                    names={k: np.asarray(v, dtype=np.int64) for k, v in names.items()},
                    code_table=code_table, code_more=code_more, by_code=by_code, vocab=ordered, words=words, pairs=pairs)
+
+
+@dataclass
+class CodeBitmaps:
+    """A segment's facet codes laid out for counting a large selection without visiting its slots.
+
+    Each frequent code is a bitmap over the slots: its count in a selection is the number of bits
+    set in (its bitmap AND the selection's), 64 slots per machine word. The other codes keep their
+    slot lists, all in one array, and are counted by looking the selection up at those slots. The
+    cost depends on the number of codes and slots, not on the size of the selection, so it wins
+    where the table of codes per slot (whose cost grows with the selection) loses.
+    """
+
+    dense_codes: np.ndarray   # codes with a bitmap
+    bits: np.ndarray          # their bitmaps: len(dense_codes) × words, uint64, bit i of word j is slot 64j + i
+    sparse_codes: np.ndarray  # the other codes
+    sparse_slots: np.ndarray  # their slots, code after code
+    sparse_index: np.ndarray  # for each of those slots, the place of its code in sparse_codes
+    cost: int                 # about what counting this way costs, in slot-table cells read
+
+    @classmethod
+    def of(cls, by_code: dict[int, np.ndarray], n: int) -> "CodeBitmaps":
+        dense = sorted(c for c, slots in by_code.items() if n >= BITMAP_MIN_SLOTS and len(slots) > n * DENSE_SHARE)
+        sparse = sorted(set(by_code) - set(dense))
+        words = (n + 63) // 64
+        bits = np.zeros((len(dense), words * 8), dtype=np.uint8)
+        for row, code in enumerate(dense):
+            mask = np.zeros(words * 64, dtype=bool)
+            mask[by_code[code]] = True
+            bits[row] = np.packbits(mask, bitorder="little")
+        slots = [by_code[c] for c in sparse]
+        sizes = [len(s) for s in slots]
+        return cls(dense_codes=np.asarray(dense, dtype=np.int64), bits=bits.view(np.uint64),
+                   sparse_codes=np.asarray(sparse, dtype=np.int64),
+                   sparse_slots=np.concatenate(slots).astype(np.int64) if slots else np.zeros(0, dtype=np.int64),
+                   sparse_index=np.repeat(np.arange(len(sparse)), sizes),
+                   # Packing the selection, then a few passes over each bitmap, then the lookups.
+                   cost=n // 4 + len(dense) * words * 2 + sum(sizes))
+
+    def count(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return (codes, their counts) over the slots a boolean mask selects."""
+        words = self.bits.shape[1]
+        packed = np.zeros(words * 8, dtype=np.uint8)
+        packed[:(len(mask) + 7) // 8] = np.packbits(mask, bitorder="little")
+        dense = np.bitwise_count(self.bits & packed.view(np.uint64)).sum(axis=1, dtype=np.int64)
+        sparse = np.bincount(self.sparse_index[mask[self.sparse_slots]], minlength=len(self.sparse_codes))
+        return np.concatenate([self.dense_codes, self.sparse_codes]), np.concatenate([dense, sparse])
 
 
 _FIELD_WEIGHTS = np.asarray(FIELD_WEIGHTS, dtype=np.float32)

@@ -247,11 +247,11 @@ def list_entries(session: Session, *, query: EntryQuery) -> EntryPage:
     else:
         def count(p: ParsedQuery | None):
             ids = _filtered_ids(query, _text_condition(session, p)).subquery()
-            if p is None and not query.filters:
-                return *_count_everything(session), ids
             counted = _rank_in_memory(session, query, p, offset, ranked=False)
             if counted is not None:
                 return counted[0], counted[1], ids
+            if p is None and not query.filters:
+                return *_count_everything(session), ids
             return *_count_matches(session, ids), ids
         answer = count(parsed)
         if parsed is not None:

@@ -16,9 +16,11 @@ into a small extra segment (or everything, after a `reindex` or when far behind)
 writers, so changes are seen in the order they committed. A session that wrote the index in
 its open transaction is answered by the database instead (the copy holds committed data only).
 
-The copy keeps no positions. A two-token phrase is one pair; a longer one is narrowed down to
-the entries holding each of its pairs, and the database (which has positions) says which of
-them hold the whole phrase. Its frequency for ranking is that of its rarest pair.
+Phrases: a two-token phrase is one pair. A longer one is narrowed down to the entries holding
+each of its pairs; whether they hold the whole phrase is then decided from the positions the
+copy keeps for pairs of one-character tokens (which is how Chinese and Japanese words are
+indexed, so every such word of three or more characters is answered from memory), or else by
+the database, which has every position. Its frequency for ranking is that of its rarest pair.
 """
 from __future__ import annotations
 
@@ -100,15 +102,46 @@ def _clause(seg: Segment, clause: Clause, exact) -> tuple[np.ndarray, np.ndarray
         if found is None:
             found = (slots, freq)
         else:
-            both, i, j = np.intersect1d(found[0], slots, assume_unique=True, return_indices=True)
-            found = (both, np.minimum(found[1][i], freq[j]))
+            i, j = _common(found[0], slots)
+            found = (found[0][i], np.minimum(found[1][i], freq[j]))
         if not len(found[0]):
             return empty
     if len(toks) >= 3:
-        whole = np.sort(_slots_of(seg, exact(clause)))
-        both, i, _ = np.intersect1d(found[0], whole, assume_unique=True, return_indices=True)
-        found = (both, found[1][i])
+        if clause.prefix or any(len(t) != 1 for t in toks):
+            whole = np.sort(_slots_of(seg, exact(clause)))
+        else:
+            whole = _char_phrase(seg, ids)
+        i, _ = _common(found[0], whole)
+        found = (found[0][i], found[1][i])
     return found
+
+
+def _common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the places in a and in b of the values both hold (each ascending, without repeats)."""
+    if len(a) > len(b):
+        j, i = _common(b, a)
+        return i, j
+    if not len(a):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)  # binary searches of the shorter list in the longer
+    i = np.flatnonzero(b[at] == a)
+    return i, at[i]
+
+
+def _char_phrase(seg: Segment, ids: list[int]) -> np.ndarray:
+    """Return the slots holding a phrase of one-character tokens (by id) whole: from pair positions.
+
+    The phrase starts at x when its first pair is at x, its second at x + 1, and so on; the
+    rarest pair's positions are the candidates, and each other pair keeps those it continues.
+    """
+    lists = [seg.char_pairs.of((ids[i] << 32) | ids[i + 1]) for i in range(len(ids) - 1)]
+    rarest = min(range(len(lists)), key=lambda i: len(lists[i]))
+    start = lists[rarest].astype(np.int64) - rarest
+    for i, positions in enumerate(lists):
+        if i == rarest or not len(start):
+            continue
+        start = start[_common(start + i, positions)[0]]
+    return np.unique(np.searchsorted(seg.token_start, start, side="right") - 1)
 
 
 def _gather(postings: Postings, a: int, b: int, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -42,6 +42,27 @@ class Postings:
 
 
 @dataclass
+class Positions:
+    """Sorted pair keys with, for each, where in the segment's token stream the pair occurs (ascending).
+
+    Kept only for pairs of one-character tokens: scripts written without spaces (Chinese,
+    Japanese) are indexed one character per token, so every word of three or more characters
+    is a phrase, and these positions answer it exactly without asking the database.
+    """
+
+    keys: np.ndarray
+    ptr: np.ndarray
+    at: np.ndarray
+
+    def of(self, key: int) -> np.ndarray:
+        """Return the positions of one pair key (empty when it never occurs)."""
+        i = int(np.searchsorted(self.keys, key))
+        if i == len(self.keys) or self.keys[i] != key:
+            return self.at[:0]
+        return self.at[self.ptr[i]:self.ptr[i + 1]]
+
+
+@dataclass
 class Segment:
     ids: np.ndarray          # entry id of each slot
     length: np.ndarray       # tokens in the entry (all fields)
@@ -55,6 +76,8 @@ class Segment:
     vocab: list[str]         # sorted tokens; a token's id is its place here
     words: Postings
     pairs: Postings
+    char_pairs: Positions    # where each pair of one-character tokens occurs in the token stream
+    token_start: np.ndarray  # where each slot's tokens begin in that stream (and where the last ends)
 
     @property
     def size(self) -> int:
@@ -139,9 +162,15 @@ def build_segment(rows: Iterable[Row], code_digits: int) -> Segment:
     pair_keys = tokens[nxt - 1].astype(np.int64)
     pair_keys *= len(ordered)
     pair_keys += tokens[nxt]
+    one_char = np.fromiter((len(t) == 1 for t in ordered), dtype=bool, count=len(ordered))
+    short = np.flatnonzero(one_char[tokens[nxt - 1]] & one_char[tokens[nxt]])
+    char_pairs = _positions(pair_keys[short], nxt[short], len(ordered))
+    del one_char, short
     pairs = _postings(pair_keys, len(ordered) ** 2, slot_of[nxt], field_of[nxt], n)
     del pair_keys, nxt, tokens, slot_of, field_of
     pairs.keys = (pairs.keys // len(ordered) << _SHIFT) | (pairs.keys % len(ordered))
+    token_start = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.frombuffer(per_slot, dtype=np.int_), out=token_start[1:])
     lens = np.frombuffer(code_lens, dtype=np.int_).astype(np.int64)
     code_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lens, out=code_ptr[1:])
@@ -169,7 +198,8 @@ def build_segment(rows: Iterable[Row], code_digits: int) -> Segment:
                    boost=np.frombuffer(boosts, dtype=np.float64).copy(),
                    epoch=np.frombuffer(epochs, dtype=np.float64).copy(),
                    names={k: np.asarray(v, dtype=np.int64) for k, v in names.items()},
-                   code_table=code_table, code_more=code_more, by_code=by_code, vocab=ordered, words=words, pairs=pairs)
+                   code_table=code_table, code_more=code_more, by_code=by_code, vocab=ordered, words=words, pairs=pairs,
+                   char_pairs=char_pairs, token_start=token_start)
 
 
 @dataclass
@@ -217,6 +247,17 @@ class CodeBitmaps:
         dense = np.bitwise_count(self.bits & packed.view(np.uint64)).sum(axis=1, dtype=np.int64)
         sparse = np.bincount(self.sparse_index[mask[self.sparse_slots]], minlength=len(self.sparse_codes))
         return np.concatenate([self.dense_codes, self.sparse_codes]), np.concatenate([dense, sparse])
+
+
+def _positions(keys: np.ndarray, at: np.ndarray, vocabulary: int) -> Positions:
+    # ``at`` ascends, so a stable sort by key leaves each key's positions in order.
+    order = np.argsort(keys, kind="stable")
+    keys, at = keys[order], at[order]
+    first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
+    found = keys[first]
+    width = np.int32 if not len(at) or at[-1] < 2 ** 31 else np.int64
+    return Positions(keys=(found // vocabulary << _SHIFT) | (found % vocabulary),
+                     ptr=np.r_[first, len(keys)].astype(np.int64), at=at.astype(width))
 
 
 _FIELD_WEIGHTS = np.asarray(FIELD_WEIGHTS, dtype=np.float32)

@@ -10,7 +10,7 @@ from sqlmodel import select
 from registry import create_app
 from registry.db import get_engine, read_session, write_session
 from registry.models import Entry
-from registry.search import memory, reindex, segments
+from registry.search import backend_for, memory, reindex, segments
 from registry.search.documents import FIELD_WEIGHTS, build_document
 from registry.search.postgres import fields_from_tsvector, tsvector_literal
 from registry.services import Actor
@@ -98,6 +98,30 @@ def test_a_long_phrase_must_be_there_whole(app):
     assert sorted(_answer(app, '"delta speech"')[2]) == ["lab/apart", "lab/whole"]
     # A hyphenated exclusion is a phrase too: only the entry holding it whole is left out.
     assert _answer(app, "river -river-delta-speech")[2] == ["lab/apart"]
+
+
+def test_chinese_and_japanese_words_are_matched_whole_from_memory(pair, monkeypatch):
+    app, database = pair
+    # Every pair of 自然语言 is in the first entry (自然, 然语, 语言), but never the four characters in a row;
+    # the third holds them across two fields (name, then summary), which is no phrase either.
+    add_entry(app, "lab/apart", name="Apart", summary="自然 然语 语言 数据")
+    add_entry(app, "lab/whole", name="Whole", summary="面向自然语言处理的数据集")
+    add_entry(app, "lab/fields", name="研究自然", summary="语言模型")
+    add_entry(app, "lab/twice", name="Twice", summary="自然语音 自然语言 ニュース要約です", description="自然语言")
+    asked = []
+    with app.app_context():
+        backend = type(backend_for(read_session()))
+    real = backend.phrase_ids
+    monkeypatch.setattr(backend, "phrase_ids", lambda self, s, c: asked.append(c) or real(self, s, c))
+    for q in ("自然语言", "自然语言处理", "ニュース要約", "自然语", "然语言", "语言处理的数据"):
+        ours = _answer(app, q)
+        assert ours[:3] == _answer(database, q)[:3], q
+    assert sorted(_answer(app, "自然语言")[2]) == ["lab/twice", "lab/whole"]
+    assert _answer(app, "ニュース要約")[2] == ["lab/twice"]
+    assert asked == [] or all(c.prefix for c in asked)  # none of these needed the database's positions
+    # A long phrase of words (not single characters) is still checked by the database.
+    add_entry(app, "lab/words", name="Words", summary="river delta speech")
+    assert _answer(app, '"river delta speech"')[2] == ["lab/words"] and asked
 
 
 def test_changes_committed_elsewhere_reach_the_copy_without_reading_everything(app):

@@ -108,7 +108,7 @@ def _clause(seg: Segment, clause: Clause, exact) -> tuple[np.ndarray, np.ndarray
             return empty
     if len(toks) >= 3:
         if clause.prefix or any(len(t) != 1 for t in toks):
-            whole = np.sort(_slots_of(seg, exact(clause)))
+            whole = _slots_of(seg, exact(clause))
         else:
             whole = _char_phrase(seg, ids)
         i, _ = _common(found[0], whole)
@@ -147,6 +147,11 @@ def _char_phrase(seg: Segment, ids: list[int]) -> np.ndarray:
 def _gather(postings: Postings, a: int, b: int, n: int) -> tuple[np.ndarray, np.ndarray]:
     slots, freq = postings.slots[a:b], postings.freq[a:b]
     if len(slots) and not np.all(slots[1:] > slots[:-1]):  # several keys (a prefix): add up per slot
+        if len(slots) * 10 < n:  # few: sort them (cheaper than a pass over every slot)
+            order = np.argsort(slots, kind="stable")
+            slots = slots[order]
+            starts = np.flatnonzero(np.r_[True, slots[1:] != slots[:-1]])
+            return slots[starts].astype(np.int64), np.add.reduceat(freq[order].astype(np.float64), starts)
         dense = np.bincount(slots, weights=freq, minlength=n)
         hit = np.flatnonzero(dense)
         return hit, dense[hit]
@@ -187,45 +192,41 @@ def rank(snapshot: Snapshot, query: ParsedQuery | None, *, filter_codes: list[li
     total = 0
     for seg, alive, found in zip(snapshot.segments, snapshot.alive, per_seg):
         n = seg.size
-        mask = alive.copy()
         clauses = iter(found)
-        for group in query.groups if query else []:
-            want = np.zeros(n, dtype=bool)
-            for _ in group.clauses:
-                want[next(clauses)[0]] = True
-            mask &= want
+        groups = [[next(clauses)[0] for _ in group.clauses] for group in (query.groups if query else [])]
+        sel, mask = _selection(seg, alive, groups, filter_codes, hidden)
         for clause in excluded:
-            mask[_clause(seg, clause, exact)[0]] = False
-        for wanted in filter_codes:
-            want = np.zeros(n, dtype=bool)
-            for code in wanted:
-                slots = seg.by_code.get(code)
-                if slots is not None:
-                    want[slots] = True
-            mask &= want
-        if len(hidden):
-            mask[_slots_of(seg, hidden)] = False
-        sel = np.flatnonzero(mask)
+            sel, mask = _without(sel, _clause(seg, clause, exact)[0]), None
         if not len(sel):
             continue
         total += len(sel)
+        if mask is None and len(sel) * CODE_COLUMNS * 4 > seg.counting.cost:
+            mask = np.zeros(n, dtype=bool)
+            mask[sel] = True
         code_counts.update(_count_codes(seg, sel, mask))
         if not query or not limit:
             continue
         norm = K1 * (1 - B + B * seg.length[sel] / avgdl)
         score = np.zeros(len(sel))
-        scratch = np.zeros(n)
+        scratch = None  # each clause's frequencies by slot, to read at the selection's (zero again after)
         for i, (slots, freq) in enumerate(found):
             if not len(slots):
                 continue
-            scratch[slots] = freq
-            f = scratch[sel]
+            if np.array_equal(slots, sel):  # one word, every match kept: its frequencies as they are
+                f = freq
+            else:
+                scratch = np.zeros(n) if scratch is None else scratch
+                scratch[slots] = freq
+                f = scratch[sel]
+                scratch[slots] = 0.0
             score += idf[i] * (f * (K1 + 1.0)) / (f + norm)
-            scratch[slots] = 0.0
         score *= seg.boost[sel] * (1.0 + 0.25 / (1.0 + (now - seg.epoch[sel]) / FRESHNESS_SECONDS))
         named = seg.names.get(query.key) if query.key else None
         ids_all.append(seg.ids[sel])
-        exact_all.append(np.isin(sel, named) if named is not None else np.zeros(len(sel), dtype=bool))
+        is_named = np.zeros(len(sel), dtype=bool)
+        if named is not None:
+            is_named[_common(named, sel)[1]] = True
+        exact_all.append(is_named)
         score_all.append(score)
     if not ids_all:
         return Ranked(total, code_counts, [])
@@ -233,12 +234,72 @@ def rank(snapshot: Snapshot, query: ParsedQuery | None, *, filter_codes: list[li
     return Ranked(total, code_counts, page)
 
 
+def _selection(seg: Segment, alive: np.ndarray, groups: list[list[np.ndarray]], filter_codes: list[list[int]],
+               hidden: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """Return the live slots (ascending) in every group's matches, with every filter's codes, not hidden.
+
+    A query's selection is built from its matches' slot lists, so its cost follows their length,
+    not the segment's; browsing starts from every live slot, as a mask (which is returned too,
+    for counting: None when the selection came from lists).
+    """
+    n = seg.size
+    wants = []
+    for wanted in filter_codes:
+        want = np.zeros(n, dtype=bool)
+        for code in wanted:
+            slots = seg.by_code.get(code)
+            if slots is not None:
+                want[slots] = True
+        wants.append(want)
+    if not groups:
+        mask = alive.copy()
+        for want in wants:
+            mask &= want
+        if len(hidden):
+            mask[_slots_of(seg, hidden)] = False
+        return np.flatnonzero(mask), mask
+    sel = None
+    for lists in groups:
+        if len(lists) == 1:
+            got = lists[0]
+        else:  # one of several clauses: the union, from a mask
+            seen = np.zeros(n, dtype=bool)
+            for slots in lists:
+                seen[slots] = True
+            got = np.flatnonzero(seen)
+        sel = got if sel is None else _intersect(sel, got, n)
+    sel = sel[alive[sel]]
+    for want in wants:
+        sel = sel[want[sel]]
+    if len(hidden):
+        sel = _without(sel, _slots_of(seg, hidden))
+    return sel, None
+
+
+def _intersect(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    """Return the values in both ascending lists of slots below n."""
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    if len(small) * 16 < len(large):  # binary searches of the few in the many
+        return small[_common(small, large)[0]]
+    seen = np.zeros(n, dtype=bool)
+    seen[large] = True
+    return small[seen[small]]
+
+
+def _without(sel: np.ndarray, gone: np.ndarray) -> np.ndarray:
+    """Return the ascending list sel without the values in the ascending list gone."""
+    if not len(sel) or not len(gone):
+        return sel
+    return np.delete(sel, _common(sel, gone)[0])
+
+
 def _slots_of(seg: Segment, entry_ids: np.ndarray) -> np.ndarray:
-    # Slots are in entry order, so a binary search finds each id's slot (ids not here are dropped).
+    # Slots are in entry order, so a binary search finds each id's slot (ids not here are dropped);
+    # the slots are returned ascending, whatever the order of the ids.
     if not seg.size or not len(entry_ids):
         return np.zeros(0, dtype=np.int64)
     at = np.minimum(np.searchsorted(seg.ids, entry_ids), seg.size - 1)
-    return at[seg.ids[at] == entry_ids]
+    return np.sort(at[seg.ids[at] == entry_ids])
 
 
 def _count_codes(seg: Segment, sel: np.ndarray, mask: np.ndarray) -> Counter:

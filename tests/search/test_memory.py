@@ -90,6 +90,20 @@ def test_browsing_with_filters_is_counted_by_the_copy(pair):
     assert _index(app).loads == 1
 
 
+def test_a_prefix_of_a_few_rare_words_adds_up_each_entrys_words(pair):
+    # Among many entries, a prefix whose words are rare is gathered by sorting its few postings:
+    # an entry holding two of its words must still count both.
+    app, database = pair
+    _fill(app, 60)
+    add_entry(app, "lab/two-words", name="First", summary="tagline taglish")
+    add_entry(app, "lab/one-word", name="Second", summary="tagline model")  # newer: first on a tie
+    ours = _answer(app, "tagl*")
+    assert ours[0] == 2 and ours[2] == ["lab/two-words", "lab/one-word"]
+    assert ours[:2] == _answer(database, "tagl*")[:2]
+    # With a word most entries hold, the few are looked up in the many.
+    assert _answer(app, "tagl* model")[:3] == (1, _answer(database, "tagl* model")[1], ["lab/one-word"])
+
+
 def test_a_long_phrase_must_be_there_whole(app):
     # Each adjacent pair of "river delta speech" is in this entry, but never the three words together.
     add_entry(app, "lab/apart", name="Apart", summary="river delta then delta speech")

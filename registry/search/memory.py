@@ -58,6 +58,29 @@ class Snapshot:
         self.rows = int(sum(int(a.sum()) for a in alive))
         self.average_length = (sum(float(seg.length[a].sum()) for seg, a in zip(segments, alive))
                                / max(1, self.rows))
+        # bm25's length normalisation of each slot, and which slots may be shown: made on first use.
+        self._norms: list[np.ndarray] | None = None
+        self._visible: tuple[np.ndarray, list[np.ndarray]] | None = None
+
+    def norms(self) -> list[np.ndarray]:
+        """Return, per segment, bm25's K1 · (1 − B + B · length / average length) of each slot."""
+        if self._norms is None:
+            avgdl = self.average_length or 1.0
+            self._norms = [K1 * (1 - B + B * seg.length / avgdl) for seg in self.segments]
+        return self._norms
+
+    def visible(self, hidden: np.ndarray) -> list[np.ndarray]:
+        """Return, per segment, the alive slots that are not hidden; the last answer is kept for the same array."""
+        kept = self._visible
+        if kept is not None and kept[0] is hidden:  # the index hands out one array until the set changes
+            return kept[1]
+        masks = []
+        for seg, alive in zip(self.segments, self.alive):
+            mask = alive.copy()
+            mask[_slots_of(seg, hidden)] = False
+            masks.append(mask)
+        self._visible = (hidden, masks)
+        return masks
 
 
 @dataclass
@@ -135,13 +158,25 @@ def _char_phrase(seg: Segment, ids: list[int]) -> np.ndarray:
     rarest pair's positions are the candidates, and each other pair keeps those it continues.
     """
     lists = [seg.char_pairs.of((ids[i] << 32) | ids[i + 1]) for i in range(len(ids) - 1)]
-    rarest = min(range(len(lists)), key=lambda i: len(lists[i]))
-    start = lists[rarest].astype(np.int64) - rarest
-    for i, positions in enumerate(lists):
-        if i == rarest or not len(start):
-            continue
-        start = start[_common(start + i, positions)[0]]
-    return np.unique(np.searchsorted(seg.token_start, start, side="right") - 1)
+    order = sorted(range(len(lists)), key=lambda i: len(lists[i]))  # rarest first: fewer to carry on
+    start = lists[order[0]].astype(np.int64) - order[0]
+    for i in order[1:]:
+        if not len(start):
+            break
+        start = _both(start + i, lists[i]) - i
+    slots = np.searchsorted(seg.token_start, start, side="right") - 1
+    return slots[np.r_[True, slots[1:] != slots[:-1]]] if len(slots) else slots  # ascending: drop repeats
+
+
+def _both(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Return the values in both ascending lists (each without repeats), ascending."""
+    if min(len(a), len(b)) * 16 < max(len(a), len(b)):  # binary searches of the few in the many
+        return a[_common(a, b)[0]]
+    # Of similar lengths: merged (a stable sort merges two sorted runs in one pass), a value in
+    # both is next to itself.
+    merged = np.concatenate([a, b])
+    merged.sort(kind="stable")
+    return merged[:-1][merged[1:] == merged[:-1]]
 
 
 def _gather(postings: Postings, a: int, b: int, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -187,14 +222,13 @@ def rank(snapshot: Snapshot, query: ParsedQuery | None, *, filter_codes: list[li
         per_seg.append(found)
     idf = np.log((snapshot.rows - hits + 0.5) / (hits + 0.5))
     idf[idf <= 0] = 1e-6
-    avgdl = snapshot.average_length or 1.0
     ids_all, exact_all, score_all, code_counts = [], [], [], Counter()
     total = 0
-    for seg, alive, found in zip(snapshot.segments, snapshot.alive, per_seg):
+    for seg, visible, norms, found in zip(snapshot.segments, snapshot.visible(hidden), snapshot.norms(), per_seg):
         n = seg.size
         clauses = iter(found)
         groups = [[next(clauses)[0] for _ in group.clauses] for group in (query.groups if query else [])]
-        sel, mask = _selection(seg, alive, groups, filter_codes, hidden)
+        sel, mask = _selection(seg, visible, groups, filter_codes)
         for clause in excluded:
             sel, mask = _without(sel, _clause(seg, clause, exact)[0]), None
         if not len(sel):
@@ -206,7 +240,7 @@ def rank(snapshot: Snapshot, query: ParsedQuery | None, *, filter_codes: list[li
         code_counts.update(_count_codes(seg, sel, mask))
         if not query or not limit:
             continue
-        norm = K1 * (1 - B + B * seg.length[sel] / avgdl)
+        norm = norms[sel]
         score = np.zeros(len(sel))
         scratch = None  # each clause's frequencies by slot, to read at the selection's (zero again after)
         for i, (slots, freq) in enumerate(found):
@@ -234,9 +268,9 @@ def rank(snapshot: Snapshot, query: ParsedQuery | None, *, filter_codes: list[li
     return Ranked(total, code_counts, page)
 
 
-def _selection(seg: Segment, alive: np.ndarray, groups: list[list[np.ndarray]], filter_codes: list[list[int]],
-               hidden: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-    """Return the live slots (ascending) in every group's matches, with every filter's codes, not hidden.
+def _selection(seg: Segment, visible: np.ndarray, groups: list[list[np.ndarray]],
+               filter_codes: list[list[int]]) -> tuple[np.ndarray, np.ndarray | None]:
+    """Return the visible slots (ascending) in every group's matches, with every filter's codes.
 
     A query's selection is built from its matches' slot lists, so its cost follows their length,
     not the segment's; browsing starts from every live slot, as a mask (which is returned too,
@@ -252,11 +286,9 @@ def _selection(seg: Segment, alive: np.ndarray, groups: list[list[np.ndarray]], 
                 want[slots] = True
         wants.append(want)
     if not groups:
-        mask = alive.copy()
+        mask = visible.copy()
         for want in wants:
             mask &= want
-        if len(hidden):
-            mask[_slots_of(seg, hidden)] = False
         return np.flatnonzero(mask), mask
     sel = None
     for lists in groups:
@@ -268,11 +300,9 @@ def _selection(seg: Segment, alive: np.ndarray, groups: list[list[np.ndarray]], 
                 seen[slots] = True
             got = np.flatnonzero(seen)
         sel = got if sel is None else _intersect(sel, got, n)
-    sel = sel[alive[sel]]
+    sel = sel[visible[sel]]
     for want in wants:
         sel = sel[want[sel]]
-    if len(hidden):
-        sel = _without(sel, _slots_of(seg, hidden))
     return sel, None
 
 
@@ -325,8 +355,16 @@ def _top(ids: np.ndarray, exact: np.ndarray, score: np.ndarray, offset: int, lim
     want = offset + limit
     key = np.where(exact, np.inf, score)
     if want < len(ids):
-        threshold = np.partition(key, len(key) - want)[len(key) - want]
-        keep = np.flatnonzero(key >= threshold)  # ties at the threshold all stay
+        # The want-th highest key of every step-th one is at most the want-th highest of all:
+        # what reaches it is a few times want, and partitioning those is cheap.
+        step = max(1, len(key) // (64 * want))
+        some = key[::step]
+        threshold = np.partition(some, len(some) - want)[len(some) - want] if len(some) > want else -np.inf
+        keep = np.flatnonzero(key >= threshold)
+        if len(keep) > want:
+            part = key[keep]
+            threshold = np.partition(part, len(part) - want)[len(part) - want]
+            keep = keep[part >= threshold]  # ties at the threshold all stay
         ids, exact, score = ids[keep], exact[keep], score[keep]
     order = np.lexsort((ids, -score, ~exact))
     return ids[order][offset:offset + limit].tolist()

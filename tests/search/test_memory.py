@@ -122,6 +122,8 @@ def test_chinese_and_japanese_words_are_matched_whole_from_memory(pair, monkeypa
     add_entry(app, "lab/whole", name="Whole", summary="面向自然语言处理的数据集")
     add_entry(app, "lab/fields", name="研究自然", summary="语言模型")
     add_entry(app, "lab/twice", name="Twice", summary="自然语音 自然语言 ニュース要約です", description="自然语言")
+    # A pair far more frequent than the phrase's others (语言 here) is searched for the few candidates.
+    add_entry(app, "lab/common", name="Common", summary=" ".join(["语言"] * 40) + " 处理")
     asked = []
     with app.app_context():
         backend = type(backend_for(read_session()))
@@ -379,3 +381,20 @@ def test_hidden_entries_with_large_ids_are_left_out(app):
     with write_session(app) as s:
         s.exec(select(Entry).where(Entry.slug == "lab/one")).one().hidden = False
     assert sorted(_answer(app, "shared")[2]) == ["lab/one", "lab/two"]
+
+
+@pytest.mark.parametrize("shape", ["random", "ascending", "all equal"])
+def test_the_page_is_the_one_a_full_sort_gives_however_many_match(shape):
+    # Among many matches the page's threshold is first taken from a sample of the scores; the
+    # page must still be exactly what sorting everything gives (exact names, score, then id).
+    import numpy as np
+    rng = np.random.default_rng(5)
+    n = 40_000
+    ids = np.arange(n, dtype=np.int64) * 3 + 1
+    score = {"random": rng.integers(0, 3000, n).astype(float),  # many ties
+             "ascending": np.arange(n, dtype=float), "all equal": np.ones(n)}[shape]
+    exact = np.zeros(n, dtype=bool)
+    exact[rng.choice(n, 4, replace=False)] = True
+    full = sorted(range(n), key=lambda i: (not exact[i], -score[i], ids[i]))
+    for offset, limit in [(0, 20), (20, 20), (1980, 20), (0, 1)]:
+        assert memory._top(ids, exact, score, offset, limit) == [int(ids[i]) for i in full[offset:offset + limit]]

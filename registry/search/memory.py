@@ -131,10 +131,9 @@ def _clause(seg: Segment, clause: Clause, exact) -> tuple[np.ndarray, np.ndarray
             return empty
     if len(toks) >= 3:
         if clause.prefix or any(len(t) != 1 for t in toks):
-            whole = _slots_of(seg, exact(clause))
+            i, _ = _common(found[0], _slots_of(seg, exact(clause)))
         else:
-            whole = _char_phrase(seg, ids)
-        i, _ = _common(found[0], whole)
+            i = _char_phrase(seg, ids, found[0])
         found = (found[0][i], found[1][i])
     return found
 
@@ -151,11 +150,11 @@ def _common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return i, at[i]
 
 
-def _char_phrase(seg: Segment, ids: list[int]) -> np.ndarray:
-    """Return the slots holding a phrase of one-character tokens (by id) whole: from pair positions.
+def _char_phrase(seg: Segment, ids: list[int], candidates: np.ndarray) -> np.ndarray:
+    """Return the places of the candidate slots (ascending) that hold a phrase of one-character tokens (by id) whole.
 
     The phrase starts at x when its first pair is at x, its second at x + 1, and so on; the
-    rarest pair's positions are the candidates, and each other pair keeps those it continues.
+    rarest pair's positions are the starts to try, and each other pair keeps those it continues.
     """
     lists = [seg.char_pairs.of((ids[i] << 32) | ids[i + 1]) for i in range(len(ids) - 1)]
     order = sorted(range(len(lists)), key=lambda i: len(lists[i]))  # rarest first: fewer to carry on
@@ -164,8 +163,9 @@ def _char_phrase(seg: Segment, ids: list[int]) -> np.ndarray:
         if not len(start):
             break
         start = _both(start + i, lists[i]) - i
-    slots = np.searchsorted(seg.token_start, start, side="right") - 1
-    return slots[np.r_[True, slots[1:] != slots[:-1]]] if len(slots) else slots  # ascending: drop repeats
+    # A slot holds the phrase when a start falls among its tokens (pairs never cross slots).
+    return np.flatnonzero(np.searchsorted(start, seg.token_start[candidates + 1])
+                          > np.searchsorted(start, seg.token_start[candidates]))
 
 
 def _both(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -176,7 +176,7 @@ def _both(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     # both is next to itself.
     merged = np.concatenate([a, b])
     merged.sort(kind="stable")
-    return merged[:-1][merged[1:] == merged[:-1]]
+    return merged[np.flatnonzero(merged[1:] == merged[:-1])]  # (a take: faster than a boolean index)
 
 
 def _gather(postings: Postings, a: int, b: int, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -188,7 +188,7 @@ def _gather(postings: Postings, a: int, b: int, n: int) -> tuple[np.ndarray, np.
             starts = np.flatnonzero(np.r_[True, slots[1:] != slots[:-1]])
             return slots[starts].astype(np.int64), np.add.reduceat(freq[order].astype(np.float64), starts)
         dense = np.bincount(slots, weights=freq, minlength=n)
-        hit = np.flatnonzero(dense)
+        hit = np.flatnonzero(dense != 0)  # (of a boolean array: several times faster than of the floats)
         return hit, dense[hit]
     return slots.astype(np.int64), freq.astype(np.float64)
 
@@ -228,9 +228,11 @@ def rank(snapshot: Snapshot, query: ParsedQuery | None, *, filter_codes: list[li
         n = seg.size
         clauses = iter(found)
         groups = [[next(clauses)[0] for _ in group.clauses] for group in (query.groups if query else [])]
-        sel, mask = _selection(seg, visible, groups, filter_codes)
+        sel, mask, picked = _selection(seg, visible, groups, filter_codes)
         for clause in excluded:
-            sel, mask = _without(sel, _clause(seg, clause, exact)[0]), None
+            gone = _common(sel, _clause(seg, clause, exact)[0])[0]
+            sel, mask = np.delete(sel, gone), None
+            picked = None if picked is None else np.delete(picked, gone)
         if not len(sel):
             continue
         total += len(sel)
@@ -246,15 +248,25 @@ def rank(snapshot: Snapshot, query: ParsedQuery | None, *, filter_codes: list[li
         for i, (slots, freq) in enumerate(found):
             if not len(slots):
                 continue
-            if np.array_equal(slots, sel):  # one word, every match kept: its frequencies as they are
-                f = freq
+            if picked is not None:  # the only clause: the selection is some of its matches
+                f = freq[picked]
             else:
                 scratch = np.zeros(n) if scratch is None else scratch
                 scratch[slots] = freq
                 f = scratch[sel]
                 scratch[slots] = 0.0
-            score += idf[i] * (f * (K1 + 1.0)) / (f + norm)
-        score *= seg.boost[sel] * (1.0 + 0.25 / (1.0 + (now - seg.epoch[sel]) / FRESHNESS_SECONDS))
+            term = f * (idf[i] * (K1 + 1.0))  # bm25's idf · f · (K1 + 1) / (f + norm), in place
+            f = f + norm
+            term /= f
+            score += term
+        fresh = seg.epoch[sel]  # boost × (1 + 0.25 / (1 + age / FRESHNESS_SECONDS)), in place
+        np.subtract(now, fresh, out=fresh)
+        fresh /= FRESHNESS_SECONDS
+        fresh += 1.0
+        np.divide(0.25, fresh, out=fresh)
+        fresh += 1.0
+        fresh *= seg.boost[sel]
+        score *= fresh
         named = seg.names.get(query.key) if query.key else None
         ids_all.append(seg.ids[sel])
         is_named = np.zeros(len(sel), dtype=bool)
@@ -269,12 +281,13 @@ def rank(snapshot: Snapshot, query: ParsedQuery | None, *, filter_codes: list[li
 
 
 def _selection(seg: Segment, visible: np.ndarray, groups: list[list[np.ndarray]],
-               filter_codes: list[list[int]]) -> tuple[np.ndarray, np.ndarray | None]:
+               filter_codes: list[list[int]]) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Return the visible slots (ascending) in every group's matches, with every filter's codes.
 
     A query's selection is built from its matches' slot lists, so its cost follows their length,
-    not the segment's; browsing starts from every live slot, as a mask (which is returned too,
-    for counting: None when the selection came from lists).
+    not the segment's; browsing starts from every visible slot, as a mask (which is returned too,
+    for counting: None when the selection came from lists). The third item, for a query of one
+    clause, is the selection's places in that clause's matches (else None).
     """
     n = seg.size
     wants = []
@@ -289,7 +302,14 @@ def _selection(seg: Segment, visible: np.ndarray, groups: list[list[np.ndarray]]
         mask = visible.copy()
         for want in wants:
             mask &= want
-        return np.flatnonzero(mask), mask
+        return np.flatnonzero(mask), mask, None
+    if len(groups) == 1 and len(groups[0]) == 1:  # one clause: its places kept, to read its frequencies at
+        got = groups[0][0]
+        keep = visible[got]
+        for want in wants:
+            keep &= want[got]
+        picked = np.flatnonzero(keep)
+        return got[picked], None, picked
     sel = None
     for lists in groups:
         if len(lists) == 1:
@@ -300,10 +320,10 @@ def _selection(seg: Segment, visible: np.ndarray, groups: list[list[np.ndarray]]
                 seen[slots] = True
             got = np.flatnonzero(seen)
         sel = got if sel is None else _intersect(sel, got, n)
-    sel = sel[visible[sel]]
+    keep = visible[sel]
     for want in wants:
-        sel = sel[want[sel]]
-    return sel, None
+        keep &= want[sel]
+    return sel[np.flatnonzero(keep)], None, None
 
 
 def _intersect(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
@@ -313,14 +333,7 @@ def _intersect(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
         return small[_common(small, large)[0]]
     seen = np.zeros(n, dtype=bool)
     seen[large] = True
-    return small[seen[small]]
-
-
-def _without(sel: np.ndarray, gone: np.ndarray) -> np.ndarray:
-    """Return the ascending list sel without the values in the ascending list gone."""
-    if not len(sel) or not len(gone):
-        return sel
-    return np.delete(sel, _common(sel, gone)[0])
+    return small[np.flatnonzero(seen[small])]
 
 
 def _slots_of(seg: Segment, entry_ids: np.ndarray) -> np.ndarray:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import text
@@ -102,6 +103,22 @@ def test_a_prefix_of_a_few_rare_words_adds_up_each_entrys_words(pair):
     assert ours[:2] == _answer(database, "tagl*")[:2]
     # With a word most entries hold, the few are looked up in the many.
     assert _answer(app, "tagl* model")[:3] == (1, _answer(database, "tagl* model")[1], ["lab/one-word"])
+
+
+def test_freshness_weighs_in_the_copy_as_in_the_database(pair):
+    # The stronger match (notes six times) was last updated years ago: its small freshness bonus is
+    # gone, and it still comes first, as the database ranks it; the bonus is no more than a bonus.
+    app, database = pair
+    add_entry(app, "lab/old-strong", name="Strong", summary="notes notes notes notes notes notes river", description="delta open model")
+    add_entry(app, "lab/new-weak", name="Weak", summary="notes river", description="delta open model speech")
+    with write_session(app) as s:
+        old = s.exec(select(Entry).where(Entry.slug == "lab/old-strong")).one()
+        old.updated_at = datetime.now(timezone.utc) - timedelta(days=5 * 365)
+        s.add(old)
+        reindex(s)
+    assert _answer(app, "notes")[2] == _answer(database, "notes")[2] == ["lab/old-strong", "lab/new-weak"]
+    # Equal matches: the fresher first.
+    assert _answer(app, "river")[2] == _answer(database, "river")[2] == ["lab/new-weak", "lab/old-strong"]
 
 
 def test_a_long_phrase_must_be_there_whole(app):

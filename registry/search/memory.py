@@ -168,12 +168,19 @@ def _char_phrase(seg: Segment, ids: list[int], candidates: np.ndarray) -> np.nda
                           > np.searchsorted(start, seg.token_start[candidates]))
 
 
-def _both(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Return the values in both ascending lists (each without repeats), ascending."""
+def _both(a: np.ndarray, b: np.ndarray, bound: int | None = None) -> np.ndarray:
+    """Return the values in both ascending lists (each without repeats), ascending.
+
+    With ``bound`` (every value is below it, as slots are below the segment's size) lists of
+    similar length meet in a mask of that size; without, they are merged.
+    """
     if min(len(a), len(b)) * 16 < max(len(a), len(b)):  # binary searches of the few in the many
         return a[_common(a, b)[0]]
-    # Of similar lengths: merged (a stable sort merges two sorted runs in one pass), a value in
-    # both is next to itself.
+    if bound is not None:  # (measured at a million slots: twice as fast as merging)
+        seen = np.zeros(bound, dtype=bool)
+        seen[b] = True
+        return a[np.flatnonzero(seen[a])]
+    # Merged (a stable sort merges two sorted runs in one pass), a value in both is next to itself.
     merged = np.concatenate([a, b])
     merged.sort(kind="stable")
     return merged[np.flatnonzero(merged[1:] == merged[:-1])]  # (a take: faster than a boolean index)
@@ -319,21 +326,11 @@ def _selection(seg: Segment, visible: np.ndarray, groups: list[list[np.ndarray]]
             for slots in lists:
                 seen[slots] = True
             got = np.flatnonzero(seen)
-        sel = got if sel is None else _intersect(sel, got, n)
+        sel = got if sel is None else _both(sel, got, n)
     keep = visible[sel]
     for want in wants:
         keep &= want[sel]
     return sel[np.flatnonzero(keep)], None, None
-
-
-def _intersect(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
-    """Return the values in both ascending lists of slots below n."""
-    small, large = (a, b) if len(a) <= len(b) else (b, a)
-    if len(small) * 16 < len(large):  # binary searches of the few in the many
-        return small[_common(small, large)[0]]
-    seen = np.zeros(n, dtype=bool)
-    seen[large] = True
-    return small[np.flatnonzero(seen[small])]
 
 
 def _slots_of(seg: Segment, entry_ids: np.ndarray) -> np.ndarray:

@@ -38,8 +38,18 @@ if __name__ == "__main__":
     from harvesters.gitfetch import GitSource, remote_head  # noqa: E402
     from registry import create_app  # noqa: E402
     from registry.db import get_engine, upgrade_schema  # noqa: E402
-    from registry.services.harvesting import harvest_options  # noqa: E402
-    from registry.services.reharvest import harvest_many, reharvest  # noqa: E402
+    from registry.config import harvest_options as _harvest_options  # noqa: E402
+    from registry.db import sessions  # noqa: E402
+    from registry.jobs.batch import harvest_many  # noqa: E402
+    from registry.services.sources import due_pairs  # noqa: E402
+
+    def harvest_options(app, *, operator):
+        return _harvest_options(app.config, operator=operator)
+
+    def reharvest(app, *, include_all, options, jobs):
+        with sessions(app).read() as session:
+            pairs = due_pairs(session, include_all=include_all)
+        return harvest_many(app, sources=pairs, options=options, jobs=jobs)
 
 SAMPLES = Path(__file__).resolve().parent.parent / "registry" / "sample_data" / "repos"
 LICENSES = Path(__file__).resolve().parent.parent / "harvesters" / "data" / "licenses"

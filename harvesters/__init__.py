@@ -1,8 +1,9 @@
-"""Pure metadata readers: a source goes in, a HarvestedRecord comes out.
+"""Pure metadata readers: a source goes in, a HarvestedRecord (or a HarvestedList) comes out.
 
 Nothing here imports Flask or the registry package; the registry applies records.
 """
 from .base import Harvester, get_harvester, harvester_kinds, register, run_harvest
+from .awesome_list import HarvestedList
 from .guess import guess_kind
 from .record import (ENTRY_FIELDS, HarvestedRecord, HarvestError, HarvestOptions, NotARepository, Outcome,
                      UnsafeSource)
@@ -11,6 +12,6 @@ from . import awesome_list as _awesome_list  # noqa: F401  (registers the built-
 from . import page as _page  # noqa: F401  (registers the built-in "page" harvester)
 
 __all__ = [
-    "ENTRY_FIELDS", "Harvester", "HarvestedRecord", "HarvestError", "HarvestOptions", "NotARepository",
+    "ENTRY_FIELDS", "Harvester", "HarvestedList", "HarvestedRecord", "HarvestError", "HarvestOptions", "NotARepository",
     "Outcome", "UnsafeSource", "get_harvester", "guess_kind", "harvester_kinds", "register", "run_harvest",
 ]

@@ -80,7 +80,7 @@ class ListGroup:
 
 
 @dataclass
-class ParsedList:
+class HarvestedList:
     """What the list harvester found: the list's title and description, and its groups in order."""
 
     source_url: str
@@ -156,10 +156,10 @@ def _item(text: str, base_url: str | None) -> ListItem | None:
     return ListItem(title=(title or url)[:MAX_TITLE], url=url, note=note[:MAX_NOTE], repository=repository_url(url))
 
 
-def parse_list(markdown: str, *, source_url: str = "", base_url: str | None = None) -> ParsedList:
+def parse_list(markdown: str, *, source_url: str = "", base_url: str | None = None) -> HarvestedList:
     """Parse an awesome-list's Markdown into a title, a description and groups of items."""
     text = _HTML_COMMENT.sub("", markdown)
-    result = ParsedList(source_url=source_url, commit=None, file=None, title="", description="", language=None)
+    result = HarvestedList(source_url=source_url, commit=None, file=None, title="", description="", language=None)
     headings: dict[int, str] = {}
     group = ListGroup(title="")
     result.groups.append(group)
@@ -238,6 +238,7 @@ class AwesomeListHarvester:
     """Harvest an awesome-list from a git repository's README, or (operator) a local Markdown file."""
 
     kind = "list"
+    result_type = HarvestedList
 
     def head(self, source: str, *, options: HarvestOptions) -> str | None:
         """Return the list's version: the remote HEAD commit, or a local file's digest."""
@@ -246,7 +247,7 @@ class AwesomeListHarvester:
             return _version_of_file(local)
         return remote_head(resolve_source(source, options=options), options=options)
 
-    def harvest(self, source: str, *, options: HarvestOptions) -> ParsedList:
+    def harvest(self, source: str, *, options: HarvestOptions) -> HarvestedList:
         """Fetch the list and parse it into groups and items."""
         local = _local_file(source, options=options)
         if local is not None:

@@ -1,21 +1,28 @@
 """The harvester protocol and the registry of harvesters by source kind."""
 from __future__ import annotations
 
-from typing import Callable, Protocol, TypeVar
+from typing import Any, Callable, Protocol, TypeVar
 
 from .record import HarvestedRecord, HarvestOptions
 
 
 class Harvester(Protocol):
-    """Turns one source (URL or local path) into a HarvestedRecord; never touches a database."""
+    """Turns one source (URL or local path) into a plain result; never touches a database.
+
+    Most harvesters describe one entry and return a HarvestedRecord; one whose source fills
+    something else says so in ``result_type`` (the list harvester returns a HarvestedList),
+    and the registry applies each result type in its own way.
+    """
 
     kind: str
+    #: The type ``harvest`` returns (HarvestedRecord unless the class says otherwise).
+    result_type: type
 
     def head(self, source: str, *, options: HarvestOptions) -> str | None:
         """Return the source's current version id (commit, ETag) without fetching it, or None."""
 
-    def harvest(self, source: str, *, options: HarvestOptions) -> HarvestedRecord:
-        """Fetch and parse the source; raise HarvestError with a plain-words message on failure."""
+    def harvest(self, source: str, *, options: HarvestOptions) -> Any:
+        """Fetch and parse the source into a ``result_type``; raise HarvestError in plain words on failure."""
 
 
 _HARVESTERS: dict[str, Harvester] = {}
@@ -30,6 +37,8 @@ def register(kind: str) -> Callable[[type[T]], type[T]]:
             raise ValueError(f"a harvester for source kind {kind!r} is already registered")
         instance = cls()
         instance.kind = kind  # type: ignore[attr-defined]
+        if not hasattr(instance, "result_type"):
+            instance.result_type = HarvestedRecord  # type: ignore[attr-defined]
         _HARVESTERS[kind] = instance  # type: ignore[assignment]
         return cls
 
@@ -49,6 +58,6 @@ def harvester_kinds() -> list[str]:
     return sorted(_HARVESTERS)
 
 
-def run_harvest(kind: str, source: str, options: HarvestOptions) -> HarvestedRecord:
+def run_harvest(kind: str, source: str, options: HarvestOptions) -> Any:
     """Harvest a source with the harvester of its kind (a plain function, so a worker process can run it)."""
     return get_harvester(kind).harvest(source, options=options)

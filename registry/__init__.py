@@ -39,41 +39,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = int(app.config["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
-    from . import cli, db, extensions, errors, security
-    from .api import bp as api_bp
-    from .views import account, auth, editing, review, submit
-    from .views import bp as views_bp
-
+    from . import api, cli, db, errors, extensions, http_cache, jobs, page_cache, search, security, views
     from .api.support import BoundedIntConverter
 
     # Before any blueprint adds its rules: ids too large for the database answer 404, not 500.
     app.url_map.converters["int"] = BoundedIntConverter
-    db.init_app(app)
-    from . import http_cache
-
-    http_cache.init_app(app)
-    security.init_app(app)
-    extensions.init_app(app)
-    errors.init_app(app)
-    cli.init_app(app)
-    app.register_blueprint(views_bp)
-    for module in (auth, account, editing, review, submit):
-        app.register_blueprint(module.bp)
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
-    extensions.csrf.exempt(api_bp)
-    from .views import feeds, oai  # feeds, sitemap, API docs and OAI-PMH (issue 7)
-
-    app.register_blueprint(feeds.bp)
-    app.register_blueprint(oai.bp)
-    extensions.csrf.exempt(oai.bp)  # OAI-PMH harvesters POST forms without a session
-    from .views import collections, communities, coverage, reading  # communities, collections, coverage (issue 6)
-
-    for module in (communities, collections, coverage, reading):
-        app.register_blueprint(module.bp)
-    from .views import sources  # source pages and their harvest runs (issue 3)
-
-    app.register_blueprint(sources.bp)
-    from . import page_cache  # last: its hooks must see the view's response first
-
-    page_cache.init_app(app)
+    # Each module binds itself: its extensions, hooks, commands and blueprints. The page cache
+    # comes last: its hooks must see the view's response first.
+    for module in (db, http_cache, security, extensions, errors, search, jobs, cli, views, api, page_cache):
+        module.init_app(app)
     return app

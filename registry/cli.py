@@ -10,11 +10,11 @@ from flask.cli import with_appcontext
 
 from harvesters import Outcome
 
-from .db import upgrade_schema, write_session
+from .config import harvest_options
+from .db import require_schema, sessions, upgrade_schema, write_session
 from .errors import RegistryError
 from .models import ROLES
-from .search.cli import reindex_command
-from .services.harvesting import HarvestResult, harvest_options
+from .services.pipeline import HarvestResult
 
 
 def _summary_table(results: list[HarvestResult]) -> str:
@@ -29,14 +29,6 @@ def _summary_table(results: list[HarvestResult]) -> str:
     lines.append("")
     lines.append(", ".join(f"{n} {name}" for name, n in counts.items()))
     return "\n".join(lines)
-
-
-def _require_schema() -> None:
-    from .db import schema_is_current
-
-    if not schema_is_current(current_app):
-        raise click.ClickException("the database schema is missing or out of date: "
-                                   "run `flask --app registry init-db` first")
 
 
 @click.command("init-db")
@@ -65,23 +57,18 @@ def harvest_command(sources: tuple[str, ...], kind: str | None, collection: str 
 
     With REGISTRY_REDIS_URL set, each source becomes a job on the queue for `worker` processes.
     """
-    _require_schema()
-    from .jobs import enqueue_harvest, queue_enabled
+    require_schema()
+    from .jobs.queue import queue_enabled
+    from .services.sources import request_harvest
 
     if queue_enabled(current_app):
-        refs = [enqueue_harvest(current_app, source=source, kind=kind, operator=True, collection=collection)
+        refs = [request_harvest(source=source, kind=kind, operator=True, collection=collection)
                 for source in sources]
         _queued_report(refs, [], wait=wait)
         return
-    options = harvest_options(current_app, operator=True)
-    if kind == "list":
-        results: list[HarvestResult] = []
-        with click.progressbar(sources, label="Harvesting", item_show_func=lambda s: s or "",
-                               file=sys.stderr) as bar:
-            for source in bar:
-                results.append(_sync_list(source, collection, options))
-    else:
-        results = _harvest_with_progress([(source, kind) for source in sources], options=options, jobs=jobs)
+    options = harvest_options(current_app.config, operator=True)
+    results = _harvest_with_progress([(source, kind) for source in sources], options=options, jobs=jobs,
+                                     target=collection)
     failed = [r for r in results if r.outcome is Outcome.FAILED]
     if len(results) == 1 and failed:
         raise click.ClickException(failed[0].error or "harvest failed")
@@ -92,7 +79,7 @@ def harvest_command(sources: tuple[str, ...], kind: str | None, collection: str 
 
 def _queued_report(queued: list, pending: list, *, wait: bool) -> None:
     """Say which jobs are on the queue; with ``wait``, follow them and print the usual summary."""
-    from .jobs import queue_name, wait_for_jobs
+    from .jobs.queue import queue_name, wait_for_jobs
 
     for ref in queued:
         click.echo(f"queued   {ref.id}  {ref.source}")
@@ -106,7 +93,7 @@ def _queued_report(queued: list, pending: list, *, wait: bool) -> None:
     if not wait or not refs:
         return
     with click.progressbar(length=len(refs), label="Harvesting", file=sys.stderr) as bar:
-        final = wait_for_jobs(current_app, [r.id for r in refs], progress=lambda ref: bar.update(1, ref.source))
+        final = wait_for_jobs([r.id for r in refs], progress=lambda ref: bar.update(1, ref.source))
     results = [_job_result(ref, fallback.source) for ref, fallback in zip(final, refs)]
     click.echo(_summary_table(results))
     if any(r.outcome is Outcome.FAILED for r in results):
@@ -126,10 +113,11 @@ def _job_result(ref, source: str | None) -> HarvestResult:
                          error=ref.error if outcome is Outcome.FAILED else None)
 
 
-def _harvest_with_progress(pairs: list[tuple[str, str | None]], *, options, jobs: int) -> list[HarvestResult]:
+def _harvest_with_progress(pairs: list[tuple[str, str | None]], *, options, jobs: int,
+                           target: str | None = None) -> list[HarvestResult]:
     import threading
 
-    from .services.reharvest import harvest_many
+    from .jobs.batch import harvest_many
 
     lock = threading.Lock()
     with click.progressbar(length=len(pairs), label="Harvesting", file=sys.stderr) as bar:
@@ -137,7 +125,8 @@ def _harvest_with_progress(pairs: list[tuple[str, str | None]], *, options, jobs
             with lock:  # harvests finish on several threads
                 bar.update(1, result.source)
 
-        return harvest_many(current_app, sources=pairs, options=options, jobs=jobs, progress=progress)
+        return harvest_many(current_app, sources=pairs, options=options, jobs=jobs, target=target,
+                            progress=progress)
 
 
 @click.command("reharvest")
@@ -155,20 +144,23 @@ def reharvest_command(due: bool, jobs: int, wait: bool):
     With REGISTRY_REDIS_URL set, each source becomes a job on the queue for `worker` processes;
     a source whose last job is still queued or running is not queued again.
     """
-    _require_schema()
-    from .jobs import enqueue_due, queue_enabled
-    from .services.reharvest import due_pairs
+    require_schema()
+    from .jobs.queue import queue_enabled
+    from .services.sources import due_pairs, queue_due_sources
 
     if queue_enabled(current_app):
-        queued, pending = enqueue_due(current_app, include_all=not due)
+        with sessions().read() as session:
+            queued, pending = queue_due_sources(session, include_all=not due)
         if not queued and not pending:
             click.echo("No source is due.")
             return
         _queued_report(queued, pending, wait=wait)
         return
 
-    options = harvest_options(current_app, operator=True)
-    results = _harvest_with_progress(due_pairs(current_app, include_all=not due), options=options, jobs=jobs)
+    options = harvest_options(current_app.config, operator=True)
+    with sessions().read() as session:
+        pairs = due_pairs(session, include_all=not due)
+    results = _harvest_with_progress(pairs, options=options, jobs=jobs)
     if not results:
         click.echo("No source is due.")
         return
@@ -177,23 +169,19 @@ def reharvest_command(due: bool, jobs: int, wait: bool):
         raise click.exceptions.Exit(1)
 
 
-def _sync_list(source: str, collection: str | None, options) -> HarvestResult:
-    from .services.collection_sync import sync_list_as_harvest
-
-    return sync_list_as_harvest(current_app, source=source, options=options, collection=collection)
-
-
 @click.command("demo")
 @with_appcontext
 def demo_command():
     """Build the sample repositories under instance/demo-repos and harvest them; safe to run again."""
     from .services.demo import run_demo, sample_repositories
 
-    _require_schema()
+    require_schema()
 
     total = len(sample_repositories())
     with click.progressbar(length=total, label="Harvesting samples", file=sys.stderr) as bar:
-        report = run_demo(current_app, progress=lambda _name: bar.update(1))
+        report = run_demo(sessions(), repos_dir=Path(current_app.instance_path) / "demo-repos",
+                          options=harvest_options(current_app.config, operator=True),
+                          progress=lambda _name: bar.update(1))
     click.echo(_summary_table(report.results))
     if report.new_users:
         click.echo("\nSample accounts (passwords are shown only this once):")
@@ -215,7 +203,7 @@ def create_user_command(name: str, email: str, password: str, role: str | None):
     """Create an account."""
     from .services.users import create_user
 
-    _require_schema()
+    require_schema()
     try:
         with write_session(current_app) as session:
             user = create_user(session, name=name, email=email, password=password, role=role or "user")
@@ -234,7 +222,7 @@ def create_token_command(user: str, scope: str, name: str, days: int):
     """Create an API token for USER and print it on the last line (it is shown only once)."""
     from .services.tokens import create_token
 
-    _require_schema()
+    require_schema()
     try:
         with write_session(current_app) as session:
             token, row = create_token(session, user_name=user, scope=scope, name=name, days=days)
@@ -244,59 +232,6 @@ def create_token_command(user: str, scope: str, name: str, days: int):
     click.echo(f"A {scope} token for {user}, valid until {expires}. Store it now; it is not shown again:",
                err=True)
     click.echo(token)
-
-
-@click.command("worker")
-@with_appcontext
-@click.option("--burst", is_flag=True, help="Stop when the queue is empty instead of waiting for more jobs.")
-def worker_command(burst: bool):
-    """Run a harvest worker on the Redis queue (needs REGISTRY_REDIS_URL)."""
-    from .jobs import queue_enabled, run_worker
-
-    if not queue_enabled(current_app):
-        raise click.ClickException("REGISTRY_REDIS_URL is not set: without Redis, harvests run in-process "
-                                   "and no worker is needed")
-    _require_schema()
-    run_worker(current_app, burst=burst)
-
-
-@click.command("scheduler")
-@with_appcontext
-@click.option("--interval", type=click.IntRange(min=1), default=60, show_default=True,
-              help="Seconds between two looks for due sources.")
-@click.option("--once", is_flag=True, help="Queue the due sources once and stop.")
-def scheduler_command(interval: int, once: bool):
-    """Queue the sources whose schedule is due, every INTERVAL seconds (needs REGISTRY_REDIS_URL).
-
-    Run one next to the workers. Without Redis, run `reharvest --due` from cron instead.
-    """
-    from datetime import datetime, timezone
-
-    from .jobs import queue_enabled, queue_name, run_scheduler
-
-    if not queue_enabled(current_app):
-        raise click.ClickException("REGISTRY_REDIS_URL is not set: without Redis, run "
-                                   "`flask --app registry reharvest --due` from cron or a systemd timer instead")
-    _require_schema()
-
-    def report(queued, pending) -> None:
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-        click.echo(f"{now}  {len(queued)} due sources queued, {len(pending)} still queued or running")
-
-    errors: list[Exception] = []
-
-    def failed(err: Exception) -> None:
-        errors.append(err)
-        click.echo(f"could not queue the due sources ({type(err).__name__}: {err})"
-                   + ("" if once else f"; trying again in {interval} s"), err=True)
-
-    if not once:
-        click.echo(f"Queueing due sources on {queue_name(current_app)!r} every {interval} s; "
-                   "`flask --app registry worker` processes harvest them. Stop with Ctrl-C.")
-    run_scheduler(current_app._get_current_object(), interval=interval, ticks=1 if once else None, report=report,
-                  on_error=failed)
-    if once and errors:
-        raise click.exceptions.Exit(1)
 
 
 @click.command("backup")
@@ -332,6 +267,5 @@ def init_app(app: Flask) -> None:
     from .cli_exports import export_command, import_command
 
     for command in (init_db_command, harvest_command, reharvest_command, demo_command, create_user_command,
-                    create_token_command, reindex_command, export_command, import_command, worker_command,
-                    scheduler_command, backup_command, restore_command):
+                    create_token_command, export_command, import_command, backup_command, restore_command):
         app.cli.add_command(command)

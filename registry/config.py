@@ -7,6 +7,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from harvesters import HarvestOptions
+
 DEFAULTS = {
     "DATABASE_URL": None,  # None means SQLite at <instance>/registry.db
     "REDIS_URL": None,
@@ -82,3 +84,16 @@ def _persisted_secret(path: Path) -> str:
         with os.fdopen(fd, "w") as fh:
             fh.write(key)
         return key
+
+
+def harvest_options(config, *, operator: bool) -> HarvestOptions:
+    """Build harvest options from the configuration; the operator's CLI may read local paths."""
+    return HarvestOptions(
+        allow_local=operator or bool(config["HARVEST_ALLOW_LOCAL"]),
+        allow_private=bool(config["HARVEST_ALLOW_PRIVATE"]),
+        timeout=float(config["HARVEST_TIMEOUT"]),
+        max_repo_bytes=int(config["HARVEST_MAX_REPO_BYTES"]),
+        max_file_bytes=int(config["HARVEST_MAX_FILE_BYTES"]),
+        # Seconds between two requests to one web host (instance/config.py may change it).
+        host_interval=float(config.get("HARVEST_HOST_INTERVAL", 1.0)),
+    )

@@ -163,28 +163,51 @@ def read_session() -> Session:
     return g.db_session
 
 
-@contextmanager
-def write_session(app: Flask | None = None) -> Iterator[Session]:
-    """Open a session for one unit of work that writes: commit on success, roll back on error.
+class Sessions:
+    """Opens the sessions of a long unit of work on one engine: short reads, and writes under the lock.
 
-    It holds the write lock from its start (see the module's docstring); a database that cannot be
-    written raises StorageError, with nothing of the unit of work applied.
+    Harvests hand this to the services instead of the app: a clone runs between a read and a
+    write, and must hold neither a transaction nor the write lock while it runs.
     """
-    engine = get_engine(app)
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            # Options must be on the connection before it begins: see _on_begin.
-            session.connection(execution_options={_WRITE: True})
-            yield session
-            session.commit()
-        except BaseException as err:
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def read(self) -> Session:
+        """Return a session for reading (use it in a ``with`` block)."""
+        return Session(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """Open a session for one unit of work that writes: commit on success, roll back on error.
+
+        It holds the write lock from its start (see the module's docstring); a database that cannot
+        be written raises StorageError, with nothing of the unit of work applied.
+        """
+        with Session(self.engine, expire_on_commit=False) as session:
             try:
-                session.rollback()
-            except Exception:
-                # A broken disk may refuse the rollback too; the error that explains it wins.
-                if not isinstance(err, StorageError):
-                    raise
-            raise
+                # Options must be on the connection before it begins: see _on_begin.
+                session.connection(execution_options={_WRITE: True})
+                yield session
+                session.commit()
+            except BaseException as err:
+                try:
+                    session.rollback()
+                except Exception:
+                    # A broken disk may refuse the rollback too; the error that explains it wins.
+                    if not isinstance(err, StorageError):
+                        raise
+                raise
+
+
+def sessions(app: Flask | None = None) -> Sessions:
+    """Return the session opener of the app's engine."""
+    return Sessions(get_engine(app))
+
+
+def write_session(app: Flask | None = None):
+    """Open a session for one unit of work that writes (a context manager; see Sessions.write)."""
+    return sessions(app).write()
 
 
 def _close_session(_exc: BaseException | None) -> None:
@@ -215,6 +238,13 @@ def schema_is_current(app: Flask | None = None) -> bool:
     return current == set(script.get_heads())
 
 
+def require_schema(app: Flask | None = None) -> None:
+    """Stop a command with a plain message when the schema is missing or out of date."""
+    if not schema_is_current(app):
+        raise click.ClickException("the database schema is missing or out of date: "
+                                   "run `flask --app registry init-db` first")
+
+
 def upgrade_schema(app: Flask | None = None, revision: str = "heads") -> None:
     """Create or upgrade the schema with the Alembic migrations."""
     from alembic import command
@@ -227,8 +257,4 @@ def init_app(app: Flask) -> None:
     app.extensions["registry_engine"] = make_engine(app.config["DATABASE_URL"],
                                                     pool_size=int(app.config["DB_POOL_SIZE"]),
                                                     max_overflow=int(app.config["DB_MAX_OVERFLOW"]))
-    if app.config.get("SEARCH_IN_MEMORY"):
-        from .search import memory
-
-        memory.enable(app.extensions["registry_engine"])
     app.teardown_appcontext(_close_session)

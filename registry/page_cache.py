@@ -70,7 +70,6 @@ def _has_counter(conn: sa.Connection) -> bool:
     return sa.inspect(conn).has_table("page_generation")
 
 
-@event.listens_for(Session, "after_flush")
 def _wrote(session: Session, _context) -> None:
     session.info["registry_wrote"] = True
 
@@ -78,7 +77,6 @@ def _wrote(session: Session, _context) -> None:
 _WRITING_SQL = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _bulk_wrote(state) -> None:
     # ORM-enabled update()/delete()/insert() statements and textual SQL (the search index,
     # `reindex`) write without a flush.
@@ -88,7 +86,6 @@ def _bulk_wrote(state) -> None:
         state.session.info["registry_wrote"] = True
 
 
-@event.listens_for(Session, "before_commit")
 def _bump(session: Session) -> None:
     if session.info.pop("registry_wrote", False):
         conn = session.connection()
@@ -96,9 +93,23 @@ def _bump(session: Session) -> None:
             conn.execute(_BUMP)
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop("registry_wrote", None)
+
+
+_COUNTER_LISTENERS = (("after_flush", _wrote), ("do_orm_execute", _bulk_wrote), ("before_commit", _bump),
+                      ("after_rollback", _forget))
+
+
+def bind_write_counter() -> None:
+    """Make every session of this process bump the write counter when it commits a write (once per process).
+
+    Bound whether or not this process caches pages: the web processes' caches depend on every
+    writer — the CLI, workers, other hosts — moving the counter.
+    """
+    for name, listener in _COUNTER_LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
 
 
 def current_generation(app: Flask) -> int | None:
@@ -128,6 +139,7 @@ def _key() -> tuple | None:
 
 def init_app(app: Flask) -> None:
     """Serve cached anonymous pages before the view runs; keep the ones it renders. Call last in create_app."""
+    bind_write_counter()
     size = int(app.config.get("PAGE_CACHE_SIZE", 0) or 0)
     if size <= 0:
         return

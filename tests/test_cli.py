@@ -98,8 +98,8 @@ def test_commands_refuse_an_unmigrated_database(tmp_path, git_repo):
 import re  # noqa: E402
 import subprocess  # noqa: E402
 
-from registry.jobs import get_job, run_worker  # noqa: E402
-from tests.test_jobs import FLASK, _worker_env, redis_app  # noqa: E402,F401  (redis_app is a fixture)
+from registry.jobs.tasks import run_worker  # noqa: E402
+from tests.test_jobs import FLASK, _worker_env, get_job, redis_app  # noqa: E402,F401  (redis_app is a fixture)
 
 _QUEUED = re.compile(r"^queued\s+(\S+)\s+(\S+)$", re.M)
 

@@ -17,11 +17,34 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from registry.db import get_engine, write_session
-from registry.jobs import enqueue_due, enqueue_harvest, get_job, latest_job, run_worker
+from registry.db import sessions
+from registry.jobs import queue
+from registry.jobs.tasks import run_worker
+from registry.services.sources import queue_due_sources, request_harvest
 from registry.models import Entry, HarvestRun, Source, utcnow
 from registry.services.tokens import create_token
 from registry.services.users import create_user
 from tests.conftest import IN_CI
+
+def enqueue_harvest(app, **kwargs):
+    """Ask for a harvest as the CLI and the pages do (inside the app's context)."""
+    with app.app_context():
+        return request_harvest(**kwargs)
+
+
+def enqueue_due(app):
+    """Queue the due sources as one scheduler tick does."""
+    with app.app_context(), sessions(app).read() as session:
+        return queue_due_sources(session)
+
+
+def get_job(app, job_id):
+    return queue.get_job(job_id, app)
+
+
+def latest_job(app, *, source):
+    return queue.latest_job(source=source, app=app)
+
 
 REDIS_URL = os.environ.get("REGISTRY_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 README = "# Sample {n}\n\nSample model number {n} for the queue test, written for the registry's own tests.\n"
@@ -33,7 +56,7 @@ def _clean_queue(app) -> None:
     from rq.registry import (DeferredJobRegistry, FailedJobRegistry, FinishedJobRegistry, ScheduledJobRegistry,
                              StartedJobRegistry)
 
-    from registry.jobs import redis_connection
+    from registry.jobs.queue import redis_connection
 
     conn = redis_connection(app)
     queue = Queue(app.config["QUEUE_NAME"], connection=conn)
@@ -128,12 +151,12 @@ def test_a_job_that_crashes_is_failed_in_plain_words(redis_app, monkeypatch):
     job = enqueue_harvest(redis_app, source="/nowhere/at/all", operator=True)
     from rq import Queue
 
-    from registry.jobs import redis_connection
+    from registry.jobs.queue import redis_connection
 
     rq_job = Queue(redis_app.config["QUEUE_NAME"], connection=redis_connection(redis_app)).fetch_job(job.id)
     rq_job.retries_left = 0
     rq_job.save()
-    monkeypatch.setattr("registry.jobs._harvest", lambda *a, **k: (_ for _ in ()).throw(
+    monkeypatch.setattr("registry.services.pipeline.run_source_as_operator", lambda *a, **k: (_ for _ in ()).throw(
         RuntimeError("password=secret@db.internal refused")))
     run_worker(redis_app, burst=True)
     state = get_job(redis_app, job.id)

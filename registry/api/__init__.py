@@ -54,3 +54,11 @@ def unknown(_rest: str):
     from ..errors import NotFound
 
     raise NotFound(f"There is no API route {request.path!r}.")
+
+
+def init_app(app) -> None:
+    """Register the JSON API under /api/v1 (token-authenticated: no CSRF)."""
+    from ..extensions import csrf
+
+    app.register_blueprint(bp, url_prefix="/api/v1")
+    csrf.exempt(bp)

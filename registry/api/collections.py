@@ -5,6 +5,8 @@ from flask import current_app, jsonify, request
 
 from ..db import read_session, write_session
 from ..errors import Invalid
+from ..config import harvest_options
+from ..db import sessions
 from ..services.collection_sync import sync_list
 from ..services.collection_translations import (collection_proposals, decide_collection_proposal,
                                                 submit_collection_translation)
@@ -12,7 +14,6 @@ from ..services.collections import (add_item, create_collection, get_collection,
                                     reorder_items, update_collection, update_item)
 from ..services.communities import (create_community, decide_join, get_community, leave_community,
                                     list_communities, request_join, set_member_role, update_community)
-from ..services.harvesting import harvest_options
 from ..views.common import current_actor
 from . import bp
 from .common import json_body, writer
@@ -142,8 +143,8 @@ def order_items(slug: str):
 def sync_collection(slug: str):
     """Import or re-sync the collection from an awesome-list: `{"source": "https://github.com/…"}`."""
     actor, body = writer(), json_body()
-    result = sync_list(current_app, source=_text(body, "source"), actor=actor, collection=slug,
-                       options=harvest_options(current_app, operator=False))
+    result = sync_list(sessions(), source=_text(body, "source"), actor=actor, collection=slug,
+                       options=harvest_options(current_app.config, operator=False))
     answer = {"outcome": result.outcome.value, "collection": result.collection, "added": result.added,
               "removed": result.removed, "updated": result.updated, "pending": result.pending,
               "warnings": result.warnings, "error": result.error}

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 
-from ..db import read_session, write_session
+from ..config import harvest_options
+from ..db import read_session, sessions, write_session
 from ..errors import NotFound
-from ..jobs import get_job
+from ..jobs.queue import get_job
 from ..schemas import TranslationList
 from ..services.editing import set_hidden
 from ..services.entries import get_entry, to_public
@@ -24,12 +25,12 @@ def register_entry():
 
         raise Invalid("Send the repository's address as `source_url`.", details={"fields": {"source_url": "required"}})
     session = read_session()
-    app = current_app._get_current_object()
-    if submissions_queued(app):
+    options = harvest_options(current_app.config, operator=False)
+    if submissions_queued():
         # A worker harvests it: 202 with the job, which says where to follow it.
-        job = queue_submission(app, session, url=url, actor=actor).public()
+        job = queue_submission(session, url=url, actor=actor, options=options).public()
         return jsonify(job.model_dump(mode="json")), 202, {"Location": job.url}
-    result = confirm_submission(app, session, url=url, actor=actor)
+    result = confirm_submission(sessions(), session, url=url, actor=actor, options=options)
     # End the read transaction that began before the harvest wrote, so the new entry is seen.
     session.rollback()
     public = get_entry(session, slug=result.slug, actor=actor)
@@ -39,7 +40,7 @@ def register_entry():
 @bp.get("/jobs/<job_id>")
 def job(job_id: str):
     """A queued job's state; a submission's job only for the person who sent it."""
-    state = get_job(current_app._get_current_object(), job_id)
+    state = get_job(job_id)
     actor = current_actor()
     if state is None or (state.owner_id is not None and (actor is None or actor.user_id != state.owner_id)):
         raise NotFound("There is no such job (finished jobs are kept for a week, failed ones for 30 days).",

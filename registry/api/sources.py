@@ -1,7 +1,7 @@
 """API routes about sources: list them, read their runs, re-harvest, set a webhook secret."""
 from __future__ import annotations
 
-from flask import current_app, jsonify, url_for
+from flask import jsonify, url_for
 
 from ..db import read_session, write_session
 from ..schemas import HookSecret
@@ -16,13 +16,13 @@ from .support import page_args, paginated
 @bp.get("/sources")
 def sources():
     page, per_page = page_args()
-    items, total = list_sources(read_session(), actor=current_actor(), page=page, per_page=per_page, app=current_app)
+    items, total = list_sources(read_session(), actor=current_actor(), page=page, per_page=per_page)
     return paginated(items, total=total, page=page, per_page=per_page)
 
 
 @bp.get("/sources/<int:source_id>")
 def source(source_id: int):
-    public = get_source(read_session(), source_id=source_id, actor=current_actor(), app=current_app)
+    public = get_source(read_session(), source_id=source_id, actor=current_actor())
     return jsonify(public.model_dump(mode="json"))
 
 
@@ -37,7 +37,7 @@ def runs(source_id: int):
 @bp.post("/sources/<int:source_id>/reharvest")
 def reharvest(source_id: int):
     actor = writer()
-    outcome = request_reharvest(current_app._get_current_object(), read_session(), source_id=source_id, actor=actor)
+    outcome = request_reharvest(read_session(), source_id=source_id, actor=actor)
     if outcome.job_id:
         return jsonify(outcome.model_dump(mode="json")), 202, {"Location": url_for("api.job", job_id=outcome.job_id)}
     return jsonify(outcome.model_dump(mode="json"))

@@ -216,3 +216,14 @@ def warm(engine) -> bool:
             return False
         index.current(session)
         return True
+
+
+def init_app(app) -> None:
+    """Register `reindex`, bind the index's session listeners, and turn on the in-memory copy when configured."""
+    from . import changes
+    from .cli import reindex_command
+
+    changes.bind()
+    app.cli.add_command(reindex_command)
+    if app.config.get("SEARCH_IN_MEMORY"):
+        memory.enable(app.extensions["registry_engine"])

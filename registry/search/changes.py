@@ -38,11 +38,16 @@ def note_reset(session: Session) -> None:
     session.info["search_index_written"] = session.info["search_index_reset"] = True
 
 
-@event.listens_for(OrmSession, "after_commit")
-@event.listens_for(OrmSession, "after_rollback")
 def _transaction_ended(session: OrmSession) -> None:
     session.info.pop("search_index_written", None)
     session.info.pop("search_index_reset", None)
+
+
+def bind() -> None:
+    """Forget a session's index marks when its transaction ends (bound once per process)."""
+    for name in ("after_commit", "after_rollback"):
+        if not event.contains(OrmSession, name, _transaction_ended):
+            event.listen(OrmSession, name, _transaction_ended)
 
 
 def _bump(session: Session, *, reset: bool) -> int:

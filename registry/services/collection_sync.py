@@ -7,23 +7,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from flask import Flask
 from sqlmodel import Session, select
 
-import harvesters
-from harvesters import HarvestError, HarvestOptions, Outcome
-from harvesters.awesome_list import ParsedList
+from harvesters import HarvestedList, HarvestOptions, Outcome
 from harvesters.slugs import split_source
 
-from ..db import write_session
-from ..errors import Conflict, Invalid, RegistryError
-from ..models import Collection, CollectionGroup, CollectionItem, Entry, HarvestRun, Source, utcnow
+from ..db import Sessions
+from ..errors import Conflict, Invalid
+from ..models import Collection, CollectionGroup, CollectionItem, Entry, Source, utcnow
 from . import Actor
+from .addresses import normalize_source, normalize_source_url
 from .collections import create_collection, find_collection
 from .communities import make_slug
-from .harvesting import HarvestResult, normalize_source, normalize_source_url
+from .pipeline import HarvestResult, record_run, register_applier, run_source
 from .permissions import can_create_collection, can_curate_collection, require, require_signed_in
 
 
@@ -61,52 +58,55 @@ def _check_allowed(session: Session, *, actor: Actor, url: str, collection: str 
         require(can_create_collection(session, actor, None), "Sign in to import a list as a collection.")
 
 
-def sync_list(app: Flask, *, source: str, actor: Actor | None, options: HarvestOptions,
+@register_applier(HarvestedList)
+class CollectionApplier:
+    """Applies a HarvestedList: the collection it fills is made or brought in step with the list."""
+
+    def check(self, session: Session, *, url: str, actor: Actor, target: str | None) -> None:
+        """Only a collection's curators sync it; anyone signed in may import a new list."""
+        require_signed_in(actor)
+        _check_allowed(session, actor=actor, url=url, collection=target)
+
+    def known_version(self, session: Session, src: Source, *, target: str | None) -> str | None:
+        """A list already filling the collection asked for is skipped when its commit has not moved."""
+        linked = session.exec(select(Collection).where(Collection.list_source_id == src.id)).first()
+        if linked is None or (target and target.lower() != linked.slug):
+            return None
+        return src.last_commit
+
+    def label(self, session: Session, src: Source) -> str | None:
+        """The collection the list fills."""
+        linked = session.exec(select(Collection.slug).where(Collection.list_source_id == src.id)).first()
+        return f"collection {linked}" if linked else None
+
+    def apply(self, session: Session, harvested: HarvestedList, *, src: Source, actor: Actor,
+              target: str | None, display: str) -> HarvestResult:
+        """Bring the collection in step with the list and record the run."""
+        synced = apply_list(session, parsed=harvested, src=src, actor=actor, collection=target)
+        synced.source = display
+        notes = [f"{synced.pending} linked repositories registered as sources, harvested when due"] \
+            if synced.pending else []
+        return HarvestResult(source=display, outcome=synced.outcome,
+                             slug=synced.collection and f"collection {synced.collection}", changes=synced.changes,
+                             warnings=synced.warnings + notes, detail=synced)
+
+
+def sync_list(sessions: Sessions, *, source: str, actor: Actor | None, options: HarvestOptions,
               collection: str | None = None) -> ListSyncResult:
     """Harvest an awesome-list and apply it to its collection (made on first import)."""
     actor = require_signed_in(actor)
-    url = normalize_source(source)
-    harvester = harvesters.get_harvester("list")
-    with Session(app.extensions["registry_engine"]) as session:
-        _check_allowed(session, actor=actor, url=url, collection=collection)
-        known = session.exec(select(Source).where(Source.kind == "list", Source.url == url)).first()
-        linked = session.exec(select(Collection).where(Collection.list_source_id == known.id)).first() \
-            if known is not None else None
-    if known is not None and linked is not None and known.last_commit and \
-            (not collection or collection.lower() == linked.slug):
-        try:
-            head = harvester.head(url, options=options)
-        except HarvestError:
-            head = None
-        if head and head == known.last_commit:
-            with write_session(app) as session:
-                _record_run(session, session.get(Source, known.id), Outcome.UNCHANGED, commit=head)
-            return ListSyncResult(source=source, outcome=Outcome.UNCHANGED, collection=linked.slug)
-    # The clone runs outside any transaction: it may take minutes and must not hold the lock.
-    try:
-        parsed = harvester.harvest(url, options=options)
-    except HarvestError as err:
-        if known is not None:
-            with write_session(app) as session:
-                src = session.get(Source, known.id)
-                src.consecutive_failures += 1
-                src.last_error = str(err)
-                _record_run(session, src, Outcome.FAILED, error=str(err))
-        return ListSyncResult(source=source, outcome=Outcome.FAILED, error=str(err))
-    with write_session(app) as session:
-        result = apply_list(session, parsed=parsed, source_url=url, actor=actor, collection=collection)
-    result.source = source
-    return result
+    normalize_source(source)  # an address refused before anything is known is an error here, not a run
+    result = run_source(sessions, source=source, kind="list", options=options, actor=actor, target=collection)
+    if isinstance(result.detail, ListSyncResult):
+        return result.detail
+    label = result.slug.removeprefix("collection ") if result.slug else None
+    return ListSyncResult(source=source, outcome=result.outcome, collection=label, error=result.error)
 
 
-def apply_list(session: Session, *, parsed: ParsedList, source_url: str, actor: Actor,
+def apply_list(session: Session, *, parsed: HarvestedList, src: Source, actor: Actor,
                collection: str | None = None) -> ListSyncResult:
     """Bring a collection's list groups and items in step with a parsed list; record the run."""
-    src = session.exec(select(Source).where(Source.kind == "list", Source.url == source_url)).first()
-    if src is None:
-        src = Source(kind="list", url=source_url)
-        session.add(src)
-        session.flush()
+    source_url = src.url
     target = find_collection(session, collection) if collection and _exists(session, collection) else None
     if target is None and not collection:
         target = session.exec(select(Collection).where(Collection.list_source_id == src.id)).first()
@@ -131,8 +131,8 @@ def apply_list(session: Session, *, parsed: ParsedList, source_url: str, actor: 
     if result.outcome is not Outcome.UNCHANGED:
         target.updated_at = utcnow()
     session.add(target)
-    src.last_commit, src.consecutive_failures, src.last_error = parsed.commit, 0, None
-    _record_run(session, src, result.outcome, commit=parsed.commit, changes=result.changes,
+    src.last_commit = parsed.commit
+    record_run(session, src, result.outcome, commit=parsed.commit, changes=result.changes,
                 warnings=result.warnings)
     return result
 
@@ -141,7 +141,7 @@ def _exists(session: Session, slug: str) -> bool:
     return session.exec(select(Collection.id).where(Collection.slug == slug.lower())).first() is not None
 
 
-def _sync_groups(session: Session, collection: Collection, parsed: ParsedList) -> dict[str, int | None]:
+def _sync_groups(session: Session, collection: Collection, parsed: HarvestedList) -> dict[str, int | None]:
     """Make one list group per section, in the list's order; drop list groups the list no longer has."""
     current = list(session.exec(select(CollectionGroup).where(CollectionGroup.collection_id == collection.id)
                                 .order_by(CollectionGroup.position, CollectionGroup.id)))
@@ -193,7 +193,7 @@ def _item_key(item: CollectionItem) -> str:
     return item.url or ""
 
 
-def _sync_items(session: Session, collection: Collection, parsed: ParsedList, groups: dict[str, int | None],
+def _sync_items(session: Session, collection: Collection, parsed: HarvestedList, groups: dict[str, int | None],
                 result: ListSyncResult, *, actor: Actor) -> None:
     existing = list(session.exec(select(CollectionItem).where(CollectionItem.collection_id == collection.id)
                                  .order_by(CollectionItem.position, CollectionItem.id)))
@@ -262,31 +262,7 @@ def _renumber(existing: list[CollectionItem], rows: dict[str, CollectionItem]) -
             item.position = position
 
 
-def _record_run(session: Session, src: Source, outcome: Outcome, *, commit: str | None = None,
-                changes: list[str] | None = None, warnings: list[str] | None = None,
-                error: str | None = None) -> None:
-    now = utcnow()
-    src.last_harvested_at, src.next_due_at = now, now + timedelta(hours=src.schedule_hours)
-    session.add(src)
-    session.add(HarvestRun(source_id=src.id, started_at=now, finished_at=now, outcome=outcome.value, commit=commit,
-                           changes=changes or [], warnings=warnings or [], error=error))
-
-
 def list_source_of(session: Session, *, slug: str) -> Source | None:
     """Return the list source a collection is synced from, or None."""
     collection = find_collection(session, slug)
     return session.get(Source, collection.list_source_id) if collection.list_source_id else None
-
-
-def sync_list_as_harvest(app: Flask, *, source: str, options: HarvestOptions,
-                         collection: str | None = None) -> HarvestResult:
-    """The operator's list sync (CLI or queue) as one line of a harvest summary: refusals become a failed run."""
-    from . import OPERATOR
-
-    try:
-        r = sync_list(app, source=source, actor=OPERATOR, options=options, collection=collection)
-    except RegistryError as err:
-        return HarvestResult(source=source, outcome=Outcome.FAILED, error=err.message)
-    notes = [f"{r.pending} linked repositories registered as sources, harvested when due"] if r.pending else []
-    return HarvestResult(source=source, outcome=r.outcome, slug=r.collection and f"collection {r.collection}",
-                         changes=r.changes, warnings=r.warnings + notes, error=r.error)

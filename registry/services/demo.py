@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from flask import Flask
+from harvesters import HarvestOptions
 
-from ..db import write_session
-from .harvesting import HarvestResult, harvest_options, harvest_source
+from ..db import Sessions
+from .pipeline import HarvestResult, run_source
 from .communities import load_sample_communities
 from .users import create_user, generate_password, user_exists
 
@@ -51,19 +51,18 @@ def build_demo_repository(sample: Path, dest: Path) -> Path:
     return dest
 
 
-def run_demo(app: Flask, *, progress: Callable[[str], None] | None = None) -> DemoReport:
-    """Build the sample repositories, harvest them, and add the sample accounts; idempotent."""
+def run_demo(sessions: Sessions, *, repos_dir: Path, options: HarvestOptions,
+             progress: Callable[[str], None] | None = None) -> DemoReport:
+    """Build the sample repositories under ``repos_dir``, harvest them, and add the sample accounts; idempotent."""
     report = DemoReport()
-    repos_dir = Path(app.instance_path) / "demo-repos"
-    options = harvest_options(app, operator=True)
     for sample in sample_repositories():
         dest = build_demo_repository(sample, repos_dir / sample.parent.name / sample.name)
         if progress:
             progress(f"{sample.parent.name}/{sample.name}")
-        report.results.append(harvest_source(app, source=str(dest), kind="git", options=options))
+        report.results.append(run_source(sessions, source=str(dest), kind="git", options=options))
 
     extras = _read_extras()
-    with write_session(app) as session:
+    with sessions.write() as session:
         for spec in extras.get("users", []):
             if user_exists(session, name=spec["name"]):
                 continue

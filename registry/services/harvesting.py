@@ -1,235 +1,57 @@
-"""Harvesting: run a harvester on a source and apply its record to the registry."""
+"""Harvested entries: apply a HarvestedRecord to its entry (the pipeline's entry applier).
+
+A harvest never overwrites a field a person edited; every change writes a revision; details
+and warnings are kept beside the entry for its page.
+"""
 from __future__ import annotations
 
-import os
-import re
-from dataclasses import dataclass, field, replace
-from typing import Any, Callable
-from datetime import timedelta
-from pathlib import Path
-from urllib.parse import urlparse, urlsplit, urlunsplit
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlparse
 
-from flask import Flask
 from sqlalchemy import func
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, select
 
 import harvesters
-from harvesters import HarvestedRecord, HarvestError, HarvestOptions, Outcome, UnsafeSource, gitfetch
-from harvesters import netguard, pagefetch
+from harvesters import HarvestedRecord, HarvestError, Outcome
 
-from ..db import write_session
-from ..errors import Invalid
 from ..models import Entry, EntryDetails, HarvestRun, Relation, Source, Translation, utcnow
 from ..schemas import RunPublic
 from . import HARVESTER, Actor
 from .changes import record_change
 from .claims import verify_claim
 from .permissions import can_edit
+from .pipeline import HarvestResult, record_run, register_applier
 
 #: Entry attributes a harvest may write (the record's fields, less nothing: all of them).
 _HARVESTED_FIELDS = harvesters.ENTRY_FIELDS
 _MAX_SLUG_TRIES = 100
-_MAX_BACKOFF_HOURS = 7 * 24
 
 
-@dataclass
-class HarvestResult:
-    """What one harvest did, for the CLI table, the API and the pages."""
+@register_applier(HarvestedRecord)
+class EntryApplier:
+    """Applies a HarvestedRecord: the entry it describes is made or brought up to date."""
 
-    source: str
-    outcome: Outcome
-    slug: str | None = None
-    changes: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    error: str | None = None
+    def check(self, session: Session, *, url: str, actor: Actor, target: str | None) -> None:
+        """Anyone the caller let through may harvest an entry's source (permissions were checked upstream)."""
 
+    def known_version(self, session: Session, src: Source, *, target: str | None) -> str | None:
+        """A source with an entry is skipped when its commit or ETag has not moved."""
+        return (src.last_commit or src.etag) if src.entry_id else None
 
-def harvest_options(app: Flask, *, operator: bool) -> HarvestOptions:
-    """Build harvest options from the configuration; the operator's CLI may read local paths."""
-    cfg = app.config
-    return HarvestOptions(
-        allow_local=operator or bool(cfg["HARVEST_ALLOW_LOCAL"]),
-        allow_private=bool(cfg["HARVEST_ALLOW_PRIVATE"]),
-        timeout=float(cfg["HARVEST_TIMEOUT"]),
-        max_repo_bytes=int(cfg["HARVEST_MAX_REPO_BYTES"]),
-        max_file_bytes=int(cfg["HARVEST_MAX_FILE_BYTES"]),
-        # Seconds between two requests to one web host (instance/config.py may change it).
-        host_interval=float(cfg.get("HARVEST_HOST_INTERVAL", 1.0)),
-    )
+    def label(self, session: Session, src: Source) -> str | None:
+        """The slug alone: an unchanged source need not load its entry's long texts."""
+        return session.exec(select(Entry.slug).where(Entry.id == src.entry_id)).one()
+
+    def apply(self, session: Session, harvested: HarvestedRecord, *, src: Source, actor: Actor,
+              target: str | None, display: str) -> HarvestResult:
+        """Upsert the entry, keep human edits, write a revision and record the run."""
+        return apply_record(session, record=harvested, src=src, display=display)
 
 
-# Hosts whose repository paths are case-insensitive: GitHub/GitLab/Gitee/Codeberg treat
-# THUDM/ChatGLM-6B and thudm/chatglm-6b as the same repository.
-_CASELESS_HOSTS = {"github.com", "gitlab.com", "gitee.com", "codeberg.org"}
-
-
-def normalize_source_url(url: str) -> str:
-    """Return the canonical form of a repository or page URL (scheme, case, `.git`, trailing slash).
-
-    What no harvester would fetch for a stranger is refused here, before anything is looked up:
-    git transport syntax (``ext::``), options (``--upload-pack=…``), SSH ``host:path``
-    addresses, schemes without ``//`` (``javascript:``), user names and passwords, hosts that are
-    not host names. Local paths and ``file://`` URLs are returned as given: the harvester's
-    options decide about them.
-    """
-    raw = (url or "").strip()
-    if not raw:
-        raise Invalid("Paste the address of a repository or a page.", details={"fields": {"source_url": "required"}})
-    try:
-        gitfetch.refuse_unsafe_syntax(raw)
-        if any(ch.isspace() for ch in raw):
-            raise UnsafeSource("an address cannot contain spaces")
-        if "://" not in raw:
-            if raw.startswith(("/", ".", "~")):
-                return raw  # a local path: refused or allowed later by the harvester's options
-            if gitfetch.is_scp_like(raw) and not _HOST_PORT.match(raw):
-                raise gitfetch.scp_refusal(raw)
-            raw = "https://" + raw
-        scheme = raw.split("://", 1)[0].lower()
-        if scheme == "file":
-            return raw
-        if scheme not in ("http", "https"):
-            raise UnsafeSource(f"only https:// sources are allowed, not {scheme}://")
-        parts, host, port = netguard.split_url(raw)
-        host = host.lower()
-    except UnsafeSource as refused:
-        raise Invalid(str(refused), details={"fields": {"source_url": str(refused)}}) from None
-    host = host.removeprefix("www.")
-    if ":" in host:
-        host = f"[{host}]"  # an IPv6 address
-    netloc = host + (f":{port}" if port else "")
-    path = parts.path.rstrip("/")
-    path = path.removesuffix(".git")
-    if host in _CASELESS_HOSTS:
-        path = path.lower()
-    return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, ""))
-
-
-def normalize_source(source: str) -> str:
-    """Return the identity of a source: an absolute path for local folders, the canonical URL otherwise.
-
-    A source that is neither (``ext::…``, ``-…``, ``host:path``, ``file://`` naming another host)
-    is returned as given, for the harvester to refuse in its own words.
-    """
-    stripped = source.strip()
-    if _kept_as_given(stripped):
-        return stripped
-    if stripped.startswith("file://"):
-        source = urlsplit(stripped).path
-    elif "://" in stripped:
-        return normalize_source_url(stripped)
-    return str(Path(os.path.expanduser(source)).resolve())
-
-
-# "github.com:443/org/repo": a host and a port, written without the scheme.
-_HOST_PORT = re.compile(r"^[^/:@]+:\d+(?:/|$)")
-
-
-def _kept_as_given(source: str) -> bool:
-    try:
-        gitfetch.refuse_unsafe_syntax(source)
-    except UnsafeSource:
-        return True
-    if source.lower().startswith("file://"):
-        return urlsplit(source).netloc not in ("", "localhost")
-    return gitfetch.is_scp_like(source)
-
-
-def refuse_unsafe_source(source: str, *, options: HarvestOptions) -> None:
-    """Raise Invalid when the harvesters would refuse a (normalized) source before fetching anything.
-
-    A queued harvest runs later in a worker; calling this first lets a submission hear at once
-    that a local path, a private address or a forbidden scheme is refused. It only resolves the
-    host name; nothing is fetched. Other failures (a missing repository) are left to the harvest.
-    """
-    try:
-        if source.lower().startswith("http://"):
-            parts = urlsplit(pagefetch.check_page_url(source))
-            netguard.checked_addresses(parts.hostname or "", parts.port or 80, allow_private=options.allow_private)
-        else:
-            gitfetch.resolve_source(source, options=options)
-    except UnsafeSource as refused:
-        raise Invalid(str(refused), details={"fields": {"source_url": str(refused)}}) from None
-    except HarvestError:
-        pass
-
-
-#: Runs a harvester: (kind, source, options) -> record. In-process by default; harvest_many
-#: passes one that runs it in a worker process.
-Fetch = Callable[[str, str, HarvestOptions], HarvestedRecord]
-
-
-def harvest_source(app: Flask, *, source: str, kind: str | None = "git", options: HarvestOptions,
-                   fetch: Fetch = harvesters.run_harvest) -> HarvestResult:
-    """Harvest one source and apply it; a failure keeps the last good data and records why.
-
-    With ``kind=None`` a known source keeps its kind and a new one is guessed (git if the
-    remote answers as git, else page).
-    """
-    try:
-        url = normalize_source(source)
-    except Invalid as refused:
-        # Refused before anything is known: nothing is written.
-        return HarvestResult(source=source, outcome=Outcome.FAILED, error=refused.message)
-    with Session(app.extensions["registry_engine"]) as session:
-        if kind is None:
-            kind = _known_kind(session, url)
-        known = session.exec(select(Source).where(Source.kind == kind, Source.url == url)).first() \
-            if kind else None
-    if kind is None:
-        try:
-            kind = harvesters.guess_kind(url, options=options)
-        except HarvestError as err:
-            return HarvestResult(source=source, outcome=Outcome.FAILED, error=str(err))
-    harvester = harvesters.get_harvester(kind)
-    known_version = (known.last_commit or known.etag) if known and known.entry_id else None
-
-    if known_version:
-        try:
-            head = harvester.head(url, options=replace(options, known_version=known_version))
-        except HarvestError:
-            head = None  # the full harvest below reports the failure in its own words
-        if head and head == known_version:
-            with write_session(app) as session:
-                src = session.get(Source, known.id)
-                _record_run(session, src, Outcome.UNCHANGED, commit=src.last_commit)
-                src.consecutive_failures = 0
-                src.last_error = None
-                # The slug alone: an unchanged source need not load its entry's long texts.
-                slug = session.exec(select(Entry.slug).where(Entry.id == src.entry_id)).one()
-            return HarvestResult(source=source, outcome=Outcome.UNCHANGED, slug=slug)
-
-    # The clone runs outside any transaction: it may take minutes and must not hold the lock.
-    try:
-        record = fetch(kind, url, options)
-    except HarvestError as err:
-        message = str(err)
-        if known is not None:
-            with write_session(app) as session:
-                src = session.get(Source, known.id)
-                src.consecutive_failures += 1
-                src.last_error = message
-                _record_run(session, src, Outcome.FAILED, error=message)
-        # An unknown source that fails is refused before anything is known: nothing is written.
-        return HarvestResult(source=source, outcome=Outcome.FAILED, error=message)
-
-    with write_session(app) as session:
-        return apply_record(session, record=record, source_url=url, kind=kind, display=source)
-
-
-def _known_kind(session: Session, url: str) -> str | None:
-    kinds = session.exec(select(Source.kind).where(Source.url == url, Source.kind != "list")).all()
-    return kinds[0] if len(kinds) == 1 else None
-
-
-def apply_record(session: Session, *, record: HarvestedRecord, source_url: str, kind: str,
-                 display: str | None = None) -> HarvestResult:
+def apply_record(session: Session, *, record: HarvestedRecord, src: Source, display: str | None = None) -> HarvestResult:
     """Upsert the entry a record describes, keep human edits, write a revision and record the run."""
-    src = session.exec(select(Source).where(Source.kind == kind, Source.url == source_url)).first()
-    if src is None:
-        src = Source(kind=kind, url=source_url)
-        session.add(src)
-        session.flush()
+    source_url = src.url
     entry = session.get(Entry, src.entry_id) if src.entry_id else None
     created = entry is None
     if created:
@@ -258,9 +80,7 @@ def apply_record(session: Session, *, record: HarvestedRecord, source_url: str, 
     run_changes = changes + _apply_details(session, entry, record)
     src.last_commit = record.commit
     src.etag = record.version_id
-    src.consecutive_failures = 0
-    src.last_error = None
-    _record_run(session, src, outcome, commit=record.commit, changes=run_changes, warnings=record.warnings)
+    record_run(session, src, outcome, commit=record.commit, changes=run_changes, warnings=record.warnings)
     return HarvestResult(source=display or source_url, outcome=outcome, slug=entry.slug, changes=changes,
                          warnings=list(record.warnings))
 
@@ -388,22 +208,6 @@ def _free_slug(session: Session, hint: str, source_url: str) -> str:
         if not taken(candidate):
             return candidate
     raise HarvestError(f"no free slug near {hint!r}")
-
-
-def _record_run(session: Session, src: Source, outcome: Outcome, *, commit: str | None = None,
-                changes: list[str] | None = None, warnings: list[str] | None = None,
-                error: str | None = None) -> None:
-    now = utcnow()
-    src.last_harvested_at = now
-    # A failing source is tried again later and later (twice the wait after each failure, at
-    # most a week), so a dead server is not asked every hour forever.
-    hours = src.schedule_hours
-    if outcome is Outcome.FAILED:
-        hours = min(hours * 2 ** min(src.consecutive_failures, 10), max(_MAX_BACKOFF_HOURS, hours))
-    src.next_due_at = now + timedelta(hours=hours)
-    session.add(src)
-    session.add(HarvestRun(source_id=src.id, started_at=now, finished_at=now, outcome=outcome.value, commit=commit,
-                           changes=changes or [], warnings=warnings or [], error=error))
 
 
 def list_runs(session: Session, *, slug: str, limit: int = 20, actor: Actor | None = None) -> list[RunPublic]:

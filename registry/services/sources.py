@@ -1,15 +1,15 @@
-"""Sources and their harvest runs as the API shows them, and re-harvests asked for by people."""
+"""Sources: which are due, harvests asked for (now or on the queue), and sources and runs as the API shows them."""
 from __future__ import annotations
 
-from flask import Flask
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from ..errors import NotFound
-from ..jobs import JobRef, latest_jobs
-from ..models import Entry, HarvestRun, Source, SourceHook
+from ..jobs.queue import JobRef, latest_job, latest_jobs, queue_enabled, submit
+from ..models import Entry, HarvestRun, Source, SourceHook, utcnow
 from ..schemas import HarvestOutcome, RunPublic, SourcePublic
 from . import Actor
+from .addresses import source_identity
 from .entries import visible_message, visible_source_url
 from .permissions import can_edit, require, require_signed_in
 
@@ -31,23 +31,22 @@ def _public(session: Session, src: Source, actor: Actor | None, slugs: dict[int,
                         has_webhook_secret=src.id in hooks, job=job.public() if job else None)
 
 
-def _publics(session: Session, rows: list[Source], actor: Actor | None, app: Flask | None = None) -> list[SourcePublic]:
+def _publics(session: Session, rows: list[Source], actor: Actor | None) -> list[SourcePublic]:
     entry_ids = [s.entry_id for s in rows if s.entry_id]
     slugs = dict(session.exec(select(Entry.id, Entry.slug).where(Entry.id.in_(entry_ids))).all()) if entry_ids else {}
     ids = [s.id for s in rows]
     hooks = set(session.exec(select(SourceHook.source_id).where(SourceHook.source_id.in_(ids))).all()) if ids else set()
     # With a queue, each source's latest harvest job (one round trip to Redis for the page).
-    jobs = latest_jobs(app, [s.url for s in rows]) if app is not None else {}
+    jobs = latest_jobs([s.url for s in rows])
     return [_public(session, s, actor, slugs, hooks, jobs) for s in rows]
 
 
-def list_sources(session: Session, *, actor: Actor | None, page: int, per_page: int,
-                 app: Flask | None = None) -> tuple[list[SourcePublic], int]:
+def list_sources(session: Session, *, actor: Actor | None, page: int, per_page: int) -> tuple[list[SourcePublic], int]:
     """Return one page of sources, oldest first, and how many there are."""
     total = session.exec(select(func.count()).select_from(Source).where(_visible_sources())).one()
     rows = session.exec(select(Source).where(_visible_sources()).order_by(Source.id)
                         .offset((page - 1) * per_page).limit(per_page)).all()
-    return _publics(session, list(rows), actor, app), total
+    return _publics(session, list(rows), actor), total
 
 
 def _find(session: Session, source_id: int) -> Source:
@@ -57,9 +56,9 @@ def _find(session: Session, source_id: int) -> Source:
     return src
 
 
-def get_source(session: Session, *, source_id: int, actor: Actor | None, app: Flask | None = None) -> SourcePublic:
-    """Return one source (with its latest harvest job when ``app`` queues harvests)."""
-    return _publics(session, [_find(session, source_id)], actor, app)[0]
+def get_source(session: Session, *, source_id: int, actor: Actor | None) -> SourcePublic:
+    """Return one source (with its latest harvest job when harvests are queued)."""
+    return _publics(session, [_find(session, source_id)], actor)[0]
 
 
 def list_source_runs(session: Session, *, source_id: int, page: int, per_page: int,
@@ -79,27 +78,77 @@ def run_public(run: HarvestRun, source_url: str, actor: Actor | None) -> RunPubl
                      error=visible_message(run.error, source_url, actor))
 
 
-def request_reharvest(app: Flask, session: Session, *, source_id: int, actor: Actor | None) -> HarvestOutcome:
+def request_reharvest(session: Session, *, source_id: int, actor: Actor | None) -> HarvestOutcome:
     """Re-harvest a source (now, or on the queue), for its entry's maintainers and staff."""
     actor = require_signed_in(actor)
     src = _find(session, source_id)
     entry = session.get(Entry, src.entry_id) if src.entry_id else None
     require(entry is not None and can_edit(session, actor, entry),
             "Only the entry's maintainers and moderators ask for a re-harvest.")
-    return harvest_job(app, source=src)
+    return harvest_known_source(source=src)
 
 
-def harvest_job(app: Flask, *, source: Source) -> HarvestOutcome:
+def harvest_known_source(*, source: Source) -> HarvestOutcome:
     """Harvest a known source now, or queue it when Redis is configured; say which.
 
     Its address is the one stored when it was registered, so it is harvested with the
     operator's options, as the scheduled re-harvest does.
     """
-    from ..jobs import enqueue_harvest
-
-    job = enqueue_harvest(app, source=source.url, kind=source.kind, operator=True)
+    job = request_harvest(source=source.url, kind=source.kind, operator=True)
     if job.result is None:
         return HarvestOutcome(outcome="queued", job_id=job.id)
     result = job.result
     return HarvestOutcome(outcome=result["outcome"], slug=result.get("slug"), changes=list(result.get("changes") or []),
                           warnings=list(result.get("warnings") or []), error=result.get("error"))
+
+
+_HARVEST_TASK = "registry.jobs.tasks.harvest"
+
+
+def request_harvest(*, source: str, kind: str | None = "git", operator: bool = False,
+                    collection: str | None = None) -> JobRef:
+    """Harvest a source now (no Redis) or queue it for a worker (Redis); return the job.
+
+    A harvest of the same source still waiting in the queue is that job: it has not started,
+    so it will read the source as it is now anyway.
+    """
+    if not queue_enabled():
+        return submit(_HARVEST_TASK, source, kind, operator, collection, kind="harvest", source=source)
+    identity = source_identity(source)
+    waiting = latest_job(source=identity)
+    if waiting is not None and waiting.kind == "harvest" and waiting.status == "queued":
+        return waiting
+    return submit(_HARVEST_TASK, identity, kind, operator, collection, kind="harvest", source=identity,
+                  description=f"harvest {kind or 'any'} {identity}")
+
+
+def due_sources(session: Session, *, include_all: bool = False) -> list[Source]:
+    """Return the sources to re-harvest: those due now (or never harvested), or all of them."""
+    query = select(Source).order_by(Source.next_due_at.is_not(None), Source.next_due_at, Source.id)
+    if not include_all:
+        query = query.where(or_(Source.next_due_at.is_(None), Source.next_due_at <= utcnow()))
+    return list(session.exec(query))
+
+
+def due_pairs(session: Session, *, include_all: bool = False) -> list[tuple[str, str]]:
+    """Return (url, kind) of the sources to re-harvest."""
+    return [(src.url, src.kind) for src in due_sources(session, include_all=include_all)]
+
+
+def queue_due_sources(session: Session, *, include_all: bool = False) -> tuple[list[JobRef], list[JobRef]]:
+    """Queue a harvest of every due source (or all); return (queued, still pending from before).
+
+    A source whose last job is still queued or running is left alone, so a scheduler tick or a
+    cron run that comes before the workers have caught up does not pile up duplicates.
+    """
+    pairs = due_pairs(session, include_all=include_all)
+    latest = latest_jobs([url for url, _kind in pairs])
+    queued, pending = [], []
+    for url, kind in pairs:
+        current = latest.get(url)
+        if current is not None and current.pending:
+            pending.append(current)
+            continue
+        queued.append(submit(_HARVEST_TASK, url, kind, True, None, kind="harvest", source=url,
+                             description=f"reharvest {kind} {url}"))
+    return queued, pending

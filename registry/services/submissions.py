@@ -4,20 +4,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask
 from sqlmodel import Session, select
 
 import harvesters
-from harvesters import HarvestError, Outcome
+from harvesters import HarvestError, HarvestOptions, Outcome
 from harvesters.slugs import slug_from_source
 
-from ..db import write_session
+from ..db import Sessions
 from ..errors import Conflict, Invalid, NotFound, RegistryError
+from ..jobs.queue import KEEP_PREVIEWS, JobRef, get_job, queue_enabled, submit
 from ..models import Entry, Source, User
 from . import Actor
-from .harvesting import (HarvestResult, harvest_options, harvest_source, normalize_source, normalize_source_url,
-                         refuse_unsafe_source)
+from .addresses import normalize_source, normalize_source_url, refuse_unsafe_source
 from .permissions import require_signed_in
+from .pipeline import HarvestResult, run_source
 
 
 @dataclass
@@ -59,13 +59,13 @@ def _refuse_duplicate(session: Session, url: str) -> None:
                        details={"slug": entry.slug})
 
 
-def preview_submission(app: Flask, session: Session, *, url: str, actor: Actor | None) -> SubmissionPreview:
+def preview_submission(session: Session, *, url: str, actor: Actor | None,
+                       options: HarvestOptions) -> SubmissionPreview:
     """Harvest a submitted URL without writing anything and return what was found."""
     require_signed_in(actor)
     url = _identity(url)
     _refuse_duplicate(session, url)
     try:
-        options = harvest_options(app, operator=False)
         # A repository or a project page: git if the remote answers as git, else page.
         kind = harvesters.guess_kind(url, options=options)
         record = harvesters.get_harvester(kind).harvest(url, options=options)
@@ -76,16 +76,17 @@ def preview_submission(app: Flask, session: Session, *, url: str, actor: Actor |
                              warnings=list(record.warnings), possible_duplicates=_mirrors(session, url))
 
 
-def confirm_submission(app: Flask, session: Session, *, url: str, actor: Actor | None) -> HarvestResult:
+def confirm_submission(sessions: Sessions, session: Session, *, url: str, actor: Actor | None,
+                       options: HarvestOptions) -> HarvestResult:
     """Register the submitted source for real, with the actor recorded as its submitter."""
     actor = require_signed_in(actor)
     url = _identity(url)
     _refuse_duplicate(session, url)
-    result = harvest_source(app, source=url, kind=None, options=harvest_options(app, operator=False))
+    result = run_source(sessions, source=url, kind=None, options=options, actor=actor)
     if result.outcome is Outcome.FAILED:
         raise Invalid(result.error or "The harvest failed.", code="harvest_failed",
                       details={"fields": {"source_url": result.error}})
-    with write_session(app) as ws:
+    with sessions.write() as ws:
         entry = ws.exec(select(Entry).where(Entry.slug == result.slug)).one()
         if entry.submitted_by_id is None:
             entry.submitted_by_id = actor.user_id
@@ -114,40 +115,39 @@ class SubmissionJob:
         return self.status in ("queued", "running")
 
 
-def submissions_queued(app: Flask) -> bool:
+def submissions_queued() -> bool:
     """Tell whether previews and registrations run as queued jobs (Redis) rather than in the request."""
-    from ..jobs import queue_enabled
-
-    return queue_enabled(app)
+    return queue_enabled()
 
 
-def _queue(app: Flask, session: Session, *, url: str, actor: Actor | None, kind: str):
-    from ..jobs import enqueue_submission_job
-
+def _queue(session: Session, *, url: str, actor: Actor | None, kind: str, options: HarvestOptions) -> JobRef:
     actor = require_signed_in(actor)
     url = _identity(url)
     _refuse_duplicate(session, url)
     # A local path, a private address or a forbidden scheme is refused now, not later by a worker.
-    refuse_unsafe_source(url, options=harvest_options(app, operator=False))
-    return enqueue_submission_job(app, kind=kind, url=url, owner_id=actor.user_id)
+    refuse_unsafe_source(url, options=options)
+    if kind == "preview":
+        # Someone is waiting on the page: no retries, and the result is kept only a day.
+        return submit("registry.jobs.tasks.preview_submission", url, actor.user_id, kind="preview", source=url,
+                      owner_id=actor.user_id, retry=False, keep=KEEP_PREVIEWS)
+    return submit("registry.jobs.tasks.register_submission", url, actor.user_id, kind="submission", source=url,
+                  owner_id=actor.user_id)
 
 
-def queue_preview(app: Flask, session: Session, *, url: str, actor: Actor | None):
+def queue_preview(session: Session, *, url: str, actor: Actor | None, options: HarvestOptions) -> JobRef:
     """Check a submitted URL (an account, an address, not registered yet) and queue its preview; return the job."""
-    return _queue(app, session, url=url, actor=actor, kind="preview")
+    return _queue(session, url=url, actor=actor, kind="preview", options=options)
 
 
-def queue_submission(app: Flask, session: Session, *, url: str, actor: Actor | None):
+def queue_submission(session: Session, *, url: str, actor: Actor | None, options: HarvestOptions) -> JobRef:
     """Check a submitted URL again and queue its registration for the actor; return the job."""
-    return _queue(app, session, url=url, actor=actor, kind="submission")
+    return _queue(session, url=url, actor=actor, kind="submission", options=options)
 
 
-def get_submission_job(app: Flask, *, job_id: str, actor: Actor | None) -> SubmissionJob:
+def get_submission_job(*, job_id: str, actor: Actor | None) -> SubmissionJob:
     """Return the actor's own preview or registration job; anyone else's is not found."""
-    from ..jobs import get_job
-
     actor = require_signed_in(actor)
-    job = get_job(app, job_id)
+    job = get_job(job_id)
     if job is None or job.kind not in ("preview", "submission") or job.owner_id != actor.user_id:
         raise NotFound("There is no such submission (finished ones are kept for a day or a week).")
     result = job.result or {}
@@ -168,27 +168,25 @@ def _failed(err: RegistryError) -> dict[str, Any]:
     return {"outcome": "failed", "error": err.message, "code": err.code, "details": err.details}
 
 
-def preview_for_job(app: Flask, *, url: str, owner_id: int) -> dict[str, Any]:
+def preview_for_job(sessions: Sessions, *, url: str, owner_id: int, options: HarvestOptions) -> dict[str, Any]:
     """What a worker's preview job returns: ``{"preview": {…}}``, or the refusal in plain words."""
     from dataclasses import asdict
 
-    with Session(app.extensions["registry_engine"]) as session:
+    with sessions.read() as session:
         try:
-            preview = preview_submission(app, session, url=url, actor=_job_actor(session, owner_id))
+            preview = preview_submission(session, url=url, actor=_job_actor(session, owner_id), options=options)
         except RegistryError as err:
             return _failed(err)
     return {"outcome": "preview", "preview": asdict(preview)}
 
 
-def register_for_job(app: Flask, *, url: str, owner_id: int) -> dict[str, Any]:
+def register_for_job(sessions: Sessions, *, url: str, owner_id: int, options: HarvestOptions) -> dict[str, Any]:
     """What a worker's registration job returns: the harvest's result, or the refusal in plain words."""
-    from ..jobs import result_json
-
-    with Session(app.extensions["registry_engine"]) as session:
+    with sessions.read() as session:
         try:
             actor = _job_actor(session, owner_id)
             session.rollback()  # end the read: the harvest writes in its own transactions
-            result = confirm_submission(app, session, url=url, actor=actor)
+            result = confirm_submission(sessions, session, url=url, actor=actor, options=options)
         except RegistryError as err:
             return _failed(err)
-    return result_json(result)
+    return result.as_json()

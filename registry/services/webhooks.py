@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Mapping
 
-from flask import Flask
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, delete, select
 
@@ -23,9 +22,9 @@ from ..errors import BadRequest, Forbidden, Invalid, NotFound, RegistryError, Un
 from ..models import Entry, HookDelivery, Source, SourceHook, utcnow
 from ..schemas import HookResult
 from . import Actor
-from .harvesting import normalize_source
+from .addresses import normalize_source
 from .permissions import can_edit, require, require_signed_in
-from .sources import harvest_job
+from .sources import harvest_known_source
 
 #: Header -> how to check it. GitHub and Gitea sign the body with HMAC-SHA256; GitLab sends the secret.
 SIGNATURE_HEADERS = ("X-Hub-Signature-256", "X-Gitea-Signature", "X-Gitlab-Token")
@@ -114,7 +113,7 @@ def require_signature(headers: Mapping[str, str]) -> tuple[str, str]:
     return signature
 
 
-def receive_push(app: Flask, session: Session, *, push: PushRequest) -> HookResult:
+def receive_push(session: Session, *, push: PushRequest) -> HookResult:
     """Verify a push event and re-harvest its source; return what happened."""
     signature = require_signature(push.headers)
     if len(push.body) > MAX_PUSH_BYTES:
@@ -138,14 +137,14 @@ def receive_push(app: Flask, session: Session, *, push: PushRequest) -> HookResu
     if event is not None and event[1].lower() not in PUSH_EVENTS:
         return HookResult(status="ignored", delivery_id=delivery, source_id=source.id)
     try:
-        with write_session(app) as ws:
+        with write_session() as ws:
             ws.add(HookDelivery(source_id=source.id, delivery_id=delivery))
             # Forget old ids: a push replayed after this long only causes a harmless re-harvest.
             ws.exec(delete(HookDelivery).where(HookDelivery.source_id == source.id,
                                                HookDelivery.received_at < utcnow() - KEEP_DELIVERIES))
     except IntegrityError:
         return HookResult(status="ignored", delivery_id=delivery, source_id=source.id)
-    outcome = harvest_job(app, source=source)
+    outcome = harvest_known_source(source=source)
     return HookResult(status="queued" if outcome.job_id else "harvested", delivery_id=delivery,
                       source_id=source.id, harvest=outcome)
 

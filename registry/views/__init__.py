@@ -56,7 +56,7 @@ def healthz():
     except Exception as err:  # any driver error means the database is not usable
         checks["database"] = f"error: {type(err).__name__}"
     if current_app.config.get("REDIS_URL"):
-        from ..jobs import redis_connection
+        from ..jobs.queue import redis_connection
 
         try:
             redis_connection(current_app).ping()
@@ -65,3 +65,16 @@ def healthz():
             checks["redis"] = f"error: {type(err).__name__}"
     healthy = all(v == "ok" for v in checks.values())
     return {"status": "ok" if healthy else "unhealthy", "checks": checks}, 200 if healthy else 503
+
+
+def init_app(app) -> None:
+    """Register the HTML blueprints."""
+    from ..extensions import csrf
+    from . import account, auth, collections, communities, coverage, editing, feeds, oai, reading, review, sources
+    from . import submit
+
+    app.register_blueprint(bp)
+    for module in (auth, account, editing, review, submit, feeds, oai, communities, collections, coverage, reading,
+                   sources):
+        app.register_blueprint(module.bp)
+    csrf.exempt(oai.bp)  # OAI-PMH harvesters POST forms without a session

@@ -16,6 +16,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from ..db import read_session, write_session
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..security import safe_next
+from ..config import harvest_options
+from ..db import sessions
 from ..services.collection_sync import sync_list
 from ..services.collection_translations import (collection_proposals, decide_collection_proposal,
                                                 submit_collection_translation)
@@ -23,7 +25,6 @@ from ..services.collections import (add_item, collections_with_entry, create_col
                                     get_collection, list_collections, move_item, remove_item, update_collection,
                                     update_item)
 from ..services.communities import curating_communities
-from ..services.harvesting import harvest_options
 from .common import current_actor
 from .forms import show_errors
 from .reading import content_language
@@ -231,8 +232,8 @@ def item(slug: str, item_id: int):
 
 
 def _sync(slug: str, url: str) -> bool:
-    result = sync_list(current_app, source=url.strip(), actor=current_actor(), collection=slug,
-                       options=harvest_options(current_app, operator=False))
+    result = sync_list(sessions(), source=url.strip(), actor=current_actor(), collection=slug,
+                       options=harvest_options(current_app.config, operator=False))
     if result.error:
         flash(_("The list could not be read: %(reason)s", reason=result.error), "error")
         return False

@@ -6,7 +6,6 @@ import functools
 import langcodes
 from flask import Blueprint, redirect, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_babel import pgettext
 from flask_login import current_user, login_required
 

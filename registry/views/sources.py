@@ -1,7 +1,7 @@
 """A source's page: what is harvested from where, when next, and every run with what it changed."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -18,7 +18,7 @@ _RUNS_PER_PAGE = 50
 def source(source_id: int):
     session = read_session()
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    public = get_source(session, source_id=source_id, actor=current_actor(), app=current_app)
+    public = get_source(session, source_id=source_id, actor=current_actor())
     runs, total = list_source_runs(session, source_id=source_id, page=page, per_page=_RUNS_PER_PAGE,
                                    actor=current_actor())
     return render_template("sources/source.html", source=public, runs=runs, total=total, page=page,
@@ -29,7 +29,7 @@ def source(source_id: int):
 @login_required
 def reharvest(source_id: int):
     try:
-        result = request_reharvest(current_app, read_session(), source_id=source_id, actor=current_actor())
+        result = request_reharvest(read_session(), source_id=source_id, actor=current_actor())
     except RegistryError as err:
         flash(err.message, "error")
     else:

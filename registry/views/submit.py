@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 from flask_login import login_required
 
-from ..db import read_session
+from ..config import harvest_options
+from ..db import read_session, sessions
 from ..errors import Conflict, Invalid
 from ..extensions import limiter
 from ..security import per_person
@@ -45,12 +46,12 @@ def submit():
     form = SubmitForm()
     if not form.validate_on_submit():
         return render_template("submit/submit.html", form=form), 422 if form.errors else 200
-    app = current_app._get_current_object()
+    options = harvest_options(current_app.config, operator=False)
     try:
-        if submissions_queued(app):
-            job = queue_preview(app, read_session(), url=form.url.data, actor=current_actor())
+        if submissions_queued():
+            job = queue_preview(read_session(), url=form.url.data, actor=current_actor(), options=options)
             return redirect(url_for("submit.job", job_id=job.id), 303)
-        preview = preview_submission(app, read_session(), url=form.url.data, actor=current_actor())
+        preview = preview_submission(read_session(), url=form.url.data, actor=current_actor(), options=options)
     except (Conflict, Invalid) as err:
         return _refused(form, err)
     confirm = ConfirmSubmitForm(formdata=None, url=preview.source_url)
@@ -64,12 +65,13 @@ def confirm():
     form = ConfirmSubmitForm()
     if not form.validate_on_submit():
         return redirect(url_for("submit.submit"))
-    app = current_app._get_current_object()
+    options = harvest_options(current_app.config, operator=False)
     try:
-        if submissions_queued(app):
-            job = queue_submission(app, read_session(), url=form.url.data, actor=current_actor())
+        if submissions_queued():
+            job = queue_submission(read_session(), url=form.url.data, actor=current_actor(), options=options)
             return redirect(url_for("submit.job", job_id=job.id), 303)
-        result = confirm_submission(app, read_session(), url=form.url.data, actor=current_actor())
+        result = confirm_submission(sessions(), read_session(), url=form.url.data, actor=current_actor(),
+                                    options=options)
     except (Conflict, Invalid) as err:
         return _refused(SubmitForm(formdata=None, url=form.url.data), err)
     flash(_("%(slug)s is registered. Thank you!", slug=result.slug), "success")
@@ -81,7 +83,7 @@ def confirm():
 @login_required
 def job(job_id: str):
     """A submission's job: queued, running, done (the preview, or a link to the entry) or failed, with why."""
-    state = get_submission_job(current_app._get_current_object(), job_id=job_id, actor=current_actor())
+    state = get_submission_job(job_id=job_id, actor=current_actor())
     confirm = retry = None
     if state.preview is not None:
         confirm = ConfirmSubmitForm(formdata=None, url=state.preview.source_url)

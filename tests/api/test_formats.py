@@ -161,7 +161,7 @@ def test_citation_of_a_harvested_citation_cff(app, client, git_repo):
 
     pytest.importorskip("harvesters.formats.cff", reason="the harvester does not read CITATION.cff yet")
 
-    from registry.services.harvesting import harvest_options, harvest_source
+    from tests.helpers import harvest_options, harvest_source
 
     sample = Path(__file__).resolve().parents[2] / "registry/sample_data/repos/sample-nairobi-nlp/swahili-tweets-corpus"
     files = {str(p.relative_to(sample)): p.read_bytes() for p in sample.rglob("*") if p.is_file()}

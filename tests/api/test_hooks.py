@@ -11,7 +11,7 @@ from sqlmodel import func, select
 
 from registry.db import write_session
 from registry.models import Entry, HarvestRun, HookDelivery, Maintainer, Source, SourceHook, User
-from registry.services.harvesting import harvest_options, harvest_source
+from tests.helpers import harvest_options, harvest_source
 
 PUSH = "/api/v1/hooks/push"
 README = "# Tool\n\nA sample tool for testing webhooks.\n"
@@ -152,7 +152,8 @@ def test_with_redis_the_push_is_queued_for_a_worker(app, client, git_repo, hooke
 
     import redis
 
-    from registry.jobs import get_job, run_worker
+    from registry.jobs.tasks import run_worker
+    from tests.test_jobs import get_job
     from tests.conftest import IN_CI
 
     url = os.environ.get("REGISTRY_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from registry.db import write_session
 from registry.models import Entry, Source
-from registry.services.harvesting import harvest_options, harvest_source
+from tests.helpers import harvest_options, harvest_source
 from tests.helpers import add_entry
 
 

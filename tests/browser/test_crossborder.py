@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from registry.db import sessions
 from registry.services.demo import run_demo
+from tests.helpers import harvest_options
 
 AXE = Path(__file__).parent / "data" / "axe-core" / "axe.min.js"
 #: The integrity hash npm's axe-core@4.14.1 publishes for axe.min.js in its sri-history.json.
@@ -35,7 +37,10 @@ def _reader(new_context, server, lang: str, **options):
 @pytest.fixture
 def demo(live_server):
     """The demo's sample repositories, communities and collections, harvested for real."""
-    report = run_demo(live_server.app)
+    app = live_server.app
+    with app.app_context():
+        report = run_demo(sessions(app), repos_dir=Path(app.instance_path) / "demo-repos",
+                          options=harvest_options(app, operator=True))
     assert not [r for r in report.results if r.error], [r.error for r in report.results if r.error]
     return live_server
 

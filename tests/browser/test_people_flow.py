@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from registry.services.harvesting import harvest_options, harvest_source
+from tests.helpers import harvest_options, harvest_source
 
 PASSWORD = "a long sample password"
 README = ("# Word Splitter\n\nA sample tool that splits Amharic and Tigrinya text into words, "

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from registry.jobs import run_worker
+from registry.jobs.tasks import run_worker
 from tests.browser.test_people_flow import README, register
 from tests.test_jobs import REDIS_URL, _clean_queue
 

@@ -33,7 +33,7 @@ from sqlmodel import select
 from werkzeug.serving import make_server
 
 from registry import create_app
-from registry.db import get_engine, write_session
+from registry.db import sessions, get_engine, write_session
 from registry.models import Source, User
 from registry.rendering import render_markdown
 from registry.services import Actor
@@ -42,7 +42,7 @@ from registry.services.collection_translations import submit_collection_translat
 from registry.services.collections import add_item, create_collection
 from registry.services.communities import create_community, decide_join, request_join
 from registry.services.editing import edit_entry, set_hidden
-from registry.services.harvesting import harvest_options, harvest_source
+from tests.helpers import harvest_options, harvest_source
 from registry.services.proposals import decide_proposal, propose_edit, submit_translation
 from registry.services.tokens import create_token
 from registry.services.users import create_user, update_profile
@@ -420,7 +420,7 @@ def _populate(site: Site, root: Path) -> None:
                                       text={"title": names[11], "description": pack(TEXTS, 20_000, sep="\n\n")[1]})
         create_collection(s, actor=people[0], slug="xss-personal", title=names[8], description=names[9])
         add_item(s, slug="xss-personal", actor=people[0], entry="xss-lab/edited", note=names[10])
-    synced = sync_list(app, source=str(list_repo), actor=mod, options=operator)
+    synced = sync_list(sessions(app), source=str(list_repo), actor=mod, options=operator)
     assert synced.error is None and synced.collection, synced
     site.list_collection = synced.collection
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from registry import create_app
 from registry.db import get_engine
-from registry.services.harvesting import harvest_options, harvest_source
+from tests.helpers import harvest_options, harvest_source
 from tests.reliability.repos import write_generation
 
 

@@ -29,7 +29,7 @@ from registry.db import get_engine, write_session
 from registry.models import Entry, HarvestRun, Revision
 from registry.services import Actor
 from registry.services.editing import edit_entry
-from registry.services.harvesting import harvest_options, harvest_source
+from tests.helpers import harvest_options, harvest_source
 from registry.services.tokens import create_token
 from registry.services.users import create_user
 from tests.helpers import add_entry

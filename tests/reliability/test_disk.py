@@ -33,7 +33,7 @@ import sqlalchemy as sa
 
 from registry import create_app
 from registry.db import get_engine, write_session
-from registry.services.harvesting import harvest_options, harvest_source
+from tests.helpers import harvest_options, harvest_source
 from registry.services.tokens import create_token
 from registry.services.users import create_user
 from tests.conftest import TEST_DATABASE_URL

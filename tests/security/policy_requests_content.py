@@ -349,21 +349,24 @@ def _push(w, actor, own, variant):
 
 @case("submit.job", "GET")
 def _submission_job(w, actor, own, variant):
-    from registry.jobs import enqueue_submission_job
+    from registry.jobs.queue import submit
 
     app = w.queue_app()
-    job = enqueue_submission_job(app, kind="submission", url=f"https://example.org/{w.unique('queued/r')}",
-                                 owner_id=w.ids["owner" if not own else actor])
+    owner_id = w.ids["owner" if not own else actor]
+    with app.app_context():
+        job = submit("registry.jobs.tasks.register_submission", f"https://example.org/{w.unique('queued/r')}",
+                     owner_id, kind="submission", source="queued", owner_id=owner_id)
     return Case("GET", f"/submit/jobs/{job.id}", app=app)
 
 
 @case("api.job", "GET", "", "harvest")
 def _api_job(w, actor, own, variant):
-    from registry.jobs import enqueue_harvest
+    from registry.services.sources import request_harvest
 
     if variant == "harvest":
         app = w.queue_app()
-        job = enqueue_harvest(app, source=w.owner_repo, kind="git", operator=True)
+        with app.app_context():
+            job = request_harvest(source=w.owner_repo, kind="git", operator=True)
         return Case("GET", f"{API}/jobs/{job.id}", app=app)
     page = _submission_job(w, actor, own, variant)
     return Case("GET", page.path.replace("/submit/jobs/", f"{API}/jobs/"), app=page.app)

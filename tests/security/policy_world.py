@@ -28,7 +28,8 @@ from registry.db import get_engine, write_session
 from registry.models import Community, Entry, Maintainer, Source
 from registry.services import OPERATOR, Actor
 from registry.services.communities import add_member
-from registry.services.harvesting import apply_record, harvest_options, harvest_source
+from registry.services.harvesting import apply_record
+from tests.helpers import harvest_options, harvest_source, source_row
 from registry.services.tokens import create_token
 from registry.services.users import create_user
 from tests.conftest import IN_CI, SAMPLE_AUTHOR, SAMPLE_DATE, TEST_DATABASE_URL
@@ -103,7 +104,7 @@ class World:
                             ("description", "# Sample\n\nText.")):
             record.set(name, value, origin="README.md")
         with write_session(self.app) as s:
-            slug = apply_record(s, record=record, source_url=url, kind="git").slug
+            slug = apply_record(s, record=record, src=source_row(s, url)).slug
             entry = s.exec(select(Entry).where(Entry.slug == slug)).one()
             if maintainer:
                 s.add(Maintainer(user_id=self.ids[maintainer], entry_id=entry.id, via="admin"))
@@ -219,7 +220,7 @@ class World:
         if self._queue_app is not None:
             from rq import Queue
 
-            from registry.jobs import redis_connection, queue_name
+            from registry.jobs.queue import queue_name, redis_connection
 
             conn = redis_connection(self._queue_app)
             Queue(queue_name(self._queue_app), connection=conn).empty()

@@ -737,7 +737,7 @@ def test_an_endless_list_of_refs_is_stopped_by_the_memory_limit(git_server, monk
 
 def test_a_page_spelling_nul_and_lone_surrogates_is_stored_and_shown(app, client, site):
     """A page's text may hold NUL bytes and JSON-LD escapes that are not text: the entry still saves and shows."""
-    from registry.services.harvesting import harvest_source
+    from tests.helpers import harvest_source
 
     body = ('<html lang="en"><head><meta charset="utf-8"><title>Nul\x00Title</title>'
             '<script type="application/ld+json">{"@type": "Dataset", "name": "Data\\u0000set\\udcff",'
@@ -762,7 +762,7 @@ def test_a_page_spelling_nul_and_lone_surrogates_is_stored_and_shown(app, client
 def test_a_queued_submission_can_be_refused_at_once(tripwire):
     """With a queue the harvest runs later in a worker: refuse_unsafe_source gives the refusal now."""
     from registry.errors import Invalid
-    from registry.services.harvesting import normalize_source, normalize_source_url, refuse_unsafe_source
+    from registry.services.addresses import normalize_source, normalize_source_url, refuse_unsafe_source
 
     wrong = []
     for vector in VECTORS:

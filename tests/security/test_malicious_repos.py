@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from harvesters import HarvestError, HarvestOptions, NotARepository, get_harvester
-from registry.services.harvesting import harvest_options, harvest_source
+from tests.helpers import harvest_options, harvest_source
 from tests.security.test_fetch_abuse import REAL_GIT, tripwire  # noqa: F401  (a fixture)
 
 OPERATOR = HarvestOptions(allow_local=True, timeout=60)

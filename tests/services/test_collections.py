@@ -5,7 +5,7 @@ import pytest
 from sqlmodel import Session, select
 
 from harvesters import Outcome
-from registry.db import get_engine, write_session
+from registry.db import sessions, get_engine, write_session
 from registry.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from registry.models import Collection, CollectionItem, HarvestRun, Source
 from registry.services import OPERATOR, Actor
@@ -16,7 +16,7 @@ from registry.services.collections import (add_item, create_collection, get_coll
                                            move_item, remove_item, reorder_items, update_collection)
 from registry.services.communities import (create_community, decide_join, get_community, leave_community,
                                            list_communities, request_join, set_member_role)
-from registry.services.harvesting import harvest_options
+from tests.helpers import harvest_options
 from registry.services.users import create_user
 from tests.helpers import add_entry
 
@@ -196,7 +196,7 @@ def test_an_awesome_list_becomes_a_collection_and_a_resync_follows_the_list(app,
     _entries(app, "a/one", "a/two", "a/three", "b/mine")
     repo = git_repo({"README.md": LIST_V1}, name="lists/awesome-kiswahili")
     options = harvest_options(app, operator=True)
-    first = sync_list(app, source=str(repo), actor=OPERATOR, options=options)
+    first = sync_list(sessions(app), source=str(repo), actor=OPERATOR, options=options)
     assert (first.outcome, first.collection, first.added, first.pending) == (Outcome.CREATED, "awesome-kiswahili", 4, 1)
     with _session(app) as s:
         view = get_collection(s, slug="awesome-kiswahili", actor=None)
@@ -214,10 +214,10 @@ def test_an_awesome_list_becomes_a_collection_and_a_resync_follows_the_list(app,
         mine = add_item(s, slug="awesome-kiswahili", actor=OPERATOR, entry="b/mine", note="Yangu", group="Models")
         reorder_items(s, slug="awesome-kiswahili", actor=OPERATOR,
                       order=[i.id for i in view.items[:2]] + [mine.id] + [i.id for i in view.items[2:]])
-    assert sync_list(app, source=str(repo), actor=OPERATOR, options=options).outcome is Outcome.UNCHANGED
+    assert sync_list(sessions(app), source=str(repo), actor=OPERATOR, options=options).outcome is Outcome.UNCHANGED
 
     git_repo({"README.md": LIST_V2}, name="lists/awesome-kiswahili", message="edit the list")
-    second = sync_list(app, source=str(repo), actor=OPERATOR, options=options)
+    second = sync_list(sessions(app), source=str(repo), actor=OPERATOR, options=options)
     assert (second.outcome, second.added, second.removed, second.updated) == (Outcome.UPDATED, 1, 2, 1)
     with _session(app) as s:
         view = get_collection(s, slug="awesome-kiswahili", actor=None)
@@ -234,10 +234,10 @@ def test_a_list_fills_a_named_collection_and_only_its_curators_may_sync_it(app, 
     with write_session(app) as s:
         create_collection(s, actor=people["founder"], title="Mine", slug="mine")
     with pytest.raises(Forbidden):
-        sync_list(app, source=str(repo), actor=people["ola"], options=options, collection="mine")
+        sync_list(sessions(app), source=str(repo), actor=people["ola"], options=options, collection="mine")
     with _session(app) as s:
         assert s.exec(select(Source).where(Source.kind == "list")).first() is None  # refused: nothing written
-    result = sync_list(app, source=str(repo), actor=people["founder"], options=options, collection="mine")
+    result = sync_list(sessions(app), source=str(repo), actor=people["founder"], options=options, collection="mine")
     assert (result.outcome, result.collection, result.added) == (Outcome.UPDATED, "mine", 3)
     with _session(app) as s:
         assert len(s.exec(select(CollectionItem)).all()) == 3
@@ -245,7 +245,7 @@ def test_a_list_fills_a_named_collection_and_only_its_curators_may_sync_it(app, 
 
 def test_a_list_that_cannot_be_read_is_a_plain_failure(app, people, tmp_path):
     options = harvest_options(app, operator=True)
-    result = sync_list(app, source=str(tmp_path / "missing"), actor=OPERATOR, options=options)
+    result = sync_list(sessions(app), source=str(tmp_path / "missing"), actor=OPERATOR, options=options)
     assert result.outcome is Outcome.FAILED and "does not exist" in result.error
     with _session(app) as s:
         assert s.exec(select(Collection)).first() is None

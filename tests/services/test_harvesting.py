@@ -7,7 +7,8 @@ from sqlmodel import Session, select
 from harvesters import HarvestedRecord, Outcome
 from registry.db import get_engine, write_session
 from registry.models import Entry, FacetValue, HarvestRun, Revision, Source
-from registry.services.harvesting import apply_record, harvest_options, harvest_source
+from registry.services.harvesting import apply_record
+from tests.helpers import harvest_options, harvest_source, source_row
 
 MIT = """MIT License
 
@@ -153,12 +154,12 @@ def test_taken_slug_gets_a_suffix(app, git_repo, tmp_path):
                           commit="a" * 40)
     rec.set("name", "Tool", origin="README.md")
     with write_session(app) as s:
-        r1 = apply_record(s, record=rec, source_url="https://gitee.com/acme/tool", kind="git")
+        r1 = apply_record(s, record=rec, src=source_row(s, "https://gitee.com/acme/tool"))
     rec2 = HarvestedRecord(source_url="https://gitee.com/acme/tool2", source_kind="git", slug_hint="acme/tool",
                            commit="b" * 40)
     rec2.set("name", "Tool", origin="README.md")
     with write_session(app) as s:
-        r2 = apply_record(s, record=rec2, source_url="https://gitee.com/acme/tool2", kind="git")
+        r2 = apply_record(s, record=rec2, src=source_row(s, "https://gitee.com/acme/tool2"))
     assert (r1.slug, r2.slug) == ("acme/tool-gitee", "acme/tool-2")
 
 
@@ -168,7 +169,7 @@ def test_facets_follow_licence_expressions(app):
     rec.set("license", "MIT OR Apache-2.0", origin="LICENSE")
     rec.set("languages", ["sw", "en"], origin="README.md")
     with write_session(app) as s:
-        apply_record(s, record=rec, source_url="https://example.org/a/b", kind="git")
+        apply_record(s, record=rec, src=source_row(s, "https://example.org/a/b"))
     with Session(get_engine(app)) as s:
         rows = {(f.facet, f.value) for f in s.exec(select(FacetValue))}
     assert {("license", "MIT"), ("license", "Apache-2.0"), ("language", "sw"), ("language", "en"),
@@ -182,13 +183,13 @@ def test_relation_to_unregistered_target_is_linked_when_it_arrives(app):
     parent = HarvestedRecord(source_url="https://example.org/x/parent", source_kind="git", slug_hint="x/parent")
     parent.set("name", "Parent", origin="README.md")
     with write_session(app) as s:
-        apply_record(s, record=child, source_url=child.source_url, kind="git")
+        apply_record(s, record=child, src=source_row(s, child.source_url))
     with app.app_context():
         from registry.db import read_session
         from registry.services.entries import get_entry
         assert get_entry(read_session(), slug="x/child", actor=None).relations[0].resolved_slug is None
     with write_session(app) as s:
-        apply_record(s, record=parent, source_url=parent.source_url, kind="git")
+        apply_record(s, record=parent, src=source_row(s, parent.source_url))
     with app.app_context():
         from registry.db import read_session
         from registry.services.entries import get_entry

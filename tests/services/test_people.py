@@ -103,7 +103,7 @@ def test_revert_restores_earlier_values_as_a_new_revision(app, people):
 
 
 def test_unlock_brings_the_harvested_value_back(app, people, git_repo):
-    from registry.services.harvesting import harvest_options, harvest_source
+    from tests.helpers import harvest_options, harvest_source
 
     repo = git_repo({"README.md": "# Tagger\n\nThe harvested summary of this sample tagger, long enough.\n"},
                     name="lab2/tagger")

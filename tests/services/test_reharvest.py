@@ -12,8 +12,10 @@ from harvesters.pagefetch import reset_politeness
 from registry.db import get_engine, write_session
 from registry.models import Entry, EntryDetails, HarvestRun, Relation, Source, utcnow
 from registry.services.entries import get_entry
-from registry.services.harvesting import harvest_source
-from registry.services.reharvest import _Workers, due_sources, reharvest
+from tests.helpers import harvest_source
+from registry.jobs.batch import _HarvesterPool
+from registry.services.sources import due_sources
+from tests.helpers import reharvest
 from tests.harvesters.site import start_site, stop_site
 
 README = "# Tiny Tagger\n\nA sample part-of-speech tagger for Yoruba text, written for the registry's own tests.\n"
@@ -177,7 +179,7 @@ def test_private_page_refused_by_default_writes_nothing(app, site):
 
 
 def test_several_at_once_in_worker_processes(app, git_repo, tmp_path):
-    from registry.services.reharvest import harvest_many
+    from registry.jobs.batch import harvest_many
 
     repos = [git_repo({"README.md": README.replace("Tiny Tagger", f"Tagger {n}")}, name=f"lab/t{n}") for n in range(3)]
     missing = tmp_path / "missing"
@@ -198,7 +200,7 @@ def _language_model_loaded() -> bool:
 def test_harvest_workers_start_with_the_language_model_already_loaded():
     # The pool's server process loads it once (harvesters.worker); a worker forked from it has
     # it before its first job instead of spending a second of CPU on it.
-    workers = _Workers(2)
+    workers = _HarvesterPool(2)
     try:
         assert workers.pool().submit(_language_model_loaded).result(timeout=60) is True
     finally:

@@ -10,8 +10,11 @@ from registry.errors import Conflict, Invalid, NotFound, Unauthorized
 from registry.models import Entry, Maintainer, Source
 from registry.services import Actor
 from registry.services.claims import request_claim
-from registry.services.harvesting import harvest_options, harvest_source, normalize_source_url
+from registry.services.addresses import normalize_source_url
+from tests.helpers import harvest_options, harvest_source
+from registry.db import sessions
 from registry.services.submissions import confirm_submission, preview_submission
+from tests.helpers import harvest_options
 from registry.services.users import create_user
 
 README = "# Word Splitter\n\nA sample tool that splits Amharic and Tigrinya text into words, written for tests.\n"
@@ -54,29 +57,29 @@ def _count(app, model) -> int:
 def test_preview_writes_nothing_and_confirm_records_the_submitter(local_app, member, git_repo):
     repo = git_repo({"README.md": README}, name="horn-nlp/word-splitter")
     with Session(get_engine(local_app)) as s:
-        preview = preview_submission(local_app, s, url=str(repo), actor=member)
+        preview = preview_submission(s, url=str(repo), actor=member, options=harvest_options(local_app, operator=False))
     assert preview.fields["name"] == "Word Splitter" and preview.provenance["name"]["origin"] == "README.md"
     assert _count(local_app, Entry) == 0 and _count(local_app, Source) == 0
     with Session(get_engine(local_app)) as s:
-        result = confirm_submission(local_app, s, url=str(repo), actor=member)
+        result = confirm_submission(sessions(local_app), s, url=str(repo), actor=member, options=harvest_options(local_app, operator=False))
     assert result.slug == "horn-nlp/word-splitter"
     with Session(get_engine(local_app)) as s:
         assert s.exec(select(Entry)).one().submitted_by_id == member.user_id
         with pytest.raises(Conflict) as err:
-            preview_submission(local_app, s, url=str(repo), actor=member)
+            preview_submission(s, url=str(repo), actor=member, options=harvest_options(local_app, operator=False))
     assert err.value.details == {"slug": "horn-nlp/word-splitter"}
 
 
 def test_submitted_local_paths_are_refused_by_default(app, member, git_repo):
     repo = git_repo({"README.md": README})
     with Session(get_engine(app)) as s, pytest.raises(Invalid) as err:
-        preview_submission(app, s, url=str(repo), actor=member)
+        preview_submission(s, url=str(repo), actor=member, options=harvest_options(app, operator=False))
     assert "local" in err.value.message.lower()
 
 
 def test_anonymous_submission_is_refused(app):
     with Session(get_engine(app)) as s, pytest.raises(Unauthorized):
-        preview_submission(app, s, url="https://github.com/a/b", actor=None)
+        preview_submission(s, url="https://github.com/a/b", actor=None, options=harvest_options(app, operator=False))
 
 
 def test_claim_is_verified_by_the_next_harvest(app, member, git_repo):
@@ -113,9 +116,9 @@ def test_a_token_for_another_entry_proves_nothing(app, member, git_repo):
 def test_a_local_path_with_a_trailing_slash_is_the_same_source(local_app, member, git_repo):
     repo = git_repo({"README.md": README}, name="horn-nlp/word-splitter")
     with Session(get_engine(local_app)) as s:
-        confirm_submission(local_app, s, url=str(repo), actor=member)
+        confirm_submission(sessions(local_app), s, url=str(repo), actor=member, options=harvest_options(local_app, operator=False))
     with Session(get_engine(local_app)) as s, pytest.raises(Conflict):
-        preview_submission(local_app, s, url=str(repo) + "/", actor=member)
+        preview_submission(s, url=str(repo) + "/", actor=member, options=harvest_options(local_app, operator=False))
 
 
 def test_a_project_page_can_be_submitted(app, member, tmp_path):
@@ -137,10 +140,10 @@ def test_a_project_page_can_be_submitted(app, member, tmp_path):
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/"
         with Session(get_engine(app)) as s:
-            preview = preview_submission(app, s, url=url, actor=member)
+            preview = preview_submission(s, url=url, actor=member, options=harvest_options(app, operator=False))
         assert preview.fields["name"] == "Yoruba Speech Kit" and _count(app, Entry) == 0
         with Session(get_engine(app)) as s:
-            result = confirm_submission(app, s, url=url, actor=member)
+            result = confirm_submission(sessions(app), s, url=url, actor=member, options=harvest_options(app, operator=False))
         with Session(get_engine(app)) as s:
             source = s.exec(select(Source)).one()
         assert result.slug and source.kind == "page"
@@ -151,51 +154,53 @@ def test_a_project_page_can_be_submitted(app, member, tmp_path):
 
 # --- with a queue (Redis) ----------------------------------------------------------------------
 
-from registry.jobs import run_worker  # noqa: E402
+from registry.jobs.tasks import run_worker  # noqa: E402
 from registry.services.submissions import get_submission_job, queue_preview, queue_submission  # noqa: E402
 from tests.test_jobs import redis_app  # noqa: E402,F401  (a fixture)
 
 
 def test_queued_preview_and_registration_belong_to_their_sender(redis_app, member, git_repo):
     redis_app.config["HARVEST_ALLOW_LOCAL"] = True
-    repo = git_repo({"README.md": README}, name="horn-nlp/word-splitter")
-    with write_session(redis_app) as s:
-        other_id = create_user(s, name="ama", email="ama@example.org", password="long enough pw").id
-    other = Actor(name="ama", role="user", user_id=other_id)
-    with Session(get_engine(redis_app)) as s:
-        job = queue_preview(redis_app, s, url=str(repo) + "/", actor=member)
-    assert job.kind == "preview" and job.source == str(repo)  # the same identity a harvest gives it
-    assert get_submission_job(redis_app, job_id=job.id, actor=member).status == "queued"
-    with pytest.raises(NotFound):
-        get_submission_job(redis_app, job_id=job.id, actor=other)
-    with pytest.raises(Unauthorized):
-        get_submission_job(redis_app, job_id=job.id, actor=None)
-    run_worker(redis_app, burst=True)
-    state = get_submission_job(redis_app, job_id=job.id, actor=member)
-    assert state.status == "done" and state.preview.fields["name"] == "Word Splitter"
-    assert state.preview.provenance["name"]["origin"] == "README.md" and _count(redis_app, Entry) == 0
-    with Session(get_engine(redis_app)) as s:
-        registration = queue_submission(redis_app, s, url=str(repo), actor=member)
-    run_worker(redis_app, burst=True)
-    done = get_submission_job(redis_app, job_id=registration.id, actor=member)
-    assert done.status == "done" and done.slug == "horn-nlp/word-splitter"
-    with Session(get_engine(redis_app)) as s:
-        assert s.exec(select(Entry)).one().submitted_by_id == member.user_id
-        with pytest.raises(Conflict):
-            queue_submission(redis_app, s, url=str(repo), actor=other)
+    with redis_app.app_context():  # jobs are queued and followed as a request would
+        repo = git_repo({"README.md": README}, name="horn-nlp/word-splitter")
+        with write_session(redis_app) as s:
+            other_id = create_user(s, name="ama", email="ama@example.org", password="long enough pw").id
+        other = Actor(name="ama", role="user", user_id=other_id)
+        with Session(get_engine(redis_app)) as s:
+            job = queue_preview(s, url=str(repo) + "/", actor=member, options=harvest_options(redis_app, operator=False))
+        assert job.kind == "preview" and job.source == str(repo)  # the same identity a harvest gives it
+        assert get_submission_job(job_id=job.id, actor=member).status == "queued"
+        with pytest.raises(NotFound):
+            get_submission_job(job_id=job.id, actor=other)
+        with pytest.raises(Unauthorized):
+            get_submission_job(job_id=job.id, actor=None)
+        run_worker(redis_app, burst=True)
+        state = get_submission_job(job_id=job.id, actor=member)
+        assert state.status == "done" and state.preview.fields["name"] == "Word Splitter"
+        assert state.preview.provenance["name"]["origin"] == "README.md" and _count(redis_app, Entry) == 0
+        with Session(get_engine(redis_app)) as s:
+            registration = queue_submission(s, url=str(repo), actor=member, options=harvest_options(redis_app, operator=False))
+        run_worker(redis_app, burst=True)
+        done = get_submission_job(job_id=registration.id, actor=member)
+        assert done.status == "done" and done.slug == "horn-nlp/word-splitter"
+        with Session(get_engine(redis_app)) as s:
+            assert s.exec(select(Entry)).one().submitted_by_id == member.user_id
+            with pytest.raises(Conflict):
+                queue_submission(s, url=str(repo), actor=other, options=harvest_options(redis_app, operator=False))
 
 
 def test_a_queued_registration_of_an_address_registered_meanwhile_fails_as_a_duplicate(redis_app, member, git_repo):
     redis_app.config["HARVEST_ALLOW_LOCAL"] = True
-    repo = git_repo({"README.md": README}, name="horn-nlp/word-splitter")
-    with Session(get_engine(redis_app)) as s:
-        first = queue_submission(redis_app, s, url=str(repo), actor=member)
-        second = queue_submission(redis_app, s, url=str(repo), actor=member)
-    run_worker(redis_app, burst=True)
-    states = [get_submission_job(redis_app, job_id=j.id, actor=member) for j in (first, second)]
-    assert [s.status for s in states] == ["done", "failed"]
-    assert states[1].code == "duplicate" and states[1].slug == "horn-nlp/word-splitter"
-    assert _count(redis_app, Entry) == 1
+    with redis_app.app_context():  # jobs are queued and followed as a request would
+        repo = git_repo({"README.md": README}, name="horn-nlp/word-splitter")
+        with Session(get_engine(redis_app)) as s:
+            first = queue_submission(s, url=str(repo), actor=member, options=harvest_options(redis_app, operator=False))
+            second = queue_submission(s, url=str(repo), actor=member, options=harvest_options(redis_app, operator=False))
+        run_worker(redis_app, burst=True)
+        states = [get_submission_job(job_id=j.id, actor=member) for j in (first, second)]
+        assert [s.status for s in states] == ["done", "failed"]
+        assert states[1].code == "duplicate" and states[1].slug == "horn-nlp/word-splitter"
+        assert _count(redis_app, Entry) == 1
 
 
 @pytest.mark.parametrize("url", ["/srv/registry/instance", "file:///etc", "http://127.0.0.1:8080/admin",
@@ -204,12 +209,12 @@ def test_a_queued_submission_of_an_unsafe_address_is_refused_at_once(redis_app, 
     # Refused before a job exists: the person hears why now, and no worker ever sees the address.
     from rq import Queue
 
-    from registry.jobs import redis_connection
+    from registry.jobs.queue import redis_connection
 
     with Session(get_engine(redis_app)) as s:
         for queue_it in (queue_preview, queue_submission):
             with pytest.raises(Invalid) as refused:
-                queue_it(redis_app, s, url=url, actor=member)
+                queue_it(s, url=url, actor=member, options=harvest_options(redis_app, operator=False))
             assert refused.value.details["fields"]["source_url"]
     queue = Queue(redis_app.config["QUEUE_NAME"], connection=redis_connection(redis_app))
     assert queue.count == 0

@@ -9,6 +9,7 @@ from harvesters.pagefetch import reset_politeness
 from registry.db import get_engine, write_session
 from registry.models import Entry, Maintainer, Source
 from registry.services.harvesting import apply_record
+from tests.helpers import source_row
 from registry.services.users import create_user
 from tests.harvesters.site import start_site, stop_site
 from tests.views.conftest import PASSWORD, login, post_form, text
@@ -29,7 +30,7 @@ def _harvested(app):
                              "value": 0.81}], origin="README.md")
     record.warnings.append("package.json is not valid JSON (Expecting value); skipped")
     with write_session(app) as s:
-        apply_record(s, record=record, source_url="https://example.org/lab/corpus", kind="git")
+        apply_record(s, record=record, src=source_row(s, "https://example.org/lab/corpus"))
         ids = {}
         for name, role in (("member", "user"), ("maint", "user"), ("mod", "moderator")):
             ids[name] = create_user(s, name=name, email=f"{name}@example.org", password=PASSWORD, role=role).id

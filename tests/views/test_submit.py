@@ -100,7 +100,7 @@ def test_submissions_are_rate_limited(local_app, client, people, auth, git_repo)
 
 # --- with a queue (Redis): the preview and the registration are jobs with a status page ---------
 
-from registry.jobs import run_worker  # noqa: E402
+from registry.jobs.tasks import run_worker  # noqa: E402
 from tests.test_jobs import redis_app  # noqa: E402,F401  (a fixture)
 
 _REFRESH = '<meta http-equiv="refresh" content="2">'

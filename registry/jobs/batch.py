@@ -1,8 +1,8 @@
-"""Harvesting many sources: the operator's batch harvests and the scheduled re-harvest (cron).
+"""Batch harvests in this process: the operator's `harvest` and `reharvest` without a queue.
 
-Each source has a schedule (``schedule_hours``); a harvest sets when it is next due, and a
-failing source waits longer after each failure. Several sources are harvested at once: the
-clones and parsing in worker processes, the checks and the writes on threads here.
+Several sources are harvested at once: the clones and parsing in harvester processes (a
+pool started on first use), the checks and the writes on threads here, each through the one
+source pipeline.
 """
 from __future__ import annotations
 
@@ -13,28 +13,20 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 
 from flask import Flask
-from sqlalchemy import or_
-from sqlmodel import Session, select
 
-from harvesters import HarvestedRecord, HarvestError, HarvestOptions, Outcome, run_harvest
+from harvesters import HarvestError, HarvestOptions, run_harvest
 
-from ..models import Source, utcnow
-from .harvesting import HarvestResult, harvest_source
+from ..db import sessions
+from ..services.pipeline import HarvestResult, run_source_as_operator
 
 Progress = Callable[[HarvestResult], None]
 
 
-def due_sources(session: Session, *, include_all: bool = False) -> list[Source]:
-    """Return the sources to re-harvest: those due now (or never harvested), or all of them."""
-    query = select(Source).order_by(Source.next_due_at.is_not(None), Source.next_due_at, Source.id)
-    if not include_all:
-        query = query.where(or_(Source.next_due_at.is_(None), Source.next_due_at <= utcnow()))
-    return list(session.exec(query))
-
-
 def harvest_many(app: Flask, *, sources: Iterable[tuple[str, str | None]], options: HarvestOptions, jobs: int = 1,
-                 progress: Progress | None = None) -> list[HarvestResult]:
-    """Harvest (source, kind) pairs, ``jobs`` at a time; results in the order given.
+                 target: str | None = None, progress: Progress | None = None) -> list[HarvestResult]:
+    """Harvest (source, kind) pairs of any kind, ``jobs`` at a time; results in the order given.
+
+    ``target`` is where every list among them goes (the CLI's ``--collection``).
 
     With more than one job, each source's clone and parsing run in a worker process (parsing is
     Python work: threads alone would take turns on one core); the registry is written here.
@@ -42,18 +34,15 @@ def harvest_many(app: Flask, *, sources: Iterable[tuple[str, str | None]], optio
     pairs = list(sources)
     # Threads cannot see the caller's context: give them the application itself, not current_app's proxy.
     app = app._get_current_object() if hasattr(app, "_get_current_object") else app
-    workers = _Workers(jobs) if jobs > 1 and len(pairs) > 1 else None
+    workers = _HarvesterPool(jobs) if jobs > 1 and len(pairs) > 1 else None
 
     def one(pair: tuple[str, str | None]) -> HarvestResult:
         source, kind = pair
         # Each thread needs the application context the services (search indexing) rely on.
         with app.app_context():
-            if kind == "list":
-                result = _sync_list(app, source=source, options=options)
-            elif workers is not None:
-                result = harvest_source(app, source=source, kind=kind, options=options, fetch=workers.fetch)
-            else:
-                result = harvest_source(app, source=source, kind=kind, options=options)
+            fetch = workers.fetch if workers is not None else run_harvest
+            result = run_source_as_operator(sessions(app), source=source, kind=kind, options=options,
+                                            target=target, fetch=fetch)
         if progress:
             progress(result)
         return result
@@ -69,7 +58,7 @@ def harvest_many(app: Flask, *, sources: Iterable[tuple[str, str | None]], optio
         workers.close()
 
 
-class _Workers:
+class _HarvesterPool:
     """A pool of harvester processes, started on first use (a re-harvest of unchanged sources needs none)."""
 
     def __init__(self, jobs: int) -> None:
@@ -91,7 +80,7 @@ class _Workers:
                 self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
             return self._pool
 
-    def fetch(self, kind: str, source: str, options: HarvestOptions) -> HarvestedRecord:
+    def fetch(self, kind: str, source: str, options: HarvestOptions):
         if kind != "git":
             # Pages wait on the network, not the CPU, and the per-host pause between requests is
             # kept in this process: they are fetched on the calling thread.
@@ -104,31 +93,3 @@ class _Workers:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown()
-
-
-def due_pairs(app: Flask, *, include_all: bool = False) -> list[tuple[str, str]]:
-    """Return (url, kind) of the sources to re-harvest."""
-    with Session(app.extensions["registry_engine"]) as session:
-        return [(src.url, src.kind) for src in due_sources(session, include_all=include_all)]
-
-
-def reharvest(app: Flask, *, include_all: bool = False, options: HarvestOptions, jobs: int = 1,
-              progress: Progress | None = None) -> list[HarvestResult]:
-    """Re-harvest the due sources (or all); an unchanged remote is skipped by its commit or ETag."""
-    return harvest_many(app, sources=due_pairs(app, include_all=include_all), options=options, jobs=jobs,
-                        progress=progress)
-
-
-def _sync_list(app: Flask, *, source: str, options: HarvestOptions) -> HarvestResult:
-    # Awesome-list sources fill collections; their own service keeps them in step.
-    from . import OPERATOR
-    from .collection_sync import sync_list
-    from ..errors import RegistryError
-
-    try:
-        synced = sync_list(app, source=source, actor=OPERATOR, options=options)
-    except (RegistryError, HarvestError) as err:
-        return HarvestResult(source=source, outcome=Outcome.FAILED, error=getattr(err, "message", str(err)))
-    return HarvestResult(source=source, outcome=synced.outcome,
-                         slug=synced.collection and f"collection {synced.collection}", changes=synced.changes,
-                         warnings=synced.warnings, error=synced.error)

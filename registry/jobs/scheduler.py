@@ -1,0 +1,39 @@
+"""The scheduler: queue the sources that are due, every so often, until stopped."""
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable
+
+from flask import Flask
+
+from .queue import JobRef
+
+
+def run_scheduler(app: Flask, *, interval: float, ticks: int | None = None,
+                  report: Callable[[list[JobRef], list[JobRef]], None] | None = None,
+                  on_error: Callable[[Exception], None] | None = None) -> int:
+    """Queue the due sources every ``interval`` seconds until stopped (SIGTERM, SIGINT) or ``ticks`` ran out."""
+    from ..db import sessions
+    from ..services.sources import queue_due_sources
+
+    stop = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_args: stop.set())
+    done = 0
+    while not stop.is_set():
+        try:
+            with app.app_context(), sessions(app).read() as session:
+                queued, pending = queue_due_sources(session)
+        except Exception as err:  # noqa: BLE001 — a database or Redis outage must not end the scheduler
+            if on_error:
+                on_error(err)
+        else:
+            if report:
+                report(queued, pending)
+        done += 1
+        if ticks is not None and done >= ticks:
+            break
+        stop.wait(interval)
+    return done

@@ -234,6 +234,32 @@ def create_token_command(user: str, scope: str, name: str, days: int):
     click.echo(token)
 
 
+@click.command("purge")
+@with_appcontext
+@click.argument("slug")
+@click.option("--reason", required=True, help="Why the entry must go for good (leaked secrets, personal data); kept.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def purge_command(slug: str, reason: str, yes: bool):
+    """Remove an entry and its whole history for good, leaving an audit record (admin only).
+
+    Hiding or deleting an entry keeps its history; a purge does not. The source stays known,
+    so the next harvest does not bring the entry back.
+    """
+    from .services import OPERATOR
+    from .services.editing import purge_entry
+
+    require_schema()
+    if not yes:
+        click.confirm(f"Purge {slug} and every revision of it for good?", abort=True, err=True)
+    try:
+        with write_session(current_app) as session:
+            record = purge_entry(session, slug=slug, actor=OPERATOR, reason=reason)
+            purged = record.slug
+    except RegistryError as err:
+        raise click.ClickException(err.message) from None
+    click.echo(f"Purged {purged}; the reason is kept in the audit record.")
+
+
 @click.command("backup")
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
@@ -267,5 +293,6 @@ def init_app(app: Flask) -> None:
     from .cli_exports import export_command, import_command
 
     for command in (init_db_command, harvest_command, reharvest_command, demo_command, create_user_command,
-                    create_token_command, export_command, import_command, backup_command, restore_command):
+                    create_token_command, export_command, import_command, purge_command, backup_command,
+                    restore_command):
         app.cli.add_command(command)

@@ -78,6 +78,29 @@ def test_create_user_refuses_duplicates_and_weak_passwords(app, runner):
     assert weak.exit_code != 0 and "password" in weak.output
 
 
+def test_purge_removes_an_entry_and_its_history_for_good_with_an_audit_record(app, runner, git_repo):
+    from registry.models import PurgeRecord, Revision, Source
+
+    repo = git_repo({"README.md": README}, name="sample-lab/tiny-tagger")
+    assert runner.invoke(args=["harvest", str(repo)]).exit_code == 0
+    short = runner.invoke(args=["purge", "sample-lab/tiny-tagger", "--reason", "oops", "--yes"])
+    assert short.exit_code == 1 and "at least 10 characters" in short.output
+    declined = runner.invoke(args=["purge", "sample-lab/tiny-tagger", "--reason", "a leaked API key"], input="n\n")
+    assert declined.exit_code == 1
+    with Session(get_engine(app)) as s:
+        assert s.exec(select(Entry)).one().slug == "sample-lab/tiny-tagger"  # nothing happened
+    done = runner.invoke(args=["purge", "sample-lab/tiny-tagger", "--reason", "a leaked API key"], input="y\n")
+    assert done.exit_code == 0, done.output
+    assert "Purged sample-lab/tiny-tagger" in done.output
+    with Session(get_engine(app)) as s:
+        assert s.exec(select(Entry)).all() == [] and s.exec(select(Revision)).all() == []
+        record = s.exec(select(PurgeRecord)).one()
+        assert (record.slug, record.actor, record.reason) == ("sample-lab/tiny-tagger", "operator", "a leaked API key")
+        assert s.exec(select(Source)).one().entry_id is None  # still known: not harvested back in
+    missing = runner.invoke(args=["purge", "nobody/nothing", "--reason", "a leaked API key", "--yes"])
+    assert missing.exit_code == 1 and "nobody/nothing" in missing.output
+
+
 def test_init_db_is_idempotent(runner):
     assert runner.invoke(args=["init-db"]).exit_code == 0
     assert runner.invoke(args=["init-db"]).exit_code == 0

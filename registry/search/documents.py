@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from ..models import Entry, Translation
-from ..services.facets import facet_values
+from ..facets import facet_values
 from .query import LANGUAGE_MARK, MIN_SUBSTRING_CHARS
 from .text import is_segmented, key, tokens
 

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from ..schemas import EntryPublic
-from .facets import license_ids
+from ..facets import license_ids
 
 CITATION_FORMATS = ("bibtex", "apa", "cff")
 SCHEMA_ORG = "https://schema.org"

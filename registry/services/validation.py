@@ -11,7 +11,7 @@ from harvesters.language import normalize_tag
 
 from ..errors import Invalid
 from ..models import ENTRY_KINDS
-from .facets import _licensing
+from ..facets import spdx_licensing
 
 EDITABLE_FIELDS = ("kind", "name", "summary", "description", "language", "languages", "license", "tasks", "tags",
                    "frameworks", "region", "homepage", "version")
@@ -29,7 +29,7 @@ def normalize_license(expression: str) -> str:
     """Return an SPDX expression in its canonical spelling, or raise Invalid."""
     if expression in ("NOASSERTION", "NONE"):
         return expression
-    info = _licensing().validate(expression)
+    info = spdx_licensing().validate(expression)
     if info.errors:
         raise Invalid(f"license: {info.errors[0]}", details={"fields": {"license": info.errors[0]}})
     return info.normalized_expression

@@ -27,7 +27,7 @@ from registry.search.counts import CODE_DIGITS, TOTAL
 from registry.search.documents import FACET_SEP, FIELDS, build_document, is_searchable
 from registry.search.postgres import tsvector_literal
 from registry.services.entries import snapshot
-from registry.services.facets import facet_values
+from registry.facets import facet_values
 
 
 def sqlite_checks(conn: sa.Connection) -> list[str]:

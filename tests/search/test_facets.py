@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from registry.db import write_session
 from registry.models import FACETS, Entry
-from registry.services.facets import facet_values
+from registry.facets import facet_values
 from tests.helpers import add_entry
 from tests.search.conftest import search
 

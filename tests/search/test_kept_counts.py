@@ -17,7 +17,7 @@ from registry.search import counts, reindex
 from registry.search.documents import FACET_SEP, PAIR_SEP
 from registry.services import Actor
 from registry.services.editing import edit_entry, purge_entry, set_hidden
-from registry.services.facets import facet_values
+from registry.facets import facet_values
 from tests.helpers import add_entry
 from tests.search.conftest import search
 

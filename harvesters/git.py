@@ -10,7 +10,7 @@ from functools import partial
 import git as gitpython
 
 from .base import register
-from .checkout import Checkout
+from .checkout import RepoFiles
 from .treecheckout import TreeCheckout
 from .formats.cff import read_citation_cff
 from .formats.claim import read_claim
@@ -32,7 +32,7 @@ from .slugs import slug_from_source, split_source
 log = logging.getLogger(__name__)
 
 #: A format reader looks at the checkout (a working tree, or a commit's tree) and offers claims.
-FormatReader = Callable[[Checkout | TreeCheckout, HarvestedRecord], None]
+FormatReader = Callable[[RepoFiles, HarvestedRecord], None]
 
 #: The format readers run on every checkout, in order. Each offers claims about fields
 #: (harvesters.merge picks the best by rank; among equals the earlier reader wins).
@@ -98,7 +98,7 @@ class GitHarvester:
         return record
 
 
-def _run_reader(reader: FormatReader, checkout: Checkout | TreeCheckout, record: HarvestedRecord) -> None:
+def _run_reader(reader: FormatReader, checkout: RepoFiles, record: HarvestedRecord) -> None:
     try:
         reader(checkout, record)
     except HarvestError:

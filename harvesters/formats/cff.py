@@ -10,7 +10,7 @@ from .common import (FormatError, author, doi, http_url, json_safe, keyword_list
 from .readme import trim_summary
 
 if TYPE_CHECKING:
-    from ..checkout import Checkout
+    from ..checkout import RepoFiles
     from ..record import HarvestedRecord
 
 CFF_FILE = "CITATION.cff"
@@ -102,7 +102,7 @@ def apply_cff(data: dict[str, Any], record: HarvestedRecord, *, origin: str) -> 
     record.offer("citation", citation, origin=origin, rank=RANK_EXPLICIT)
 
 
-def read_citation_cff(checkout: Checkout, record: HarvestedRecord) -> None:
+def read_citation_cff(checkout: RepoFiles, record: HarvestedRecord) -> None:
     """Read CITATION.cff at the root, if there is one."""
     found = read_root_document(checkout, record, CFF_FILE, parse_citation_cff)
     if found is None:

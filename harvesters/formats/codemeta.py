@@ -8,7 +8,7 @@ from .common import FormatError, load_json, read_root_document
 from .jsonld import apply_schema, get, items, license_of, main_item, people
 
 if TYPE_CHECKING:
-    from ..checkout import Checkout
+    from ..checkout import RepoFiles
     from ..record import HarvestedRecord
 
 CODEMETA_FILE = "codemeta.json"
@@ -56,7 +56,7 @@ def apply_codemeta(item: dict[str, Any], record: HarvestedRecord, *, origin: str
         record.offer("authors", people(item.get("agents")), origin=origin, rank=RANK_EXPLICIT)
 
 
-def read_codemeta(checkout: Checkout, record: HarvestedRecord) -> None:
+def read_codemeta(checkout: RepoFiles, record: HarvestedRecord) -> None:
     """Read codemeta.json at the root, if there is one."""
     found = read_root_document(checkout, record, CODEMETA_FILE, parse_codemeta)
     if found is None:

@@ -11,7 +11,7 @@ import yaml
 from ..textdecode import decode_text
 
 if TYPE_CHECKING:
-    from ..checkout import Checkout
+    from ..checkout import RepoFiles
     from ..record import HarvestedRecord
 
 # Lists in metadata files (keywords, authors) are short; more than this is not worth keeping.
@@ -26,7 +26,7 @@ class FormatError(ValueError):
     """A metadata file cannot be read: the message says why, in plain words."""
 
 
-def read_text(checkout: Checkout, name: str, record: HarvestedRecord) -> str | None:
+def read_text(checkout: RepoFiles, name: str, record: HarvestedRecord) -> str | None:
     """Return a file's text, or None (with a warning for binary content)."""
     data = checkout.read_bytes(name)
     if data is None:
@@ -37,7 +37,7 @@ def read_text(checkout: Checkout, name: str, record: HarvestedRecord) -> str | N
     return text
 
 
-def read_root_document(checkout: Checkout, record: HarvestedRecord, filename: str,
+def read_root_document(checkout: RepoFiles, record: HarvestedRecord, filename: str,
                        parse: Callable[[str], Any]) -> tuple[str, Any] | None:
     """Find ``filename`` at the root (any case) and parse it; return (its real name, the result) or None.
 

@@ -7,7 +7,7 @@ from .common import FormatError, load_json, read_text, text
 from .jsonld import DATASET_TYPES, apply_schema, get, items, types, value_text
 
 if TYPE_CHECKING:
-    from ..checkout import Checkout
+    from ..checkout import RepoFiles
     from ..record import HarvestedRecord
 
 _MAX_RECORD_SETS = 50
@@ -51,7 +51,7 @@ def apply_croissant(dataset: dict[str, Any], record: HarvestedRecord, *, origin:
     record.note("cite_as", cite, origin=origin)
 
 
-def read_croissant(checkout: Checkout, record: HarvestedRecord) -> None:
+def read_croissant(checkout: RepoFiles, record: HarvestedRecord) -> None:
     """Read a Croissant file at the root (``croissant.json``, ``*.croissant.json``), if there is one."""
     for name in checkout.root_files():
         lowered = name.lower()

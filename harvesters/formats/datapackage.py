@@ -11,7 +11,7 @@ from .common import (FormatError, author, http_url, keyword_list, load_json, rea
 from .readme import trim_summary
 
 if TYPE_CHECKING:
-    from ..checkout import Checkout
+    from ..checkout import RepoFiles
     from ..record import HarvestedRecord
 
 DATAPACKAGE_FILE = "datapackage.json"
@@ -93,7 +93,7 @@ def apply_datapackage(doc: dict[str, Any], record: HarvestedRecord, *, origin: s
     record.note("resources", [r for r in resources if r], origin=origin)
 
 
-def read_datapackage(checkout: Checkout, record: HarvestedRecord) -> None:
+def read_datapackage(checkout: RepoFiles, record: HarvestedRecord) -> None:
     """Read datapackage.json at the root, if there is one."""
     found = read_root_document(checkout, record, DATAPACKAGE_FILE, parse_datapackage)
     if found is None:

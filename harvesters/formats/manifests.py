@@ -20,7 +20,7 @@ from .common import FormatError, author, http_url, keyword_list, load_json, read
 from .readme import trim_summary
 
 if TYPE_CHECKING:
-    from ..checkout import Checkout
+    from ..checkout import RepoFiles
     from ..record import HarvestedRecord
 
 #: Packages whose presence among the dependencies names the machine-learning framework used.
@@ -205,7 +205,7 @@ _MANIFESTS = (
 )
 
 
-def read_manifests(checkout: Checkout, record: HarvestedRecord) -> None:
+def read_manifests(checkout: RepoFiles, record: HarvestedRecord) -> None:
     """Read the package manifests at the root."""
     names = set(checkout.root_files())
     for name, parse, apply in _MANIFESTS:

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Any
 from ..language import normalize_tag
 from ..record import LANG_AUTO, RANK_EXPLICIT
 from ..spdx import license_ref, normalize_license
+from ..textdecode import decode_text
 from .common import http_url, json_safe, tag, text, text_list
 from .front_matter import kind_from_front_matter, split_front_matter
 from .readme import README_NAMES, find_readme
 
 if TYPE_CHECKING:
-    from ..checkout import Checkout
+    from ..checkout import RepoFiles
     from ..record import HarvestedRecord
 
 #: ``base_model_relation`` values and the relation each one is.
@@ -23,7 +24,7 @@ _MAX_SUB_CARDS = 20
 _MAX_RESULTS = 200
 
 
-def read_model_card(checkout: Checkout, record: HarvestedRecord) -> None:
+def read_model_card(checkout: RepoFiles, record: HarvestedRecord) -> None:
     """Read the card metadata of the root README, and note the cards of sub-folders."""
     names = checkout.root_files()
     default = find_readme(names)
@@ -44,12 +45,10 @@ def read_model_card(checkout: Checkout, record: HarvestedRecord) -> None:
     record.note("sub_cards", sub_cards, origin=", ".join(c["path"] for c in sub_cards))
 
 
-def _front_matter(checkout: Checkout, name: str) -> dict[str, Any]:
+def _front_matter(checkout: RepoFiles, name: str) -> dict[str, Any]:
     data = checkout.read_bytes(name)
     if data is None:
         return {}
-    from ..textdecode import decode_text
-
     decoded = decode_text(data)
     if decoded is None:
         return {}

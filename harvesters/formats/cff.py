@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..record import LANG_AUTO, RANK_EXPLICIT, RANK_INFERRED
 from ..spdx import normalize_license
-from .common import (FormatError, author, doi, http_url, json_safe, keyword_list, load_yaml, read_root_document, tag,
+from .common import (FormatError, author, doi, http_url, json_safe, keyword_list, load_yaml, apply_root_document, tag,
                      text, text_list)
 from .readme import trim_summary
 
@@ -104,9 +104,4 @@ def apply_cff(data: dict[str, Any], record: HarvestedRecord, *, origin: str) -> 
 
 def read_citation_cff(checkout: RepoFiles, record: HarvestedRecord) -> None:
     """Read CITATION.cff at the root, if there is one."""
-    found = read_root_document(checkout, record, CFF_FILE, parse_citation_cff)
-    if found is None:
-        return
-    name, (data, warnings) = found
-    record.warnings.extend(f"{name}: {w}" for w in warnings)
-    apply_cff(data, record, origin=name)
+    apply_root_document(checkout, record, CFF_FILE, parse_citation_cff, apply_cff)

@@ -45,8 +45,12 @@ def read_root_document(checkout: RepoFiles, record: HarvestedRecord, filename: s
     """
     names = {name.lower(): name for name in checkout.root_files()}
     name = names.get(filename.lower())
-    if name is None:
-        return None
+    return None if name is None else parse_file(checkout, record, name, parse)
+
+
+def parse_file(checkout: RepoFiles, record: HarvestedRecord, name: str,
+               parse: Callable[[str], Any]) -> tuple[str, Any] | None:
+    """Read a file and parse it; return (its name, the result), or None (with a warning) if that fails."""
     source = read_text(checkout, name, record)
     if source is None:
         return None
@@ -55,6 +59,18 @@ def read_root_document(checkout: RepoFiles, record: HarvestedRecord, filename: s
     except FormatError as err:
         record.warnings.append(f"{name} {err}; skipped")
         return None
+
+
+def apply_root_document(checkout: RepoFiles, record: HarvestedRecord, filename: str,
+                        parse: Callable[[str], tuple[Any, list[str]]],
+                        apply: Callable[..., None]) -> None:
+    """Apply a document found at the root whose parser also returns warnings, kept under the file's name."""
+    found = read_root_document(checkout, record, filename, parse)
+    if found is None:
+        return
+    name, (data, warnings) = found
+    record.warnings.extend(f"{name}: {w}" for w in warnings)
+    apply(data, record, origin=name)
 
 
 # NUL and lone surrogates (JSON and YAML can spell them as escapes) are not text a database

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .common import FormatError, load_json, read_text, text
+from .common import FormatError, load_json, parse_file, text
 from .jsonld import DATASET_TYPES, apply_schema, get, items, types, value_text
 
 if TYPE_CHECKING:
@@ -57,13 +57,7 @@ def read_croissant(checkout: RepoFiles, record: HarvestedRecord) -> None:
         lowered = name.lower()
         if not (lowered in ("croissant.json", "croissant.jsonld") or lowered.endswith(".croissant.json")):
             continue
-        source = read_text(checkout, name, record)
-        if source is None:
-            continue
-        try:
-            dataset = parse_croissant(source)
-        except FormatError as err:
-            record.warnings.append(f"{name} {err}; skipped")
-            continue
-        apply_croissant(dataset, record, origin=name)
-        return
+        found = parse_file(checkout, record, name, parse_croissant)
+        if found is not None:
+            apply_croissant(found[1], record, origin=name)
+            return

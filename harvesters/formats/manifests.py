@@ -15,7 +15,7 @@ import langcodes
 from ..language import normalize_tag
 from ..record import LANG_AUTO, LANG_NEUTRAL, RANK_INFERRED, RANK_MANIFEST
 from ..spdx import license_from_classifier, normalize_license
-from .common import FormatError, author, http_url, keyword_list, load_json, read_text, split_name_email, tag, text, \
+from .common import FormatError, author, http_url, keyword_list, load_json, parse_file, split_name_email, tag, text, \
     text_list
 from .readme import trim_summary
 
@@ -211,12 +211,6 @@ def read_manifests(checkout: RepoFiles, record: HarvestedRecord) -> None:
     for name, parse, apply in _MANIFESTS:
         if name not in names:
             continue
-        source = read_text(checkout, name, record)
-        if source is None:
-            continue
-        try:
-            doc = parse(source)
-        except FormatError as err:
-            record.warnings.append(f"{name} {err}; skipped")
-            continue
-        apply(doc, record, origin=name)
+        found = parse_file(checkout, record, name, parse)
+        if found is not None:
+            apply(found[1], record, origin=name)

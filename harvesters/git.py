@@ -11,7 +11,6 @@ import git as gitpython
 
 from .base import register
 from .checkout import RepoFiles
-from .treecheckout import TreeCheckout
 from .formats.cff import read_citation_cff
 from .formats.claim import read_claim
 from .formats.codemeta import read_codemeta
@@ -28,6 +27,7 @@ from .merge import settle
 from .record import HarvestedRecord, HarvestError, HarvestOptions, NotARepository
 from .scratch import scratch_dir
 from .slugs import slug_from_source, split_source
+from .treecheckout import TreeCheckout
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ def _run_reader(reader: FormatReader, checkout: RepoFiles, record: HarvestedReco
         raise  # the repository could not be fetched (a file's contents, read on demand): the harvest fails
     # Repositories are written by strangers: one file a parser trips over must cost only
     # that parser's fields, never the whole harvest. The bug is logged for the operator.
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.exception("format reader %s failed on %s", reader.__name__, record.source_url)
         record.warnings.append(f"one of the files could not be read ({reader.__name__} failed)")
 

@@ -7,7 +7,6 @@ the same rules (RepoFiles) as Checkout follows links in a working tree.
 """
 from __future__ import annotations
 
-import posixpath
 from collections import deque
 from collections.abc import Callable
 from typing import Any

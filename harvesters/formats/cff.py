@@ -5,8 +5,19 @@ from typing import TYPE_CHECKING, Any
 
 from ..record import LANG_AUTO, RANK_EXPLICIT, RANK_INFERRED
 from ..spdx import normalize_license
-from .common import (FormatError, author, doi, http_url, json_safe, keyword_list, load_yaml, apply_root_document, tag,
-                     text, text_list)
+from .common import (
+    FormatError,
+    apply_root_document,
+    author,
+    doi,
+    http_url,
+    json_safe,
+    keyword_list,
+    load_yaml,
+    tag,
+    text,
+    text_list,
+)
 from .readme import trim_summary
 
 if TYPE_CHECKING:

@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING, Any
 from ..language import normalize_tag
 from ..record import LANG_AUTO, RANK_EXPLICIT, RANK_INFERRED
 from ..spdx import normalize_license
-from .common import (FormatError, author, http_url, keyword_list, load_json, read_root_document, tag, text,
-                     text_list)
+from .common import FormatError, author, http_url, keyword_list, load_json, read_root_document, tag, text, text_list
 from .readme import trim_summary
 
 if TYPE_CHECKING:

@@ -66,7 +66,7 @@ class TreeCheckout(RepoFiles):
         """Fetch, in one request, the contents of the files the readers are going to read."""
         if self.fetch is None:
             return
-        wanted = []
+        wanted: list[str] = []
         queue = deque([(self.tree, 0)])
         while queue and len(wanted) < _MAX_PREFETCH:
             tree, depth = queue.popleft()

@@ -13,6 +13,7 @@ from .common import (
     http_url,
     json_safe,
     keyword_list,
+    list_of,
     load_yaml,
     tag,
     text,
@@ -76,7 +77,7 @@ def cff_doi(data: dict[str, Any]) -> str | None:
     found = doi(data.get("doi"))
     if found:
         return found
-    for ident in data.get("identifiers") if isinstance(data.get("identifiers"), list) else []:
+    for ident in list_of(data.get("identifiers")):
         if isinstance(ident, dict) and text(ident.get("type")) == "doi":
             found = doi(ident.get("value"))
             if found:

@@ -135,6 +135,16 @@ def json_safe(value: Any, *, depth: int = 0) -> Any:
     return str(value)
 
 
+def list_of(value: Any) -> list[Any]:
+    """Return a value when it is a list, else an empty one (metadata files hold any type anywhere)."""
+    return value if isinstance(value, list) else []
+
+
+def dict_of(value: Any) -> dict[str, Any]:
+    """Return a value when it is a mapping, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def text(value: Any, *, limit: int = MAX_TEXT) -> str | None:
     """Return a value as stripped text (numbers and dates too), or None when it is not text."""
     if isinstance(value, bool) or value is None:

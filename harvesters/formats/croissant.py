@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .common import FormatError, load_json, parse_file, text
+from .common import FormatError, list_of, load_json, parse_file, text
 from .jsonld import DATASET_TYPES, apply_schema, get, items, types, value_text
 
 if TYPE_CHECKING:
@@ -34,14 +34,13 @@ def apply_croissant(dataset: dict[str, Any], record: HarvestedRecord, *, origin:
     """Offer what a Croissant dataset says, and note its record sets and files."""
     apply_schema(dataset, record, origin=origin)
     record_sets = []
-    for rs in (dataset.get("recordSet") if isinstance(dataset.get("recordSet"), list) else [])[:_MAX_RECORD_SETS]:
+    for rs in list_of(dataset.get("recordSet"))[:_MAX_RECORD_SETS]:
         if isinstance(rs, dict):
-            fields = [value_text(f.get("name"), limit=100) for f in rs.get("field", []) if isinstance(f, dict)] \
-                if isinstance(rs.get("field"), list) else []
+            fields = [value_text(f.get("name"), limit=100) for f in list_of(rs.get("field")) if isinstance(f, dict)]
             record_sets.append({"name": value_text(rs.get("name"), limit=200), "fields": [f for f in fields if f]})
     record.note("record_sets", record_sets, origin=origin)
-    files = []
-    for dist in dataset.get("distribution") if isinstance(dataset.get("distribution"), list) else []:
+    files: list[dict[str, Any]] = []
+    for dist in list_of(dataset.get("distribution")):
         if isinstance(dist, dict) and len(files) < _MAX_RECORD_SETS:
             files.append({"name": value_text(dist.get("name"), limit=200),
                           "url": text(dist.get("contentUrl"), limit=2000),

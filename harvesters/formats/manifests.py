@@ -18,6 +18,7 @@ from ..spdx import license_from_classifier, normalize_license
 from .common import (
     FormatError,
     author,
+    dict_of,
     http_url,
     keyword_list,
     load_json,
@@ -129,7 +130,7 @@ def _url_from(table: Any, keys: tuple[str, ...]) -> str | None:
 def apply_pyproject(doc: dict[str, Any], record: HarvestedRecord, *, origin: str) -> None:
     """Offer what ``[project]`` (or Poetry's ``[tool.poetry]``) says."""
     project = doc.get("project") if isinstance(doc.get("project"), dict) else None
-    tool = doc.get("tool") if isinstance(doc.get("tool"), dict) else {}
+    tool = dict_of(doc.get("tool"))
     poetry = tool.get("poetry") if isinstance(tool.get("poetry"), dict) else None
     table = project or poetry
     if table is None:

@@ -182,6 +182,14 @@ def test_robots_txt_is_honoured(harvester, site):
     assert [r["path"] for r in site.requests].count("/robots.txt") == 1  # cached per site
 
 
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_locked_robots_txt_refuses_every_page(harvester, site, status):
+    site.routes["/robots.txt"] = (status, {"Content-Type": "text/plain"}, b"")
+    site.page("/", "<html><title>no</title></html>")
+    with pytest.raises(HarvestError, match="robots.txt asks robots not to read this page"):
+        harvester.harvest(site.url("/"), options=LOCAL)
+
+
 def test_requests_to_one_host_are_spaced(harvester, site):
     site.page("/a", "<html><title>a</title></html>")
     options = HarvestOptions(allow_private=True, host_interval=0.4)

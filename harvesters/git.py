@@ -10,8 +10,7 @@ from functools import partial
 import git as gitpython
 
 from .base import register
-from .checkout import Checkout
-from .treecheckout import TreeCheckout
+from .checkout import RepoFiles
 from .formats.cff import read_citation_cff
 from .formats.claim import read_claim
 from .formats.codemeta import read_codemeta
@@ -28,11 +27,12 @@ from .merge import settle
 from .record import HarvestedRecord, HarvestError, HarvestOptions, NotARepository
 from .scratch import scratch_dir
 from .slugs import slug_from_source, split_source
+from .treecheckout import TreeCheckout
 
 log = logging.getLogger(__name__)
 
 #: A format reader looks at the checkout (a working tree, or a commit's tree) and offers claims.
-FormatReader = Callable[[Checkout | TreeCheckout, HarvestedRecord], None]
+FormatReader = Callable[[RepoFiles, HarvestedRecord], None]
 
 #: The format readers run on every checkout, in order. Each offers claims about fields
 #: (harvesters.merge picks the best by rank; among equals the earlier reader wins).
@@ -98,14 +98,14 @@ class GitHarvester:
         return record
 
 
-def _run_reader(reader: FormatReader, checkout: Checkout | TreeCheckout, record: HarvestedRecord) -> None:
+def _run_reader(reader: FormatReader, checkout: RepoFiles, record: HarvestedRecord) -> None:
     try:
         reader(checkout, record)
     except HarvestError:
         raise  # the repository could not be fetched (a file's contents, read on demand): the harvest fails
     # Repositories are written by strangers: one file a parser trips over must cost only
     # that parser's fields, never the whole harvest. The bug is logged for the operator.
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.exception("format reader %s failed on %s", reader.__name__, record.source_url)
         record.warnings.append(f"one of the files could not be read ({reader.__name__} failed)")
 

@@ -1,6 +1,7 @@
 """Decide whether a git source may be fetched, then fetch it with git under fixed limits."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -302,10 +303,8 @@ def _run(argv: list[str], *, action: str, timeout: float, watch: Path | None = N
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.communicate()
 
 

@@ -105,11 +105,6 @@ def detect_language(text: str) -> str | None:
     return normalize_tag(code)
 
 
-def load_model() -> None:
-    """Load the language identifier's model now (worker processes do it before their first job)."""
-    _identifier()
-
-
 @functools.cache
 def _identifier():
     # Imported lazily: loading the bundled model takes a moment and most callers of this

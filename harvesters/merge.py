@@ -8,9 +8,9 @@ becomes that language's translation, never part of the record's own text.
 from __future__ import annotations
 
 from collections import defaultdict
+
 from .names import countries_named, languages_named, same_language, text_language
-from .record import (LANG_AUTO, LANG_NEUTRAL, RANK_DEFAULT, RANK_LICENSE_TEXT, RANK_MANIFEST, Claim,
-                     HarvestedRecord)
+from .record import LANG_AUTO, LANG_NEUTRAL, RANK_DEFAULT, RANK_LICENSE_TEXT, RANK_MANIFEST, Claim, HarvestedRecord
 from .spdx import NOASSERTION, refines
 
 TEXT_FIELDS = ("name", "summary", "description")

@@ -9,14 +9,14 @@ import ipaddress
 import re
 import socket
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
 import httpcore
 import httpx
 
 from .record import HarvestOptions, UnsafeSource
-
 
 # Prefixes whose last 32 bits are the IPv4 address really reached: the well-known NAT64 prefix,
 # IPv4-compatible (::a.b.c.d, deprecated but still routed by some stacks) and IPv4-translated

@@ -12,8 +12,16 @@ from .formats.jsonld import apply_schema, items, main_item
 from .language import normalize_tag
 from .merge import TEXT_FIELDS, settle
 from .pagefetch import Page, PageFetcher, check_page_url, status_error
-from .record import (LANG_AUTO, RANK_DEFAULT, RANK_EXPLICIT, RANK_MANIFEST, RANK_README, HarvestedRecord,
-                     HarvestError, HarvestOptions)
+from .record import (
+    LANG_AUTO,
+    RANK_DEFAULT,
+    RANK_EXPLICIT,
+    RANK_MANIFEST,
+    RANK_README,
+    HarvestedRecord,
+    HarvestError,
+    HarvestOptions,
+)
 from .slugs import slug_from_source
 from .spdx import normalize_license
 

@@ -174,7 +174,7 @@ class PageFetcher:
         except HarvestError as err:
             raise HarvestError(f"the site's robots.txt could not be read: {err}") from None
         if page.status in (401, 403):
-            parser.disallow_all = True
+            parser.parse(["User-agent: *", "Disallow: /"])  # a site that locks robots.txt away refuses all
         elif page.status >= 500:
             raise HarvestError(f"the site's robots.txt could not be read (the server answered {page.status})")
         elif page.status == 200:

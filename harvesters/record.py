@@ -29,7 +29,7 @@ LANG_AUTO = "auto"
 LANG_NEUTRAL = "zxx"
 
 
-class Outcome(str, enum.Enum):
+class Outcome(str, enum.Enum):  # noqa: UP042 - a StrEnum would change what str() and f-strings print
     """What one harvest run did to the registry."""
 
     CREATED = "created"

@@ -3,21 +3,17 @@
 A harvest needs a handful of small files (README, LICENSE, metadata), so the clone skips the
 checkout and this reads those blobs straight from git's objects. Nothing on disk can point
 outside the repository: a symbolic link is only a blob holding its target, followed here by
-the same rules as Checkout follows links in a working tree.
+the same rules (RepoFiles) as Checkout follows links in a working tree.
 """
 from __future__ import annotations
 
-import posixpath
 from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from .checkout import human_size, lfs_pointer, skip_unusable, usable_name
+from .checkout import MAX_LINK_TARGET, SYMLINK_MODE, RepoFiles, skip_unusable, usable_name
 from .record import HarvestError
 
-_SYMLINK_MODE = 0o120000
-_MAX_LINK_HOPS = 5
-_MAX_LINK_TARGET = 4096
 _RESERVED = "holds a name git keeps for itself (such as .git)"
 # The files the readers look at, fetched together before they run (see prefetch): at the top,
 # those whose names start so, and READMEs one or two folders down (cards of sub-models,
@@ -27,18 +23,15 @@ _WANTED_PREFIXES = ("readme", "license", "licence", "copying", "unlicense", "cit
 _MAX_PREFETCH = 500
 
 
-class TreeCheckout:
+class TreeCheckout(RepoFiles):
     """The files of one commit, read from git's object database with the limits of Checkout."""
 
     def __init__(self, tree: Any, *, max_file_bytes: int, warnings: list[str], commit: str | None = None,
                  fetch: Callable[[list[str]], None] | None = None) -> None:
+        super().__init__(max_file_bytes=max_file_bytes, warnings=warnings, commit=commit)
         self.tree = tree
-        self.commit = commit
-        self.max_file_bytes = max_file_bytes
-        self.warnings = warnings
         #: Fetches objects (by hex id) that the clone left on the server; None when it has them all.
         self.fetch = fetch
-        self._cache: dict[str, bytes | None] = {}
         self._listing: dict[int, list[str]] = {}
         try:
             root = [blob.name for blob in tree.blobs]
@@ -73,7 +66,7 @@ class TreeCheckout:
         """Fetch, in one request, the contents of the files the readers are going to read."""
         if self.fetch is None:
             return
-        wanted = []
+        wanted: list[str] = []
         queue = deque([(self.tree, 0)])
         while queue and len(wanted) < _MAX_PREFETCH:
             tree, depth = queue.popleft()
@@ -106,19 +99,9 @@ class TreeCheckout:
             self.warnings.append(f"{shown} could not be fetched from the repository; ignored")
             return None
 
-    def read_bytes(self, relpath: str) -> bytes | None:
-        """Return a file's bytes, or None (with a warning) if it is outside, linked out or too big."""
-        if relpath not in self._cache:
-            self._cache[relpath] = self._read(relpath, relpath, hops=0)
-        return self._cache[relpath]
-
-    def _read(self, relpath: str, shown: str, *, hops: int) -> bytes | None:
-        normal = posixpath.normpath(relpath)
-        if posixpath.isabs(normal) or normal == ".." or normal.startswith("../") or normal.split("/")[0] == ".git":
-            self.warnings.append(f"{shown} points outside the repository; ignored")
-            return None
+    def _read_inside(self, relpath: str, shown: str, *, hops: int) -> bytes | None:
         try:
-            entry = self.tree / normal
+            entry = self.tree / relpath
         except (KeyError, ValueError):  # not there, or in a folder GitPython will not read (see __init__)
             return None
         if entry.type != "blob":
@@ -126,23 +109,11 @@ class TreeCheckout:
         size = self._size(entry, shown)
         if size is None:
             return None
-        if entry.mode == _SYMLINK_MODE:
-            return self._follow(normal, entry, shown, hops=hops)
-        if size > self.max_file_bytes:
-            self.warnings.append(f"{shown} is larger than the {human_size(self.max_file_bytes)} limit; skipped")
+        if entry.mode == SYMLINK_MODE:
+            if size > MAX_LINK_TARGET:
+                return None
+            target = entry.data_stream.read().decode("utf-8", errors="replace").strip()
+            return self._follow(relpath, target, shown, hops=hops)
+        if self._too_big(size, shown):
             return None
-        data = entry.data_stream.read()
-        return None if lfs_pointer(data, shown, self.warnings) else data
-
-    def _follow(self, relpath: str, entry: Any, shown: str, *, hops: int) -> bytes | None:
-        if entry.size > _MAX_LINK_TARGET:
-            return None
-        target = entry.data_stream.read().decode("utf-8", errors="replace").strip()
-        joined = posixpath.normpath(posixpath.join(posixpath.dirname(relpath), target))
-        if posixpath.isabs(target) or joined == ".." or joined.startswith("../"):
-            self.warnings.append(f"{shown} is a symbolic link to a file outside the repository; ignored")
-            return None
-        if hops >= _MAX_LINK_HOPS:
-            self.warnings.append(f"{shown} is a chain of symbolic links too long to follow; ignored")
-            return None
-        return self._read(joined, shown, hops=hops + 1)
+        return self._content(entry.data_stream.read(), shown)

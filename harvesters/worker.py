@@ -43,7 +43,8 @@ def warm_up() -> HarvestedRecord:
     return record
 
 
+# A warm-up that fails costs only time: each worker then loads what it needs itself.
 try:
     warm_up()
-except Exception:  # noqa: BLE001 - each worker then loads what it needs itself
+except Exception:
     logging.getLogger(__name__).exception("the harvest worker warm-up failed")

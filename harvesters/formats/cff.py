@@ -5,12 +5,24 @@ from typing import TYPE_CHECKING, Any
 
 from ..record import LANG_AUTO, RANK_EXPLICIT, RANK_INFERRED
 from ..spdx import normalize_license
-from .common import (FormatError, author, doi, http_url, json_safe, keyword_list, load_yaml, read_root_document, tag,
-                     text, text_list)
+from .common import (
+    FormatError,
+    apply_root_document,
+    author,
+    doi,
+    http_url,
+    json_safe,
+    keyword_list,
+    list_of,
+    load_yaml,
+    tag,
+    text,
+    text_list,
+)
 from .readme import trim_summary
 
 if TYPE_CHECKING:
-    from ..checkout import Checkout
+    from ..checkout import RepoFiles
     from ..record import HarvestedRecord
 
 CFF_FILE = "CITATION.cff"
@@ -65,7 +77,7 @@ def cff_doi(data: dict[str, Any]) -> str | None:
     found = doi(data.get("doi"))
     if found:
         return found
-    for ident in data.get("identifiers") if isinstance(data.get("identifiers"), list) else []:
+    for ident in list_of(data.get("identifiers")):
         if isinstance(ident, dict) and text(ident.get("type")) == "doi":
             found = doi(ident.get("value"))
             if found:
@@ -102,11 +114,6 @@ def apply_cff(data: dict[str, Any], record: HarvestedRecord, *, origin: str) -> 
     record.offer("citation", citation, origin=origin, rank=RANK_EXPLICIT)
 
 
-def read_citation_cff(checkout: Checkout, record: HarvestedRecord) -> None:
+def read_citation_cff(checkout: RepoFiles, record: HarvestedRecord) -> None:
     """Read CITATION.cff at the root, if there is one."""
-    found = read_root_document(checkout, record, CFF_FILE, parse_citation_cff)
-    if found is None:
-        return
-    name, (data, warnings) = found
-    record.warnings.extend(f"{name}: {w}" for w in warnings)
-    apply_cff(data, record, origin=name)
+    apply_root_document(checkout, record, CFF_FILE, parse_citation_cff, apply_cff)

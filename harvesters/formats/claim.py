@@ -5,7 +5,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..checkout import Checkout
+    from ..checkout import RepoFiles
     from ..record import HarvestedRecord
 
 CLAIM_FILE = ".ai-commons-claim"
@@ -13,7 +13,7 @@ CLAIM_FILE = ".ai-commons-claim"
 _TOKEN = re.compile(r"[A-Za-z0-9._~+/=-]{8,200}")
 
 
-def read_claim(checkout: Checkout, record: HarvestedRecord) -> None:
+def read_claim(checkout: RepoFiles, record: HarvestedRecord) -> None:
     """Put the token from `.ai-commons-claim` at the root into ``record.claim_token``."""
     if CLAIM_FILE not in checkout.root_files():
         return

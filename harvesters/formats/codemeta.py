@@ -4,11 +4,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..record import RANK_EXPLICIT
-from .common import FormatError, load_json, read_root_document
+from .common import FormatError, apply_root_document, load_json
 from .jsonld import apply_schema, get, items, license_of, main_item, people
 
 if TYPE_CHECKING:
-    from ..checkout import Checkout
+    from ..checkout import RepoFiles
     from ..record import HarvestedRecord
 
 CODEMETA_FILE = "codemeta.json"
@@ -56,11 +56,6 @@ def apply_codemeta(item: dict[str, Any], record: HarvestedRecord, *, origin: str
         record.offer("authors", people(item.get("agents")), origin=origin, rank=RANK_EXPLICIT)
 
 
-def read_codemeta(checkout: Checkout, record: HarvestedRecord) -> None:
+def read_codemeta(checkout: RepoFiles, record: HarvestedRecord) -> None:
     """Read codemeta.json at the root, if there is one."""
-    found = read_root_document(checkout, record, CODEMETA_FILE, parse_codemeta)
-    if found is None:
-        return
-    name, (item, warnings) = found
-    record.warnings.extend(f"{name}: {w}" for w in warnings)
-    apply_codemeta(item, record, origin=name)
+    apply_root_document(checkout, record, CODEMETA_FILE, parse_codemeta, apply_codemeta)

@@ -4,14 +4,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from ..textdecode import decode_text
 
 if TYPE_CHECKING:
-    from ..checkout import Checkout
+    from ..checkout import RepoFiles
     from ..record import HarvestedRecord
 
 # Lists in metadata files (keywords, authors) are short; more than this is not worth keeping.
@@ -26,7 +27,7 @@ class FormatError(ValueError):
     """A metadata file cannot be read: the message says why, in plain words."""
 
 
-def read_text(checkout: Checkout, name: str, record: HarvestedRecord) -> str | None:
+def read_text(checkout: RepoFiles, name: str, record: HarvestedRecord) -> str | None:
     """Return a file's text, or None (with a warning for binary content)."""
     data = checkout.read_bytes(name)
     if data is None:
@@ -37,7 +38,7 @@ def read_text(checkout: Checkout, name: str, record: HarvestedRecord) -> str | N
     return text
 
 
-def read_root_document(checkout: Checkout, record: HarvestedRecord, filename: str,
+def read_root_document(checkout: RepoFiles, record: HarvestedRecord, filename: str,
                        parse: Callable[[str], Any]) -> tuple[str, Any] | None:
     """Find ``filename`` at the root (any case) and parse it; return (its real name, the result) or None.
 
@@ -45,8 +46,12 @@ def read_root_document(checkout: Checkout, record: HarvestedRecord, filename: st
     """
     names = {name.lower(): name for name in checkout.root_files()}
     name = names.get(filename.lower())
-    if name is None:
-        return None
+    return None if name is None else parse_file(checkout, record, name, parse)
+
+
+def parse_file(checkout: RepoFiles, record: HarvestedRecord, name: str,
+               parse: Callable[[str], Any]) -> tuple[str, Any] | None:
+    """Read a file and parse it; return (its name, the result), or None (with a warning) if that fails."""
     source = read_text(checkout, name, record)
     if source is None:
         return None
@@ -55,6 +60,18 @@ def read_root_document(checkout: Checkout, record: HarvestedRecord, filename: st
     except FormatError as err:
         record.warnings.append(f"{name} {err}; skipped")
         return None
+
+
+def apply_root_document(checkout: RepoFiles, record: HarvestedRecord, filename: str,
+                        parse: Callable[[str], tuple[Any, list[str]]],
+                        apply: Callable[..., None]) -> None:
+    """Apply a document found at the root whose parser also returns warnings, kept under the file's name."""
+    found = read_root_document(checkout, record, filename, parse)
+    if found is None:
+        return
+    name, (data, warnings) = found
+    record.warnings.extend(f"{name}: {w}" for w in warnings)
+    apply(data, record, origin=name)
 
 
 # NUL and lone surrogates (JSON and YAML can spell them as escapes) are not text a database
@@ -89,7 +106,7 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def safe_yaml(text: str) -> Any:
     """Parse YAML with the safe loader (plain data only); raises what PyYAML raises."""
-    return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+    return yaml.load(text, Loader=_SAFE_LOADER)
 
 
 def load_yaml(text: str) -> Any:
@@ -116,6 +133,16 @@ def json_safe(value: Any, *, depth: int = 0) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     return str(value)
+
+
+def list_of(value: Any) -> list[Any]:
+    """Return a value when it is a list, else an empty one (metadata files hold any type anywhere)."""
+    return value if isinstance(value, list) else []
+
+
+def dict_of(value: Any) -> dict[str, Any]:
+    """Return a value when it is a mapping, else an empty one."""
+    return value if isinstance(value, dict) else {}
 
 
 def text(value: Any, *, limit: int = MAX_TEXT) -> str | None:

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .common import FormatError, load_json, read_text, text
+from .common import FormatError, list_of, load_json, parse_file, text
 from .jsonld import DATASET_TYPES, apply_schema, get, items, types, value_text
 
 if TYPE_CHECKING:
-    from ..checkout import Checkout
+    from ..checkout import RepoFiles
     from ..record import HarvestedRecord
 
 _MAX_RECORD_SETS = 50
@@ -34,14 +34,13 @@ def apply_croissant(dataset: dict[str, Any], record: HarvestedRecord, *, origin:
     """Offer what a Croissant dataset says, and note its record sets and files."""
     apply_schema(dataset, record, origin=origin)
     record_sets = []
-    for rs in (dataset.get("recordSet") if isinstance(dataset.get("recordSet"), list) else [])[:_MAX_RECORD_SETS]:
+    for rs in list_of(dataset.get("recordSet"))[:_MAX_RECORD_SETS]:
         if isinstance(rs, dict):
-            fields = [value_text(f.get("name"), limit=100) for f in rs.get("field", []) if isinstance(f, dict)] \
-                if isinstance(rs.get("field"), list) else []
+            fields = [value_text(f.get("name"), limit=100) for f in list_of(rs.get("field")) if isinstance(f, dict)]
             record_sets.append({"name": value_text(rs.get("name"), limit=200), "fields": [f for f in fields if f]})
     record.note("record_sets", record_sets, origin=origin)
-    files = []
-    for dist in dataset.get("distribution") if isinstance(dataset.get("distribution"), list) else []:
+    files: list[dict[str, Any]] = []
+    for dist in list_of(dataset.get("distribution")):
         if isinstance(dist, dict) and len(files) < _MAX_RECORD_SETS:
             files.append({"name": value_text(dist.get("name"), limit=200),
                           "url": text(dist.get("contentUrl"), limit=2000),
@@ -51,19 +50,13 @@ def apply_croissant(dataset: dict[str, Any], record: HarvestedRecord, *, origin:
     record.note("cite_as", cite, origin=origin)
 
 
-def read_croissant(checkout: Checkout, record: HarvestedRecord) -> None:
+def read_croissant(checkout: RepoFiles, record: HarvestedRecord) -> None:
     """Read a Croissant file at the root (``croissant.json``, ``*.croissant.json``), if there is one."""
     for name in checkout.root_files():
         lowered = name.lower()
         if not (lowered in ("croissant.json", "croissant.jsonld") or lowered.endswith(".croissant.json")):
             continue
-        source = read_text(checkout, name, record)
-        if source is None:
-            continue
-        try:
-            dataset = parse_croissant(source)
-        except FormatError as err:
-            record.warnings.append(f"{name} {err}; skipped")
-            continue
-        apply_croissant(dataset, record, origin=name)
-        return
+        found = parse_file(checkout, record, name, parse_croissant)
+        if found is not None:
+            apply_croissant(found[1], record, origin=name)
+            return

@@ -6,12 +6,22 @@ from typing import TYPE_CHECKING, Any
 from ..language import normalize_tag
 from ..record import LANG_AUTO, RANK_EXPLICIT, RANK_INFERRED
 from ..spdx import normalize_license
-from .common import (FormatError, author, http_url, keyword_list, load_json, read_root_document, tag, text,
-                     text_list)
+from .common import (
+    FormatError,
+    author,
+    http_url,
+    keyword_list,
+    list_of,
+    load_json,
+    read_root_document,
+    tag,
+    text,
+    text_list,
+)
 from .readme import trim_summary
 
 if TYPE_CHECKING:
-    from ..checkout import Checkout
+    from ..checkout import RepoFiles
     from ..record import HarvestedRecord
 
 DATAPACKAGE_FILE = "datapackage.json"
@@ -85,15 +95,15 @@ def apply_datapackage(doc: dict[str, Any], record: HarvestedRecord, *, origin: s
         record.warnings.append(f"{origin}: licence {', '.join(unknown)} has no SPDX id we know; ignored")
     record.offer("license", license_id, origin=origin, rank=RANK_EXPLICIT)
     record.offer("authors", datapackage_authors(doc.get("contributors")), origin=origin, rank=RANK_EXPLICIT)
-    resources = []
-    for res in doc.get("resources") if isinstance(doc.get("resources"), list) else []:
+    resources: list[dict[str, str]] = []
+    for res in list_of(doc.get("resources")):
         if isinstance(res, dict) and len(resources) < _MAX_RESOURCES:
             row = {k: text(res.get(k), limit=300) for k in ("name", "path", "format")}
             resources.append({k: v for k, v in row.items() if v})
     record.note("resources", [r for r in resources if r], origin=origin)
 
 
-def read_datapackage(checkout: Checkout, record: HarvestedRecord) -> None:
+def read_datapackage(checkout: RepoFiles, record: HarvestedRecord) -> None:
     """Read datapackage.json at the root, if there is one."""
     found = read_root_document(checkout, record, DATAPACKAGE_FILE, parse_datapackage)
     if found is None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from ..record import RANK_INFERRED
 
 if TYPE_CHECKING:
-    from ..checkout import Checkout
+    from ..checkout import RepoFiles
     from ..record import HarvestedRecord
 
 WEIGHT_EXTENSIONS = {".safetensors", ".gguf", ".ggml", ".onnx", ".pt", ".pth", ".ckpt", ".h5", ".keras", ".tflite",
@@ -32,7 +32,7 @@ def kind_from_files(paths: list[str]) -> tuple[str | None, str | None]:
     return None, None
 
 
-def read_file_evidence(checkout: Checkout, record: HarvestedRecord) -> None:
+def read_file_evidence(checkout: RepoFiles, record: HarvestedRecord) -> None:
     """Offer a kind inferred from the kinds of files in the repository."""
     kind, example = kind_from_files(checkout.list_files(max_depth=3))
     if kind and example:

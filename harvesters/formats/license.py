@@ -10,10 +10,10 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from ..record import RANK_LICENSE_TEXT
-from ..textdecode import decode_text
+from .common import read_text
 
 if TYPE_CHECKING:
-    from ..checkout import Checkout
+    from ..checkout import RepoFiles
     from ..record import HarvestedRecord
 
 NOASSERTION = "NOASSERTION"
@@ -147,7 +147,7 @@ def find_license_files(names: Iterable[str]) -> list[str]:
     return sorted(by_lower[n] for n in by_lower if _SPLIT.match(n) and n not in _LESSER_NAMES)
 
 
-def read_license(checkout: Checkout, record: HarvestedRecord) -> None:
+def read_license(checkout: RepoFiles, record: HarvestedRecord) -> None:
     """Set the licence from the repository's licence file(s)."""
     names = checkout.root_files()
     lesser = _lesser_license(checkout, names, record)
@@ -168,8 +168,8 @@ def read_license(checkout: Checkout, record: HarvestedRecord) -> None:
         return
     # LICENSE-MIT + LICENSE-APACHE is the convention for "either, at your choice"; files
     # named for parts (LICENSE-CODE, LICENSE-MODEL) are licences for different things.
-    dual = all(spdx != NOASSERTION and spdx.lower().startswith(_SPLIT.match(name.lower()).group(1))
-               for name, spdx in found.items())
+    dual = all(spdx != NOASSERTION and (part := _SPLIT.match(name.lower())) is not None
+               and spdx.lower().startswith(part.group(1)) for name, spdx in found.items())
     if dual:
         record.offer("license", " OR ".join(sorted(set(found.values()))), origin=origin, rank=RANK_LICENSE_TEXT)
     else:
@@ -177,7 +177,7 @@ def read_license(checkout: Checkout, record: HarvestedRecord) -> None:
         record.offer("license", NOASSERTION, origin=origin, rank=RANK_LICENSE_TEXT)
 
 
-def _lesser_license(checkout: Checkout, names: list[str], record: HarvestedRecord) -> tuple[str, str] | None:
+def _lesser_license(checkout: RepoFiles, names: list[str], record: HarvestedRecord) -> tuple[str, str] | None:
     by_lower = {name.lower(): name for name in names}
     for lower in _LESSER_NAMES:
         if lower in by_lower:
@@ -187,13 +187,9 @@ def _lesser_license(checkout: Checkout, names: list[str], record: HarvestedRecor
     return None
 
 
-def _detect_file(checkout: Checkout, name: str, record: HarvestedRecord) -> str | None:
-    data = checkout.read_bytes(name)
-    if data is None:
-        return None
-    text = decode_text(data)
+def _detect_file(checkout: RepoFiles, name: str, record: HarvestedRecord) -> str | None:
+    text = read_text(checkout, name, record)
     if text is None:
-        record.warnings.append(f"{name} looks like a binary file; skipped")
         return None
     spdx, warnings = detect_spdx_license(text)
     record.warnings.extend(f"{name}: {warning}; licence left as NOASSERTION" for warning in warnings)

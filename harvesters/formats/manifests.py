@@ -15,12 +15,23 @@ import langcodes
 from ..language import normalize_tag
 from ..record import LANG_AUTO, LANG_NEUTRAL, RANK_INFERRED, RANK_MANIFEST
 from ..spdx import license_from_classifier, normalize_license
-from .common import FormatError, author, http_url, keyword_list, load_json, read_text, split_name_email, tag, text, \
-    text_list
+from .common import (
+    FormatError,
+    author,
+    dict_of,
+    http_url,
+    keyword_list,
+    load_json,
+    parse_file,
+    split_name_email,
+    tag,
+    text,
+    text_list,
+)
 from .readme import trim_summary
 
 if TYPE_CHECKING:
-    from ..checkout import Checkout
+    from ..checkout import RepoFiles
     from ..record import HarvestedRecord
 
 #: Packages whose presence among the dependencies names the machine-learning framework used.
@@ -119,7 +130,7 @@ def _url_from(table: Any, keys: tuple[str, ...]) -> str | None:
 def apply_pyproject(doc: dict[str, Any], record: HarvestedRecord, *, origin: str) -> None:
     """Offer what ``[project]`` (or Poetry's ``[tool.poetry]``) says."""
     project = doc.get("project") if isinstance(doc.get("project"), dict) else None
-    tool = doc.get("tool") if isinstance(doc.get("tool"), dict) else {}
+    tool = dict_of(doc.get("tool"))
     poetry = tool.get("poetry") if isinstance(tool.get("poetry"), dict) else None
     table = project or poetry
     if table is None:
@@ -159,18 +170,22 @@ def apply_setup_cfg(sections: dict[str, dict[str, str]], record: HarvestedRecord
     meta = sections.get("metadata")
     if not meta:
         return
-    lines = lambda key: [line.strip() for line in (meta.get(key) or "").splitlines() if line.strip()]  # noqa: E731
-    urls = dict(line.split("=", 1) for line in lines("project_urls") if "=" in line)
+    urls = dict(line.split("=", 1) for line in _lines(meta.get("project_urls")) if "=" in line)
     homepage = http_url(meta.get("url") or meta.get("home_page")) or _url_from(
         {k.strip(): v.strip() for k, v in urls.items()}, _HOMEPAGE_KEYS)
     options = sections.get("options", {})
-    requirements = [line.strip() for line in (options.get("install_requires") or "").splitlines() if line.strip()]
+    requirements = _lines(options.get("install_requires"))
     _offer_common(record, origin, name=meta.get("name"), description=meta.get("description"),
                   version=None if (meta.get("version") or "").startswith(("attr:", "file:")) else meta.get("version"),
                   license_value=text(meta.get("license_expression") or meta.get("license"), limit=300),
                   people=_people([p.strip() for p in (meta.get("author") or "").split(",")]),
                   keywords=keyword_list(meta.get("keywords")), homepage=homepage,
-                  classifiers=lines("classifiers"), requirements=requirements)
+                  classifiers=_lines(meta.get("classifiers")), requirements=requirements)
+
+
+def _lines(value: str | None) -> list[str]:
+    # setup.cfg writes a list as one value, an item a line.
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
 def parse_package_json(source: str) -> dict[str, Any]:
@@ -205,18 +220,12 @@ _MANIFESTS = (
 )
 
 
-def read_manifests(checkout: Checkout, record: HarvestedRecord) -> None:
+def read_manifests(checkout: RepoFiles, record: HarvestedRecord) -> None:
     """Read the package manifests at the root."""
     names = set(checkout.root_files())
     for name, parse, apply in _MANIFESTS:
         if name not in names:
             continue
-        source = read_text(checkout, name, record)
-        if source is None:
-            continue
-        try:
-            doc = parse(source)
-        except FormatError as err:
-            record.warnings.append(f"{name} {err}; skipped")
-            continue
-        apply(doc, record, origin=name)
+        found = parse_file(checkout, record, name, parse)
+        if found is not None:
+            apply(found[1], record, origin=name)

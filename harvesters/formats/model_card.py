@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Any
 from ..language import normalize_tag
 from ..record import LANG_AUTO, RANK_EXPLICIT
 from ..spdx import license_ref, normalize_license
-from .common import http_url, json_safe, tag, text, text_list
+from ..textdecode import decode_text
+from .common import http_url, json_safe, list_of, tag, text, text_list
 from .front_matter import kind_from_front_matter, split_front_matter
 from .readme import README_NAMES, find_readme
 
 if TYPE_CHECKING:
-    from ..checkout import Checkout
+    from ..checkout import RepoFiles
     from ..record import HarvestedRecord
 
 #: ``base_model_relation`` values and the relation each one is.
@@ -23,7 +24,7 @@ _MAX_SUB_CARDS = 20
 _MAX_RESULTS = 200
 
 
-def read_model_card(checkout: Checkout, record: HarvestedRecord) -> None:
+def read_model_card(checkout: RepoFiles, record: HarvestedRecord) -> None:
     """Read the card metadata of the root README, and note the cards of sub-folders."""
     names = checkout.root_files()
     default = find_readme(names)
@@ -44,12 +45,10 @@ def read_model_card(checkout: Checkout, record: HarvestedRecord) -> None:
     record.note("sub_cards", sub_cards, origin=", ".join(c["path"] for c in sub_cards))
 
 
-def _front_matter(checkout: Checkout, name: str) -> dict[str, Any]:
+def _front_matter(checkout: RepoFiles, name: str) -> dict[str, Any]:
     data = checkout.read_bytes(name)
     if data is None:
         return {}
-    from ..textdecode import decode_text
-
     decoded = decode_text(data)
     if decoded is None:
         return {}
@@ -58,7 +57,7 @@ def _front_matter(checkout: Checkout, name: str) -> dict[str, Any]:
 
 
 def _sub_card(path: str, meta: dict[str, Any]) -> dict[str, Any]:
-    card = {"path": path, "kind": kind_from_front_matter(meta)}
+    card: dict[str, Any] = {"path": path, "kind": kind_from_front_matter(meta)}
     license_id = card_license(meta)
     if license_id:
         card["license"] = license_id
@@ -144,12 +143,12 @@ def model_index_results(value: Any) -> list[dict[str, Any]]:
         if not isinstance(model, dict):
             continue
         name = text(model.get("name"), limit=200)
-        for result in model.get("results") if isinstance(model.get("results"), list) else []:
+        for result in list_of(model.get("results")):
             if not isinstance(result, dict):
                 continue
             task = _named(result.get("task"), "type")
             dataset = _named(result.get("dataset"), "name") or _named(result.get("dataset"), "type")
-            for metric in result.get("metrics") if isinstance(result.get("metrics"), list) else []:
+            for metric in list_of(result.get("metrics")):
                 if not isinstance(metric, dict):
                     continue
                 value_ = json_safe(metric.get("value"))

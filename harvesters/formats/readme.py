@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 from ..language import detect_language, normalize_tag
 from ..names import same_language
 from ..record import LANG_AUTO, RANK_README
-from ..textdecode import decode_text
+from .common import read_text
 from .front_matter import split_front_matter
 from .markdown_text import Block, blocks, letters
 
 if TYPE_CHECKING:
-    from ..checkout import Checkout
+    from ..checkout import RepoFiles
     from ..record import HarvestedRecord
 
 #: Default README names, most preferred first; matched case-insensitively at the root.
@@ -144,16 +144,6 @@ def _clean_title(text: str) -> str:
     return text[start:end][:_TITLE_LIMIT].strip()
 
 
-def _read_text(checkout: Checkout, name: str, record: HarvestedRecord) -> str | None:
-    data = checkout.read_bytes(name)
-    if data is None:
-        return None
-    text = decode_text(data)
-    if text is None:
-        record.warnings.append(f"{name} looks like a binary file; skipped")
-    return text
-
-
 def find_translations(paths: Iterable[str], *, default: str | None) -> list[tuple[str, str]]:
     """Return (path, tag) of translated READMEs: ``README_zh.md`` at the root, ``docs/zh/README.md``."""
     found = []
@@ -179,13 +169,13 @@ def _folder_tag(folder: str) -> str | None:
     return normalize_tag(folder)
 
 
-def read_readme(checkout: Checkout, record: HarvestedRecord) -> None:
+def read_readme(checkout: RepoFiles, record: HarvestedRecord) -> None:
     """Offer name, summary, description and language from the README, and its translations."""
     names = checkout.root_files()
     default = find_readme(names)
     language = None
     if default is not None:
-        text = _read_text(checkout, default, record)
+        text = read_text(checkout, default, record)
         if text is not None:
             language = _offer_default(record, default, text)
     docs = [p for p in checkout.list_files(max_depth=2) if p.lower().startswith("docs/")]
@@ -197,7 +187,7 @@ def read_readme(checkout: Checkout, record: HarvestedRecord) -> None:
         if same is not None:
             record.warnings.append(f"{path} and {seen[same]} are both {same} translations; kept {seen[same]}")
             continue
-        text = _read_text(checkout, path, record)
+        text = read_text(checkout, path, record)
         if text is None:
             continue
         seen[tag] = path

@@ -3,7 +3,6 @@ came from ("(inferred)" when the harvester inferred it), translations (name, fil
 
 Checked against registry/sample_data/README.md, which lists what each sample contains.
 """
-# flake8: noqa: E501
 EXPECTED = {'sample-beijing-ai/mandarin-asr-tiny': {'fields': {'language': 'zh-Hans',
                                                     'name': '轻量级普通话语音识别模型',
                                                     'summary': '这是一个面向普通话的轻量级自动语音识别模型，参数量约为三千万，可以在普通笔记本电脑的处理器上实时运行。模型主要使用中国北方和西南地区的朗读语音与日常对话录音训练，适合离线语音输入和字幕草稿生成。',

@@ -5,8 +5,7 @@ import pytest
 
 from harvesters import HarvestOptions, get_harvester
 from harvesters.formats.common import FormatError
-from harvesters.formats.manifests import (classifier_languages, dependency_frameworks, parse_pyproject,
-                                          parse_setup_cfg)
+from harvesters.formats.manifests import classifier_languages, dependency_frameworks, parse_pyproject, parse_setup_cfg
 
 LOCAL = HarvestOptions(allow_local=True)
 README = "# Tool\n\nA sample command-line tool for cleaning Marathi text, written for the registry's tests.\n"

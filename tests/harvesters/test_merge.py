@@ -3,8 +3,15 @@ from importlib import resources
 
 from harvesters import HarvestOptions, get_harvester
 from harvesters.merge import settle
-from harvesters.record import (LANG_AUTO, RANK_EXPLICIT, RANK_INFERRED, RANK_LICENSE_TEXT, RANK_MANIFEST,
-                               RANK_README, HarvestedRecord)
+from harvesters.record import (
+    LANG_AUTO,
+    RANK_EXPLICIT,
+    RANK_INFERRED,
+    RANK_LICENSE_TEXT,
+    RANK_MANIFEST,
+    RANK_README,
+    HarvestedRecord,
+)
 
 LOCAL = HarvestOptions(allow_local=True)
 LICENSES = resources.files("harvesters").joinpath("data", "licenses")

@@ -24,7 +24,7 @@ JSONLD = {
                       "affiliation": {"@type": "Organization", "name": "Sample Nairobi NLP Lab"}}]},
     ],
 }
-PAGE = """<!doctype html>
+PAGE = f"""<!doctype html>
 <html lang="en"><head><title>Tiny data — Sample Lab</title>
 <meta name="description" content="A sample page about a tiny Swahili sentiment dataset, for tests.">
 <meta property="og:title" content="Tiny Swahili Sentiment">
@@ -32,8 +32,8 @@ PAGE = """<!doctype html>
 <link rel="canonical" href="/data/tiny.html">
 <link rel="alternate" hreflang="sw" href="/sw/data/tiny.html">
 <link rel="alternate" hreflang="x-default" href="/data/tiny.html">
-<script type="application/ld+json">%s</script>
-</head><body><h1>Tiny data</h1></body></html>""" % json.dumps(JSONLD)
+<script type="application/ld+json">{json.dumps(JSONLD)}</script>
+</head><body><h1>Tiny data</h1></body></html>"""
 PAGE_SW = """<html lang="sw"><head><title>Data ndogo</title>
 <meta name="description" content="Ukurasa wa mfano kuhusu mkusanyiko mdogo wa tweets za Kiswahili, kwa majaribio.">
 </head></html>"""
@@ -182,6 +182,14 @@ def test_robots_txt_is_honoured(harvester, site):
     assert [r["path"] for r in site.requests].count("/robots.txt") == 1  # cached per site
 
 
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_locked_robots_txt_refuses_every_page(harvester, site, status):
+    site.routes["/robots.txt"] = (status, {"Content-Type": "text/plain"}, b"")
+    site.page("/", "<html><title>no</title></html>")
+    with pytest.raises(HarvestError, match="robots.txt asks robots not to read this page"):
+        harvester.harvest(site.url("/"), options=LOCAL)
+
+
 def test_requests_to_one_host_are_spaced(harvester, site):
     site.page("/a", "<html><title>a</title></html>")
     options = HarvestOptions(allow_private=True, host_interval=0.4)
@@ -189,7 +197,7 @@ def test_requests_to_one_host_are_spaced(harvester, site):
     harvester.harvest(site.url("/a"), options=options)
     times = [r["time"] for r in site.requests]
     assert len(times) == 3  # robots.txt once, the page twice
-    assert all(later - earlier >= 0.35 for earlier, later in zip(times, times[1:]))
+    assert all(later - earlier >= 0.35 for earlier, later in zip(times, times[1:], strict=False))
 
 
 def test_head_uses_conditional_requests(harvester, site):

@@ -1,11 +1,36 @@
 """Parsers meet text written by strangers: whatever it is, they answer and never raise."""
-from hypothesis import HealthCheck, given, settings
+import contextlib
+import datetime as dt
+import json
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from harvesters.formats.cff import apply_cff, parse_citation_cff
+from harvesters.formats.codemeta import apply_codemeta, parse_codemeta
+from harvesters.formats.common import FormatError
+from harvesters.formats.croissant import apply_croissant, parse_croissant
+from harvesters.formats.datapackage import apply_datapackage, parse_datapackage
+from harvesters.formats.html_meta import parse_html
 from harvesters.formats.license import NOASSERTION, detect_spdx_license
+from harvesters.formats.manifests import (
+    apply_package_json,
+    apply_pyproject,
+    apply_setup_cfg,
+    parse_package_json,
+    parse_pyproject,
+    parse_setup_cfg,
+)
+from harvesters.formats.model_card import apply_card
 from harvesters.formats.readme import SUMMARY_LIMIT, parse_readme, translation_tag
 from harvesters.language import detect_language, normalize_tag
+from harvesters.links import file_url_builder, rewrite_relative_links
+from harvesters.merge import settle
+from harvesters.names import countries_named, languages_named, text_language
+from harvesters.record import HarvestedRecord
 from harvesters.slugs import slug_from_source
+from harvesters.spdx import normalize_license
 from harvesters.textdecode import decode_text
 
 # Pieces of Markdown, HTML and YAML that steer the parsers into their less common paths.
@@ -54,26 +79,6 @@ def test_tags_slugs_and_language_never_raise(text):
 
 # --- metadata formats: each parser raises only FormatError; applying any parsed value never raises ----------
 
-import datetime as dt  # noqa: E402
-import json  # noqa: E402
-
-import pytest  # noqa: E402
-from hypothesis import assume  # noqa: E402
-
-from harvesters.formats.cff import apply_cff, parse_citation_cff  # noqa: E402
-from harvesters.formats.codemeta import apply_codemeta, parse_codemeta  # noqa: E402
-from harvesters.formats.common import FormatError  # noqa: E402
-from harvesters.formats.croissant import apply_croissant, parse_croissant  # noqa: E402
-from harvesters.formats.datapackage import apply_datapackage, parse_datapackage  # noqa: E402
-from harvesters.formats.html_meta import parse_html  # noqa: E402
-from harvesters.formats.manifests import (apply_package_json, apply_pyproject, apply_setup_cfg,  # noqa: E402
-                                          parse_package_json, parse_pyproject, parse_setup_cfg)
-from harvesters.formats.model_card import apply_card  # noqa: E402
-from harvesters.links import file_url_builder, rewrite_relative_links  # noqa: E402
-from harvesters.merge import settle  # noqa: E402
-from harvesters.names import countries_named, languages_named, text_language  # noqa: E402
-from harvesters.record import HarvestedRecord  # noqa: E402
-from harvesters.spdx import normalize_license  # noqa: E402
 
 KEYS = st.sampled_from([
     "@context", "@type", "@graph", "@id", "@value", "@language", "name", "title", "description", "abstract",
@@ -105,10 +110,8 @@ def _json_text(value):
 @RELAXED
 @given(source=st.one_of(TEXT, JSONISH.map(_json_text)))
 def test_metadata_parsers_raise_only_their_documented_error(parse, source):
-    try:
+    with contextlib.suppress(FormatError):
         parse(source)
-    except FormatError:
-        pass
 
 
 def _record():

@@ -38,7 +38,7 @@ def test_sample_is_harvested_right(slug, tmp_path):
     body = split_front_matter(readme)[1].strip()
     assert description == rewrite_relative_links(body, base_dir="", file_url=None)
     assert {tag: (t["name"], t["origin"]) for tag, t in record.translations.items()} == want["translations"]
-    for tag, translation in record.translations.items():
+    for _tag, translation in record.translations.items():
         assert translation["summary"] and translation["description"] is not None
     assert [(r["type"], r["target"]) for r in record.relations] == want["relations"]
     assert {k: v["value"] for k, v in record.details.items()} == want["details"]

@@ -1,16 +1,21 @@
 """Fixtures: an app on a fresh SQLite file copied from a migrated template, a client, a CLI runner,
-and a factory of real git repositories."""
+and a factory of real git repositories; and the run-wide caches that keep building an app per test cheap
+(compiled templates, CLDR's language names) and RQ workers quick to stop."""
 from __future__ import annotations
 
+import fcntl
 import itertools
 import os
+import pickle
 import shutil
 import uuid
 from pathlib import Path
 
 import git
+import jinja2
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 
 from registry import create_app
 from registry.db import get_engine, make_engine, upgrade_schema
@@ -21,6 +26,80 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 SAMPLE_AUTHOR = git.Actor("Sample Author", "sample@example.org")
 SAMPLE_DATE = "1769940000 +0000"  # 2026-02-01 10:00 UTC, in git's own format
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for every app this process builds (the source's checksum still
+    decides: an edited template is compiled again)."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _templates_compiled_once():
+    """Give every Flask app of the run one bytecode cache: a test's new app renders without compiling."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Flask, "jinja_options", {**Flask.jinja_options, "bytecode_cache": _CompiledTemplates()})
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _workers_stop_at_once():
+    """Let an in-process RQ worker stop as soon as its burst is done.
+
+    RQ listens for commands on a pub/sub thread that waits up to 60 s per read, and redis-py's stop()
+    joins that thread: when the unsubscribe reply is read before the stop flag is set, the thread
+    starts another 60-second wait and the worker's shutdown waits with it. A short read here.
+    """
+    try:
+        from redis.client import PubSub
+    except ImportError:
+        yield
+        return
+    run_in_thread = PubSub.run_in_thread
+
+    def short_reads(self, sleep_time: float = 0.0, *args, **kwargs):
+        return run_in_thread(self, min(sleep_time, 0.1), *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(PubSub, "run_in_thread", short_reads)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _language_names_built_once(tmp_path_factory):
+    """Build CLDR's table of language names (about 3 s) once per run, not once per xdist worker."""
+    from registry.search import languages
+
+    # Every xdist worker's temporary folder sits in the run's own folder: the first to need the table
+    # builds it there, the others read it.
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    build = languages.language_names
+    names: dict[str, frozenset[str]] = {}
+
+    def shared_table() -> dict[str, frozenset[str]]:
+        if not names:
+            table = shared / "language-names.pickle"
+            with open(shared / "language-names.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                if not table.exists():
+                    table.write_bytes(pickle.dumps(build()))
+                names.update(pickle.loads(table.read_bytes()))
+        return names
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(languages, "language_names", shared_table)
+        yield
 
 
 def _server_url(database: str) -> str:

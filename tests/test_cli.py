@@ -1,6 +1,7 @@
 """The operator's commands, run through Click's runner against a real SQLite file."""
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
@@ -142,6 +143,7 @@ def test_with_a_queue_harvest_prints_the_jobs_for_the_workers(redis_app, runner,
     assert get_job(redis_app, jobs[str(bad)]).status == "failed" and _entry_count(redis_app) == 1
 
 
+@pytest.mark.slow
 def test_with_a_queue_harvest_wait_prints_the_summary_when_workers_are_done(redis_app, runner, git_repo):
     repo = git_repo({"README.md": README, "LICENSE": MIT}, name="sample-lab/tiny-tagger")
     worker = subprocess.Popen([FLASK, "--app", "registry", "worker"], env=_worker_env(redis_app),

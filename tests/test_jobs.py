@@ -125,6 +125,7 @@ def _worker_env(app) -> dict[str, str]:
 FLASK = str(Path(sys.executable).with_name("flask"))
 
 
+@pytest.mark.slow
 def test_queued_job_is_done_by_a_worker_and_reports_its_state(redis_app, git_repo):
     job = enqueue_harvest(redis_app, source=str(git_repo({"README.md": README.format(n=2)})), operator=True)
     assert job.status == "queued" and _count(redis_app, Entry) == 0
@@ -294,6 +295,7 @@ def test_one_scheduler_tick_queues_the_due_sources_once(redis_app, runner, git_r
     assert "0 due sources queued, 0 still queued or running" in runner.invoke(args=["scheduler", "--once"]).output
 
 
+@pytest.mark.stress
 def test_four_workers_harvest_two_hundred_sources_exactly_once(redis_app, git_repo):
     paths = [git_repo({"README.md": README.format(n=n)}, name=f"queue-lab/sample-{n:03d}") for n in range(200)]
     jobs = [enqueue_harvest(redis_app, source=str(p), operator=True) for p in paths]

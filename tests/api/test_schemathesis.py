@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import (content_type_conformance, not_a_server_error, response_headers_conformance,
@@ -65,6 +66,7 @@ class _Run:
             pass  # recorded above; go on with the other operations to report everything at once
 
 
+@pytest.mark.slow
 def test_generated_requests_find_no_server_error_and_no_schema_violation(app):
     app.config["API_WRITE_RATE_LIMIT"] = "1000000 per minute"
     auth = _seed(app)

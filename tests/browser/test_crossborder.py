@@ -13,6 +13,8 @@ from registry.db import sessions
 from registry.services.demo import run_demo
 from tests.helpers import harvest_options
 
+pytestmark = pytest.mark.browser
+
 AXE = Path(__file__).parent / "data" / "axe-core" / "axe.min.js"
 #: The integrity hash npm's axe-core@4.14.1 publishes for axe.min.js in its sri-history.json.
 AXE_SRI = "sha256-KTSJmUUM3yhJqOcLeRL8LahahJ2jnA0NU5T1HUqe2Vw="

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.helpers import harvest_options, harvest_source
+
+pytestmark = pytest.mark.browser
 
 PASSWORD = "a long sample password"
 README = ("# Word Splitter\n\nA sample tool that splits Amharic and Tigrinya text into words, "

@@ -12,6 +12,8 @@ from registry.jobs.tasks import run_worker
 from tests.browser.test_people_flow import README, register
 from tests.test_jobs import REDIS_URL, _clean_queue
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture
 def queued_server(live_server):

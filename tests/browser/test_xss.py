@@ -50,6 +50,8 @@ from tests.conftest import SAMPLE_AUTHOR, SAMPLE_DATE
 from tests.helpers import add_entry
 from tests.security.xss_payloads import PAYLOADS, SENTINEL, pack
 
+pytestmark = pytest.mark.browser
+
 PASSWORD = "xss test password"
 TEXTS = [p.text for p in PAYLOADS]
 #: The payloads meant for plain-text fields such as names (not the Markdown ones).

@@ -158,6 +158,7 @@ def _form_editor(app, ledger: Ledger, slugs: list[str], seed: int):
             ledger.fail(f"form edit of {slug}: {err!r}")
 
 
+@pytest.mark.stress
 def test_web_edits_and_a_harvester_at_once(busy_app, tmp_path, database_url):
     assert TOTAL == 10_000
     app = busy_app

@@ -191,6 +191,7 @@ def _fill(folder: Path) -> Path:
     return filler
 
 
+@pytest.mark.slow
 @sqlite_only
 @pytest.mark.parametrize("how", ["tmpfs", "file-size limit"])
 def test_a_full_disk_gives_a_clear_error_and_no_corruption(how, can_mount, mounts, tmp_path, template_db):
@@ -258,6 +259,7 @@ def test_a_full_disk_gives_a_clear_error_and_no_corruption(how, can_mount, mount
     get_engine(app).dispose()
 
 
+@pytest.mark.slow
 @sqlite_only
 @pytest.mark.parametrize("how", ["read-only bind mount", "mode=ro"])
 def test_a_read_only_database_gives_a_clear_error_and_no_corruption(how, can_mount, mounts, tmp_path, template_db):
@@ -353,6 +355,7 @@ def test_a_registry_starting_on_a_read_only_file_system_says_so(can_mount, mount
     get_engine(app).dispose()
 
 
+@pytest.mark.postgres
 @pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql"), reason="PostgreSQL runs with REGISTRY_TEST_DATABASE_URL")
 def test_a_read_only_postgresql_database_says_so(app, tmp_path, postgres_databases):
     """A standby, or a database an operator set to read-only: the same clear 503 and Error: line."""

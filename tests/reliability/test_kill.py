@@ -113,6 +113,7 @@ def harvest_env(tmp_path, database_url) -> dict:
             "REGISTRY_INSTANCE_PATH": str(tmp_path / "instance"), "PYTHONPATH": str(ROOT), "TMPDIR": str(scratch)}
 
 
+@pytest.mark.stress
 def test_harvests_killed_at_random_points_leave_no_half_applied_entry(tmp_path, database_url, harvest_env):
     rng = random.Random(SEED)
     repos = Repositories(tmp_path / "repos")

@@ -30,7 +30,7 @@ from tests.helpers import add_entry
 from tests.reliability.invariants import check_database
 from tests.reliability.repos import write_generation
 
-BACKENDS = ["sqlite", "postgresql"]
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture(params=BACKENDS)

@@ -163,6 +163,7 @@ def test_symbolic_links_never_lead_outside(app, client, git_repo, tripwire, outs
     assert tripwire.fired() == []
 
 
+@pytest.mark.slow
 def test_size_limits_hold(git_repo, tripwire):
     repo = git_repo({"README.md": "# Big\n\n" + "All work and no play makes a big README. " * 80_000,
                      "LICENSE": b"\0" * (48 << 20),  # 48 MB of zeros: a few KB once packed

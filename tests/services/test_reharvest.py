@@ -178,6 +178,7 @@ def test_private_page_refused_by_default_writes_nothing(app, site):
         assert s.exec(select(Source)).first() is None and s.exec(select(HarvestRun)).first() is None
 
 
+@pytest.mark.slow
 def test_several_at_once_in_worker_processes(app, git_repo, tmp_path):
     from registry.jobs.batch import harvest_many
 

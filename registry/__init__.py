@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import cli, db, extensions, errors, security
     from .api import bp as api_bp
+    from .api.openapi import docs_bp as api_docs_bp
     from .views import account, auth, editing, review, submit
     from .views import bp as views_bp
 
@@ -60,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for module in (auth, account, editing, review, submit):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(api_docs_bp)
     extensions.csrf.exempt(api_bp)
     from .views import feeds, oai  # feeds, sitemap, API docs and OAI-PMH (issue 7)
 

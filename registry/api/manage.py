@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 
+from ..auth import current_actor
 from ..db import read_session, write_session
 from ..errors import NotFound
 from ..jobs import get_job
@@ -10,7 +11,6 @@ from ..schemas import TranslationList
 from ..services.editing import set_hidden
 from ..services.entries import get_entry, to_public
 from ..services.submissions import confirm_submission, queue_submission, submissions_queued
-from ..views.common import current_actor
 from . import bp
 from .common import json_body, writer
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
+from ..auth import current_actor
 from ..db import read_session
 from ..rendering import render_markdown
 from ..services.entries import count_entries, get_entry, list_entries, parse_entry_query, EntryQuery
 from ..services.harvesting import harvest_notes, list_runs
-from .common import current_actor
+from ..services.health import database_status
 from .filters import register_filters
 from .reading import content_language
 
@@ -47,14 +48,7 @@ def entry(namespace: str, name: str):
 
 @bp.get("/healthz")
 def healthz():
-    from sqlalchemy import text
-
-    checks = {}
-    try:
-        read_session().exec(text("SELECT 1"))
-        checks["database"] = "ok"
-    except Exception as err:  # any driver error means the database is not usable
-        checks["database"] = f"error: {type(err).__name__}"
+    checks = {"database": database_status(read_session())}
     if current_app.config.get("REDIS_URL"):
         from ..jobs import redis_connection
 

@@ -1,9 +1,6 @@
 """Collection pages: browse, read (in the reader's language), curate, translate, sync from a list, Atom feed."""
 from __future__ import annotations
 
-import re
-from datetime import datetime, timezone
-
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..auth import current_actor
 from ..db import read_session, write_session
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..security import safe_next
@@ -24,7 +22,6 @@ from ..services.collections import (add_item, collections_with_entry, create_col
                                     update_item)
 from ..services.communities import curating_communities
 from ..services.harvesting import harvest_options
-from .common import current_actor
 from .forms import show_errors
 from .reading import content_language
 
@@ -71,20 +68,6 @@ class SyncForm(FlaskForm):
     url = StringField(_l("Awesome-list repository"), validators=[DataRequired(), Length(max=2000)],
                       description=_l("For example https://github.com/owner/awesome-swahili."))
     submit = SubmitField(_l("Import or sync the list"))
-
-
-_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def _xmlsafe(text) -> str:
-    # Escaping cannot carry the characters XML 1.0 forbids (NUL, most C0 controls): drop them.
-    return _NOT_XML.sub("", "" if text is None else str(text))
-
-
-def _rfc3339(value: datetime) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @bp.app_template_global("kind_label")
@@ -300,8 +283,7 @@ def feed(slug: str):
     """The collection's items, newest first, as an Atom feed."""
     view = get_collection(read_session(), slug=slug, actor=None)
     items = sorted(view.items, key=lambda i: (i.added_at, i.id), reverse=True)[:FEED_SIZE]
-    return Response(render_template("collections/feed.xml", collection=view, items=items, xmlsafe=_xmlsafe,
-                                    rfc3339=_rfc3339,
+    return Response(render_template("collections/feed.xml", collection=view, items=items,
                                     self_url=url_for("collections.feed", slug=slug, _external=True),
                                     page_url=url_for("collections.show", slug=slug, _external=True)),
                     mimetype="application/atom+xml")

@@ -12,11 +12,11 @@ from flask_login import current_user, login_required
 
 from harvesters.language import normalize_tag
 
+from ..auth import current_actor
 from ..db import write_session
 from ..extensions import remember_ui_language, ui_language
 from ..security import safe_next
 from ..services.users import update_profile
-from .common import current_actor
 
 
 def reader_languages() -> list[str]:

@@ -10,13 +10,13 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 from flask_login import login_required
 
+from ..auth import current_actor
 from ..db import read_session
 from ..errors import Conflict, Invalid
 from ..extensions import limiter
 from ..security import per_person
 from ..services.submissions import (confirm_submission, get_submission_job, preview_submission, queue_preview,
                                     queue_submission, submissions_queued)
-from .common import current_actor
 from .forms import ConfirmSubmitForm, SubmitForm, show_errors
 
 bp = Blueprint("submit", __name__)

@@ -17,9 +17,8 @@ from ..security import safe_next
 from ..services.collection_sync import sync_list
 from ..services.collection_translations import (collection_proposals, decide_collection_proposal,
                                                 submit_collection_translation)
-from ..services.collections import (add_item, collections_with_entry, create_collection, curatable_collections,
-                                    get_collection, list_collections, move_item, remove_item, update_collection,
-                                    update_item)
+from ..services.collections import (add_item, create_collection, get_collection, list_collections, move_item,
+                                    remove_item, update_collection, update_item)
 from ..services.communities import curating_communities
 from ..services.harvesting import harvest_options
 from .forms import show_errors
@@ -74,14 +73,6 @@ class SyncForm(FlaskForm):
 def kind_label(kind: str) -> str:
     """Name an entry kind in the reader's language."""
     return {"model": _("model"), "dataset": _("dataset"), "project": _("project")}.get(kind, kind)
-
-
-@bp.app_template_global("collections_for_entry")
-def collections_for_entry(slug: str) -> dict:
-    """What the entry page shows: the collections listing it, and those the reader may add it to."""
-    session = read_session()
-    return {"listed_in": collections_with_entry(session, slug=slug),
-            "curatable": curatable_collections(session, actor=current_actor())}
 
 
 @bp.get("/collections")

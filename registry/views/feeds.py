@@ -98,19 +98,3 @@ def _sitemap(number: int, *, with_pages: bool) -> Response:
         # Every language version is a URL of its own, listing the same set of alternates.
         urls += [{"loc": entry_url(slug, t), "lastmod": updated, "alternates": alternates} for t in langs]
     return _xml("feeds/sitemap.xml", urls=urls)
-
-
-@bp.app_template_global("entry_jsonld")
-def entry_jsonld_global(entry, url: str) -> dict:
-    """schema.org JSON-LD of an entry page (the template serializes it with `tojson`, safe in <script>)."""
-    from ..services.openformats import entry_jsonld
-
-    return entry_jsonld(entry, url=url)
-
-
-@bp.app_template_global("entry_citation")
-def entry_citation_global(entry, fmt: str, url: str) -> str:
-    """An entry's citation in BibTeX, APA or CFF, for the copy block on its page."""
-    from ..services.openformats import format_citation
-
-    return format_citation(entry, fmt, url=url)

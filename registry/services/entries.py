@@ -325,10 +325,19 @@ def get_entry(session: Session, *, slug: str, actor: Actor | None, lang: str | N
     return to_public(session, entry, actor=actor, lang=lang)
 
 
+def entry_translations(session: Session, entry: Entry) -> dict[str, Translation]:
+    """Return an entry's translations by language tag."""
+    return {t.lang: t for t in session.exec(select(Translation).where(Translation.entry_id == entry.id))}
+
+
 def to_public(session: Session, entry: Entry, *, actor: Actor | None, lang: str | None = None,
-              source: Source | None = None) -> EntryPublic:
-    """Build the public shape of an entry as ``actor`` may see it (``source``: its source row, when read already)."""
-    translations = {t.lang: t for t in session.exec(select(Translation).where(Translation.entry_id == entry.id))}
+              source: Source | None = None, translations: dict[str, Translation] | None = None) -> EntryPublic:
+    """Build the public shape of an entry as ``actor`` may see it.
+
+    ``source`` and ``translations`` (by tag) are the entry's rows when the caller has read them already.
+    """
+    if translations is None:
+        translations = entry_translations(session, entry)
     relations = session.exec(select(Relation).where(Relation.entry_id == entry.id).order_by(Relation.id)).all()
     resolved = {}
     target_ids = [r.target_id for r in relations if r.target_id]

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from sqlmodel import Session, select
 
 from ..languages import choose_language
-from ..models import Entry, EntryDetails, HarvestRun, Source, Translation
+from ..models import Entry, EntryDetails, HarvestRun, Source
 from ..schemas import EntryPage, HarvestNotes
 from . import Actor
 from .collections import collections_with_entry, curatable_collections
-from .entries import find_entry, to_public
+from .entries import entry_translations, find_entry, to_public
 from .openformats import CITATION_FORMATS, entry_jsonld, format_citation
 from .permissions import can_edit
 from .sources import run_public
@@ -25,11 +25,11 @@ def entry_page(session: Session, *, slug: str, actor: Actor | None, wanted: Sequ
     ``url`` is the page's canonical address, which the JSON-LD and the citations name.
     """
     entry = find_entry(session, slug)
-    tags = session.exec(select(Translation.lang).where(Translation.entry_id == entry.id)).all()
-    available = ([entry.language] if entry.language else []) + [t for t in tags if t != entry.language]
+    translations = entry_translations(session, entry)
+    available = ([entry.language] if entry.language else []) + [t for t in translations if t != entry.language]
     shown = choose_language(wanted, available, default=entry.language)
     source = session.exec(select(Source).where(Source.entry_id == entry.id)).first()
-    public = to_public(session, entry, actor=actor, lang=shown, source=source)
+    public = to_public(session, entry, actor=actor, lang=shown, source=source, translations=translations)
     return EntryPage(entry=public, shown_lang=shown, canonical=url,
                      runs=_runs(session, source, actor), harvest=_notes(session, entry, source, actor),
                      listed_in=collections_with_entry(session, entry_id=entry.id),

@@ -1,6 +1,8 @@
 """Markdown written by strangers, rendered and then sanitized: never raw HTML through."""
 from __future__ import annotations
 
+import threading
+
 import markdown
 import nh3
 from markupsafe import Markup, escape
@@ -51,9 +53,22 @@ def sanitize_html(html: str) -> str:
     return str(escape(html))
 
 
+#: One Markdown converter per thread: building one loads its extensions, which cost more than
+#: converting a README; a converter is not safe to share between threads.
+_converters = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    md = getattr(_converters, "md", None)
+    if md is None:
+        md = _converters.md = markdown.Markdown(extensions=["fenced_code", "tables", "sane_lists"],
+                                                output_format="html")
+    return md
+
+
 def render_markdown(text: str | None) -> Markup:
     """Render Markdown to HTML and sanitize the result with an allowlist (after rendering, always)."""
     if not text:
         return Markup("")
-    html = markdown.markdown(text, extensions=["fenced_code", "tables", "sane_lists"], output_format="html")
+    html = _converter().reset().convert(text)
     return Markup(sanitize_html(html))

@@ -74,6 +74,37 @@ class RunPublic(SQLModel):
     error: Optional[str]
 
 
+class HarvestNotes(SQLModel):
+    """What the entry page shows about harvesting beyond the fields."""
+
+    details: dict[str, Any] = {}
+    #: Only for the entry's maintainers and moderators (None for everyone else).
+    warnings: Optional[list[str]] = None
+    source_id: Optional[int] = None
+
+
+class CollectionLink(SQLModel):
+    slug: str
+    title: str
+
+
+class EntryPage(SQLModel):
+    """Everything an entry's page shows, from one service call."""
+
+    entry: EntryPublic
+    #: The language version shown (the original's tag when no translation was chosen).
+    shown_lang: Optional[str]
+    canonical: str
+    runs: list[RunPublic]
+    harvest: HarvestNotes
+    #: Public collections listing the entry, and those the reader may add it to.
+    listed_in: list[CollectionLink]
+    curatable: list[CollectionLink]
+    jsonld: dict[str, Any]
+    #: The citation in each of CITATION_FORMATS, keyed by format.
+    citations: dict[str, str]
+
+
 class ErrorDetail(SQLModel):
     code: str
     message: str

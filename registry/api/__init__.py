@@ -1,30 +1,18 @@
 """The JSON API under /api/v1: parse the request, call the same services as the pages, return JSON."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
+from ..auth import authenticate_bearer, current_actor
 from ..db import read_session
-from ..errors import Unauthorized
 from ..services.catalog import localize_summaries
 from ..services.entries import get_entry, list_entries, parse_entry_query
-from ..services.tokens import authenticate_token
-from ..views.common import current_actor
 from .support import apply_conventions, paginated
 
 bp = Blueprint("api", __name__)
 
 
-@bp.before_request
-def _authenticate():
-    """Read `Authorization: Bearer <token>`; a header that is present but wrong is a 401 at once."""
-    header = request.headers.get("Authorization", "")
-    if not header:
-        return None
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("Use `Authorization: Bearer <token>`.")
-    g.api_actor = authenticate_token(read_session(), token)
-    return None
+bp.before_request(authenticate_bearer)
 
 
 @bp.get("/entries")
@@ -59,6 +47,8 @@ def unknown(_rest: str):
 def init_app(app) -> None:
     """Register the JSON API under /api/v1 (token-authenticated: no CSRF)."""
     from ..extensions import csrf
+    from .openapi import docs_bp
 
     app.register_blueprint(bp, url_prefix="/api/v1")
+    app.register_blueprint(docs_bp)  # /api/docs: the document, read by people
     csrf.exempt(bp)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 
+from ..auth import current_actor
 from ..db import read_session, write_session
 from ..errors import Invalid
 from ..config import harvest_options
@@ -14,7 +15,6 @@ from ..services.collections import (add_item, create_collection, get_collection,
                                     reorder_items, update_collection, update_item)
 from ..services.communities import (create_community, decide_join, get_community, leave_community,
                                     list_communities, request_join, set_member_role, update_community)
-from ..views.common import current_actor
 from . import bp
 from .common import json_body, writer
 from .support import link_header, page_args

@@ -5,9 +5,9 @@ from typing import Any
 
 from flask import request
 
+from ..auth import current_actor
 from ..errors import BadRequest, Forbidden, Unauthorized
 from ..services import Actor
-from ..views.common import current_actor
 
 
 def json_body() -> dict[str, Any]:

@@ -5,12 +5,12 @@ import json
 
 from flask import Response, request, stream_with_context, url_for
 
+from ..auth import current_actor
 from ..db import get_engine, read_session
 from ..errors import BadRequest, NotFound
 from ..services.entries import get_entry
 from ..services.exports import iter_public_entries, jsonl_lines
 from ..services.openformats import CITATION_FORMATS, croissant, entry_jsonld, format_citation
-from ..views.common import current_actor
 from . import bp
 
 _CITATION_TYPES = {"bibtex": "application/x-bibtex", "apa": "text/plain", "cff": "application/yaml"}

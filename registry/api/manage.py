@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 
+from ..auth import current_actor
 from ..config import harvest_options
 from ..db import read_session, sessions, write_session
 from ..errors import NotFound
@@ -11,7 +12,6 @@ from ..schemas import TranslationList
 from ..services.editing import set_hidden
 from ..services.entries import get_entry, to_public
 from ..services.submissions import confirm_submission, queue_submission, submissions_queued
-from ..views.common import current_actor
 from . import bp
 from .common import json_body, writer
 

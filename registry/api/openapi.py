@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from flask import Flask, current_app, jsonify, url_for
+from flask import Blueprint, Flask, current_app, jsonify, render_template, url_for
 from pydantic.json_schema import models_json_schema
 
 from .. import schemas as m  # m: the API's message shapes
@@ -308,3 +308,19 @@ def openapi_document(app: Flask, server: str = PREFIX) -> dict:
 @bp.get("/openapi.json")
 def openapi_json():
     return jsonify(openapi_document(current_app, url_for("api.openapi_json").removesuffix("/openapi.json")))
+
+
+#: The human-readable page of the document lives outside /api/v1, so it has a blueprint of its own.
+docs_bp = Blueprint("api_docs", __name__)
+
+
+@docs_bp.get("/api/docs")
+def show():
+    doc = openapi_document(current_app, url_for("api.openapi_json", _external=True).removesuffix("/openapi.json"))
+    groups: dict[str, list] = {}
+    for path, methods in doc["paths"].items():
+        for method, op in methods.items():
+            groups.setdefault(op["tags"][0], []).append((method.upper(), path, op))
+    return render_template("api_docs.html", doc=doc, groups=groups,
+                           openapi_url=url_for("api.openapi_json", _external=True),
+                           base=doc["servers"][0]["url"])

@@ -4,34 +4,25 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from ..db import read_session, write_session
-from ..models import User
+from ..schemas import TokenCreated, TokenList
 from ..services.proposals import decide_proposal, get_proposal, my_proposals, review_queue, withdraw_proposal
 from ..services.tokens import create_token, list_tokens, revoke_token
+from ..services.users import get_me
 from . import bp
 from .common import json_body, reader, writer
 
 
-def _token_json(row) -> dict:
-    return {"id": row.id, "name": row.name, "prefix": row.prefix, "scope": row.scope,
-            "created_at": row.created_at.isoformat(),
-            "expires_at": row.expires_at.isoformat() if row.expires_at else None,
-            "last_used_at": row.last_used_at.isoformat() if row.last_used_at else None}
-
-
 @bp.get("/me")
 def me():
-    actor = reader()
-    user = read_session().get(User, actor.user_id)
-    return jsonify({"name": user.name, "display_name": user.display_name, "role": user.role,
-                    "preferred_language": user.preferred_language, "token_scope": actor.scope})
+    return jsonify(get_me(read_session(), actor=reader()).model_dump(mode="json"))
 
 
 @bp.get("/me/tokens")
 def my_tokens():
     actor = reader()
     rows = list_tokens(read_session(), actor=actor)
-    return jsonify({"items": [_token_json(r) for r in rows], "total": len(rows), "page": 1,
-                    "per_page": len(rows), "facets": {}})
+    return jsonify(TokenList(items=rows, total=len(rows), page=1, per_page=len(rows), facets={})
+                   .model_dump(mode="json"))
 
 
 @bp.post("/me/tokens")
@@ -41,8 +32,7 @@ def new_token():
     with write_session() as session:
         token, row = create_token(session, user_name=actor.name, scope=str(body.get("scope") or "read"),
                                   name=str(body.get("name") or ""))
-        data = _token_json(row)
-    return jsonify({**data, "token": token}), 201
+    return jsonify(TokenCreated(**row.model_dump(), token=token).model_dump(mode="json")), 201
 
 
 @bp.delete("/me/tokens/<int:token_id>")

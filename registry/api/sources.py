@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask import jsonify, url_for
 
+from ..auth import current_actor
 from ..db import read_session, write_session
 from ..schemas import HookSecret
 from ..services.sources import get_source, list_source_runs, list_sources, request_reharvest
 from ..services.webhooks import set_hook_secret
-from ..views.common import current_actor
 from . import bp
 from .common import writer
 from .support import page_args, paginated

@@ -7,10 +7,11 @@ from datetime import datetime, timezone
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
+from ..languages import closest_version
 from ..models import Collection, CollectionItem, CollectionTranslation, Entry, FacetValue, Translation
 from ..schemas import EntrySummary
 from . import Actor
-from .entries import _pick_translation, to_public
+from .entries import to_public
 
 
 def as_utc(value: datetime) -> datetime:
@@ -116,8 +117,8 @@ def localize_summaries(session: Session, items: list[EntrySummary], lang: str | 
         by_slug.setdefault(slug, {})[tr.lang] = tr
     out = []
     for item in items:
-        # The same choice as an entry page makes: the exact tag, else the same primary language.
-        chosen = _pick_translation(by_slug.get(item.slug, {}), lang) if lang != item.language else None
+        # The same choice as an entry page makes (registry/languages.py).
+        chosen = closest_version(by_slug.get(item.slug, {}), lang) if lang != item.language else None
         if chosen is not None:
             item = item.model_copy(update={"name": chosen.name or item.name, "summary": chosen.summary or item.summary})
         out.append(item)

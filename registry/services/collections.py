@@ -9,9 +9,10 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..errors import Conflict, Invalid, NotFound
+from ..languages import closest_language
 from ..models import (COLLECTION_VISIBILITY, Collection, CollectionGroup, CollectionItem, CollectionTranslation,
                       Community, Entry, Source, Translation, User, utcnow)
-from ..schemas import EntrySummary
+from ..schemas import CollectionLink, EntrySummary
 from ..services.entries import summarize
 from . import Actor
 from .communities import check_slug, clean_language, clean_text, find_community, make_slug
@@ -87,17 +88,6 @@ def find_collection(session: Session, slug: str) -> Collection:
     return collection
 
 
-def pick_language(available: list[str], wanted: str | None) -> str | None:
-    """Return the tag in ``available`` matching ``wanted`` exactly, else by its language subtag, else None."""
-    if not wanted:
-        return None
-    lowered = {tag.lower(): tag for tag in available}
-    if wanted.lower() in lowered:
-        return lowered[wanted.lower()]
-    primary = wanted.lower().split("-")[0]
-    return next((tag for tag in available if tag.lower().split("-")[0] == primary), None)
-
-
 def _owner(session: Session, collection: Collection) -> dict[str, Any]:
     if collection.community_id is not None:
         community = session.get(Community, collection.community_id)
@@ -124,8 +114,8 @@ def _view(session: Session, collection: Collection, *, lang: str | None, count: 
         translations = list(session.exec(select(CollectionTranslation)
                                          .where(CollectionTranslation.collection_id == collection.id)))
     by_lang = {t.lang: t for t in translations}
-    shown = pick_language(list(by_lang), lang) if lang and lang != collection.language else None
-    if lang and collection.language and pick_language([collection.language], lang):
+    shown = closest_language(lang, list(by_lang)) if lang and lang != collection.language else None
+    if lang and collection.language and closest_language(lang, [collection.language]):
         shown = None  # the reader reads the original's language: show the original
     title, description, original = collection.title, collection.description, None
     if shown is not None:
@@ -158,7 +148,7 @@ def list_collections(session: Session, *, language: str | None = None, community
         if c.language:
             facets["language"][c.language] = facets["language"].get(c.language, 0) + 1
     if language:
-        rows = [c for c in rows if c.language and pick_language([c.language], language)]
+        rows = [c for c in rows if c.language and closest_language(language, [c.language])]
     total = len(rows)
     rows = rows[(page - 1) * per_page:page * per_page]
     counts = _counts(session, [c.id for c in rows])
@@ -176,9 +166,9 @@ def _entry_texts(session: Session, entries: dict[int, Entry], lang: str | None) 
         by_entry.setdefault(tr.entry_id, {})[tr.lang] = tr
     for eid, summary in summaries.items():
         entry = entries[eid]
-        if entry.language and pick_language([entry.language], lang):
+        if entry.language and closest_language(lang, [entry.language]):
             continue
-        tag = pick_language(list(by_entry.get(eid, {})), lang)
+        tag = closest_language(lang, list(by_entry.get(eid, {})))
         if tag is not None:
             tr = by_entry[eid][tag]
             summary.name, summary.summary = tr.name or summary.name, tr.summary or summary.summary
@@ -405,24 +395,21 @@ def move_item(session: Session, *, slug: str, actor: Actor | None, item_id: int,
     _touch(session, collection)
 
 
-def curatable_collections(session: Session, *, actor: Actor | None) -> list[tuple[str, str]]:
-    """Return (slug, title) of the collections the actor may add entries to."""
+def curatable_collections(session: Session, *, actor: Actor | None) -> list[CollectionLink]:
+    """Return the collections the actor may add entries to."""
     if not actor or actor.user_id is None:
         return []
     rows = session.exec(select(Collection).order_by(Collection.title)).all()
-    return [(c.slug, c.title) for c in rows if can_curate_collection(session, actor, c)]
+    return [CollectionLink(slug=c.slug, title=c.title) for c in rows if can_curate_collection(session, actor, c)]
 
 
-def collections_with_entry(session: Session, *, slug: str) -> list[tuple[str, str]]:
-    """Return (slug, title) of the public collections that list an entry."""
-    entry = session.exec(select(Entry.id).where(Entry.slug == slug.lower())).first()
-    if entry is None:
-        return []
+def collections_with_entry(session: Session, *, entry_id: int) -> list[CollectionLink]:
+    """Return the public collections that list an entry."""
     rows = session.exec(select(Collection.slug, Collection.title)
                         .join(CollectionItem, CollectionItem.collection_id == Collection.id)
-                        .where(CollectionItem.entry_id == entry, Collection.visibility == "public")
+                        .where(CollectionItem.entry_id == entry_id, Collection.visibility == "public")
                         .order_by(Collection.title)).all()
-    return [(s, t) for s, t in rows]
+    return [CollectionLink(slug=s, title=t) for s, t in rows]
 
 
 def collections_of_community(session: Session, *, slug: str) -> list[CollectionView]:

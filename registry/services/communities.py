@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from harvesters.language import detect_language, normalize_tag
 
 from ..errors import Conflict, Invalid, NotFound
-from ..models import COMMUNITY_ROLES, Collection, Community, CommunityMember, User, utcnow
+from ..models import COMMUNITY_ROLES, Community, CommunityMember, User, utcnow
 from . import Actor
 from .permissions import (can_create_community, can_manage_community, can_review_members, community_role, is_staff,
                           require, require_signed_in)
@@ -333,42 +333,3 @@ def curating_communities(session: Session, *, actor: Actor | None) -> list[tuple
 def my_role(session: Session, *, slug: str, actor: Actor | None) -> str | None:
     """Return the actor's active role in a community, or None."""
     return community_role(session, actor, find_community(session, slug).id)
-
-
-def load_sample_communities(session: Session, *, communities: list[dict], collections: list[dict]) -> int:
-    """Create the demo's sample communities and collections that do not exist yet; return how many were made.
-
-    Sample users whose preferred language a community works with become its members, the
-    first of them its admin. A collection that exists already is left as its curators made it.
-    """
-    from . import OPERATOR
-    from .collections import add_item, create_collection
-
-    made = 0
-    users = list(session.exec(select(User).where(User.deleted_at.is_(None)).order_by(User.id)))
-    for spec in communities:
-        if session.exec(select(Community.id).where(Community.slug == spec["slug"])).first() is not None:
-            continue
-        community = Community(slug=check_slug(spec["slug"]), name=spec["name"], description=spec.get("description", ""),
-                              region=spec.get("region", ""), languages=clean_languages(list(spec.get("languages", []))),
-                              language=clean_language(spec.get("language")) or detect_language(spec.get("description", "")))
-        session.add(community)
-        session.flush()
-        primaries = {t.split("-")[0] for t in community.languages}
-        speakers = [u for u in users if u.preferred_language and u.preferred_language.split("-")[0] in primaries]
-        for n, user in enumerate(speakers):
-            add_member(session, community=community, user_id=user.id, role="admin" if n == 0 else "member")
-        made += 1
-    for spec in collections:
-        if session.exec(select(Collection.id).where(Collection.slug == spec["slug"])).first() is not None:
-            continue
-        create_collection(session, actor=OPERATOR, title=spec["title"], slug=spec["slug"],
-                          description=spec.get("description", ""), language=spec.get("language"),
-                          community=spec.get("community"))
-        for slug in spec.get("items", []):
-            try:
-                add_item(session, slug=spec["slug"], actor=OPERATOR, entry=slug)
-            except Invalid:
-                continue  # the sample repository failed to harvest: the demo's table says why
-        made += 1
-    return made

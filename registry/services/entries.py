@@ -12,6 +12,7 @@ from sqlalchemy.orm import load_only
 from sqlmodel import Session, select
 
 from ..errors import BadRequest, NotFound
+from ..languages import closest_version
 from ..models import FACETS, Entry, FacetValue, Relation, Source, Translation
 from ..schemas import EntryPublic, EntrySummary, RelationPublic, TranslationPublic
 from ..search import backend_for, indexed_facet_counts, ranked_in_memory, relaxed_query, text_matches
@@ -45,7 +46,7 @@ class EntryQuery:
 
 
 @dataclass
-class EntryPage:
+class EntryResults:
     items: list[EntrySummary]
     total: int
     page: int
@@ -228,12 +229,12 @@ def _widened(session: Session, parsed: ParsedQuery, answer: tuple, run) -> tuple
     return parsed, answer
 
 
-def list_entries(session: Session, *, query: EntryQuery) -> EntryPage:
+def list_entries(session: Session, *, query: EntryQuery) -> EntryResults:
     """Return one page of visible entries matching the query, with facet counts for the whole match."""
     parsed = parse_query(query.q) if query.q else None
     if parsed is not None and parsed.empty:
         # Only punctuation or exclusions: there is nothing to look for, so nothing matches.
-        return EntryPage(items=[], total=0, page=query.page, per_page=query.per_page,
+        return EntryResults(items=[], total=0, page=query.page, per_page=query.per_page,
                          facets={f: {} for f in FACETS})
     sort = query.sort or ("relevance" if query.q else "updated")
     offset = (query.page - 1) * query.per_page
@@ -271,7 +272,7 @@ def list_entries(session: Session, *, query: EntryQuery) -> EntryPage:
         else:
             stmt = stmt.order_by(Entry.updated_at.desc(), Entry.id.desc())
         rows = session.exec(stmt.offset(offset).limit(query.per_page)).all()
-    return EntryPage(items=[summarize(e) for e in rows], total=total, page=query.page,
+    return EntryResults(items=[summarize(e) for e in rows], total=total, page=query.page,
                      per_page=query.per_page, facets=facets,
                      snippets=_snippets(session, rows, parsed) if parsed else {},
                      relaxed=bool(parsed and parsed.relaxed), languages=sorted(parsed.languages) if parsed else [])
@@ -318,37 +319,34 @@ def find_entry(session: Session, slug: str) -> Entry:
     return entry
 
 
-def _pick_translation(translations: dict[str, Translation], lang: str | None) -> Translation | None:
-    if not lang:
-        return None
-    lang_lower = lang.lower()
-    for tag, tr in translations.items():
-        if tag.lower() == lang_lower:
-            return tr
-    primary = lang_lower.split("-")[0]
-    for tag, tr in translations.items():
-        if tag.lower().split("-")[0] == primary:
-            return tr
-    return None
-
-
 def get_entry(session: Session, *, slug: str, actor: Actor | None, lang: str | None = None) -> EntryPublic:
     """Return an entry's public shape; with ``lang``, its text in that language when translated."""
     entry = find_entry(session, slug)
     return to_public(session, entry, actor=actor, lang=lang)
 
 
-def to_public(session: Session, entry: Entry, *, actor: Actor | None, lang: str | None = None) -> EntryPublic:
-    """Build the public shape of an entry as ``actor`` may see it."""
-    translations = {t.lang: t for t in session.exec(select(Translation).where(Translation.entry_id == entry.id))}
+def entry_translations(session: Session, entry: Entry) -> dict[str, Translation]:
+    """Return an entry's translations by language tag."""
+    return {t.lang: t for t in session.exec(select(Translation).where(Translation.entry_id == entry.id))}
+
+
+def to_public(session: Session, entry: Entry, *, actor: Actor | None, lang: str | None = None,
+              source: Source | None = None, translations: dict[str, Translation] | None = None) -> EntryPublic:
+    """Build the public shape of an entry as ``actor`` may see it.
+
+    ``source`` and ``translations`` (by tag) are the entry's rows when the caller has read them already.
+    """
+    if translations is None:
+        translations = entry_translations(session, entry)
     relations = session.exec(select(Relation).where(Relation.entry_id == entry.id).order_by(Relation.id)).all()
     resolved = {}
     target_ids = [r.target_id for r in relations if r.target_id]
     if target_ids:
         resolved = dict(session.exec(select(Entry.id, Entry.slug).where(Entry.id.in_(target_ids))).all())
-    source = session.exec(select(Source).where(Source.entry_id == entry.id)).first()
+    if source is None:
+        source = session.exec(select(Source).where(Source.entry_id == entry.id)).first()
     name, summary, description = entry.name, entry.summary, entry.description
-    chosen = _pick_translation(translations, lang) if lang and lang != entry.language else None
+    chosen = closest_version(translations, lang) if lang and lang != entry.language else None
     if chosen is not None:
         name = chosen.name or name
         summary = chosen.summary or summary

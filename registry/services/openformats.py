@@ -224,6 +224,10 @@ def apa(entry: EntryPublic, *, url: str) -> str:
     return f"{title} {kind}. ({_year(entry)}). {link}\n"
 
 
+# libyaml's emitter writes the same YAML several times faster than the pure-Python one.
+_YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def _plain(value: Any) -> Any:
     # YAML dates and other non-JSON scalars come back as text.
     if isinstance(value, dict):
@@ -250,7 +254,7 @@ def cff(entry: EntryPublic, *, url: str) -> str:
             "repository-code": entry.source_url if entry.source_url and entry.source_url.startswith("https://") else None,
             "keywords": list(entry.tags) or None, "date-released": entry.updated_at.date().isoformat(),
         })
-    return yaml.safe_dump(_plain(data), allow_unicode=True, sort_keys=False)
+    return yaml.dump(_plain(data), Dumper=_YAML_DUMPER, allow_unicode=True, sort_keys=False)
 
 
 def format_citation(entry: EntryPublic, fmt: str, *, url: str) -> str:

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from ..errors import Invalid, NotFound, Unauthorized
 from ..models import ApiToken, User, utcnow
+from ..schemas import TokenPublic
 from . import Actor
 
 TOKEN_PREFIX = "acr_"
@@ -22,8 +23,8 @@ def _digest(token: str) -> str:
 
 
 def create_token(session: Session, *, user_name: str, scope: str = "read", name: str = "",
-                 days: int | None = DEFAULT_DAYS) -> tuple[str, ApiToken]:
-    """Create a token for a user; return the token (shown once) and its stored row."""
+                 days: int | None = DEFAULT_DAYS) -> tuple[str, TokenPublic]:
+    """Create a token for a user; return the token (shown once) and its public shape."""
     if scope not in SCOPES:
         raise Invalid(f"scope must be one of {', '.join(SCOPES)}", details={"field": "scope"})
     user = session.exec(select(User).where(User.name == user_name.lower(), User.deleted_at.is_(None))).first()
@@ -34,13 +35,14 @@ def create_token(session: Session, *, user_name: str, scope: str = "read", name:
                    expires_at=utcnow() + timedelta(days=days) if days else None)
     session.add(row)
     session.flush()
-    return token, row
+    return token, TokenPublic.model_validate(row)
 
 
-def list_tokens(session: Session, *, actor: Actor) -> list[ApiToken]:
+def list_tokens(session: Session, *, actor: Actor) -> list[TokenPublic]:
     """Return the actor's live tokens (never the secrets)."""
-    return list(session.exec(select(ApiToken).where(ApiToken.user_id == actor.user_id,
-                                                    ApiToken.revoked_at.is_(None)).order_by(ApiToken.id)))
+    rows = session.exec(select(ApiToken).where(ApiToken.user_id == actor.user_id,
+                                               ApiToken.revoked_at.is_(None)).order_by(ApiToken.id))
+    return [TokenPublic.model_validate(row) for row in rows]
 
 
 def revoke_token(session: Session, *, actor: Actor, token_id: int) -> None:

@@ -15,6 +15,7 @@ from harvesters.language import normalize_tag
 
 from ..errors import Conflict, Invalid, NotFound
 from ..models import ROLES, PasswordReset, User, utcnow
+from ..schemas import MePublic
 from . import Actor
 
 # argon2id with at least 19 MiB and 2 passes (OWASP's floor for argon2id).
@@ -138,6 +139,15 @@ def authenticate(session: Session, *, name: str, password: str) -> LoginUser | N
         user.password_hash = _hasher.hash(password)
         session.add(user)
     return login_user_for(user)
+
+
+def get_me(session: Session, *, actor: Actor) -> MePublic:
+    """Return the acting person's own account as the API shows it."""
+    user = session.get(User, actor.user_id)
+    if user is None or user.deleted_at is not None:
+        raise NotFound("No such account.")
+    return MePublic(name=user.name, display_name=user.display_name, role=user.role,
+                    preferred_language=user.preferred_language, token_scope=actor.scope)
 
 
 def update_profile(session: Session, *, actor: Actor, display_name: str | None,

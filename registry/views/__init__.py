@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
+from ..auth import current_actor
 from ..db import read_session
 from ..rendering import render_markdown
-from ..services.entries import count_entries, get_entry, list_entries, parse_entry_query, EntryQuery
-from ..services.harvesting import harvest_notes, list_runs
-from .common import current_actor
+from ..services.entries import EntryQuery, count_entries, list_entries, parse_entry_query
+from ..services.entry_page import entry_page
+from ..services.health import database_status
 from .filters import register_filters
-from .reading import content_language
+from .reading import reader_languages
 
 bp = Blueprint("pages", __name__)
 register_filters(bp)
@@ -32,29 +33,15 @@ def entries():
 
 @bp.get("/entries/<namespace>/<name>")
 def entry(namespace: str, name: str):
-    session = read_session()
-    slug = f"{namespace}/{name}"
-    public = get_entry(session, slug=slug, actor=current_actor())
-    # The reader's language when a translation exists (`?lang=` first): see views/reading.py.
-    shown_lang = content_language(public.language, list(public.translations))
-    if shown_lang != public.language:
-        public = get_entry(session, slug=slug, actor=current_actor(), lang=shown_lang)
-    return render_template("entry.html", entry=public, body=render_markdown(public.description),
-                           runs=list_runs(session, slug=public.slug, limit=10, actor=current_actor()), shown_lang=shown_lang,
-                           harvest=harvest_notes(session, slug=public.slug, actor=current_actor()),
-                           canonical=url_for("pages.entry", namespace=namespace, name=name, _external=True))
+    page = entry_page(read_session(), slug=f"{namespace}/{name}", actor=current_actor(), wanted=reader_languages(),
+                      url=url_for("pages.entry", namespace=namespace, name=name, _external=True))
+    return render_template("entry.html", page=page, entry=page.entry, shown_lang=page.shown_lang,
+                           body=render_markdown(page.entry.description))
 
 
 @bp.get("/healthz")
 def healthz():
-    from sqlalchemy import text
-
-    checks = {}
-    try:
-        read_session().exec(text("SELECT 1"))
-        checks["database"] = "ok"
-    except Exception as err:  # any driver error means the database is not usable
-        checks["database"] = f"error: {type(err).__name__}"
+    checks = {"database": database_status(read_session())}
     if current_app.config.get("REDIS_URL"):
         from ..jobs.queue import redis_connection
 

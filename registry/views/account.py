@@ -5,21 +5,20 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
+from ..auth import current_actor
 from ..db import read_session, write_session
 from ..errors import Invalid
+from ..schemas import TokenPublic
 from ..services.proposals import my_proposals, withdraw_proposal
 from ..services.tokens import create_token, list_tokens, revoke_token
 from ..services.users import delete_account, update_profile
-from .common import current_actor
 from .forms import DeleteAccountForm, ProfileForm, TokenForm, show_errors
 
 bp = Blueprint("account", __name__)
 
 
-def _token_rows(actor) -> list[dict]:
-    return [{"id": t.id, "name": t.name, "prefix": t.prefix, "scope": t.scope, "created_at": t.created_at,
-             "expires_at": t.expires_at, "last_used_at": t.last_used_at}
-            for t in list_tokens(read_session(), actor=actor)]
+def _token_rows(actor) -> list[TokenPublic]:
+    return list_tokens(read_session(), actor=actor)
 
 
 def _page(*, profile: ProfileForm | None = None, token_form: TokenForm | None = None,

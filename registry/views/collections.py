@@ -1,9 +1,6 @@
 """Collection pages: browse, read (in the reader's language), curate, translate, sync from a list, Atom feed."""
 from __future__ import annotations
 
-import re
-from datetime import datetime, timezone
-
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..auth import current_actor
 from ..db import read_session, write_session
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..security import safe_next
@@ -21,11 +19,9 @@ from ..db import sessions
 from ..services.collection_sync import sync_list
 from ..services.collection_translations import (collection_proposals, decide_collection_proposal,
                                                 submit_collection_translation)
-from ..services.collections import (add_item, collections_with_entry, create_collection, curatable_collections,
-                                    get_collection, list_collections, move_item, remove_item, update_collection,
-                                    update_item)
+from ..services.collections import (add_item, create_collection, get_collection, list_collections, move_item,
+                                    remove_item, update_collection, update_item)
 from ..services.communities import curating_communities
-from .common import current_actor
 from .forms import show_errors
 from .reading import content_language
 
@@ -74,32 +70,10 @@ class SyncForm(FlaskForm):
     submit = SubmitField(_l("Import or sync the list"))
 
 
-_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def _xmlsafe(text) -> str:
-    # Escaping cannot carry the characters XML 1.0 forbids (NUL, most C0 controls): drop them.
-    return _NOT_XML.sub("", "" if text is None else str(text))
-
-
-def _rfc3339(value: datetime) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 @bp.app_template_global("kind_label")
 def kind_label(kind: str) -> str:
     """Name an entry kind in the reader's language."""
     return {"model": _("model"), "dataset": _("dataset"), "project": _("project")}.get(kind, kind)
-
-
-@bp.app_template_global("collections_for_entry")
-def collections_for_entry(slug: str) -> dict:
-    """What the entry page shows: the collections listing it, and those the reader may add it to."""
-    session = read_session()
-    return {"listed_in": collections_with_entry(session, slug=slug),
-            "curatable": curatable_collections(session, actor=current_actor())}
 
 
 @bp.get("/collections")
@@ -301,8 +275,7 @@ def feed(slug: str):
     """The collection's items, newest first, as an Atom feed."""
     view = get_collection(read_session(), slug=slug, actor=None)
     items = sorted(view.items, key=lambda i: (i.added_at, i.id), reverse=True)[:FEED_SIZE]
-    return Response(render_template("collections/feed.xml", collection=view, items=items, xmlsafe=_xmlsafe,
-                                    rfc3339=_rfc3339,
+    return Response(render_template("collections/feed.xml", collection=view, items=items,
                                     self_url=url_for("collections.feed", slug=slug, _external=True),
                                     page_url=url_for("collections.show", slug=slug, _external=True)),
                     mimetype="application/atom+xml")

@@ -9,13 +9,13 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..auth import current_actor
 from ..db import read_session, write_session
 from ..errors import Conflict, Invalid, NotFound
 from ..models import COMMUNITY_ROLES
 from ..services.collections import collections_of_community
 from ..services.communities import (create_community, decide_join, get_community, leave_community,
                                     list_communities, request_join, set_member_role)
-from .common import current_actor
 from .forms import show_errors
 from .reading import autonym, content_language
 

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from ..auth import current_actor
 from ..db import read_session, write_session
 from ..errors import Conflict, Invalid
 from ..extensions import limiter
@@ -16,7 +17,6 @@ from ..services.editing import edit_entry, revert_entry, set_hidden, unlock_fiel
 from ..services.entries import get_entry
 from ..services.history import entry_abilities, entry_history
 from ..services.proposals import propose_edit, submit_translation
-from .common import current_actor
 from .diffs import snapshot_diff
 from .forms import ENTRY_FIELDS, LIST_FIELDS, EntryForm, HideForm, TranslationForm, show_errors
 

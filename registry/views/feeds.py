@@ -1,37 +1,21 @@
-"""Machine-readable pages: Atom feeds, the sitemap with hreflang alternates, and the API's docs page."""
+"""Machine-readable pages: Atom feeds and the sitemap with hreflang alternates."""
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from harvesters.language import normalize_tag
 
+from ..auth import current_actor
 from ..db import read_session
-from ..services.catalog import as_utc, collection_sitemap_rows, count_visible, newest_entries, sitemap_rows
-from ..views.common import current_actor
+from ..services.catalog import collection_sitemap_rows, count_visible, newest_entries, sitemap_rows
 
 bp = Blueprint("feeds", __name__)
 
 FEED_SIZE = 50
 #: The sitemaps protocol allows at most 50,000 addresses in one file.
 SITEMAP_SIZE = 50_000
-_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-@bp.app_template_filter("xmlsafe")
-def xmlsafe(text) -> str:
-    """Drop the characters XML 1.0 cannot carry at all (escaping cannot help those)."""
-    return _NOT_XML.sub("", "" if text is None else str(text))
-
-
-@bp.app_template_filter("rfc3339")
-def rfc3339(value: datetime | None) -> str:
-    """Format a time as RFC 3339 in UTC (`2026-02-01T10:00:00Z`)."""
-    if value is None:
-        return ""
-    return as_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _xml(template: str, **context) -> Response:
@@ -114,35 +98,3 @@ def _sitemap(number: int, *, with_pages: bool) -> Response:
         # Every language version is a URL of its own, listing the same set of alternates.
         urls += [{"loc": entry_url(slug, t), "lastmod": updated, "alternates": alternates} for t in langs]
     return _xml("feeds/sitemap.xml", urls=urls)
-
-
-@bp.get("/api/docs")
-def api_docs():
-    from flask import current_app
-
-    from ..api.openapi import openapi_document
-
-    doc = openapi_document(current_app, url_for("api.openapi_json", _external=True).removesuffix("/openapi.json"))
-    groups: dict[str, list] = {}
-    for path, methods in doc["paths"].items():
-        for method, op in methods.items():
-            groups.setdefault(op["tags"][0], []).append((method.upper(), path, op))
-    return render_template("api_docs.html", doc=doc, groups=groups,
-                           openapi_url=url_for("api.openapi_json", _external=True),
-                           base=doc["servers"][0]["url"])
-
-
-@bp.app_template_global("entry_jsonld")
-def entry_jsonld_global(entry, url: str) -> dict:
-    """schema.org JSON-LD of an entry page (the template serializes it with `tojson`, safe in <script>)."""
-    from ..services.openformats import entry_jsonld
-
-    return entry_jsonld(entry, url=url)
-
-
-@bp.app_template_global("entry_citation")
-def entry_citation_global(entry, fmt: str, url: str) -> str:
-    """An entry's citation in BibTeX, APA or CFF, for the copy block on its page."""
-    from ..services.openformats import format_citation
-
-    return format_citation(entry, fmt, url=url)

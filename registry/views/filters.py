@@ -1,7 +1,8 @@
-"""Template filters and globals: language names, dates, query-string links."""
+"""Template filters and globals: language names, dates, query-string links, text fit for XML."""
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import datetime, timezone
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
@@ -34,6 +35,22 @@ def short_date(value: datetime | None) -> str:
     return format_date(value, format="medium", locale=str(get_locale() or "en"))
 
 
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xmlsafe(text) -> str:
+    """Drop the characters XML 1.0 cannot carry at all (escaping cannot help those)."""
+    return _NOT_XML.sub("", "" if text is None else str(text))
+
+
+def rfc3339(value: datetime | None) -> str:
+    """Format a time as RFC 3339 in UTC (`2026-02-01T10:00:00Z`); SQLite's naive times are UTC."""
+    if value is None:
+        return ""
+    value = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def url_with(**changes) -> str:
     """Return the current URL with some query parameters replaced (None removes one)."""
     args = request.args.to_dict(flat=False)
@@ -50,6 +67,8 @@ def register_filters(bp: Blueprint) -> None:
     bp.add_app_template_filter(language_name, "language_name")
     bp.add_app_template_filter(text_direction, "direction")
     bp.add_app_template_filter(short_date, "short_date")
+    bp.add_app_template_filter(xmlsafe, "xmlsafe")
+    bp.add_app_template_filter(rfc3339, "rfc3339")
     bp.add_app_template_global(url_with, "url_with")
     bp.add_app_template_global(lambda: UI_LANGUAGES, "ui_languages")
     bp.add_app_template_global(lambda: str(get_locale() or "en"), "ui_locale")

@@ -11,11 +11,12 @@ from flask_login import current_user, login_required
 
 from harvesters.language import normalize_tag
 
+from ..auth import current_actor
 from ..db import write_session
+from ..languages import choose_language
 from ..extensions import remember_ui_language, ui_language
 from ..security import safe_next
 from ..services.users import update_profile
-from .common import current_actor
 
 
 def reader_languages() -> list[str]:
@@ -37,28 +38,13 @@ def reader_languages() -> list[str]:
     return out
 
 
-def _match(tag: str, available: list[str]) -> str | None:
-    lowered = {a.lower(): a for a in available}
-    if tag.lower() in lowered:
-        return lowered[tag.lower()]
-    primary = tag.lower().split("-")[0]
-    return next((a for a in available if a.lower().split("-")[0] == primary), None)
-
-
 def content_language(original: str | None, translations: list[str] | dict) -> str | None:
     """Return the language version to show: `?lang=` when it exists, else the reader's first available one.
 
     The original wins a tie with a translation in the same language (zh-Hans original, zh reader).
     """
     available = ([original] if original else []) + [t for t in translations if t != original]
-    explicit = request.args.get("lang")
-    for n, tag in enumerate(reader_languages()):
-        found = _match(tag, available)
-        if found is not None:
-            return found
-        if n == 0 and explicit:
-            continue  # a ?lang= with no such version falls back to the reader's own languages
-    return original
+    return choose_language(reader_languages(), available, default=original)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -5,10 +5,10 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from ..auth import current_actor
 from ..db import read_session, write_session
 from ..errors import Conflict
 from ..services.proposals import decide_proposal, review_queue
-from .common import current_actor
 from .forms import ReviewForm
 
 bp = Blueprint("review", __name__)

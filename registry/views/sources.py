@@ -5,10 +5,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from ..auth import current_actor
 from ..db import read_session
 from ..errors import RegistryError
 from ..services.sources import get_source, list_source_runs, request_reharvest
-from .common import current_actor
 
 bp = Blueprint("sources", __name__)
 _RUNS_PER_PAGE = 50

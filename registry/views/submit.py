@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 from flask_login import login_required
 
+from ..auth import current_actor
 from ..config import harvest_options
 from ..db import read_session, sessions
 from ..errors import Conflict, Invalid
@@ -17,7 +18,6 @@ from ..extensions import limiter
 from ..security import per_person
 from ..services.submissions import (confirm_submission, get_submission_job, preview_submission, queue_preview,
                                     queue_submission, submissions_queued)
-from .common import current_actor
 from .forms import ConfirmSubmitForm, SubmitForm, show_errors
 
 bp = Blueprint("submit", __name__)

@@ -133,7 +133,7 @@ def signed_in_api(endpoint: str, method: str, variant: str = "", default: str = 
 
 # --- public pages, feeds and machine-readable documents --------------------------------
 
-for _endpoint in ("pages.home", "pages.entries", "pages.entry", "pages.healthz", "feeds.api_docs",
+for _endpoint in ("pages.home", "pages.entries", "pages.entry", "pages.healthz", "api_docs.show",
                   "feeds.entries_feed", "feeds.language_feed", "feeds.sitemap", "feeds.sitemap_page",
                   "coverage.coverage", "static", "collections.index", "collections.show", "collections.feed",
                   "communities.index", "communities.show", "sources.source", "editing.history"):

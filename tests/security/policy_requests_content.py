@@ -20,7 +20,7 @@ from .policy_world import PASSWORD, SITE_ROLES, World
 
 for _key, _path in {
     "pages.home": "/", "pages.entries": "/entries?q=lab", "pages.entry": "/entries/lab/owner",
-    "pages.healthz": "/healthz", "feeds.api_docs": "/api/docs", "feeds.entries_feed": "/feeds/entries.atom",
+    "pages.healthz": "/healthz", "api_docs.show": "/api/docs", "feeds.entries_feed": "/feeds/entries.atom",
     "feeds.language_feed": "/feeds/languages/en.atom", "feeds.sitemap": "/sitemap.xml",
     "feeds.sitemap_page": "/sitemaps/1.xml", "coverage.coverage": "/coverage", "static": "/static/style.css",
     "collections.index": "/collections", "communities.index": "/communities", "communities.show": "/communities/comm",

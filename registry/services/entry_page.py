@@ -1,0 +1,53 @@
+"""An entry's page: everything it shows, read in one call (the API's entry route shares get_entry)."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, select
+
+from ..languages import choose_language
+from ..models import Entry, EntryDetails, HarvestRun, Source
+from ..schemas import EntryPage, HarvestNotes
+from . import Actor
+from .collections import collections_with_entry, curatable_collections
+from .entries import entry_translations, find_entry, to_public
+from .openformats import CITATION_FORMATS, entry_jsonld, format_citation
+from .permissions import can_edit
+from .sources import run_public
+
+#: How many of the latest harvest runs the page lists.
+PAGE_RUNS = 10
+
+
+def entry_page(session: Session, *, slug: str, actor: Actor | None, wanted: Sequence[str], url: str) -> EntryPage:
+    """Return what an entry's page shows, in the first of the reader's ``wanted`` languages it has.
+
+    ``url`` is the page's canonical address, which the JSON-LD and the citations name.
+    """
+    entry = find_entry(session, slug)
+    translations = entry_translations(session, entry)
+    available = ([entry.language] if entry.language else []) + [t for t in translations if t != entry.language]
+    shown = choose_language(wanted, available, default=entry.language)
+    source = session.exec(select(Source).where(Source.entry_id == entry.id)).first()
+    public = to_public(session, entry, actor=actor, lang=shown, source=source, translations=translations)
+    return EntryPage(entry=public, shown_lang=shown, canonical=url,
+                     runs=_runs(session, source, actor), harvest=_notes(session, entry, source, actor),
+                     listed_in=collections_with_entry(session, entry_id=entry.id),
+                     curatable=curatable_collections(session, actor=actor),
+                     jsonld=entry_jsonld(public, url=url),
+                     citations={fmt: format_citation(public, fmt, url=url) for fmt in CITATION_FORMATS})
+
+
+def _runs(session: Session, source: Source | None, actor: Actor | None):
+    if source is None:
+        return []
+    runs = session.exec(select(HarvestRun).where(HarvestRun.source_id == source.id)
+                        .order_by(HarvestRun.id.desc()).limit(PAGE_RUNS)).all()
+    return [run_public(run, source.url, actor) for run in runs]
+
+
+def _notes(session: Session, entry: Entry, source: Source | None, actor: Actor | None) -> HarvestNotes:
+    row = session.get(EntryDetails, entry.id)
+    details = {key: item.get("value") for key, item in (row.data if row else {}).items() if isinstance(item, dict)}
+    warnings = list(entry.warnings) if actor is not None and can_edit(session, actor, entry) else None
+    return HarvestNotes(details=details, warnings=warnings, source_id=source.id if source else None)

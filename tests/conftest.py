@@ -52,6 +52,37 @@ def _templates_compiled_once():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _url_rules_compiled_once():
+    """Share Werkzeug's generated URL builders between the apps of a run.
+
+    Building an app compiles a Python function per URL rule (most of create_app's time); the function
+    depends only on the rule's text, its trace of static and variable parts and its defaults' names,
+    and reads the rule's converters when called, so rules alike in those can share one.
+    """
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = getattr(Rule, "_compile_builder", None)
+    if compile_builder is None:  # a Werkzeug that builds URLs some other way: nothing to share
+        yield
+        return
+    builders: dict[tuple, object] = {}
+
+    def shared_builder(self, append_unknown: bool = True):
+        defaults = self.defaults or {}
+        if any(dynamic and part in defaults for dynamic, part in self._trace):
+            # A default for a variable of the rule is baked into the function as text: not shared.
+            return compile_builder(self, append_unknown)
+        key = (append_unknown, self.rule, tuple(self._trace), tuple(defaults))
+        if key not in builders:
+            builders[key] = compile_builder(self, append_unknown)
+        return builders[key]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Rule, "_compile_builder", shared_builder)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _workers_stop_at_once():
     """Let an in-process RQ worker stop as soon as its burst is done.
 

@@ -27,7 +27,7 @@ demo: install
 	$(BIN)/flask --app registry demo
 	$(BIN)/flask --app registry run --host 127.0.0.1 --port 5000
 
-# Production-style serving: gunicorn with a few workers (see README, "Deployment").
+# Production-style serving: gunicorn with a few workers (see docs/deployment.md).
 GUNICORN_WORKERS ?= 4
 serve: install
 	$(BIN)/flask --app registry init-db

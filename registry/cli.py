@@ -94,7 +94,7 @@ def _queued_report(queued: list, pending: list, *, wait: bool) -> None:
         return
     with click.progressbar(length=len(refs), label="Harvesting", file=sys.stderr) as bar:
         final = wait_for_jobs([r.id for r in refs], progress=lambda ref: bar.update(1, ref.source))
-    results = [_job_result(ref, fallback.source) for ref, fallback in zip(final, refs)]
+    results = [_job_result(ref, fallback.source) for ref, fallback in zip(final, refs, strict=False)]
     click.echo(_summary_table(results))
     if any(r.outcome is Outcome.FAILED for r in results):
         raise click.exceptions.Exit(1)

@@ -8,15 +8,9 @@ from flask import current_app, url_for
 from flask.cli import with_appcontext
 from sqlmodel import Session
 
-from .db import get_engine, schema_is_current, write_session
+from .db import get_engine, require_schema, write_session
 from .errors import RegistryError
 from .services.exports import EXPORT_FORMATS, import_records, iter_public_entries, jsonl_lines, jsonld_chunks, read_dump
-
-
-def _require_schema() -> None:
-    if not schema_is_current(current_app):
-        raise click.ClickException("the database schema is missing or out of date: "
-                                   "run `flask --app registry init-db` first")
 
 
 def _entry_url(slug: str) -> str:
@@ -32,17 +26,17 @@ def _entry_url(slug: str) -> str:
               help="File to write (standard output by default).")
 def export_command(fmt: str, output: str):
     """Dump every public entry."""
-    _require_schema()
+    require_schema()
     # Absolute entry addresses need a host: SERVER_NAME when configured, else localhost.
-    with current_app.test_request_context(base_url=current_app.config.get("PUBLIC_URL") or None):
-        with Session(get_engine(current_app)) as session:
-            entries = iter_public_entries(session, actor=None)
-            chunks = jsonl_lines(entries) if fmt == "jsonl" else jsonld_chunks(entries, url_for_entry=_entry_url)
-            count = 0
-            with click.open_file(output, "w", encoding="utf-8") as out:
-                for chunk in chunks:
-                    out.write(chunk)
-                    count += 1
+    with current_app.test_request_context(base_url=current_app.config.get("PUBLIC_URL") or None), \
+            Session(get_engine(current_app)) as session:
+        entries = iter_public_entries(session, actor=None)
+        chunks = jsonl_lines(entries) if fmt == "jsonl" else jsonld_chunks(entries, url_for_entry=_entry_url)
+        count = 0
+        with click.open_file(output, "w", encoding="utf-8") as out:
+            for chunk in chunks:
+                out.write(chunk)
+                count += 1
     click.echo(f"Exported {count if fmt == 'jsonl' else max(0, count - 2)} entries.", err=True)
 
 
@@ -51,7 +45,7 @@ def export_command(fmt: str, output: str):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 def import_command(file: str):
     """Load a dump (JSON Lines or JSON-LD) into this registry; entries whose slug is taken are skipped."""
-    _require_schema()
+    require_schema()
     with click.open_file(file, "r", encoding="utf-8") as fh:
         text = fh.read()
     try:

@@ -13,9 +13,9 @@ error — raises :class:`StorageError`: a 503 page or JSON error on the web, a o
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import click
 from flask import Flask, current_app, g

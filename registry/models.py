@@ -1,8 +1,7 @@
 """SQLModel tables: what the registry stores (the shapes the API shows and accepts are in schemas.py)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Optional
+from datetime import UTC, datetime
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -15,7 +14,7 @@ ROLES = ("user", "moderator", "admin")
 
 def utcnow() -> datetime:
     """Return the current time, timezone-aware in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _empty_list() -> list:
@@ -40,17 +39,17 @@ class EntryBase(SQLModel):
     name: str = Field(max_length=300)
     summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    language: Optional[str] = Field(default=None, max_length=35)
-    license: Optional[str] = Field(default=None, max_length=200)
-    region: Optional[str] = Field(default=None, max_length=8)
-    homepage: Optional[str] = Field(default=None, max_length=2000)
-    version: Optional[str] = Field(default=None, max_length=100)
+    language: str | None = Field(default=None, max_length=35)
+    license: str | None = Field(default=None, max_length=200)
+    region: str | None = Field(default=None, max_length=8)
+    homepage: str | None = Field(default=None, max_length=2000)
+    version: str | None = Field(default=None, max_length=100)
 
 
 class Entry(EntryBase, table=True):
     __tablename__ = "entries"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=200, unique=True, index=True)
     languages: list = _json(list)
     tasks: list = _json(list)
@@ -63,13 +62,13 @@ class Entry(EntryBase, table=True):
     #: has locked by editing them, so unlocking brings the harvested value back.
     harvested_values: dict = Field(default_factory=_empty_dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
     warnings: list = _json(list)
-    source_url: Optional[str] = Field(default=None, max_length=2000)
-    head_commit: Optional[str] = Field(default=None, max_length=64)
+    source_url: str | None = Field(default=None, max_length=2000)
+    head_commit: str | None = Field(default=None, max_length=64)
     revision: int = Field(default=0)
     hidden: bool = Field(default=False)
-    hidden_reason: Optional[str] = Field(default=None, max_length=500)
-    deleted_at: Optional[datetime] = None
-    submitted_by_id: Optional[int] = Field(default=None)  # users.id; kept when the account is deleted
+    hidden_reason: str | None = Field(default=None, max_length=500)
+    deleted_at: datetime | None = None
+    submitted_by_id: int | None = Field(default=None)  # users.id; kept when the account is deleted
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow, index=True)
 
@@ -89,15 +88,15 @@ class Translation(SQLModel, table=True):
     __tablename__ = "translations"
     __table_args__ = (UniqueConstraint("entry_id", "lang"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     entry_id: int = Field(foreign_key="entries.id", index=True, ondelete="CASCADE")
     lang: str = Field(max_length=35)
     name: str = Field(default="", max_length=300)
     summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     origin: str = Field(default="harvested", max_length=16)  # harvested | community | maintainer
-    origin_file: Optional[str] = Field(default=None, max_length=300)
-    reviewed_by: Optional[str] = Field(default=None, max_length=80)
+    origin_file: str | None = Field(default=None, max_length=300)
+    reviewed_by: str | None = Field(default=None, max_length=80)
     updated_at: datetime = Field(default_factory=utcnow)
 
 
@@ -105,11 +104,11 @@ class Relation(SQLModel, table=True):
     __tablename__ = "relations"
     __table_args__ = (UniqueConstraint("entry_id", "type", "target"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     entry_id: int = Field(foreign_key="entries.id", index=True, ondelete="CASCADE")
     type: str = Field(max_length=32)
     target: str = Field(max_length=300, index=True)
-    target_id: Optional[int] = Field(default=None, foreign_key="entries.id", ondelete="SET NULL")
+    target_id: int | None = Field(default=None, foreign_key="entries.id", ondelete="SET NULL")
 
 
 # --- sources and runs ----------------------------------------------------------------
@@ -118,39 +117,39 @@ class Source(SQLModel, table=True):
     __tablename__ = "sources"
     __table_args__ = (UniqueConstraint("kind", "url"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=8)
     url: str = Field(max_length=2000)
-    entry_id: Optional[int] = Field(default=None, foreign_key="entries.id", index=True, ondelete="SET NULL")
+    entry_id: int | None = Field(default=None, foreign_key="entries.id", index=True, ondelete="SET NULL")
     schedule_hours: int = Field(default=24)
-    last_commit: Optional[str] = Field(default=None, max_length=64)
-    etag: Optional[str] = Field(default=None, max_length=300)
+    last_commit: str | None = Field(default=None, max_length=64)
+    etag: str | None = Field(default=None, max_length=300)
     consecutive_failures: int = Field(default=0)
-    last_error: Optional[str] = Field(default=None, sa_column=Column(Text))
-    last_harvested_at: Optional[datetime] = None
-    next_due_at: Optional[datetime] = Field(default=None, index=True)
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    last_harvested_at: datetime | None = None
+    next_due_at: datetime | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow)
 
 
 class HarvestRun(SQLModel, table=True):
     __tablename__ = "harvest_runs"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     source_id: int = Field(foreign_key="sources.id", index=True, ondelete="CASCADE")
     started_at: datetime = Field(default_factory=utcnow)
-    finished_at: Optional[datetime] = None
+    finished_at: datetime | None = None
     outcome: str = Field(max_length=16)
-    commit: Optional[str] = Field(default=None, max_length=64)
+    commit: str | None = Field(default=None, max_length=64)
     changes: list = _json(list)
     warnings: list = _json(list)
-    error: Optional[str] = Field(default=None, sa_column=Column(Text))
+    error: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class Revision(SQLModel, table=True):
     __tablename__ = "revisions"
     __table_args__ = (UniqueConstraint("entry_id", "number"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     entry_id: int = Field(foreign_key="entries.id", index=True, ondelete="CASCADE")
     number: int
     author: str = Field(max_length=80)  # a user name, or "harvester"
@@ -165,16 +164,16 @@ class Revision(SQLModel, table=True):
 class User(SQLModel, table=True):
     __tablename__ = "users"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=40, unique=True, index=True)
     email: str = Field(max_length=254, unique=True)
     password_hash: str = Field(max_length=200)
     role: str = Field(default="user", max_length=16)
-    display_name: Optional[str] = Field(default=None, max_length=100)
-    preferred_language: Optional[str] = Field(default=None, max_length=35)
+    display_name: str | None = Field(default=None, max_length=100)
+    preferred_language: str | None = Field(default=None, max_length=35)
     created_at: datetime = Field(default_factory=utcnow)
     #: Set when the account is deleted: the row stays as a tombstone so contributions keep an author.
-    deleted_at: Optional[datetime] = None
+    deleted_at: datetime | None = None
 
 
 class ApiToken(SQLModel, table=True):
@@ -182,16 +181,16 @@ class ApiToken(SQLModel, table=True):
 
     __tablename__ = "api_tokens"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
     name: str = Field(default="", max_length=100)
     token_hash: str = Field(max_length=64, unique=True)
     prefix: str = Field(max_length=12)
     scope: str = Field(default="read", max_length=8)  # read | write
     created_at: datetime = Field(default_factory=utcnow)
-    expires_at: Optional[datetime] = None
-    last_used_at: Optional[datetime] = None
-    revoked_at: Optional[datetime] = None
+    expires_at: datetime | None = None
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
 
 
 class Maintainer(SQLModel, table=True):
@@ -210,13 +209,13 @@ class Claim(SQLModel, table=True):
 
     __tablename__ = "claims"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
     entry_id: int = Field(foreign_key="entries.id", index=True, ondelete="CASCADE")
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
-    verified_at: Optional[datetime] = None
+    verified_at: datetime | None = None
 
 
 class Proposal(SQLModel, table=True):
@@ -224,29 +223,29 @@ class Proposal(SQLModel, table=True):
 
     __tablename__ = "proposals"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     entry_id: int = Field(foreign_key="entries.id", index=True, ondelete="CASCADE")
-    author_id: Optional[int] = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    author_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     kind: str = Field(max_length=16)  # edit | translation
-    lang: Optional[str] = Field(default=None, max_length=35)
+    lang: str | None = Field(default=None, max_length=35)
     changes: dict = _json(dict)
     base_revision: int
     status: str = Field(default="open", max_length=16, index=True)  # open | accepted | rejected | withdrawn
-    reviewer_id: Optional[int] = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    reviewer_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     note: str = Field(default="", max_length=2000)
     created_at: datetime = Field(default_factory=utcnow)
-    decided_at: Optional[datetime] = None
+    decided_at: datetime | None = None
 
 
 class PasswordReset(SQLModel, table=True):
     __tablename__ = "password_resets"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
-    used_at: Optional[datetime] = None
+    used_at: datetime | None = None
 
 
 class PurgeRecord(SQLModel, table=True):
@@ -254,7 +253,7 @@ class PurgeRecord(SQLModel, table=True):
 
     __tablename__ = "purge_records"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=200)
     actor: str = Field(max_length=80)
     reason: str = Field(max_length=1000)
@@ -283,7 +282,7 @@ class HookDelivery(SQLModel, table=True):
     __tablename__ = "hook_deliveries"
     __table_args__ = (UniqueConstraint("source_id", "delivery_id"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     source_id: int = Field(foreign_key="sources.id", index=True, ondelete="CASCADE")
     delivery_id: str = Field(max_length=200)
     received_at: datetime = Field(default_factory=utcnow, index=True)
@@ -300,16 +299,16 @@ class Community(SQLModel, table=True):
 
     __tablename__ = "communities"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=80, unique=True, index=True)
     name: str = Field(max_length=200)
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     #: The language name and description are written in (BCP-47).
-    language: Optional[str] = Field(default=None, max_length=35)
+    language: str | None = Field(default=None, max_length=35)
     #: Free text as people name it ("Kenya, Tanzania"): communities cross borders.
     region: str = Field(default="", max_length=200)
     languages: list = _json(list)
-    created_by_id: Optional[int] = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -324,8 +323,8 @@ class CommunityMember(SQLModel, table=True):
     status: str = Field(default="pending", max_length=16, index=True)  # pending | active
     message: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
-    decided_at: Optional[datetime] = None
-    decided_by_id: Optional[int] = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    decided_at: datetime | None = None
+    decided_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
 
 
 class Collection(SQLModel, table=True):
@@ -333,18 +332,18 @@ class Collection(SQLModel, table=True):
 
     __tablename__ = "collections"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=80, unique=True, index=True)
     title: str = Field(max_length=300)
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    language: Optional[str] = Field(default=None, max_length=35)
-    region: Optional[str] = Field(default=None, max_length=8)
-    community_id: Optional[int] = Field(default=None, foreign_key="communities.id", index=True,
+    language: str | None = Field(default=None, max_length=35)
+    region: str | None = Field(default=None, max_length=8)
+    community_id: int | None = Field(default=None, foreign_key="communities.id", index=True,
                                         ondelete="SET NULL")
-    owner_id: Optional[int] = Field(default=None, foreign_key="users.id", index=True, ondelete="SET NULL")
+    owner_id: int | None = Field(default=None, foreign_key="users.id", index=True, ondelete="SET NULL")
     visibility: str = Field(default="public", max_length=16)  # public | unlisted
     #: The awesome-list this collection is synced from (a Source of kind "list").
-    list_source_id: Optional[int] = Field(default=None, foreign_key="sources.id", ondelete="SET NULL")
+    list_source_id: int | None = Field(default=None, foreign_key="sources.id", ondelete="SET NULL")
     created_by: str = Field(default="", max_length=80)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow, index=True)
@@ -355,7 +354,7 @@ class CollectionGroup(SQLModel, table=True):
 
     __tablename__ = "collection_groups"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     collection_id: int = Field(foreign_key="collections.id", index=True, ondelete="CASCADE")
     title: str = Field(max_length=300)
     position: int = Field(default=0)
@@ -367,14 +366,14 @@ class CollectionItem(SQLModel, table=True):
 
     __tablename__ = "collection_items"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     collection_id: int = Field(foreign_key="collections.id", index=True, ondelete="CASCADE")
-    group_id: Optional[int] = Field(default=None, foreign_key="collection_groups.id", ondelete="SET NULL")
+    group_id: int | None = Field(default=None, foreign_key="collection_groups.id", ondelete="SET NULL")
     position: int = Field(default=0)
-    entry_id: Optional[int] = Field(default=None, foreign_key="entries.id", index=True, ondelete="SET NULL")
+    entry_id: int | None = Field(default=None, foreign_key="entries.id", index=True, ondelete="SET NULL")
     #: A pending source: the repository an awesome-list links to, waiting for its first harvest.
-    source_id: Optional[int] = Field(default=None, foreign_key="sources.id", ondelete="SET NULL")
-    url: Optional[str] = Field(default=None, max_length=2000)
+    source_id: int | None = Field(default=None, foreign_key="sources.id", ondelete="SET NULL")
+    url: str | None = Field(default=None, max_length=2000)
     title: str = Field(default="", max_length=300)
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     #: True for items a list sync manages; a re-sync never touches the others.
@@ -387,13 +386,13 @@ class CollectionTranslation(SQLModel, table=True):
     __tablename__ = "collection_translations"
     __table_args__ = (UniqueConstraint("collection_id", "lang"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     collection_id: int = Field(foreign_key="collections.id", index=True, ondelete="CASCADE")
     lang: str = Field(max_length=35)
     title: str = Field(default="", max_length=300)
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     origin: str = Field(default="community", max_length=16)  # community | curator
-    reviewed_by: Optional[str] = Field(default=None, max_length=80)
+    reviewed_by: str | None = Field(default=None, max_length=80)
     updated_at: datetime = Field(default_factory=utcnow)
 
 
@@ -402,16 +401,16 @@ class CollectionProposal(SQLModel, table=True):
 
     __tablename__ = "collection_proposals"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     collection_id: int = Field(foreign_key="collections.id", index=True, ondelete="CASCADE")
-    author_id: Optional[int] = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    author_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     lang: str = Field(max_length=35)
     changes: dict = _json(dict)
     status: str = Field(default="open", max_length=16, index=True)  # open | accepted | rejected
-    reviewer_id: Optional[int] = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    reviewer_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     note: str = Field(default="", max_length=2000)
     created_at: datetime = Field(default_factory=utcnow)
-    decided_at: Optional[datetime] = None
+    decided_at: datetime | None = None
 
 
 # --- harvest details (issue 3) ----------------------------------------------------------

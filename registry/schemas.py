@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlmodel import SQLModel
 
@@ -12,13 +12,13 @@ class TranslationPublic(SQLModel):
     summary: str
     description: str
     origin: str
-    reviewed_by: Optional[str] = None
+    reviewed_by: str | None = None
 
 
 class RelationPublic(SQLModel):
     type: str
     target: str
-    resolved_slug: Optional[str] = None
+    resolved_slug: str | None = None
 
 
 class EntryPublic(SQLModel):
@@ -29,16 +29,16 @@ class EntryPublic(SQLModel):
     name: str
     summary: str
     description: str
-    language: Optional[str]
+    language: str | None
     languages: list[str]
-    license: Optional[str]
+    license: str | None
     tasks: list[str]
     tags: list[str]
     frameworks: list[str]
-    region: Optional[str]
-    homepage: Optional[str]
-    source_url: Optional[str]
-    version: Optional[str]
+    region: str | None
+    homepage: str | None
+    source_url: str | None
+    version: str | None
     authors: list[dict[str, Any]]
     citation: dict[str, Any]
     translations: dict[str, TranslationPublic]
@@ -56,22 +56,22 @@ class EntrySummary(SQLModel):
     kind: str
     name: str
     summary: str
-    language: Optional[str]
+    language: str | None
     languages: list[str]
-    license: Optional[str]
+    license: str | None
     tasks: list[str]
-    region: Optional[str]
+    region: str | None
     updated_at: datetime
 
 
 class RunPublic(SQLModel):
     started_at: datetime
-    finished_at: Optional[datetime]
+    finished_at: datetime | None
     outcome: str
-    commit: Optional[str]
+    commit: str | None
     changes: list[str]
     warnings: list[str]
-    error: Optional[str]
+    error: str | None
 
 
 class HarvestNotes(SQLModel):
@@ -79,8 +79,8 @@ class HarvestNotes(SQLModel):
 
     details: dict[str, Any] = {}
     #: Only for the entry's maintainers and moderators (None for everyone else).
-    warnings: Optional[list[str]] = None
-    source_id: Optional[int] = None
+    warnings: list[str] | None = None
+    source_id: int | None = None
 
 
 class CollectionLink(SQLModel):
@@ -93,7 +93,7 @@ class EntryPage(SQLModel):
 
     entry: EntryPublic
     #: The language version shown (the original's tag when no translation was chosen).
-    shown_lang: Optional[str]
+    shown_lang: str | None
     canonical: str
     runs: list[RunPublic]
     harvest: HarvestNotes
@@ -128,21 +128,21 @@ class EntryList(SQLModel):
 class EntryPatch(SQLModel):
     """A direct edit: any editable fields, the revision the edit is based on, and a reason."""
 
-    base_revision: Optional[int] = None
-    reason: Optional[str] = None
-    kind: Optional[str] = None
-    name: Optional[str] = None
-    summary: Optional[str] = None
-    description: Optional[str] = None
-    language: Optional[str] = None
-    languages: Optional[list[str]] = None
-    license: Optional[str] = None
-    tasks: Optional[list[str]] = None
-    tags: Optional[list[str]] = None
-    frameworks: Optional[list[str]] = None
-    region: Optional[str] = None
-    homepage: Optional[str] = None
-    version: Optional[str] = None
+    base_revision: int | None = None
+    reason: str | None = None
+    kind: str | None = None
+    name: str | None = None
+    summary: str | None = None
+    description: str | None = None
+    language: str | None = None
+    languages: list[str] | None = None
+    license: str | None = None
+    tasks: list[str] | None = None
+    tags: list[str] | None = None
+    frameworks: list[str] | None = None
+    region: str | None = None
+    homepage: str | None = None
+    version: str | None = None
 
 
 class EntryRegister(SQLModel):
@@ -155,31 +155,31 @@ class HideRequest(SQLModel):
 
 class RevertRequest(SQLModel):
     revision: int
-    base_revision: Optional[int] = None
-    reason: Optional[str] = None
+    base_revision: int | None = None
+    reason: str | None = None
 
 
 class ProposalCreate(SQLModel):
     """An edit proposal (`changes`) or a translation (`lang` with name/summary/description)."""
 
-    base_revision: Optional[int] = None
-    changes: Optional[dict[str, Any]] = None
-    note: Optional[str] = None
-    lang: Optional[str] = None
-    name: Optional[str] = None
-    summary: Optional[str] = None
-    description: Optional[str] = None
+    base_revision: int | None = None
+    changes: dict[str, Any] | None = None
+    note: str | None = None
+    lang: str | None = None
+    name: str | None = None
+    summary: str | None = None
+    description: str | None = None
 
 
 class ProposalCreated(SQLModel):
-    id: Optional[int] = None
-    status: Optional[str] = None
-    published: Optional[bool] = None
-    lang: Optional[str] = None
+    id: int | None = None
+    status: str | None = None
+    published: bool | None = None
+    lang: str | None = None
 
 
 class ProposalDecision(SQLModel):
-    note: Optional[str] = None
+    note: str | None = None
 
 
 class ProposalPublic(SQLModel):
@@ -187,16 +187,16 @@ class ProposalPublic(SQLModel):
     slug: str
     entry_name: str
     kind: str
-    lang: Optional[str]
+    lang: str | None
     changes: dict[str, Any]
     original: dict[str, Any]
     base_revision: int
     status: str
-    author: Optional[str]
-    reviewer: Optional[str]
+    author: str | None
+    reviewer: str | None
     note: str
     created_at: datetime
-    decided_at: Optional[datetime]
+    decided_at: datetime | None
 
 
 class ProposalList(SQLModel):
@@ -225,8 +225,8 @@ class RevisionList(SQLModel):
 
 
 class TokenCreate(SQLModel):
-    scope: Optional[str] = "read"
-    name: Optional[str] = ""
+    scope: str | None = "read"
+    name: str | None = ""
 
 
 class TokenPublic(SQLModel):
@@ -235,8 +235,8 @@ class TokenPublic(SQLModel):
     prefix: str
     scope: str
     created_at: datetime
-    expires_at: Optional[datetime]
-    last_used_at: Optional[datetime]
+    expires_at: datetime | None
+    last_used_at: datetime | None
 
 
 class TokenCreated(TokenPublic):
@@ -253,15 +253,15 @@ class TokenList(SQLModel):
 
 class MePublic(SQLModel):
     name: str
-    display_name: Optional[str]
+    display_name: str | None
     role: str
-    preferred_language: Optional[str]
-    token_scope: Optional[str]
+    preferred_language: str | None
+    token_scope: str | None
 
 
 class TranslationList(SQLModel):
     slug: str
-    language: Optional[str]
+    language: str | None
     translations: dict[str, TranslationPublic]
 
 
@@ -272,30 +272,30 @@ class JobPublic(SQLModel):
     kind: str  # harvest | preview | submission
     status: str  # queued | running | done | failed
     url: str  # GET it to follow the job
-    outcome: Optional[str] = None  # once done: created | updated | unchanged | failed
-    slug: Optional[str] = None
-    entry_url: Optional[str] = None
+    outcome: str | None = None  # once done: created | updated | unchanged | failed
+    slug: str | None = None
+    entry_url: str | None = None
     changes: list[str] = []
-    error: Optional[str] = None  # why it failed, in plain words
-    enqueued_at: Optional[datetime] = None
-    started_at: Optional[datetime] = None
-    ended_at: Optional[datetime] = None
+    error: str | None = None  # why it failed, in plain words
+    enqueued_at: datetime | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
 
 
 class SourcePublic(SQLModel):
     id: int
     kind: str
-    url: Optional[str]
-    entry: Optional[str]
+    url: str | None
+    entry: str | None
     schedule_hours: int
-    last_commit: Optional[str]
+    last_commit: str | None
     consecutive_failures: int
-    last_error: Optional[str]
-    last_harvested_at: Optional[datetime]
-    next_due_at: Optional[datetime]
+    last_error: str | None
+    last_harvested_at: datetime | None
+    next_due_at: datetime | None
     has_webhook_secret: bool
     #: Its latest harvest job when harvests are queued (Redis); null otherwise.
-    job: Optional[JobPublic] = None
+    job: JobPublic | None = None
 
 
 class SourceList(SQLModel):
@@ -318,11 +318,11 @@ class HarvestOutcome(SQLModel):
     """What a harvest (a re-harvest, a push) did, or `queued` with its job when a worker will do it."""
 
     outcome: str  # created | updated | unchanged | failed | queued
-    slug: Optional[str] = None
+    slug: str | None = None
     changes: list[str] = []
     warnings: list[str] = []
-    error: Optional[str] = None
-    job_id: Optional[str] = None
+    error: str | None = None
+    job_id: str | None = None
 
 
 class HookSecret(SQLModel):
@@ -334,16 +334,16 @@ class HookResult(SQLModel):
     """The answer to a push event."""
 
     status: str  # harvested | queued | ignored
-    delivery_id: Optional[str] = None
-    source_id: Optional[int] = None
-    harvest: Optional[HarvestOutcome] = None
+    delivery_id: str | None = None
+    source_id: int | None = None
+    harvest: HarvestOutcome | None = None
 
 
 class CommunityPublic(SQLModel):
     slug: str
     name: str
     description: str
-    language: Optional[str]
+    language: str | None
     region: str
     languages: list[str]
     member_count: int
@@ -370,16 +370,16 @@ class CommunityList(SQLModel):
 
 class CollectionOwner(SQLModel):
     type: str  # community | user | site
-    slug: Optional[str] = None
-    name: Optional[str] = None
-    display_name: Optional[str] = None
+    slug: str | None = None
+    name: str | None = None
+    display_name: str | None = None
 
 
 class CollectionTranslationPublic(SQLModel):
     title: str
     description: str
     origin: str  # community | curator
-    reviewed_by: Optional[str] = None
+    reviewed_by: str | None = None
 
 
 class CollectionPublic(SQLModel):
@@ -388,13 +388,13 @@ class CollectionPublic(SQLModel):
     slug: str
     title: str
     description: str
-    language: Optional[str]
-    shown_language: Optional[str]
-    region: Optional[str]
+    language: str | None
+    shown_language: str | None
+    region: str | None
     visibility: str
     owner: CollectionOwner
     translations: dict[str, CollectionTranslationPublic]
-    list_source: Optional[str]
+    list_source: str | None
     item_count: int
     created_at: datetime
     updated_at: datetime
@@ -412,10 +412,10 @@ class CollectionItemPublic(SQLModel):
 
     id: int
     position: int
-    group: Optional[str]
-    slug: Optional[str]
-    entry: Optional[EntrySummary]
-    url: Optional[str]
+    group: str | None
+    slug: str | None
+    entry: EntrySummary | None
+    url: str | None
     title: str
     note: str
     pending: bool
@@ -445,8 +445,8 @@ class CollectionProposalPublic(SQLModel):
     original_title: str
     original_description: str
     status: str
-    author: Optional[str]
-    reviewer: Optional[str]
+    author: str | None
+    reviewer: str | None
     note: str
     created_at: datetime
 
@@ -461,13 +461,13 @@ class CollectionProposalList(SQLModel):
 
 class CollectionSyncResult(SQLModel):
     outcome: str
-    collection: Optional[str]
+    collection: str | None
     added: int
     removed: int
     updated: int
     pending: int
     warnings: list[str]
-    error: Optional[str]
+    error: str | None
 
 
 class CollectionTranslationCreated(SQLModel):
@@ -475,7 +475,7 @@ class CollectionTranslationCreated(SQLModel):
 
     status: str
     lang: str
-    id: Optional[int] = None
+    id: int | None = None
 
 
 class JoinRequested(SQLModel):
@@ -484,31 +484,31 @@ class JoinRequested(SQLModel):
 
 class CollectionCreate(SQLModel):
     title: str
-    slug: Optional[str] = None
-    description: Optional[str] = None
-    language: Optional[str] = None
-    community: Optional[str] = None
-    visibility: Optional[str] = None
-    region: Optional[str] = None
+    slug: str | None = None
+    description: str | None = None
+    language: str | None = None
+    community: str | None = None
+    visibility: str | None = None
+    region: str | None = None
 
 
 class CollectionPatch(SQLModel):
-    title: Optional[str] = None
-    description: Optional[str] = None
-    language: Optional[str] = None
-    visibility: Optional[str] = None
-    region: Optional[str] = None
+    title: str | None = None
+    description: str | None = None
+    language: str | None = None
+    visibility: str | None = None
+    region: str | None = None
 
 
 class CollectionItemCreate(SQLModel):
     entry: str
-    note: Optional[str] = None
-    group: Optional[str] = None
+    note: str | None = None
+    group: str | None = None
 
 
 class CollectionItemPatch(SQLModel):
-    note: Optional[str] = None
-    group: Optional[str] = None
+    note: str | None = None
+    group: str | None = None
 
 
 class CollectionOrder(SQLModel):
@@ -522,32 +522,32 @@ class CollectionSyncRequest(SQLModel):
 class CollectionTranslationCreate(SQLModel):
     lang: str
     title: str
-    description: Optional[str] = None
+    description: str | None = None
 
 
 class CommunityCreate(SQLModel):
     name: str
-    slug: Optional[str] = None
-    description: Optional[str] = None
-    region: Optional[str] = None
-    languages: Optional[list[str]] = None
-    language: Optional[str] = None
+    slug: str | None = None
+    description: str | None = None
+    region: str | None = None
+    languages: list[str] | None = None
+    language: str | None = None
 
 
 class CommunityPatch(SQLModel):
-    name: Optional[str] = None
-    description: Optional[str] = None
-    region: Optional[str] = None
-    languages: Optional[list[str]] = None
-    language: Optional[str] = None
+    name: str | None = None
+    description: str | None = None
+    region: str | None = None
+    languages: list[str] | None = None
+    language: str | None = None
 
 
 class JoinRequest(SQLModel):
-    message: Optional[str] = None
+    message: str | None = None
 
 
 class MemberDecision(SQLModel):
     """Either ``accept`` (a join request) or ``role`` (member, curator, admin)."""
 
-    accept: Optional[bool] = None
-    role: Optional[str] = None
+    accept: bool | None = None
+    role: str | None = None

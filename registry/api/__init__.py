@@ -31,8 +31,7 @@ def entry(namespace: str, name: str):
     return jsonify(public.model_dump(mode="json"))
 
 
-from . import collections, people, writes  # noqa: E402,F401  (register their routes on bp)
-from . import formats, hooks, manage, openapi, sources  # noqa: E402,F401  (issue 7)
+from . import collections, formats, hooks, manage, openapi, people, sources, writes  # noqa: E402,F401  (register their routes on bp)  # noqa: E402,F401  (issue 7)
 
 apply_conventions(bp)
 

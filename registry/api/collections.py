@@ -4,17 +4,35 @@ from __future__ import annotations
 from flask import current_app, jsonify, request
 
 from ..auth import current_actor
-from ..db import read_session, write_session
-from ..errors import Invalid
 from ..config import harvest_options
-from ..db import sessions
+from ..db import read_session, sessions, write_session
+from ..errors import Invalid
 from ..services.collection_sync import sync_list
-from ..services.collection_translations import (collection_proposals, decide_collection_proposal,
-                                                submit_collection_translation)
-from ..services.collections import (add_item, create_collection, get_collection, list_collections, remove_item,
-                                    reorder_items, update_collection, update_item)
-from ..services.communities import (create_community, decide_join, get_community, leave_community,
-                                    list_communities, request_join, set_member_role, update_community)
+from ..services.collection_translations import (
+    collection_proposals,
+    decide_collection_proposal,
+    submit_collection_translation,
+)
+from ..services.collections import (
+    add_item,
+    create_collection,
+    get_collection,
+    list_collections,
+    remove_item,
+    reorder_items,
+    update_collection,
+    update_item,
+)
+from ..services.communities import (
+    create_community,
+    decide_join,
+    get_community,
+    leave_community,
+    list_communities,
+    request_join,
+    set_member_role,
+    update_community,
+)
 from . import bp
 from .common import json_body, writer
 from .support import link_header, page_args

@@ -1,7 +1,7 @@
 """The queue's commands: `worker` runs jobs, `scheduler` queues the due sources."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 from flask import current_app
@@ -43,7 +43,7 @@ def scheduler_command(interval: int, once: bool):
     require_schema()
 
     def report(queued, pending) -> None:
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
         click.echo(f"{now}  {len(queued)} due sources queued, {len(pending)} still queued or running")
 
     errors: list[Exception] = []

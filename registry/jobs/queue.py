@@ -210,10 +210,10 @@ def latest_jobs(sources: Iterable[str], app: Flask | None = None) -> dict[str, J
 
     conn = redis_connection(app)
     ids = conn.mget([_latest_key(app, s) for s in sources])
-    known = [(s, i.decode()) for s, i in zip(sources, ids) if i]
+    known = [(s, i.decode()) for s, i in zip(sources, ids, strict=False) if i]
     jobs = Job.fetch_many([i for _s, i in known], connection=conn) if known else []
     found = {}
-    for (source, _id), job in zip(known, jobs):
+    for (source, _id), job in zip(known, jobs, strict=False):
         ref = _ref(app, job)
         if ref is not None:
             found[source] = ref

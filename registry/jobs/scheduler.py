@@ -26,7 +26,7 @@ def run_scheduler(app: Flask, *, interval: float, ticks: int | None = None,
         try:
             with app.app_context(), sessions(app).read() as session:
                 queued, pending = queue_due_sources(session)
-        except Exception as err:  # noqa: BLE001 — a database or Redis outage must not end the scheduler
+        except Exception as err:
             if on_error:
                 on_error(err)
         else:

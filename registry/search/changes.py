@@ -7,7 +7,7 @@ lock orders the writers, so notes are read in the order their transactions commi
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session as OrmSession

@@ -134,7 +134,7 @@ def meta_rows(session: Session, docs, *, with_codes: bool) -> tuple[list[str], l
              "facets": d.facets} for d in docs]
     if with_codes:
         columns.append("facet_codes")
-        for row, codes in zip(rows, document_codes(session, docs)):
+        for row, codes in zip(rows, document_codes(session, docs), strict=False):
             row["facet_codes"] = codes
     return columns, rows
 

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from ..models import Entry, Translation
 from ..facets import facet_values
+from ..models import Entry, Translation
 from .query import LANGUAGE_MARK, MIN_SUBSTRING_CHARS
 from .text import is_segmented, key, tokens
 
@@ -69,7 +69,7 @@ def _epoch(value: datetime | None) -> float:
     if value is None:
         return 0.0
     if value.tzinfo is None:  # SQLite hands back naive UTC datetimes
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.timestamp()
 
 

@@ -56,7 +56,7 @@ class Snapshot:
         self.segments, self.alive, self.generation = segments, alive, generation
         #: What FTS5 keeps for bm25: the number of indexed rows and their average length in tokens.
         self.rows = int(sum(int(a.sum()) for a in alive))
-        self.average_length = (sum(float(seg.length[a].sum()) for seg, a in zip(segments, alive))
+        self.average_length = (sum(float(seg.length[a].sum()) for seg, a in zip(segments, alive, strict=False))
                                / max(1, self.rows))
         # bm25's length normalisation of each slot, and which slots may be shown: made on first use.
         self._norms: list[np.ndarray] | None = None
@@ -75,7 +75,7 @@ class Snapshot:
         if kept is not None and kept[0] is hidden:  # the index hands out one array until the set changes
             return kept[1]
         masks = []
-        for seg, alive in zip(self.segments, self.alive):
+        for seg, alive in zip(self.segments, self.alive, strict=False):
             mask = alive.copy()
             mask[_slots_of(seg, hidden)] = False
             masks.append(mask)
@@ -222,7 +222,7 @@ def rank(snapshot: Snapshot, query: ParsedQuery | None, *, filter_codes: list[li
         return verified[clause]
     per_seg = []
     hits = np.zeros(len(phrases))
-    for seg, alive in zip(snapshot.segments, snapshot.alive):
+    for seg, alive in zip(snapshot.segments, snapshot.alive, strict=False):
         found = [_clause(seg, c, exact) for c in phrases]
         for i, (slots, _) in enumerate(found):
             hits[i] += int(alive[slots].sum()) if len(slots) else 0
@@ -231,7 +231,7 @@ def rank(snapshot: Snapshot, query: ParsedQuery | None, *, filter_codes: list[li
     idf[idf <= 0] = 1e-6
     ids_all, exact_all, score_all, code_counts = [], [], [], Counter()
     total = 0
-    for seg, visible, norms, found in zip(snapshot.segments, snapshot.visible(hidden), snapshot.norms(), per_seg):
+    for seg, visible, norms, found in zip(snapshot.segments, snapshot.visible(hidden), snapshot.norms(), per_seg, strict=False):
         n = seg.size
         clauses = iter(found)
         groups = [[next(clauses)[0] for _ in group.clauses] for group in (query.groups if query else [])]
@@ -349,11 +349,11 @@ def _count_codes(seg: Segment, sel: np.ndarray, mask: np.ndarray) -> Counter:
     if len(sel) * CODE_COLUMNS * 4 > seg.counting.cost:
         codes, tally = seg.counting.count(mask)
         present = np.flatnonzero(tally)
-        return Counter(dict(zip(codes[present].tolist(), tally[present].tolist())))
+        return Counter(dict(zip(codes[present].tolist(), tally[present].tolist(), strict=False)))
     tally = np.bincount(seg.code_table[sel].ravel())
     tally[0] = 0  # padding
     present = np.flatnonzero(tally)
-    found = Counter(dict(zip(present.tolist(), tally[present].tolist())))
+    found = Counter(dict(zip(present.tolist(), tally[present].tolist(), strict=False)))
     if seg.code_more:
         for slot in np.intersect1d(sel, np.fromiter(seg.code_more, dtype=np.int64)).tolist():
             found.update(seg.code_more[slot].tolist())
@@ -449,7 +449,7 @@ class MemoryIndex:
             return Snapshot(snap.segments, snap.alive, generation)
         gone = np.asarray(changed, dtype=np.int64)
         segments, alive = list(snap.segments), []
-        for seg, live in zip(segments, snap.alive):
+        for seg, live in zip(segments, snap.alive, strict=False):
             live = live.copy()
             live[_slots_of(seg, gone)] = False
             alive.append(live)
@@ -470,8 +470,8 @@ class MemoryIndex:
         return Snapshot(segments, alive, generation)
 
 
-_INDEXES: "weakref.WeakKeyDictionary[Engine, MemoryIndex]" = weakref.WeakKeyDictionary()
-_ENABLED: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+_INDEXES: weakref.WeakKeyDictionary[Engine, MemoryIndex] = weakref.WeakKeyDictionary()
+_ENABLED: weakref.WeakSet[Engine] = weakref.WeakSet()
 _REGISTRY_LOCK = threading.Lock()
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from typing import Iterator
+from collections.abc import Iterator
 
 import regex
 from sqlalchemy import Float, Integer, String, func, text
@@ -130,7 +130,7 @@ class PostgresBackend:
             return
         old = self.facets_of(session, [d.entry_id for d in docs]) if facet_counts else {}
         columns, rows = counts.meta_rows(session, docs, with_codes=facet_counts)
-        for row, doc in zip(rows, docs):
+        for row, doc in zip(rows, docs, strict=False):
             row["document"] = tsvector_literal(doc)
         session.execute(text(f"""
             INSERT INTO search_documents ({", ".join(columns)}, document)

@@ -136,7 +136,7 @@ def _language_span(positives, start: int) -> tuple[int, frozenset[str]]:
         run = positives[start:start + width]
         if len(run) < width or not all(plain for _, _, plain in run):
             continue
-        if width > 1 and any(i - j != 1 for (i, _, _), (j, _, _) in zip(run[1:], run)):
+        if width > 1 and any(i - j != 1 for (i, _, _), (j, _, _) in zip(run[1:], run, strict=False)):
             continue
         codes = find_language([" ".join(c.tokens) for _, c, _ in run])
         if codes:

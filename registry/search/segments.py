@@ -11,8 +11,8 @@ import bisect
 import itertools
 from array import array
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import numpy as np
 
@@ -72,7 +72,7 @@ class Segment:
     code_table: np.ndarray   # slot × the first CODE_COLUMNS facet codes (0: none)
     code_more: dict[int, np.ndarray]  # the codes past those, for the few slots that have more
     by_code: dict[int, np.ndarray]
-    counting: "CodeBitmaps"  # the same codes as bitmaps (frequent ones) and slot lists (the rest)
+    counting: CodeBitmaps  # the same codes as bitmaps (frequent ones) and slot lists (the rest)
     vocab: list[str]         # sorted tokens; a token's id is its place here
     words: Postings
     pairs: Postings
@@ -190,7 +190,7 @@ def build_segment(rows: Iterable[Row], code_digits: int) -> Segment:
     if len(sorted_codes):
         starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
         ends = np.r_[starts[1:], len(sorted_codes)]
-        for s, e in zip(starts.tolist(), ends.tolist()):
+        for s, e in zip(starts.tolist(), ends.tolist(), strict=False):
             by_code[int(sorted_codes[s])] = code_slot[order[s:e]]
     return Segment(ids=np.frombuffer(entry_ids, dtype=np.int64).copy(),
                    counting=CodeBitmaps.of(by_code, n),
@@ -221,7 +221,7 @@ class CodeBitmaps:
     cost: int                 # about what counting this way costs, in slot-table cells read
 
     @classmethod
-    def of(cls, by_code: dict[int, np.ndarray], n: int) -> "CodeBitmaps":
+    def of(cls, by_code: dict[int, np.ndarray], n: int) -> CodeBitmaps:
         dense = sorted(c for c, slots in by_code.items() if n >= BITMAP_MIN_SLOTS and len(slots) > n * DENSE_SHARE)
         sparse = sorted(set(by_code) - set(dense))
         words = (n + 63) // 64

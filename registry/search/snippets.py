@@ -1,8 +1,8 @@
 """Result snippets: a short window of an entry's text with the query's words marked, as plain segments."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import regex
 

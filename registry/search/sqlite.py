@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Iterator
+from collections.abc import Iterator
 
 from sqlalchemy import Float, Integer, String, func, text
 from sqlmodel import Session
@@ -12,7 +12,6 @@ from . import changes, counts
 from .documents import FIELD_WEIGHTS, FIELDS, FRESHNESS_SECONDS, SearchDocument
 from .query import Clause, ParsedQuery
 from .segments import Row
-
 
 # The tables are made by migration 0002. The word index (search_words) uses
 # "unicode61 remove_diacritics 2 categories 'L* M* N* Co'": it keeps marks (Indic vowel signs,
@@ -155,7 +154,7 @@ class SQLiteBackend:
             FROM search_meta AS m JOIN search_documents AS d ON d.entry_id = m.entry_id {where}
             ORDER BY m.entry_id"""), {"ids": json.dumps(entry_ids or [])})
         for entry_id, boost, epoch, name_keys, codes, *texts in rows:
-            yield Row(entry_id, {f: (t or "").split() for f, t in zip(FIELDS, texts)}, boost, epoch,
+            yield Row(entry_id, {f: (t or "").split() for f, t in zip(FIELDS, texts, strict=False)}, boost, epoch,
                              name_keys or "", codes or "")
 
     def size_bytes(self, session: Session) -> int:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
@@ -16,7 +16,7 @@ from .entries import to_public
 
 def as_utc(value: datetime) -> datetime:
     """Return a timezone-aware UTC datetime (SQLite hands back naive ones, which are UTC)."""
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _visible():

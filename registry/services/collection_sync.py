@@ -6,6 +6,7 @@ groups and notes stay, in the places they put them.
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
@@ -20,8 +21,8 @@ from . import Actor
 from .addresses import normalize_source, normalize_source_url
 from .collections import create_collection, find_collection
 from .communities import make_slug
-from .pipeline import HarvestResult, record_run, register_applier, run_source
 from .permissions import can_create_collection, can_curate_collection, require, require_signed_in
+from .pipeline import HarvestResult, record_run, register_applier, run_source
 
 
 @dataclass
@@ -208,10 +209,9 @@ def _sync_items(session: Session, collection: Collection, parsed: HarvestedList,
     for group in parsed.groups:
         for entry in group.items:
             key = entry.repository or entry.url
-            try:
-                key = normalize_source_url(key) if entry.repository else key
-            except Invalid:
-                pass
+            if entry.repository:
+                with suppress(Invalid):  # a link the registry refuses is kept as written
+                    key = normalize_source_url(key)
             wanted.setdefault(key, (groups.get(group.title), entry))
     rows: dict[str, CollectionItem] = {}
     for key, (group_id, parsed_item) in wanted.items():

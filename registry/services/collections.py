@@ -10,8 +10,19 @@ from sqlmodel import Session, select
 
 from ..errors import Conflict, Invalid, NotFound
 from ..languages import closest_language
-from ..models import (COLLECTION_VISIBILITY, Collection, CollectionGroup, CollectionItem, CollectionTranslation,
-                      Community, Entry, Source, Translation, User, utcnow)
+from ..models import (
+    COLLECTION_VISIBILITY,
+    Collection,
+    CollectionGroup,
+    CollectionItem,
+    CollectionTranslation,
+    Community,
+    Entry,
+    Source,
+    Translation,
+    User,
+    utcnow,
+)
 from ..schemas import CollectionLink, EntrySummary
 from ..services.entries import summarize
 from . import Actor
@@ -389,7 +400,7 @@ def move_item(session: Session, *, slug: str, actor: Actor | None, item_id: int,
     positions = sorted(s.position for s in siblings)
     if len(set(positions)) != len(positions):
         positions = list(range(positions[0], positions[0] + len(positions)))
-    for position, sibling in zip(positions, siblings):
+    for position, sibling in zip(positions, siblings, strict=False):
         sibling.position = position
         session.add(sibling)
     _touch(session, collection)

@@ -16,8 +16,15 @@ from harvesters.language import detect_language, normalize_tag
 from ..errors import Conflict, Invalid, NotFound
 from ..models import COMMUNITY_ROLES, Community, CommunityMember, User, utcnow
 from . import Actor
-from .permissions import (can_create_community, can_manage_community, can_review_members, community_role, is_staff,
-                          require, require_signed_in)
+from .permissions import (
+    can_create_community,
+    can_manage_community,
+    can_review_members,
+    community_role,
+    is_staff,
+    require,
+    require_signed_in,
+)
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 _MAX = {"name": 200, "description": 20_000, "region": 200, "message": 500}

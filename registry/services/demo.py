@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import shutil
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from sqlmodel import Session, select
 

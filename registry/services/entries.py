@@ -1,9 +1,8 @@
 """Reading entries: one entry in its public shape, and lists with filters and facet counts."""
 from __future__ import annotations
 
-import re
-
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 

@@ -7,9 +7,10 @@ path (`record_change`): a revision, facet rows and the search index, as for any 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -51,7 +52,7 @@ def jsonl_lines(entries: Iterable[EntryPublic]) -> Iterator[str]:
 
 def jsonld_chunks(entries: Iterable[EntryPublic], *, url_for_entry: Callable[[str], str]) -> Iterator[str]:
     """Return one schema.org JSON-LD document (`@graph` of every entry), written piece by piece."""
-    yield '{"@context": "%s", "@graph": [\n' % SCHEMA_ORG
+    yield f'{{"@context": "{SCHEMA_ORG}", "@graph": [\n'
     first = True
     for entry in entries:
         node = entry_jsonld(entry, url=url_for_entry(entry.slug))

@@ -11,7 +11,7 @@ from ..errors import NotFound
 from ..models import Entry, Maintainer, Revision, User
 from . import Actor
 from .entries import find_entry
-from .permissions import can_edit, can_hide, can_review, can_revert, is_maintainer
+from .permissions import can_edit, can_hide, can_revert, can_review, is_maintainer
 
 
 @dataclass(frozen=True)

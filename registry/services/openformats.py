@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from ..schemas import EntryPublic
 from ..facets import license_ids
+from ..schemas import EntryPublic
 
 CITATION_FORMATS = ("bibtex", "apa", "cff")
 SCHEMA_ORG = "https://schema.org"

@@ -10,8 +10,8 @@ from babel import Locale
 from harvesters.language import normalize_tag
 
 from ..errors import Invalid
-from ..models import ENTRY_KINDS
 from ..facets import spdx_licensing
+from ..models import ENTRY_KINDS
 
 EDITABLE_FIELDS = ("kind", "name", "summary", "description", "language", "languages", "license", "tasks", "tags",
                    "frameworks", "region", "homepage", "version")
@@ -42,7 +42,7 @@ def _one(name: str, value: Any) -> Any:
         items = [v.strip() for v in value if v.strip()]
         if name == "languages":
             tags = [normalize_tag(v) for v in items]
-            bad = [v for v, t in zip(items, tags) if t is None]
+            bad = [v for v, t in zip(items, tags, strict=False) if t is None]
             if bad:
                 raise ValueError(f"not a language tag: {bad[0]!r}")
             items = tags

@@ -10,9 +10,10 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, delete, select

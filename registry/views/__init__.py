@@ -57,8 +57,20 @@ def healthz():
 def init_app(app) -> None:
     """Register the HTML blueprints."""
     from ..extensions import csrf
-    from . import account, auth, collections, communities, coverage, editing, feeds, oai, reading, review, sources
-    from . import submit
+    from . import (
+        account,
+        auth,
+        collections,
+        communities,
+        coverage,
+        editing,
+        feeds,
+        oai,
+        reading,
+        review,
+        sources,
+        submit,
+    )
 
     app.register_blueprint(bp)
     for module in (auth, account, editing, review, submit, feeds, oai, communities, collections, coverage, reading,

@@ -12,8 +12,7 @@ from ..errors import Conflict, Invalid
 from ..extensions import limiter
 from ..mail import Message, send_mail
 from ..security import safe_next
-from ..services.users import (authenticate, create_user, finish_password_reset, login_user_for,
-                              start_password_reset)
+from ..services.users import authenticate, create_user, finish_password_reset, login_user_for, start_password_reset
 from .forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm, show_errors
 
 bp = Blueprint("auth", __name__)

@@ -11,16 +11,26 @@ from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitF
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..auth import current_actor
-from ..db import read_session, write_session
+from ..config import harvest_options
+from ..db import read_session, sessions, write_session
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..security import safe_next
-from ..config import harvest_options
-from ..db import sessions
 from ..services.collection_sync import sync_list
-from ..services.collection_translations import (collection_proposals, decide_collection_proposal,
-                                                submit_collection_translation)
-from ..services.collections import (add_item, create_collection, get_collection, list_collections, move_item,
-                                    remove_item, update_collection, update_item)
+from ..services.collection_translations import (
+    collection_proposals,
+    decide_collection_proposal,
+    submit_collection_translation,
+)
+from ..services.collections import (
+    add_item,
+    create_collection,
+    get_collection,
+    list_collections,
+    move_item,
+    remove_item,
+    update_collection,
+    update_item,
+)
 from ..services.communities import curating_communities
 from .forms import show_errors
 from .reading import content_language

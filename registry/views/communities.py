@@ -14,8 +14,15 @@ from ..db import read_session, write_session
 from ..errors import Conflict, Invalid, NotFound
 from ..models import COMMUNITY_ROLES
 from ..services.collections import collections_of_community
-from ..services.communities import (create_community, decide_join, get_community, leave_community,
-                                    list_communities, request_join, set_member_role)
+from ..services.communities import (
+    create_community,
+    decide_join,
+    get_community,
+    leave_community,
+    list_communities,
+    request_join,
+    set_member_role,
+)
 from .forms import show_errors
 from .reading import autonym, content_language
 

@@ -167,7 +167,7 @@ def history(namespace: str, name: str):
     view = entry_history(read_session(), slug=f"{namespace}/{name}", actor=current_actor())
     older = view.revisions[1:] + [None]
     diffs = [(rev, snapshot_diff(prev.snapshot if prev else None, rev.snapshot))
-             for rev, prev in zip(view.revisions, older)]
+             for rev, prev in zip(view.revisions, older, strict=False)]
     return render_template("contribute/history.html", history=view, diffs=diffs,
                            hide_form=HideForm(formdata=None, reason=view.hidden_reason or ""))
 

@@ -1,7 +1,7 @@
 """Machine-readable pages: Atom feeds and the sitemap with hreflang alternates."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
@@ -29,7 +29,7 @@ def entry_url(slug: str, lang: str | None = None) -> str:
 
 
 def _feed(entries, *, title: str, lang: str | None, self_url: str) -> Response:
-    updated = max((e.updated_at for e in entries), default=datetime.now(timezone.utc))
+    updated = max((e.updated_at for e in entries), default=datetime.now(UTC))
     return Response(render_template("feeds/atom.xml", entries=entries, title=title, lang=lang, self_url=self_url,
                                     updated=updated, entry_url=entry_url,
                                     home=url_for("pages.home", _external=True)),

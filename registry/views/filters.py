@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
@@ -47,7 +47,7 @@ def rfc3339(value: datetime | None) -> str:
     """Format a time as RFC 3339 in UTC (`2026-02-01T10:00:00Z`); SQLite's naive times are UTC."""
     if value is None:
         return ""
-    value = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

@@ -5,8 +5,16 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, HiddenField, PasswordField, SelectChoice, SelectField, StringField, SubmitField,
-                     TextAreaField)
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..errors import RegistryError

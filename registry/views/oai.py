@@ -10,14 +10,21 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, Response, current_app, render_template, request
 
 from ..db import read_session
 from ..models import ENTRY_KINDS
-from ..services.catalog import (Window, as_utc, collections_of, earliest_datestamp, entries_in_window, find_visible,
-                                public_collections)
+from ..services.catalog import (
+    Window,
+    as_utc,
+    collections_of,
+    earliest_datestamp,
+    entries_in_window,
+    find_visible,
+    public_collections,
+)
 from ..services.entries import to_public
 from .feeds import entry_url
 
@@ -52,7 +59,7 @@ def _parse_date(value: str, *, end: bool) -> tuple[datetime, str]:
     """Parse a `from`/`until` argument; return an inclusive lower or exclusive upper bound and its granularity."""
     for fmt, granularity in (("%Y-%m-%dT%H:%M:%SZ", "seconds"), ("%Y-%m-%d", "day")):
         try:
-            parsed = datetime.strptime(value, fmt).replace(tzinfo=timezone.utc)
+            parsed = datetime.strptime(value, fmt).replace(tzinfo=UTC)
         except ValueError:
             continue
         if end:
@@ -241,5 +248,5 @@ def oai():
     # For badVerb and badArgument the <request> element carries no attributes (the spec's rule).
     echo = {} if error and error.code in ("badVerb", "badArgument") else {"verb": verb, **args}
     body = render_template("oai/response.xml", verb=verb, echo=echo, error=error, data=data,
-                           now=_stamp(datetime.now(timezone.utc)), base_url=request.base_url)
+                           now=_stamp(datetime.now(UTC)), base_url=request.base_url)
     return Response(body, mimetype="text/xml")

@@ -5,16 +5,15 @@ import functools
 
 import langcodes
 from flask import Blueprint, redirect, request, url_for
-from flask_babel import get_locale
-from flask_babel import pgettext
+from flask_babel import get_locale, pgettext
 from flask_login import current_user, login_required
 
 from harvesters.language import normalize_tag
 
 from ..auth import current_actor
 from ..db import write_session
-from ..languages import choose_language
 from ..extensions import remember_ui_language, ui_language
+from ..languages import choose_language
 from ..security import safe_next
 from ..services.users import update_profile
 

@@ -16,8 +16,14 @@ from ..db import read_session, sessions
 from ..errors import Conflict, Invalid
 from ..extensions import limiter
 from ..security import per_person
-from ..services.submissions import (confirm_submission, get_submission_job, preview_submission, queue_preview,
-                                    queue_submission, submissions_queued)
+from ..services.submissions import (
+    confirm_submission,
+    get_submission_job,
+    preview_submission,
+    queue_preview,
+    queue_submission,
+    submissions_queued,
+)
 from .forms import ConfirmSubmitForm, SubmitForm, show_errors
 
 bp = Blueprint("submit", __name__)

@@ -6,8 +6,8 @@ Create Date: 2026-12-05
 """
 import time
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0010"
 down_revision = "0009"

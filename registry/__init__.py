@@ -42,8 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import cli, db, extensions, errors, security
     from .api import bp as api_bp
     from .api.openapi import docs_bp as api_docs_bp
-    from .views import account, auth, editing, review, submit
-    from .views import bp as views_bp
+    from .views import entries, jobs, people, proposals
 
     from .api.support import BoundedIntConverter
 
@@ -57,9 +56,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
-    app.register_blueprint(views_bp)
-    for module in (auth, account, editing, review, submit):
-        app.register_blueprint(module.bp)
+    for blueprint in (entries.bp, entries.editing_bp, people.auth_bp, people.account_bp, proposals.bp, jobs.bp):
+        app.register_blueprint(blueprint)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(api_docs_bp)
     extensions.csrf.exempt(api_bp)
@@ -68,9 +66,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(oai.bp)
     extensions.csrf.exempt(oai.bp)  # OAI-PMH harvesters POST forms without a session
-    from .views import collections, communities, coverage, reading  # communities, collections, coverage (issue 6)
+    from .views import collections, communities, coverage, languages  # communities, collections, coverage (issue 6)
 
-    for module in (communities, collections, coverage, reading):
+    for module in (communities, collections, coverage, languages):
         app.register_blueprint(module.bp)
     from .views import sources  # source pages and their harvest runs (issue 3)
 

@@ -22,7 +22,7 @@ from ..services.collections import (add_item, create_collection, get_collection,
 from ..services.communities import curating_communities
 from ..services.harvesting import harvest_options
 from .forms import show_errors
-from .reading import content_language
+from .languages import content_language
 
 bp = Blueprint("collections", __name__)
 PER_PAGE = 30

@@ -17,7 +17,7 @@ from ..services.collections import collections_of_community
 from ..services.communities import (create_community, decide_join, get_community, leave_community,
                                     list_communities, request_join, set_member_role)
 from .forms import show_errors
-from .reading import autonym, content_language
+from .languages import autonym, content_language
 
 bp = Blueprint("communities", __name__)
 bp.add_app_template_filter(autonym, "autonym")

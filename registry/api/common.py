@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import jsonify, request
 
 from ..auth import current_actor
-from ..errors import BadRequest, Forbidden, Unauthorized
+from ..errors import BadRequest, Forbidden, Invalid, Unauthorized
 from ..services import Actor
+from .support import link_header
 
 
 def json_body() -> dict[str, Any]:
@@ -40,3 +41,23 @@ def reader() -> Actor:
     if actor is None:
         raise Unauthorized("Send `Authorization: Bearer <token>`.")
     return actor
+
+
+def list_page(items: list[dict], *, total: int, page: int, per_page: int, facets: dict | None = None):
+    """Return the list envelope of the contract for items already in their JSON form."""
+    resp = jsonify({"items": items, "total": total, "page": page, "per_page": per_page, "facets": facets or {}})
+    resp.headers["Link"] = link_header(page=page, per_page=per_page, total=total)
+    return resp
+
+
+def query_lang() -> str | None:
+    """Return the `?lang=` the reader asked for, or None."""
+    return request.args.get("lang") or None
+
+
+def text_field(body: dict, name: str, default: str = "") -> str:
+    """Return a text field of a JSON body (``default`` when absent); anything but text is a 422."""
+    value = body.get(name, default)
+    if value is not None and not isinstance(value, str):
+        raise Invalid(f"{name}: text expected", details={"fields": {name: "text expected"}})
+    return value or default

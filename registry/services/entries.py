@@ -314,8 +314,13 @@ def find_entry(session: Session, slug: str) -> Entry:
     """Return the visible entry with this slug or raise NotFound."""
     entry = session.exec(select(Entry).where(Entry.slug == slug.lower())).first()
     if entry is None or entry.hidden or entry.deleted_at is not None:
-        raise NotFound(f"No entry {slug!r} is registered.", details={"slug": slug})
+        raise entry_not_found(slug)
     return entry
+
+
+def entry_not_found(slug: str) -> NotFound:
+    """Return the error that says no visible entry has this slug."""
+    return NotFound(f"No entry {slug!r} is registered.", details={"slug": slug})
 
 
 def get_entry(session: Session, *, slug: str, actor: Actor | None, lang: str | None = None) -> EntryPublic:

@@ -10,7 +10,7 @@ from ..models import Entry, EntryDetails, HarvestRun, Source
 from ..schemas import EntryPage, HarvestNotes
 from . import Actor
 from .collections import collections_with_entry, curatable_collections
-from .entries import entry_translations, find_entry, to_public
+from .entries import entry_not_found, entry_translations, to_public
 from .openformats import CITATION_FORMATS, entry_jsonld, format_citation
 from .permissions import can_edit
 from .sources import run_public
@@ -24,14 +24,18 @@ def entry_page(session: Session, *, slug: str, actor: Actor | None, wanted: Sequ
 
     ``url`` is the page's canonical address, which the JSON-LD and the citations name.
     """
-    entry = find_entry(session, slug)
+    row = session.exec(select(Entry, Source, EntryDetails).where(Entry.slug == slug.lower())
+                       .outerjoin(Source, Source.entry_id == Entry.id)
+                       .outerjoin(EntryDetails, EntryDetails.entry_id == Entry.id)).first()
+    if row is None or row[0].hidden or row[0].deleted_at is not None:
+        raise entry_not_found(slug)
+    entry, source, details = row
     translations = entry_translations(session, entry)
     available = ([entry.language] if entry.language else []) + [t for t in translations if t != entry.language]
     shown = choose_language(wanted, available, default=entry.language)
-    source = session.exec(select(Source).where(Source.entry_id == entry.id)).first()
     public = to_public(session, entry, actor=actor, lang=shown, source=source, translations=translations)
     return EntryPage(entry=public, shown_lang=shown, canonical=url,
-                     runs=_runs(session, source, actor), harvest=_notes(session, entry, source, actor),
+                     runs=_runs(session, source, actor), harvest=_notes(session, entry, source, details, actor),
                      listed_in=collections_with_entry(session, entry_id=entry.id),
                      curatable=curatable_collections(session, actor=actor),
                      jsonld=entry_jsonld(public, url=url),
@@ -46,8 +50,8 @@ def _runs(session: Session, source: Source | None, actor: Actor | None):
     return [run_public(run, source.url, actor) for run in runs]
 
 
-def _notes(session: Session, entry: Entry, source: Source | None, actor: Actor | None) -> HarvestNotes:
-    row = session.get(EntryDetails, entry.id)
+def _notes(session: Session, entry: Entry, source: Source | None, row: EntryDetails | None,
+           actor: Actor | None) -> HarvestNotes:
     details = {key: item.get("value") for key, item in (row.data if row else {}).items() if isinstance(item, dict)}
     warnings = list(entry.warnings) if actor is not None and can_edit(session, actor, entry) else None
     return HarvestNotes(details=details, warnings=warnings, source_id=source.id if source else None)

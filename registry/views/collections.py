@@ -33,7 +33,7 @@ from ..services.collections import (
 )
 from ..services.communities import curating_communities
 from .forms import show_errors
-from .reading import content_language
+from .languages import content_language
 
 bp = Blueprint("collections", __name__)
 PER_PAGE = 30

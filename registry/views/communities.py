@@ -24,7 +24,7 @@ from ..services.communities import (
     set_member_role,
 )
 from .forms import show_errors
-from .reading import autonym, content_language
+from .languages import autonym, content_language
 
 bp = Blueprint("communities", __name__)
 bp.add_app_template_filter(autonym, "autonym")

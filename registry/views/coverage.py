@@ -61,7 +61,7 @@ def _language_name(tag: str) -> str:
     try:
         return Locale.parse(tag, sep="-").get_display_name(_locale()) or tag
     except (ValueError, UnknownLocaleError):
-        from .reading import autonym
+        from .languages import autonym
 
         return autonym(tag)
 

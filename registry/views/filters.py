@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-from flask import Blueprint, request, url_for
-from flask_babel import get_locale
+from flask import Blueprint, Flask, g, has_app_context, request, url_for
+from flask_babel import get_locale, get_translations
 
 from ..extensions import RTL_LANGUAGES, UI_LANGUAGES
 
@@ -62,8 +62,30 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def _translations():
+    # Flask-Babel looks the catalog up anew for every string, through several context lookups;
+    # a page has dozens of strings and its locale is fixed for the request, so look it up once.
+    if not has_app_context():
+        return get_translations()
+    found = g.get("_ui_translations")
+    if found is None:
+        found = g._ui_translations = get_translations()
+    return found
+
+
+def install_gettext(app: Flask) -> None:
+    """Give templates `_`, `ngettext` and `pgettext` that read the request's catalog once per request."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True)
+
+
 def register_filters(bp: Blueprint) -> None:
     """Make the filters available to every template."""
+    bp.record_once(lambda state: install_gettext(state.app))
     bp.add_app_template_filter(language_name, "language_name")
     bp.add_app_template_filter(text_direction, "direction")
     bp.add_app_template_filter(short_date, "short_date")

@@ -84,7 +84,7 @@ def test_missing_entry_is_a_friendly_404(client):
 
 
 def test_server_error_page_hides_details(app, client, monkeypatch):
-    import registry.views as views
+    import registry.views.entries as views
 
     def boom(*a, **k):
         raise RuntimeError("secret internals")

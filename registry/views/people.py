@@ -1,23 +1,44 @@
-"""Signing up, in and out, and resetting a forgotten password."""
+"""People's pages: signing up, in and out, resetting a forgotten password, and one's own account
+(profile, API tokens, proposals, deleting the account)."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
-from ..db import write_session
+from ..auth import current_actor
+from ..db import read_session, write_session
 from ..errors import Conflict, Invalid
 from ..extensions import limiter
 from ..mail import Message, send_mail
+from ..schemas import TokenPublic
 from ..security import safe_next
-from ..services.users import authenticate, create_user, finish_password_reset, login_user_for, start_password_reset
-from .forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm, show_errors
+from ..services.proposals import my_proposals, withdraw_proposal
+from ..services.tokens import create_token, list_tokens, revoke_token
+from ..services.users import (
+    authenticate,
+    create_user,
+    delete_account,
+    finish_password_reset,
+    login_user_for,
+    start_password_reset,
+    update_profile,
+)
+from .forms import (
+    DeleteAccountForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    TokenForm,
+    show_errors,
+)
 
-bp = Blueprint("auth", __name__)
-
-
+auth_bp = Blueprint("auth", __name__)
+account_bp = Blueprint("account", __name__)
 def _limit(name: str):
     return lambda: current_app.config[name]
 
@@ -50,7 +71,7 @@ def _after_login(target: str | None):
     return redirect(safe_next(target) or url_for("account.account"))
 
 
-@bp.route("/register", methods=["GET", "POST"])
+@auth_bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(_limit("REGISTER_RATE_LIMIT"), methods=["POST"], key_func=get_remote_address,
                error_message=_l("Too many new accounts from this address; try again later."))
 def register():
@@ -71,7 +92,7 @@ def register():
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
 
-@bp.route("/login", methods=["GET", "POST"])
+@auth_bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_limit("LOGIN_RATE_LIMIT"), methods=["POST"], key_func=get_remote_address, deduct_when=_failed,
                error_message=_TOO_MANY_LOGINS)
 @limiter.limit(_limit("LOGIN_RATE_LIMIT"), methods=["POST"], key_func=_account_key, deduct_when=_failed,
@@ -92,7 +113,7 @@ def login():
     return render_template("auth/login.html", form=form), 401 if form.form_errors else (422 if form.errors else 200)
 
 
-@bp.route("/logout", methods=["GET", "POST"])
+@auth_bp.route("/logout", methods=["GET", "POST"])
 def logout():
     # Signing out changes state, so it is a POST with a CSRF token; GET shows the button.
     if request.method == "GET":
@@ -106,7 +127,7 @@ def logout():
     return redirect(url_for("pages.home"))
 
 
-@bp.route("/reset", methods=["GET", "POST"])
+@auth_bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit(_limit("RESET_RATE_LIMIT"), methods=["POST"], key_func=get_remote_address,
                error_message=_l("Too many reset requests from this address; try again later."))
 def reset_request():
@@ -126,7 +147,7 @@ def reset_request():
     return render_template("auth/reset_request.html", form=form), 422 if form.errors else 200
 
 
-@bp.route("/reset/<token>", methods=["GET", "POST"])
+@auth_bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
@@ -139,3 +160,93 @@ def reset_password(token: str):
         flash(_("Your password is changed. Sign in with the new one."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form), 422 if form.errors else 200
+
+
+# --- one's own account ---------------------------------------------------------------
+
+def _token_rows(actor) -> list[TokenPublic]:
+    return list_tokens(read_session(), actor=actor)
+
+
+def _page(*, profile: ProfileForm | None = None, token_form: TokenForm | None = None,
+          delete_form: DeleteAccountForm | None = None, new_token: str | None = None, status: int = 200):
+    actor = current_actor()
+    if profile is None:
+        profile = ProfileForm(formdata=None, display_name=current_user.display_name
+                              if current_user.display_name != current_user.name else "",
+                              preferred_language=current_user.preferred_language or "")
+    return render_template(
+        "account/account.html", profile=profile, token_form=token_form or TokenForm(formdata=None),
+        delete_form=delete_form or DeleteAccountForm(formdata=None), tokens=_token_rows(actor), new_token=new_token,
+        proposals=my_proposals(read_session(), actor=actor)), status
+
+
+@account_bp.get("/account")
+@login_required
+def account():
+    return _page()
+
+
+@account_bp.post("/account/profile")
+@login_required
+def profile():
+    form = ProfileForm()
+    if not form.validate_on_submit():
+        return _page(profile=form, status=422)
+    try:
+        with write_session() as s:
+            update_profile(s, actor=current_actor(), display_name=form.display_name.data,
+                           preferred_language=form.preferred_language.data)
+    except Invalid as err:
+        show_errors(form, err)
+        return _page(profile=form, status=422)
+    flash(_("Your profile is saved."), "success")
+    return redirect(url_for("account.account"))
+
+
+@account_bp.post("/account/tokens")
+@login_required
+def new_token():
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _page(token_form=form, status=422)
+    with write_session() as s:
+        token, _row = create_token(s, user_name=current_user.name, scope=form.scope.data, name=form.name.data or "",
+                                   days=form.days.data)
+    # Rendered, not redirected: the token is shown this once and never stored in the session cookie.
+    return _page(new_token=token, status=201)
+
+
+@account_bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke(token_id: int):
+    with write_session() as s:
+        revoke_token(s, actor=current_actor(), token_id=token_id)
+    flash(_("The token is revoked; it no longer works."), "success")
+    return redirect(url_for("account.account"))
+
+
+@account_bp.post("/account/proposals/<int:proposal_id>/withdraw")
+@login_required
+def withdraw(proposal_id: int):
+    with write_session() as s:
+        withdraw_proposal(s, proposal_id=proposal_id, actor=current_actor())
+    flash(_("Your proposal is withdrawn."), "success")
+    return redirect(url_for("account.account"))
+
+
+@account_bp.post("/account/delete")
+@login_required
+def delete():
+    form = DeleteAccountForm()
+    if not form.validate_on_submit():
+        return _page(delete_form=form, status=422)
+    try:
+        with write_session() as s:
+            delete_account(s, actor=current_actor(), password=form.password.data)
+    except Invalid as err:
+        show_errors(form, err)
+        return _page(delete_form=form, status=422)
+    logout_user()
+    flash(_("Your account is deleted. Your contributions stay, attributed to a deleted account."), "success")
+    return redirect(url_for("pages.home"))

@@ -1,4 +1,5 @@
-"""Contributing to an entry: edit or propose, translate, history with revert and hiding, claims."""
+"""Entry pages: the home page, browsing and search, one entry's page, and contributing to an entry
+(edit or propose, translate, history with revert and hiding, claims); plus the health check."""
 from __future__ import annotations
 
 from typing import Any
@@ -11,18 +12,65 @@ from ..auth import current_actor
 from ..db import read_session, write_session
 from ..errors import Conflict, Invalid
 from ..extensions import limiter
+from ..rendering import render_markdown
 from ..security import per_person
 from ..services.claims import CLAIM_FILE, CLAIM_VALID, request_claim
 from ..services.editing import edit_entry, revert_entry, set_hidden, unlock_field
-from ..services.entries import get_entry
+from ..services.entries import EntryQuery, count_entries, get_entry, list_entries, parse_entry_query
+from ..services.entry_page import entry_page
+from ..services.health import database_status
 from ..services.history import entry_abilities, entry_history
 from ..services.proposals import propose_edit, submit_translation
 from .diffs import snapshot_diff
+from .filters import register_filters
 from .forms import ENTRY_FIELDS, LIST_FIELDS, EntryForm, HideForm, TranslationForm, show_errors
+from .languages import reader_languages
 
-bp = Blueprint("editing", __name__, url_prefix="/entries/<namespace>/<name>")
+bp = Blueprint("pages", __name__)
+register_filters(bp)
 
 
+@bp.get("/")
+def home():
+    session = read_session()
+    recent = list_entries(session, query=EntryQuery(sort="updated", per_page=8))
+    return render_template("home.html", counts=count_entries(session), recent=recent.items,
+                           facets=recent.facets)
+
+
+@bp.get("/entries")
+def entries():
+    query = parse_entry_query(request.args, default_per_page=current_app.config["PER_PAGE"])
+    page = list_entries(read_session(), query=query)
+    return render_template("entries.html", page=page, query=query)
+
+
+@bp.get("/entries/<namespace>/<name>")
+def entry(namespace: str, name: str):
+    page = entry_page(read_session(), slug=f"{namespace}/{name}", actor=current_actor(), wanted=reader_languages(),
+                      url=url_for("pages.entry", namespace=namespace, name=name, _external=True))
+    return render_template("entry.html", page=page, entry=page.entry, shown_lang=page.shown_lang,
+                           body=render_markdown(page.entry.description))
+
+
+@bp.get("/healthz")
+def healthz():
+    checks = {"database": database_status(read_session())}
+    if current_app.config.get("REDIS_URL"):
+        from ..jobs.queue import redis_connection
+
+        try:
+            redis_connection(current_app).ping()
+            checks["redis"] = "ok"
+        except Exception as err:  # redis raises ConnectionError, TimeoutError…
+            checks["redis"] = f"error: {type(err).__name__}"
+    healthy = all(v == "ok" for v in checks.values())
+    return {"status": "ok" if healthy else "unhealthy", "checks": checks}, 200 if healthy else 503
+
+
+# --- contributing to an entry ---------------------------------------------------------
+
+editing_bp = Blueprint("editing", __name__, url_prefix="/entries/<namespace>/<name>")
 _proposal_limit = limiter.limit(lambda: current_app.config["PROPOSAL_RATE_LIMIT"], methods=["POST"],
                                 key_func=per_person, scope="proposals",
                                 error_message=lambda: _("You sent many changes in a short time; wait a while "
@@ -65,7 +113,7 @@ def _conflict(err: Conflict, *, slug: str, yours: dict[str, Any], names, retry: 
                            rows=_side_by_side(yours, current, names), retry=retry), 409
 
 
-@bp.route("/edit", methods=["GET", "POST"])
+@editing_bp.route("/edit", methods=["GET", "POST"])
 @login_required
 @_proposal_limit
 def edit(namespace: str, name: str):
@@ -108,7 +156,7 @@ def edit(namespace: str, name: str):
                            locked=sorted(locked)), status
 
 
-@bp.post("/unlock")
+@editing_bp.post("/unlock")
 @login_required
 def unlock(namespace: str, name: str):
     field = request.form.get("field", "")
@@ -119,7 +167,7 @@ def unlock(namespace: str, name: str):
     return redirect(url_for("editing.edit", namespace=namespace, name=name))
 
 
-@bp.route("/translate", methods=["GET", "POST"])
+@editing_bp.route("/translate", methods=["GET", "POST"])
 @login_required
 @_proposal_limit
 def translate(namespace: str, name: str):
@@ -162,7 +210,7 @@ def translate(namespace: str, name: str):
     return render_template("contribute/translate.html", entry=original, form=form, abilities=abilities), status
 
 
-@bp.get("/history")
+@editing_bp.get("/history")
 def history(namespace: str, name: str):
     view = entry_history(read_session(), slug=f"{namespace}/{name}", actor=current_actor())
     older = view.revisions[1:] + [None]
@@ -172,7 +220,7 @@ def history(namespace: str, name: str):
                            hide_form=HideForm(formdata=None, reason=view.hidden_reason or ""))
 
 
-@bp.post("/revert")
+@editing_bp.post("/revert")
 @login_required
 def revert(namespace: str, name: str):
     revision = _int(request.form.get("revision"))
@@ -184,7 +232,7 @@ def revert(namespace: str, name: str):
     return redirect(url_for("editing.history", namespace=namespace, name=name))
 
 
-@bp.post("/hide")
+@editing_bp.post("/hide")
 @login_required
 def hide(namespace: str, name: str):
     form = HideForm()
@@ -195,7 +243,7 @@ def hide(namespace: str, name: str):
     return redirect(url_for("editing.history", namespace=namespace, name=name))
 
 
-@bp.route("/claim", methods=["GET", "POST"])
+@editing_bp.route("/claim", methods=["GET", "POST"])
 @login_required
 def claim(namespace: str, name: str):
     slug, actor = f"{namespace}/{name}", current_actor()

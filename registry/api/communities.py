@@ -1,0 +1,92 @@
+"""API routes for communities: open reads, members' and admins' writes with a bearer token."""
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from ..auth import current_actor
+from ..db import read_session, write_session
+from ..errors import Invalid
+from ..services.communities import (
+    create_community,
+    decide_join,
+    get_community,
+    leave_community,
+    list_communities,
+    request_join,
+    set_member_role,
+    update_community,
+)
+from . import bp
+from .common import json_body, list_page, text_field, writer
+from .support import page_args
+
+
+def _community(session, slug: str, status: int = 200):
+    return jsonify(get_community(session, slug=slug, actor=current_actor()).as_json(detail=True)), status
+
+
+@bp.get("/communities")
+def communities():
+    page, per_page = page_args()
+    rows, total = list_communities(read_session(), language=request.args.get("language") or None, page=page,
+                                   per_page=per_page)
+    return list_page([c.as_json() for c in rows], total=total, page=page, per_page=per_page)
+
+
+@bp.get("/communities/<slug>")
+def community(slug: str):
+    view = get_community(read_session(), slug=slug, actor=current_actor())
+    return jsonify(view.as_json(detail=True))
+
+
+@bp.post("/communities")
+def new_community():
+    actor, body = writer(), json_body()
+    with write_session() as s:
+        made = create_community(s, actor=actor, name=text_field(body, "name"), slug=body.get("slug") or None,
+                                description=text_field(body, "description"), region=text_field(body, "region"),
+                                languages=body.get("languages") or [], language=body.get("language"))
+        s.flush()
+        return _community(s, made.slug, 201)
+
+
+@bp.patch("/communities/<slug>")
+def patch_community(slug: str):
+    actor, body = writer(), json_body()
+    with write_session() as s:
+        update_community(s, slug=slug, actor=actor, changes=body)
+        s.flush()
+        return _community(s, slug)
+
+
+@bp.post("/communities/<slug>/join")
+def join_community(slug: str):
+    actor = writer()
+    body = request.get_json(silent=True) or {}
+    with write_session() as s:
+        request_join(s, slug=slug, actor=actor, message=str(body.get("message") or "") if isinstance(body, dict) else "")
+    return jsonify({"status": "pending"}), 202
+
+
+@bp.delete("/communities/<slug>/members/me")
+def leave(slug: str):
+    actor = writer()
+    with write_session() as s:
+        leave_community(s, slug=slug, actor=actor)
+    return "", 204
+
+
+@bp.post("/communities/<slug>/members/<name>")
+def decide_member(slug: str, name: str):
+    """Approve or decline a join request (`{"accept": true}`), or set a role (`{"role": "curator"}`)."""
+    actor, body = writer(), json_body()
+    with write_session() as s:
+        if "role" in body:
+            set_member_role(s, slug=slug, actor=actor, user_name=name, role=str(body["role"]))
+        elif isinstance(body.get("accept"), bool):
+            decide_join(s, slug=slug, actor=actor, user_name=name, accept=body["accept"])
+        else:
+            raise Invalid("Send {\"accept\": true|false} or {\"role\": \"member|curator|admin\"}.",
+                          details={"fields": {"accept": "a boolean", "role": "member, curator or admin"}})
+        s.flush()
+        return _community(s, slug)

@@ -1,0 +1,38 @@
+"""API routes about proposals: the caller's own, and the review queue they may act on."""
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from ..db import read_session, write_session
+from ..services.proposals import decide_proposal, get_proposal, my_proposals, review_queue, withdraw_proposal
+from . import bp
+from .common import reader, writer
+
+
+@bp.get("/proposals")
+def proposals():
+    """`?mine=1` lists the caller's own proposals; otherwise the review queue they may act on."""
+    actor = reader()
+    session = read_session()
+    rows = my_proposals(session, actor=actor) if request.args.get("mine") else review_queue(session, actor=actor)
+    return jsonify({"items": [p.as_json() for p in rows], "total": len(rows), "page": 1, "per_page": len(rows),
+                    "facets": {}})
+
+
+@bp.get("/proposals/<int:proposal_id>")
+def proposal(proposal_id: int):
+    return jsonify(get_proposal(read_session(), proposal_id=proposal_id, actor=reader()).as_json())
+
+
+@bp.post("/proposals/<int:proposal_id>/<any(accept, reject, withdraw):action>")
+def decide(proposal_id: int, action: str):
+    actor = writer()
+    body = request.get_json(silent=True) or {}
+    with write_session() as session:
+        if action == "withdraw":
+            withdraw_proposal(session, proposal_id=proposal_id, actor=actor)
+        else:
+            decide_proposal(session, proposal_id=proposal_id, actor=actor, accept=action == "accept",
+                            note=str(body.get("note") or "") if isinstance(body, dict) else "")
+        view = get_proposal(session, proposal_id=proposal_id, actor=actor)
+    return jsonify(view.as_json())

@@ -1,0 +1,161 @@
+"""Collections: their items and groups, translations, list syncs, and the bodies that change them."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import SQLModel
+
+from .entries import EntrySummary
+
+
+class CollectionOwner(SQLModel):
+    type: str  # community | user | site
+    slug: str | None = None
+    name: str | None = None
+    display_name: str | None = None
+
+
+class CollectionTranslationPublic(SQLModel):
+    title: str
+    description: str
+    origin: str  # community | curator
+    reviewed_by: str | None = None
+
+
+class CollectionPublic(SQLModel):
+    """A collection; ``title`` and ``description`` are in ``shown_language`` (see ``?lang=``)."""
+
+    slug: str
+    title: str
+    description: str
+    language: str | None
+    shown_language: str | None
+    region: str | None
+    visibility: str
+    owner: CollectionOwner
+    translations: dict[str, CollectionTranslationPublic]
+    list_source: str | None
+    item_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class CollectionGroupPublic(SQLModel):
+    id: int
+    title: str
+    position: int
+    from_list: bool
+
+
+class CollectionItemPublic(SQLModel):
+    """An entry of a collection, or a link whose repository is not registered yet (``pending``)."""
+
+    id: int
+    position: int
+    group: str | None
+    slug: str | None
+    entry: EntrySummary | None
+    url: str | None
+    title: str
+    note: str
+    pending: bool
+    from_list: bool
+    added_at: datetime
+
+
+class CollectionDetail(CollectionPublic):
+    groups: list[CollectionGroupPublic]
+    items: list[CollectionItemPublic]
+
+
+class CollectionList(SQLModel):
+    items: list[CollectionPublic]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, dict[str, int]]
+
+
+class CollectionProposalPublic(SQLModel):
+    id: int
+    collection: str
+    lang: str
+    title: str
+    description: str
+    original_title: str
+    original_description: str
+    status: str
+    author: str | None
+    reviewer: str | None
+    note: str
+    created_at: datetime
+
+
+class CollectionProposalList(SQLModel):
+    items: list[CollectionProposalPublic]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, dict[str, int]]
+
+
+class CollectionSyncResult(SQLModel):
+    outcome: str
+    collection: str | None
+    added: int
+    removed: int
+    updated: int
+    pending: int
+    warnings: list[str]
+    error: str | None
+
+
+class CollectionTranslationCreated(SQLModel):
+    """``status`` is "published" (a curator's translation) or "open" (a proposal, with its ``id``)."""
+
+    status: str
+    lang: str
+    id: int | None = None
+
+
+class CollectionCreate(SQLModel):
+    title: str
+    slug: str | None = None
+    description: str | None = None
+    language: str | None = None
+    community: str | None = None
+    visibility: str | None = None
+    region: str | None = None
+
+
+class CollectionPatch(SQLModel):
+    title: str | None = None
+    description: str | None = None
+    language: str | None = None
+    visibility: str | None = None
+    region: str | None = None
+
+
+class CollectionItemCreate(SQLModel):
+    entry: str
+    note: str | None = None
+    group: str | None = None
+
+
+class CollectionItemPatch(SQLModel):
+    note: str | None = None
+    group: str | None = None
+
+
+class CollectionOrder(SQLModel):
+    items: list[int]
+
+
+class CollectionSyncRequest(SQLModel):
+    source: str
+
+
+class CollectionTranslationCreate(SQLModel):
+    lang: str
+    title: str
+    description: str | None = None

@@ -1,0 +1,145 @@
+"""Entries: the public shape, the list shape, the page's shape, and the bodies that change one."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import SQLModel
+
+from .sources import RunPublic
+
+
+class TranslationPublic(SQLModel):
+    name: str
+    summary: str
+    description: str
+    origin: str
+    reviewed_by: str | None = None
+
+
+class RelationPublic(SQLModel):
+    type: str
+    target: str
+    resolved_slug: str | None = None
+
+
+class EntryPublic(SQLModel):
+    """An entry as the API and the pages show it (DESIGN.md's contract)."""
+
+    slug: str
+    kind: str
+    name: str
+    summary: str
+    description: str
+    language: str | None
+    languages: list[str]
+    license: str | None
+    tasks: list[str]
+    tags: list[str]
+    frameworks: list[str]
+    region: str | None
+    homepage: str | None
+    source_url: str | None
+    version: str | None
+    authors: list[dict[str, Any]]
+    citation: dict[str, Any]
+    translations: dict[str, TranslationPublic]
+    relations: list[RelationPublic]
+    provenance: dict[str, dict[str, Any]]
+    stale: bool
+    revision: int
+    updated_at: datetime
+
+
+class EntrySummary(SQLModel):
+    """An entry in a list: enough for a result row."""
+
+    slug: str
+    kind: str
+    name: str
+    summary: str
+    language: str | None
+    languages: list[str]
+    license: str | None
+    tasks: list[str]
+    region: str | None
+    updated_at: datetime
+
+
+class HarvestNotes(SQLModel):
+    """What the entry page shows about harvesting beyond the fields."""
+
+    details: dict[str, Any] = {}
+    #: Only for the entry's maintainers and moderators (None for everyone else).
+    warnings: list[str] | None = None
+    source_id: int | None = None
+
+
+class CollectionLink(SQLModel):
+    slug: str
+    title: str
+
+
+class EntryPage(SQLModel):
+    """Everything an entry's page shows, from one service call."""
+
+    entry: EntryPublic
+    #: The language version shown (the original's tag when no translation was chosen).
+    shown_lang: str | None
+    canonical: str
+    runs: list[RunPublic]
+    harvest: HarvestNotes
+    #: Public collections listing the entry, and those the reader may add it to.
+    listed_in: list[CollectionLink]
+    curatable: list[CollectionLink]
+    jsonld: dict[str, Any]
+    #: The citation in each of CITATION_FORMATS, keyed by format.
+    citations: dict[str, str]
+
+
+class EntryList(SQLModel):
+    items: list[EntrySummary]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, dict[str, int]]
+
+
+class EntryPatch(SQLModel):
+    """A direct edit: any editable fields, the revision the edit is based on, and a reason."""
+
+    base_revision: int | None = None
+    reason: str | None = None
+    kind: str | None = None
+    name: str | None = None
+    summary: str | None = None
+    description: str | None = None
+    language: str | None = None
+    languages: list[str] | None = None
+    license: str | None = None
+    tasks: list[str] | None = None
+    tags: list[str] | None = None
+    frameworks: list[str] | None = None
+    region: str | None = None
+    homepage: str | None = None
+    version: str | None = None
+
+
+class EntryRegister(SQLModel):
+    source_url: str
+
+
+class HideRequest(SQLModel):
+    reason: str = ""
+
+
+class RevertRequest(SQLModel):
+    revision: int
+    base_revision: int | None = None
+    reason: str | None = None
+
+
+class TranslationList(SQLModel):
+    slug: str
+    language: str | None
+    translations: dict[str, TranslationPublic]

@@ -1,0 +1,55 @@
+"""Proposed edits and translations, and the decisions on them."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import SQLModel
+
+
+class ProposalCreate(SQLModel):
+    """An edit proposal (`changes`) or a translation (`lang` with name/summary/description)."""
+
+    base_revision: int | None = None
+    changes: dict[str, Any] | None = None
+    note: str | None = None
+    lang: str | None = None
+    name: str | None = None
+    summary: str | None = None
+    description: str | None = None
+
+
+class ProposalCreated(SQLModel):
+    id: int | None = None
+    status: str | None = None
+    published: bool | None = None
+    lang: str | None = None
+
+
+class ProposalDecision(SQLModel):
+    note: str | None = None
+
+
+class ProposalPublic(SQLModel):
+    id: int
+    slug: str
+    entry_name: str
+    kind: str
+    lang: str | None
+    changes: dict[str, Any]
+    original: dict[str, Any]
+    base_revision: int
+    status: str
+    author: str | None
+    reviewer: str | None
+    note: str
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class ProposalList(SQLModel):
+    items: list[ProposalPublic]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, Any]

@@ -6,7 +6,6 @@ from flask import current_app, jsonify, request
 from ..auth import current_actor
 from ..config import harvest_options
 from ..db import read_session, sessions, write_session
-from ..services.collection_sync import sync_list
 from ..services.collection_translations import (
     collection_proposals,
     decide_collection_proposal,
@@ -22,6 +21,7 @@ from ..services.collections import (
     update_collection,
     update_item,
 )
+from ..services.sources import sync_list
 from . import bp
 from .common import json_body, list_page, query_lang, text_field, writer
 from .support import page_args

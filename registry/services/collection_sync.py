@@ -11,18 +11,17 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from harvesters import HarvestedList, HarvestOptions, Outcome
+from harvesters import HarvestedList, Outcome
 from harvesters.slugs import split_source
 
-from ..db import Sessions
 from ..errors import Conflict, Invalid
 from ..models import Collection, CollectionGroup, CollectionItem, Entry, Source, utcnow
 from . import Actor
-from .addresses import normalize_source, normalize_source_url
+from .addresses import normalize_source_url
 from .collections import create_collection, find_collection
 from .communities import make_slug
 from .permissions import can_create_collection, can_curate_collection, require, require_signed_in
-from .pipeline import HarvestResult, record_run, register_applier, run_source
+from .runs import HarvestResult, record_run
 
 
 @dataclass
@@ -59,7 +58,6 @@ def _check_allowed(session: Session, *, actor: Actor, url: str, collection: str 
         require(can_create_collection(session, actor, None), "Sign in to import a list as a collection.")
 
 
-@register_applier(HarvestedList)
 class CollectionApplier:
     """Applies a HarvestedList: the collection it fills is made or brought in step with the list."""
 
@@ -90,18 +88,6 @@ class CollectionApplier:
         return HarvestResult(source=display, outcome=synced.outcome,
                              slug=synced.collection and f"collection {synced.collection}", changes=synced.changes,
                              warnings=synced.warnings + notes, detail=synced)
-
-
-def sync_list(sessions: Sessions, *, source: str, actor: Actor | None, options: HarvestOptions,
-              collection: str | None = None) -> ListSyncResult:
-    """Harvest an awesome-list and apply it to its collection (made on first import)."""
-    actor = require_signed_in(actor)
-    normalize_source(source)  # an address refused before anything is known is an error here, not a run
-    result = run_source(sessions, source=source, kind="list", options=options, actor=actor, target=collection)
-    if isinstance(result.detail, ListSyncResult):
-        return result.detail
-    label = result.slug.removeprefix("collection ") if result.slug else None
-    return ListSyncResult(source=source, outcome=result.outcome, collection=label, error=result.error)
 
 
 def apply_list(session: Session, *, parsed: HarvestedList, src: Source, actor: Actor,

@@ -13,7 +13,7 @@ from .collections import collections_with_entry, curatable_collections
 from .entries import entry_not_found, entry_translations, to_public
 from .openformats import CITATION_FORMATS, entry_jsonld, format_citation
 from .permissions import can_edit
-from .sources import run_public
+from .runs import run_public
 
 #: How many of the latest harvest runs the page lists.
 PAGE_RUNS = 10

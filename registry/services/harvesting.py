@@ -5,8 +5,6 @@ and warnings are kept beside the entry for its page.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlparse
 
 from sqlalchemy import func
@@ -15,20 +13,17 @@ from sqlmodel import Session, select
 import harvesters
 from harvesters import HarvestedRecord, HarvestError, Outcome
 
-from ..models import Entry, EntryDetails, HarvestRun, Relation, Source, Translation, utcnow
-from ..schemas import RunPublic
+from ..models import Entry, EntryDetails, Relation, Source, Translation, utcnow
 from . import HARVESTER, Actor
 from .changes import record_change
 from .claims import verify_claim
-from .permissions import can_edit
-from .pipeline import HarvestResult, record_run, register_applier
+from .runs import HarvestResult, record_run
 
 #: Entry attributes a harvest may write (the record's fields, less nothing: all of them).
 _HARVESTED_FIELDS = harvesters.ENTRY_FIELDS
 _MAX_SLUG_TRIES = 100
 
 
-@register_applier(HarvestedRecord)
 class EntryApplier:
     """Applies a HarvestedRecord: the entry it describes is made or brought up to date."""
 
@@ -208,38 +203,3 @@ def _free_slug(session: Session, hint: str, source_url: str) -> str:
         if not taken(candidate):
             return candidate
     raise HarvestError(f"no free slug near {hint!r}")
-
-
-def list_runs(session: Session, *, slug: str, limit: int = 20, actor: Actor | None = None) -> list[RunPublic]:
-    """Return the latest harvest runs of the entry's source, newest first (server paths for admins only)."""
-    from .sources import run_public
-
-    entry = session.exec(select(Entry).where(Entry.slug == slug)).first()
-    if entry is None:
-        return []
-    runs = session.exec(
-        select(HarvestRun, Source.url).join(Source, Source.id == HarvestRun.source_id)
-        .where(Source.entry_id == entry.id).order_by(HarvestRun.id.desc()).limit(limit)).all()
-    return [run_public(run, url, actor) for run, url in runs]
-
-
-@dataclass
-class HarvestNotes:
-    """What the entry page shows about harvesting beyond the fields: details, and warnings for those who fix them."""
-
-    details: dict[str, Any] = field(default_factory=dict)
-    #: Only for the entry's maintainers and moderators (None for everyone else).
-    warnings: list[str] | None = None
-    source_id: int | None = None
-
-
-def harvest_notes(session: Session, *, slug: str, actor: Actor | None) -> HarvestNotes:
-    """Return the harvested details of an entry, with its warnings when the actor may act on them."""
-    entry = session.exec(select(Entry).where(Entry.slug == slug)).first()
-    if entry is None:
-        return HarvestNotes()
-    row = session.get(EntryDetails, entry.id)
-    details = {key: item.get("value") for key, item in (row.data if row else {}).items() if isinstance(item, dict)}
-    source_id = session.exec(select(Source.id).where(Source.entry_id == entry.id)).first()
-    warnings = list(entry.warnings) if can_edit(session, actor, entry) else None
-    return HarvestNotes(details=details, warnings=warnings, source_id=source_id)

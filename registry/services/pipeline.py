@@ -8,74 +8,34 @@ HarvestRun, recorded by one function with one back-off policy, whatever the kind
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import timedelta
-from typing import Any, Protocol
+from dataclasses import replace
+from typing import Any
 
 from sqlmodel import Session, select
 
 import harvesters
-from harvesters import HarvestError, HarvestOptions, Outcome
+from harvesters import HarvestedList, HarvestedRecord, HarvestError, HarvestOptions, Outcome
 
 from ..db import Sessions
 from ..errors import Invalid, RegistryError
-from ..models import HarvestRun, Source, utcnow
+from ..models import Source
 from . import OPERATOR, Actor
 from .addresses import normalize_source
+from .collection_sync import CollectionApplier
+from .harvesting import EntryApplier
+from .runs import Applier, HarvestResult, record_run
 
-#: A failing source waits twice as long after each failure, at most this long (or its own schedule).
-MAX_BACKOFF_HOURS = 7 * 24
-
-
-@dataclass
-class HarvestResult:
-    """What one run of a source did, for the CLI table, the API and the pages."""
-
-    source: str
-    outcome: Outcome
-    slug: str | None = None
-    changes: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    error: str | None = None
-    #: The applier's own account of what it did (a list sync's counts), when it has one.
-    detail: Any = None
-
-    def as_json(self) -> dict[str, Any]:
-        """Return the JSON a job keeps of this run."""
-        return {"source": self.source, "outcome": self.outcome.value, "slug": self.slug,
-                "changes": list(self.changes), "warnings": list(self.warnings), "error": self.error}
+__all__ = ["Applier", "HarvestResult", "record_run", "register_applier", "run_source", "run_source_as_operator"]
 
 
-class Applier(Protocol):
-    """Writes one kind of harvest result (an entry, a collection) into the registry."""
-
-    def check(self, session: Session, *, url: str, actor: Actor, target: str | None) -> None:
-        """Refuse (raise) before anything is fetched when the actor may not run this source."""
-
-    def known_version(self, session: Session, src: Source, *, target: str | None) -> str | None:
-        """Return the version an unchanged head must match to skip the fetch, or None to always fetch."""
-
-    def label(self, session: Session, src: Source) -> str | None:
-        """Return what the source fills (an entry's slug, "collection x"), for an unchanged run."""
-
-    def apply(self, session: Session, harvested: Any, *, src: Source, actor: Actor, target: str | None,
-              display: str) -> HarvestResult:
-        """Write what was harvested and record the run; return what changed."""
+_APPLIERS: dict[type, Applier] = {HarvestedRecord: EntryApplier(), HarvestedList: CollectionApplier()}
 
 
-_APPLIERS: dict[type, Applier] = {}
-
-
-def register_applier(result_type: type) -> Callable[[type], type]:
-    """Register the applier class for a harvester result type; a second registration raises."""
-
-    def decorate(cls: type) -> type:
-        if result_type in _APPLIERS:
-            raise ValueError(f"an applier for {result_type.__name__} is already registered")
-        _APPLIERS[result_type] = cls()
-        return cls
-
-    return decorate
+def register_applier(result_type: type, applier: Applier) -> None:
+    """Register how a new harvester result type is applied; a second registration of a type raises."""
+    if result_type in _APPLIERS:
+        raise ValueError(f"an applier for {result_type.__name__} is already registered")
+    _APPLIERS[result_type] = applier
 
 
 def applier_for(kind: str) -> Applier:
@@ -164,26 +124,3 @@ def _known_kind(session: Session, url: str) -> str | None:
     # An address known under one kind keeps it; lists are only ever named explicitly.
     kinds = session.exec(select(Source.kind).where(Source.url == url, Source.kind != "list")).all()
     return kinds[0] if len(kinds) == 1 else None
-
-
-def record_run(session: Session, src: Source, outcome: Outcome, *, commit: str | None = None,
-               changes: list[str] | None = None, warnings: list[str] | None = None,
-               error: str | None = None) -> None:
-    """Record one run of a source and when it is next due; a failure counts towards its back-off."""
-    now = utcnow()
-    if outcome is Outcome.FAILED:
-        src.consecutive_failures += 1
-        src.last_error = error
-    else:
-        src.consecutive_failures = 0
-        src.last_error = None
-    src.last_harvested_at = now
-    # A failing source is tried again later and later (twice the wait after each failure, at
-    # most a week), so a dead server is not asked every hour forever.
-    hours = src.schedule_hours
-    if outcome is Outcome.FAILED:
-        hours = min(hours * 2 ** min(src.consecutive_failures, 10), max(MAX_BACKOFF_HOURS, hours))
-    src.next_due_at = now + timedelta(hours=hours)
-    session.add(src)
-    session.add(HarvestRun(source_id=src.id, started_at=now, finished_at=now, outcome=outcome.value, commit=commit,
-                           changes=changes or [], warnings=warnings or [], error=error))

@@ -4,14 +4,20 @@ from __future__ import annotations
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
+from harvesters import HarvestOptions
+
+from ..db import Sessions
 from ..errors import NotFound
 from ..jobs.queue import JobRef, latest_job, latest_jobs, queue_enabled, submit
 from ..models import Entry, HarvestRun, Source, SourceHook, utcnow
 from ..schemas import HarvestOutcome, RunPublic, SourcePublic
 from . import Actor
-from .addresses import source_identity
+from .addresses import normalize_source, source_identity
+from .collection_sync import ListSyncResult
 from .entries import visible_message, visible_source_url
 from .permissions import can_edit, require, require_signed_in
+from .pipeline import run_source
+from .runs import run_public
 
 
 def _visible_sources():
@@ -69,13 +75,6 @@ def list_source_runs(session: Session, *, source_id: int, page: int, per_page: i
     rows = session.exec(select(HarvestRun).where(HarvestRun.source_id == src.id).order_by(HarvestRun.id.desc())
                         .offset((page - 1) * per_page).limit(per_page)).all()
     return [run_public(r, src.url, actor) for r in rows], total
-
-
-def run_public(run: HarvestRun, source_url: str, actor: Actor | None) -> RunPublic:
-    """The public shape of a harvest run: a local source's server paths are for admins only."""
-    return RunPublic(started_at=run.started_at, finished_at=run.finished_at, outcome=run.outcome, commit=run.commit,
-                     changes=list(run.changes), warnings=[visible_message(w, source_url, actor) for w in run.warnings],
-                     error=visible_message(run.error, source_url, actor))
 
 
 def request_reharvest(session: Session, *, source_id: int, actor: Actor | None) -> HarvestOutcome:
@@ -152,3 +151,15 @@ def queue_due_sources(session: Session, *, include_all: bool = False) -> tuple[l
         queued.append(submit(_HARVEST_TASK, url, kind, True, None, kind="harvest", source=url,
                              description=f"reharvest {kind} {url}"))
     return queued, pending
+
+
+def sync_list(sessions: Sessions, *, source: str, actor: Actor | None, options: HarvestOptions,
+              collection: str | None = None) -> ListSyncResult:
+    """Harvest an awesome-list and apply it to its collection (made on first import)."""
+    actor = require_signed_in(actor)
+    normalize_source(source)  # an address refused before anything is known is an error here, not a run
+    result = run_source(sessions, source=source, kind="list", options=options, actor=actor, target=collection)
+    if isinstance(result.detail, ListSyncResult):
+        return result.detail
+    label = result.slug.removeprefix("collection ") if result.slug else None
+    return ListSyncResult(source=source, outcome=result.outcome, collection=label, error=result.error)

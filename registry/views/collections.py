@@ -15,7 +15,6 @@ from ..config import harvest_options
 from ..db import read_session, sessions, write_session
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..security import safe_next
-from ..services.collection_sync import sync_list
 from ..services.collection_translations import (
     collection_proposals,
     decide_collection_proposal,
@@ -32,6 +31,7 @@ from ..services.collections import (
     update_item,
 )
 from ..services.communities import curating_communities
+from ..services.sources import sync_list
 from .forms import show_errors
 from .languages import content_language
 

@@ -37,7 +37,7 @@ from registry.db import sessions, get_engine, write_session
 from registry.models import Source, User
 from registry.rendering import render_markdown
 from registry.services import Actor
-from registry.services.collection_sync import sync_list
+from registry.services.sources import sync_list
 from registry.services.collection_translations import submit_collection_translation
 from registry.services.collections import add_item, create_collection
 from registry.services.communities import create_community, decide_join, request_join

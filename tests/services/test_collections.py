@@ -9,7 +9,7 @@ from registry.db import sessions, get_engine, write_session
 from registry.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from registry.models import Collection, CollectionItem, HarvestRun, Source
 from registry.services import OPERATOR, Actor
-from registry.services.collection_sync import sync_list
+from registry.services.sources import sync_list
 from registry.services.collection_translations import (collection_proposals, decide_collection_proposal,
                                                        submit_collection_translation)
 from registry.services.collections import (add_item, create_collection, get_collection, list_collections,

@@ -6,7 +6,7 @@ from flask import current_app, jsonify, request
 from ..auth import current_actor
 from ..db import read_session, write_session
 from ..errors import Invalid
-from ..schemas import TranslationList
+from ..schemas import TEXT_FIELDS, TranslationList
 from ..services.catalog import localize_summaries
 from ..services.editing import edit_entry, list_revisions, revert_entry, set_hidden
 from ..services.entries import get_entry, list_entries, parse_entry_query, to_public
@@ -97,7 +97,7 @@ def propose(namespace: str, name: str):
     with write_session() as session:
         if body.get("lang"):
             result = submit_translation(session, slug=slug, actor=actor, lang=str(body["lang"]),
-                                        text={k: body.get(k) for k in ("name", "summary", "description")},
+                                        text={k: body.get(k) for k in TEXT_FIELDS},
                                         base_revision=body.get("base_revision"))
             if not hasattr(result, "status"):  # published directly by a maintainer
                 return jsonify({"published": True, "lang": result.lang}), 201

@@ -6,7 +6,8 @@ its domain module.
 from __future__ import annotations
 
 from .common import ErrorDetail, ErrorEnvelope
-from .entries import (TranslationPublic, RelationPublic, EntryPublic, EntrySummary, HarvestNotes, CollectionLink,
+from .entries import (EDITABLE_FIELDS, ENTRY_FIELDS, LIST_FIELDS, TEXT_FIELDS,
+                      TranslationPublic, RelationPublic, EntryPublic, EntrySummary, HarvestNotes, CollectionLink,
                       EntryPage, EntryList, EntryPatch, EntryRegister, HideRequest, RevertRequest,
                       TranslationList)
 from .history import RevisionPublic, RevisionList
@@ -25,6 +26,10 @@ from .collections import (CollectionOwner, CollectionTranslationPublic, Collecti
                           CollectionTranslationCreate)
 
 __all__ = [
+    "EDITABLE_FIELDS",
+    "ENTRY_FIELDS",
+    "LIST_FIELDS",
+    "TEXT_FIELDS",
     "ErrorDetail",
     "ErrorEnvelope",
     "TranslationPublic",

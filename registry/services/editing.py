@@ -11,7 +11,8 @@ from . import Actor
 from .changes import forget_entry, record_change
 from .entries import find_entry, to_public
 from .permissions import can_edit, can_hide, can_purge, can_revert, require, require_signed_in
-from .validation import EDITABLE_FIELDS, validate_changes
+from ..schemas.entries import EDITABLE_FIELDS
+from .validation import validate_changes
 
 
 def check_base_revision(session: Session, entry: Entry, base_revision: Any, *, actor: Actor | None) -> None:

@@ -16,7 +16,8 @@ from .changes import record_change
 from .editing import apply_fields, check_base_revision
 from .entries import find_entry
 from .permissions import can_edit, can_review, is_staff, require, require_signed_in
-from .validation import TEXT_FIELDS, validate_changes
+from ..schemas.entries import TEXT_FIELDS
+from .validation import validate_changes
 
 MAX_OPEN_PER_USER = 50
 

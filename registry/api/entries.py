@@ -6,7 +6,7 @@ from flask import current_app, jsonify, request
 from ..auth import current_actor
 from ..db import read_session, write_session
 from ..errors import Invalid
-from ..schemas import TEXT_FIELDS, TranslationList
+from ..schemas import TEXT_FIELDS, RevisionList, TranslationList
 from ..services.catalog import localize_summaries
 from ..services.editing import edit_entry, list_revisions, revert_entry, set_hidden
 from ..services.entries import get_entry, list_entries, parse_entry_query, to_public
@@ -72,9 +72,8 @@ def patch_entry(namespace: str, name: str):
 @bp.get("/entries/<namespace>/<name>/revisions")
 def revisions(namespace: str, name: str):
     rows = list_revisions(read_session(), slug=_slug(namespace, name))
-    items = [{"revision": r.number, "author": r.author, "reason": r.reason, "changes": r.changes,
-              "created_at": r.created_at.isoformat(), "snapshot": r.snapshot} for r in rows]
-    return jsonify({"items": items, "total": len(items), "page": 1, "per_page": len(items), "facets": {}})
+    return jsonify(RevisionList(items=rows, total=len(rows), page=1, per_page=len(rows), facets={})
+                   .model_dump(mode="json"))
 
 
 @bp.post("/entries/<namespace>/<name>/revert")

@@ -95,7 +95,7 @@ def test_revert_restores_earlier_values_as_a_new_revision(app, people):
     assert entry.summary == "Tags words." and entry.revision == 3
     with Session(get_engine(app)) as s:
         revs = list_revisions(s, slug=SLUG)
-    assert [r.number for r in revs] == [3, 2, 1] and revs[0].reason == "revert to revision 1"
+    assert [r.revision for r in revs] == [3, 2, 1] and revs[0].reason == "revert to revision 1"
     with pytest.raises(Forbidden):
         _do(app, revert_entry, slug=SLUG, actor=people["member"], revision=1, base_revision=3)
     with pytest.raises(NotFound):

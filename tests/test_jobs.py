@@ -16,15 +16,15 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from registry.db import get_engine, write_session
-from registry.db import sessions
+from registry.db import get_engine, sessions, write_session
 from registry.jobs import queue
 from registry.jobs.tasks import run_worker
-from registry.services.sources import queue_due_sources, request_harvest
 from registry.models import Entry, HarvestRun, Source, utcnow
+from registry.services.sources import queue_due_sources, request_harvest
 from registry.services.tokens import create_token
 from registry.services.users import create_user
 from tests.conftest import IN_CI
+
 
 def enqueue_harvest(app, **kwargs):
     """Ask for a harvest as the CLI and the pages do (inside the app's context)."""
@@ -53,8 +53,13 @@ README = "# Sample {n}\n\nSample model number {n} for the queue test, written fo
 def _clean_queue(app) -> None:
     from rq import Queue
     from rq.job import Job
-    from rq.registry import (DeferredJobRegistry, FailedJobRegistry, FinishedJobRegistry, ScheduledJobRegistry,
-                             StartedJobRegistry)
+    from rq.registry import (
+        DeferredJobRegistry,
+        FailedJobRegistry,
+        FinishedJobRegistry,
+        ScheduledJobRegistry,
+        StartedJobRegistry,
+    )
 
     from registry.jobs.queue import redis_connection
 

@@ -1,7 +1,8 @@
 """Markdown is rendered and then sanitized: nothing live survives."""
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from registry.rendering import render_markdown
 

@@ -6,6 +6,7 @@ from flask import current_app, jsonify, request
 from ..auth import current_actor
 from ..config import harvest_options
 from ..db import read_session, sessions, write_session
+from ..schemas import CollectionCreate
 from ..services.collection_translations import (
     collection_proposals,
     decide_collection_proposal,
@@ -23,7 +24,7 @@ from ..services.collections import (
 )
 from ..services.sources import sync_list
 from . import bp
-from .common import json_body, list_page, query_lang, text_field, writer
+from .common import body_as, json_body, list_page, query_lang, text_field, writer
 from .support import page_args
 
 
@@ -51,12 +52,12 @@ def collection(slug: str):
 
 @bp.post("/collections")
 def new_collection():
-    actor, body = writer(), json_body()
+    actor, body = writer(), body_as(CollectionCreate)
     with write_session() as s:
-        made = create_collection(s, actor=actor, title=text_field(body, "title"), slug=body.get("slug") or None,
-                                 description=text_field(body, "description"), language=body.get("language"),
-                                 community=body.get("community") or None,
-                                 visibility=body.get("visibility") or "public", region=body.get("region"))
+        made = create_collection(s, actor=actor, title=body.title, slug=body.slug or None,
+                                 description=body.description or "", language=body.language,
+                                 community=body.community or None, visibility=body.visibility or "public",
+                                 region=body.region)
         s.flush()
         return _collection(made.slug, 201, session=s)
 

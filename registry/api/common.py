@@ -1,9 +1,10 @@
 """What the API's routes share: the JSON body, the writing actor, the session for writes."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import jsonify, request
+from pydantic import BaseModel, ValidationError
 
 from ..auth import current_actor
 from ..errors import BadRequest, Forbidden, Invalid, Unauthorized
@@ -19,6 +20,19 @@ def json_body() -> dict[str, Any]:
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object.", code="invalid_json")
     return data
+
+
+Shape = TypeVar("Shape", bound=BaseModel)
+
+
+def body_as(shape: type[Shape]) -> Shape:
+    """Return the JSON body validated by ``shape``; a field missing or of the wrong type is a 422 naming it."""
+    data = json_body()
+    try:
+        return shape.model_validate(data, strict=True)
+    except ValidationError as err:
+        fields = {".".join(str(p) for p in e["loc"]) or "body": e["msg"] for e in err.errors()}
+        raise Invalid("; ".join(f"{name}: {msg}" for name, msg in fields.items()), details={"fields": fields}) from None
 
 
 def writer() -> Actor:

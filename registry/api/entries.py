@@ -7,7 +7,7 @@ from ..auth import current_actor
 from ..config import harvest_options
 from ..db import read_session, sessions, write_session
 from ..errors import Invalid
-from ..schemas import TranslationList
+from ..schemas import TEXT_FIELDS, RevisionList, TranslationList
 from ..services.catalog import localize_summaries
 from ..services.editing import edit_entry, list_revisions, revert_entry, set_hidden
 from ..services.entries import get_entry, list_entries, parse_entry_query, to_public
@@ -73,9 +73,8 @@ def patch_entry(namespace: str, name: str):
 @bp.get("/entries/<namespace>/<name>/revisions")
 def revisions(namespace: str, name: str):
     rows = list_revisions(read_session(), slug=_slug(namespace, name))
-    items = [{"revision": r.number, "author": r.author, "reason": r.reason, "changes": r.changes,
-              "created_at": r.created_at.isoformat(), "snapshot": r.snapshot} for r in rows]
-    return jsonify({"items": items, "total": len(items), "page": 1, "per_page": len(items), "facets": {}})
+    return jsonify(RevisionList(items=rows, total=len(rows), page=1, per_page=len(rows), facets={})
+                   .model_dump(mode="json"))
 
 
 @bp.post("/entries/<namespace>/<name>/revert")
@@ -98,7 +97,7 @@ def propose(namespace: str, name: str):
     with write_session() as session:
         if body.get("lang"):
             result = submit_translation(session, slug=slug, actor=actor, lang=str(body["lang"]),
-                                        text={k: body.get(k) for k in ("name", "summary", "description")},
+                                        text={k: body.get(k) for k in TEXT_FIELDS},
                                         base_revision=body.get("base_revision"))
             if not hasattr(result, "status"):  # published directly by a maintainer
                 return jsonify({"published": True, "lang": result.lang}), 201

@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 document of /api/v1, built from the same pydantic shapes the routes return.
 
 Schemas are never written by hand: every request and response body names a model from
-registry/models.py and pydantic writes its JSON Schema. What is listed here by hand is only
+registry/schemas/ and pydantic writes its JSON Schema. What is listed here by hand is only
 which route takes and answers which shape; a test checks that every API route of the
 blueprint is described and that every response of the test suite matches its description.
 """

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from ..db import read_session, write_session
+from ..schemas import ProposalList
 from ..services.proposals import decide_proposal, get_proposal, my_proposals, review_queue, withdraw_proposal
 from . import bp
 from .common import reader, writer
@@ -15,13 +16,13 @@ def proposals():
     actor = reader()
     session = read_session()
     rows = my_proposals(session, actor=actor) if request.args.get("mine") else review_queue(session, actor=actor)
-    return jsonify({"items": [p.as_json() for p in rows], "total": len(rows), "page": 1, "per_page": len(rows),
-                    "facets": {}})
+    return jsonify(ProposalList(items=rows, total=len(rows), page=1, per_page=len(rows), facets={})
+                   .model_dump(mode="json"))
 
 
 @bp.get("/proposals/<int:proposal_id>")
 def proposal(proposal_id: int):
-    return jsonify(get_proposal(read_session(), proposal_id=proposal_id, actor=reader()).as_json())
+    return jsonify(get_proposal(read_session(), proposal_id=proposal_id, actor=reader()).model_dump(mode="json"))
 
 
 @bp.post("/proposals/<int:proposal_id>/<any(accept, reject, withdraw):action>")
@@ -35,4 +36,4 @@ def decide(proposal_id: int, action: str):
             decide_proposal(session, proposal_id=proposal_id, actor=actor, accept=action == "accept",
                             note=str(body.get("note") or "") if isinstance(body, dict) else "")
         view = get_proposal(session, proposal_id=proposal_id, actor=actor)
-    return jsonify(view.as_json())
+    return jsonify(view.model_dump(mode="json"))

@@ -38,6 +38,10 @@ from .communities import (
                       MemberDecision,
 )
 from .entries import (
+                      EDITABLE_FIELDS,
+                      ENTRY_FIELDS,
+                      LIST_FIELDS,
+                      TEXT_FIELDS,
                       CollectionLink,
                       EntryList,
                       EntryPage,
@@ -59,6 +63,10 @@ from .proposals import ProposalCreate, ProposalCreated, ProposalDecision, Propos
 from .sources import HarvestOutcome, HookResult, HookSecret, RunList, RunPublic, SourceList, SourcePublic
 
 __all__ = [
+    "EDITABLE_FIELDS",
+    "ENTRY_FIELDS",
+    "LIST_FIELDS",
+    "TEXT_FIELDS",
     "ErrorDetail",
     "ErrorEnvelope",
     "TranslationPublic",

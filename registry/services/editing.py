@@ -7,11 +7,12 @@ from sqlmodel import Session, select
 
 from ..errors import Conflict, Invalid, NotFound, PreconditionRequired
 from ..models import Entry, PurgeRecord, Revision, Source
+from ..schemas import EDITABLE_FIELDS, RevisionPublic
 from . import Actor
 from .changes import forget_entry, record_change
 from .entries import find_entry, to_public
 from .permissions import can_edit, can_hide, can_purge, can_revert, require, require_signed_in
-from .validation import EDITABLE_FIELDS, validate_changes
+from .validation import validate_changes
 
 
 def check_base_revision(session: Session, entry: Entry, base_revision: Any, *, actor: Actor | None) -> None:
@@ -79,11 +80,12 @@ def unlock_field(session: Session, *, slug: str, actor: Actor | None, field: str
     return entry
 
 
-def list_revisions(session: Session, *, slug: str) -> list[Revision]:
+def list_revisions(session: Session, *, slug: str) -> list[RevisionPublic]:
     """Return an entry's revisions, newest first."""
     entry = find_entry(session, slug)
-    return list(session.exec(select(Revision).where(Revision.entry_id == entry.id)
-                             .order_by(Revision.number.desc())))
+    rows = session.exec(select(Revision).where(Revision.entry_id == entry.id).order_by(Revision.number.desc()))
+    return [RevisionPublic(revision=r.number, author=r.author, reason=r.reason, changes=list(r.changes),
+                           created_at=r.created_at, snapshot=dict(r.snapshot)) for r in rows]
 
 
 def revert_entry(session: Session, *, slug: str, actor: Actor | None, revision: Any, base_revision: Any,

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from ..errors import BadRequest, NotFound
 from ..languages import closest_version
 from ..models import FACETS, Entry, FacetValue, Relation, Source, Translation
-from ..schemas import EntryPublic, EntrySummary, RelationPublic, TranslationPublic
+from ..schemas import ENTRY_FIELDS, EntryPublic, EntrySummary, RelationPublic, TranslationPublic
 from ..search import backend_for, indexed_facet_counts, ranked_in_memory, relaxed_query, text_matches
 from ..search.counts import TOTAL, count_codes
 from ..search.documents import PAIR_SEP, accepted
@@ -27,7 +27,6 @@ SORTS = ("relevance", "updated", "name")
 STALE_AFTER_FAILURES = 3
 #: Fewer exact results than this and the query is widened with typo fixes and substrings.
 FEW_RESULTS = 3
-_LIST_FIELDS = ("languages", "tasks", "tags", "frameworks", "authors")
 #: What a page of results reads of each entry: its list shape (summarize) and the snippet's text.
 _LISTED_COLUMNS = load_only(Entry.id, Entry.slug, Entry.kind, Entry.name, Entry.summary, Entry.description,
                             Entry.language, Entry.languages, Entry.license, Entry.tasks, Entry.region, Entry.updated_at)
@@ -396,11 +395,11 @@ def visible_source_url(url: str | None, actor: Actor | None) -> str | None:
 
 def snapshot(entry: Entry) -> dict[str, Any]:
     """Return the content of an entry as stored in a revision."""
-    data = {name: getattr(entry, name) for name in (
-        "kind", "name", "summary", "description", "language", "license", "region", "homepage", "version")}
-    for name in _LIST_FIELDS:
-        data[name] = list(getattr(entry, name))
-    data["citation"] = dict(entry.citation)
+    data: dict[str, Any] = {}
+    for name in ENTRY_FIELDS:
+        value = getattr(entry, name)
+        # Copies, so the snapshot does not change with the entry's mutable JSON columns.
+        data[name] = list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value
     return data
 
 

@@ -18,7 +18,7 @@ from harvesters.language import normalize_tag
 
 from ..errors import Invalid
 from ..models import ENTRY_KINDS, Entry, Relation, Source, Translation, utcnow
-from ..schemas import EntryPublic
+from ..schemas import EDITABLE_FIELDS, EntryPublic
 from . import Actor
 from .changes import record_change, refresh_derived
 from .entries import is_local_source, to_public
@@ -124,9 +124,7 @@ def _from_jsonld(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def _clean_fields(record: dict[str, Any]) -> dict[str, Any]:
-    wanted = ("kind", "name", "summary", "description", "language", "languages", "license", "tasks", "tags",
-              "frameworks", "region", "homepage", "version")
-    changes = {k: record.get(k) for k in wanted if k in record}
+    changes = {k: record.get(k) for k in EDITABLE_FIELDS if k in record}
     if changes.get("kind") not in ENTRY_KINDS:
         changes["kind"] = "project"
     if not isinstance(changes.get("name"), str) or not changes["name"].strip():

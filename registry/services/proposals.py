@@ -1,8 +1,6 @@
 """Proposals: edits and translations from anyone, reviewed by maintainers and moderators."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, select
@@ -11,37 +9,16 @@ from harvesters.language import normalize_tag
 
 from ..errors import Conflict, Invalid, NotFound
 from ..models import Entry, Proposal, Revision, Translation, User, utcnow
+from ..schemas import ProposalPublic
+from ..schemas.entries import TEXT_FIELDS
 from . import Actor
 from .changes import record_change
 from .editing import apply_fields, check_base_revision
 from .entries import find_entry
 from .permissions import can_edit, can_review, is_staff, require, require_signed_in
-from .validation import TEXT_FIELDS, validate_changes
+from .validation import validate_changes
 
 MAX_OPEN_PER_USER = 50
-
-
-@dataclass
-class ProposalView:
-    """A proposal as pages and the API show it, with the original beside the change."""
-
-    id: int
-    slug: str
-    entry_name: str
-    kind: str
-    lang: str | None
-    changes: dict[str, Any]
-    original: dict[str, Any]
-    base_revision: int
-    status: str
-    author: str | None
-    reviewer: str | None
-    note: str
-    created_at: datetime
-    decided_at: datetime | None
-
-    def as_json(self) -> dict[str, Any]:
-        return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in self.__dict__.items()}
 
 
 def _author_id(session: Session, actor: Actor) -> int:
@@ -187,25 +164,25 @@ def withdraw_proposal(session: Session, *, proposal_id: int, actor: Actor | None
     return proposal
 
 
-def _view(session: Session, proposal: Proposal, entry: Entry, names: dict[int, str]) -> ProposalView:
+def _view(session: Session, proposal: Proposal, entry: Entry, names: dict[int, str]) -> ProposalPublic:
     if proposal.kind == "translation":
         original = {k: getattr(entry, k) for k in TEXT_FIELDS}
     else:
         original = {k: getattr(entry, k) for k in proposal.changes}
-    return ProposalView(id=proposal.id, slug=entry.slug, entry_name=entry.name, kind=proposal.kind,
+    return ProposalPublic(id=proposal.id, slug=entry.slug, entry_name=entry.name, kind=proposal.kind,
                         lang=proposal.lang, changes=dict(proposal.changes), original=original,
                         base_revision=proposal.base_revision, status=proposal.status,
                         author=names.get(proposal.author_id), reviewer=names.get(proposal.reviewer_id),
                         note=proposal.note, created_at=proposal.created_at, decided_at=proposal.decided_at)
 
 
-def _views(session: Session, rows: list[tuple[Proposal, Entry]]) -> list[ProposalView]:
+def _views(session: Session, rows: list[tuple[Proposal, Entry]]) -> list[ProposalPublic]:
     ids = {i for p, _ in rows for i in (p.author_id, p.reviewer_id) if i}
     names = dict(session.exec(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
     return [_view(session, p, e, names) for p, e in rows]
 
 
-def review_queue(session: Session, *, actor: Actor | None) -> list[ProposalView]:
+def review_queue(session: Session, *, actor: Actor | None) -> list[ProposalPublic]:
     """Open proposals the actor may review: all for moderators, their entries' for maintainers."""
     from ..models import Maintainer
 
@@ -218,7 +195,7 @@ def review_queue(session: Session, *, actor: Actor | None) -> list[ProposalView]
     return _views(session, list(session.exec(stmt).all()))
 
 
-def my_proposals(session: Session, *, actor: Actor | None) -> list[ProposalView]:
+def my_proposals(session: Session, *, actor: Actor | None) -> list[ProposalPublic]:
     """The actor's own proposals with their outcome, newest first."""
     actor = require_signed_in(actor)
     stmt = (select(Proposal, Entry).join(Entry, Entry.id == Proposal.entry_id)
@@ -226,7 +203,7 @@ def my_proposals(session: Session, *, actor: Actor | None) -> list[ProposalView]
     return _views(session, list(session.exec(stmt).all()))
 
 
-def get_proposal(session: Session, *, proposal_id: int, actor: Actor | None) -> ProposalView:
+def get_proposal(session: Session, *, proposal_id: int, actor: Actor | None) -> ProposalPublic:
     """One proposal, visible to its author and its reviewers."""
     actor = require_signed_in(actor)
     proposal, entry = _get(session, proposal_id)

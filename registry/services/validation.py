@@ -12,11 +12,8 @@ from harvesters.language import normalize_tag
 from ..errors import Invalid
 from ..facets import spdx_licensing
 from ..models import ENTRY_KINDS
+from ..schemas.entries import EDITABLE_FIELDS, LIST_FIELDS
 
-EDITABLE_FIELDS = ("kind", "name", "summary", "description", "language", "languages", "license", "tasks", "tags",
-                   "frameworks", "region", "homepage", "version")
-TEXT_FIELDS = ("name", "summary", "description")
-_LIST_FIELDS = ("languages", "tasks", "tags", "frameworks")
 _MAX = {"name": 300, "summary": 1000, "description": 200_000, "version": 100, "homepage": 2000}
 
 
@@ -36,7 +33,7 @@ def normalize_license(expression: str) -> str:
 
 
 def _one(name: str, value: Any) -> Any:
-    if name in _LIST_FIELDS:
+    if name in LIST_FIELDS:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError("a list of strings")
         items = [v.strip() for v in value if v.strip()]

@@ -6,10 +6,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..schemas.entries import ENTRY_FIELDS, TEXT_FIELDS
+
 #: Fields whose text is compared line by line; the rest are shown as old value → new value.
-_TEXT_FIELDS = ("name", "summary", "description")
-_ORDER = ("kind", "name", "summary", "description", "language", "languages", "license", "tasks", "tags",
-          "frameworks", "region", "homepage", "version", "authors", "citation")
 
 
 @dataclass
@@ -51,13 +50,13 @@ def _line_diff(old: str, new: str) -> list[tuple[str, str]]:
 def snapshot_diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[FieldDiff]:
     """Return what changed from ``old`` to ``new`` (None means the entry did not exist yet)."""
     old = old or {}
-    names = [n for n in _ORDER if n in new or n in old] + sorted((set(new) | set(old)) - set(_ORDER))
+    names = [n for n in ENTRY_FIELDS if n in new or n in old] + sorted((set(new) | set(old)) - set(ENTRY_FIELDS))
     out = []
     for name in names:
         before, after = _text(old.get(name)), _text(new.get(name))
         if before == after:
             continue
-        if name in _TEXT_FIELDS:
+        if name in TEXT_FIELDS:
             out.append(FieldDiff(name, _line_diff(before, after)))
         else:
             lines = ([("del", before)] if before else []) + ([("ins", after)] if after else [])

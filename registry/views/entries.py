@@ -13,6 +13,7 @@ from ..db import read_session, write_session
 from ..errors import Conflict, Invalid
 from ..extensions import limiter
 from ..rendering import render_markdown
+from ..schemas.entries import EDITABLE_FIELDS, LIST_FIELDS, TEXT_FIELDS
 from ..security import per_person
 from ..services.claims import CLAIM_FILE, CLAIM_VALID, request_claim
 from ..services.editing import edit_entry, revert_entry, set_hidden, unlock_field
@@ -23,7 +24,7 @@ from ..services.history import entry_abilities, entry_history
 from ..services.proposals import propose_edit, submit_translation
 from .diffs import snapshot_diff
 from .filters import register_filters
-from .forms import ENTRY_FIELDS, LIST_FIELDS, EntryForm, HideForm, TranslationForm, show_errors
+from .forms import EntryForm, HideForm, TranslationForm, show_errors
 from .languages import reader_languages
 
 bp = Blueprint("pages", __name__)
@@ -88,7 +89,7 @@ def _int(raw: Any) -> Any:
 def _changed(typed: dict[str, Any], current) -> dict[str, Any]:
     """Keep only the fields whose typed value differs from what the entry shows now."""
     out = {}
-    for name in ENTRY_FIELDS:
+    for name in EDITABLE_FIELDS:
         now = getattr(current, name)
         if name in LIST_FIELDS:
             if typed[name] != list(now or []):
@@ -141,7 +142,7 @@ def edit(namespace: str, name: str):
         except Conflict as err:
             if "current" not in err.details:
                 raise
-            return _conflict(err, slug=slug, yours=typed, names=ENTRY_FIELDS,
+            return _conflict(err, slug=slug, yours=typed, names=EDITABLE_FIELDS,
                              retry=url_for("editing.edit", namespace=namespace, name=name))
         except Invalid as err:
             show_errors(form, err)
@@ -193,7 +194,7 @@ def translate(namespace: str, name: str):
         except Conflict as err:
             if "current" not in err.details:
                 raise
-            return _conflict(err, slug=slug, yours=text, names=("name", "summary", "description"),
+            return _conflict(err, slug=slug, yours=text, names=TEXT_FIELDS,
                              retry=url_for("editing.translate", namespace=namespace, name=name, lang=form.lang.data))
         except Invalid as err:
             show_errors(form, err)

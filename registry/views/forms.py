@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..errors import RegistryError
 from ..models import ENTRY_KINDS
+from ..schemas.entries import EDITABLE_FIELDS, LIST_FIELDS
 
 # --- accounts ------------------------------------------------------------------------
 
@@ -79,10 +80,6 @@ class DeleteAccountForm(FlaskForm):
 
 # --- entries -------------------------------------------------------------------------
 
-ENTRY_FIELDS = ("kind", "name", "summary", "description", "language", "languages", "license", "tasks", "tags",
-                "frameworks", "region", "homepage", "version")
-#: Fields shown as comma-separated lists in the edit form.
-LIST_FIELDS = ("languages", "tasks", "tags", "frameworks")
 
 
 class EntryForm(FlaskForm):
@@ -108,7 +105,7 @@ class EntryForm(FlaskForm):
 
     def fill(self, entry) -> None:
         """Show an entry's current values (an EntryPublic)."""
-        for name in ENTRY_FIELDS:
+        for name in EDITABLE_FIELDS:
             value = getattr(entry, name)
             if name in LIST_FIELDS:
                 value = ", ".join(value or [])
@@ -118,7 +115,7 @@ class EntryForm(FlaskForm):
     def values(self) -> dict[str, Any]:
         """Return what was typed, lists split on commas."""
         out = {}
-        for name in ENTRY_FIELDS:
+        for name in EDITABLE_FIELDS:
             raw = (getattr(self, name).data or "").replace("\r\n", "\n").strip()
             out[name] = [p.strip() for p in raw.split(",") if p.strip()] if name in LIST_FIELDS else raw
         return out

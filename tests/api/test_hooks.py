@@ -153,8 +153,8 @@ def test_with_redis_the_push_is_queued_for_a_worker(app, client, git_repo, hooke
     import redis
 
     from registry.jobs.tasks import run_worker
-    from tests.test_jobs import get_job
     from tests.conftest import IN_CI
+    from tests.test_jobs import get_job
 
     url = os.environ.get("REGISTRY_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
     try:

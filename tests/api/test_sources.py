@@ -1,12 +1,7 @@
 """Sources, harvest runs and re-harvests; registering, hiding and restoring entries; translations."""
 from __future__ import annotations
 
-from sqlmodel import select
-
-from registry.db import write_session
-from registry.models import Entry, Source
-from tests.helpers import harvest_options, harvest_source
-from tests.helpers import add_entry
+from tests.helpers import add_entry, harvest_options, harvest_source
 
 
 def test_sources_and_runs(app, client, git_repo, api_tokens):

@@ -33,21 +33,20 @@ from sqlmodel import select
 from werkzeug.serving import make_server
 
 from registry import create_app
-from registry.db import sessions, get_engine, write_session
+from registry.db import get_engine, sessions, write_session
 from registry.models import Source, User
 from registry.rendering import render_markdown
 from registry.services import Actor
-from registry.services.sources import sync_list
 from registry.services.collection_translations import submit_collection_translation
 from registry.services.collections import add_item, create_collection
 from registry.services.communities import create_community, decide_join, request_join
 from registry.services.editing import edit_entry, set_hidden
-from tests.helpers import harvest_options, harvest_source
 from registry.services.proposals import decide_proposal, propose_edit, submit_translation
+from registry.services.sources import sync_list
 from registry.services.tokens import create_token
 from registry.services.users import create_user, update_profile
 from tests.conftest import SAMPLE_AUTHOR, SAMPLE_DATE
-from tests.helpers import add_entry
+from tests.helpers import add_entry, harvest_options, harvest_source
 from tests.security.xss_payloads import PAYLOADS, SENTINEL, pack
 
 pytestmark = pytest.mark.browser

@@ -22,12 +22,12 @@ from collections import Counter, defaultdict
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from registry.facets import facet_values
 from registry.models import Entry, FacetValue, HarvestRun, Revision, Source, Translation
 from registry.search.counts import CODE_DIGITS, TOTAL
 from registry.search.documents import FACET_SEP, FIELDS, build_document, is_searchable
 from registry.search.postgres import tsvector_literal
 from registry.services.entries import snapshot
-from registry.facets import facet_values
 
 
 def sqlite_checks(conn: sa.Connection) -> list[str]:

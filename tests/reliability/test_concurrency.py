@@ -29,10 +29,9 @@ from registry.db import get_engine, write_session
 from registry.models import Entry, HarvestRun, Revision
 from registry.services import Actor
 from registry.services.editing import edit_entry
-from tests.helpers import harvest_options, harvest_source
 from registry.services.tokens import create_token
 from registry.services.users import create_user
-from tests.helpers import add_entry
+from tests.helpers import add_entry, harvest_options, harvest_source
 from tests.reliability.invariants import check_database
 from tests.reliability.repos import generation_of, write_generation
 

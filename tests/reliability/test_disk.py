@@ -25,7 +25,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -33,14 +32,13 @@ import sqlalchemy as sa
 
 from registry import create_app
 from registry.db import get_engine, write_session
-from tests.helpers import harvest_options, harvest_source
 from registry.services.tokens import create_token
 from registry.services.users import create_user
 from tests.conftest import TEST_DATABASE_URL
-from tests.helpers import add_entry
+from tests.helpers import add_entry, harvest_options, harvest_source
+from tests.openapi_check import openapi_client
 from tests.reliability.invariants import check_database
 from tests.reliability.repos import write_generation
-from tests.openapi_check import openapi_client
 
 sqlite_only = pytest.mark.skipif(TEST_DATABASE_URL.startswith("postgresql"),
                                  reason="disk-level failures of the embedded SQLite database")

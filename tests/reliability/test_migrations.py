@@ -22,11 +22,10 @@ from sqlmodel import Session, SQLModel, select
 from registry import create_app
 from registry.db import alembic_config, get_engine, upgrade_schema, write_session
 from registry.models import Collection, CollectionItem, Entry, Maintainer, Revision
-from tests.helpers import harvest_options, harvest_source
 from registry.services.tokens import create_token
 from registry.services.users import create_user
 from tests.conftest import TEST_DATABASE_URL, _server_url
-from tests.helpers import add_entry
+from tests.helpers import add_entry, harvest_options, harvest_source
 from tests.reliability.invariants import check_database
 from tests.reliability.repos import write_generation
 

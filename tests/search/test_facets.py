@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from registry.db import write_session
-from registry.models import FACETS, Entry
 from registry.facets import facet_values
+from registry.models import FACETS, Entry
 from tests.helpers import add_entry
 from tests.search.conftest import search
 

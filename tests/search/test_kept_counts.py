@@ -12,12 +12,12 @@ from sqlmodel import select
 
 from registry import create_app
 from registry.db import get_engine, write_session
+from registry.facets import facet_values
 from registry.models import FACETS, Entry
 from registry.search import counts, reindex
 from registry.search.documents import FACET_SEP, PAIR_SEP
 from registry.services import Actor
 from registry.services.editing import edit_entry, purge_entry, set_hidden
-from registry.facets import facet_values
 from tests.helpers import add_entry
 from tests.search.conftest import search
 

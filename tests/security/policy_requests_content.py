@@ -8,13 +8,22 @@ from typing import Callable
 
 from sqlmodel import select
 
-from registry.models import (ApiToken, Claim, Entry, HarvestRun, HookDelivery, PasswordReset, Proposal, SourceHook,
-                             Translation, User)
+from registry.models import (
+    ApiToken,
+    Claim,
+    Entry,
+    HarvestRun,
+    HookDelivery,
+    PasswordReset,
+    Proposal,
+    SourceHook,
+    Translation,
+    User,
+)
 
 from .policy import OK, PROPOSED
 from .policy_cases import API, Case, became, case, entry_id, first_of, get, grew, proposal_status, user_id
 from .policy_world import PASSWORD, SITE_ROLES, World
-
 
 # --- public pages, feeds, documents ----------------------------------------------------
 

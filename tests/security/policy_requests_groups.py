@@ -12,7 +12,6 @@ from .policy_cases import API, Case, became, case, collection_row, entry_id, fir
 from .policy_requests_content import edited_or_proposed
 from .policy_world import World
 
-
 # --- communities -----------------------------------------------------------------------
 
 @case("communities.new", "POST")

@@ -29,10 +29,10 @@ from registry.models import Community, Entry, Maintainer, Source
 from registry.services import OPERATOR, Actor
 from registry.services.communities import add_member
 from registry.services.harvesting import apply_record
-from tests.helpers import harvest_options, harvest_source, source_row
 from registry.services.tokens import create_token
 from registry.services.users import create_user
 from tests.conftest import IN_CI, SAMPLE_AUTHOR, SAMPLE_DATE, TEST_DATABASE_URL
+from tests.helpers import harvest_options, harvest_source, source_row
 
 from .policy import SIGNED_IN
 

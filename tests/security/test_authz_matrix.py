@@ -10,8 +10,8 @@ import pytest
 
 from .policy import ACTORS, ALLOWED, POLICY, cell_count, rules_for
 from .policy_cases import BUILDERS, run
-from .policy_world import world  # noqa: F401  (the module's world fixture)
 from .policy_routes import key_id, route_keys
+from .policy_world import world  # noqa: F401  (the module's world fixture)
 
 ROUTES = route_keys()
 API_PREFIX = "/api/v1"

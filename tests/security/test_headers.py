@@ -14,12 +14,12 @@ from http.cookies import SimpleCookie
 import pytest
 
 from registry.db import get_engine
+from tests.helpers import add_entry
 
-from .policy_cases import BUILDERS, send
 from .policy import rules_for
+from .policy_cases import BUILDERS, send
 from .policy_routes import key_id, route_keys
 from .policy_world import PASSWORD, make_app, page_token, world  # noqa: F401  (world: the module's fixture)
-from tests.helpers import add_entry
 
 REFERRER_POLICIES = {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"}
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/ld\+json\")[^>]*>", re.I)

@@ -5,20 +5,37 @@ import pytest
 from sqlmodel import Session, select
 
 from harvesters import Outcome
-from registry.db import sessions, get_engine, write_session
+from registry.db import get_engine, sessions, write_session
 from registry.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from registry.models import Collection, CollectionItem, HarvestRun, Source
 from registry.services import OPERATOR, Actor
+from registry.services.collection_translations import (
+    collection_proposals,
+    decide_collection_proposal,
+    submit_collection_translation,
+)
+from registry.services.collections import (
+    add_item,
+    create_collection,
+    get_collection,
+    list_collections,
+    move_item,
+    remove_item,
+    reorder_items,
+    update_collection,
+)
+from registry.services.communities import (
+    create_community,
+    decide_join,
+    get_community,
+    leave_community,
+    list_communities,
+    request_join,
+    set_member_role,
+)
 from registry.services.sources import sync_list
-from registry.services.collection_translations import (collection_proposals, decide_collection_proposal,
-                                                       submit_collection_translation)
-from registry.services.collections import (add_item, create_collection, get_collection, list_collections,
-                                           move_item, remove_item, reorder_items, update_collection)
-from registry.services.communities import (create_community, decide_join, get_community, leave_community,
-                                           list_communities, request_join, set_member_role)
-from tests.helpers import harvest_options
 from registry.services.users import create_user
-from tests.helpers import add_entry
+from tests.helpers import add_entry, harvest_options
 
 
 @pytest.fixture

@@ -8,11 +8,16 @@ from registry.db import get_engine, write_session
 from registry.errors import Conflict, Forbidden, Invalid, NotFound, PreconditionRequired, Unauthorized
 from registry.models import Entry, Maintainer, PurgeRecord, Revision, Translation
 from registry.services import Actor
-from registry.services.editing import (edit_entry, list_revisions, purge_entry, revert_entry, set_hidden,
-                                       unlock_field)
+from registry.services.editing import edit_entry, list_revisions, purge_entry, revert_entry, set_hidden, unlock_field
 from registry.services.entries import get_entry
-from registry.services.proposals import (decide_proposal, my_proposals, propose_edit, review_queue,
-                                         submit_translation, withdraw_proposal)
+from registry.services.proposals import (
+    decide_proposal,
+    my_proposals,
+    propose_edit,
+    review_queue,
+    submit_translation,
+    withdraw_proposal,
+)
 from registry.services.users import create_user
 from tests.helpers import add_entry
 
@@ -95,7 +100,7 @@ def test_revert_restores_earlier_values_as_a_new_revision(app, people):
     assert entry.summary == "Tags words." and entry.revision == 3
     with Session(get_engine(app)) as s:
         revs = list_revisions(s, slug=SLUG)
-    assert [r.number for r in revs] == [3, 2, 1] and revs[0].reason == "revert to revision 1"
+    assert [r.revision for r in revs] == [3, 2, 1] and revs[0].reason == "revert to revision 1"
     with pytest.raises(Forbidden):
         _do(app, revert_entry, slug=SLUG, actor=people["member"], revision=1, base_revision=3)
     with pytest.raises(NotFound):

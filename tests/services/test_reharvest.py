@@ -10,13 +10,12 @@ from sqlmodel import Session, select
 from harvesters import HarvestOptions, Outcome
 from harvesters.pagefetch import reset_politeness
 from registry.db import get_engine, write_session
+from registry.jobs.batch import _HarvesterPool
 from registry.models import Entry, EntryDetails, HarvestRun, Relation, Source, utcnow
 from registry.services.entries import get_entry
-from tests.helpers import harvest_source
-from registry.jobs.batch import _HarvesterPool
 from registry.services.sources import due_sources
-from tests.helpers import reharvest
 from tests.harvesters.site import start_site, stop_site
+from tests.helpers import harvest_source, reharvest
 
 README = "# Tiny Tagger\n\nA sample part-of-speech tagger for Yoruba text, written for the registry's own tests.\n"
 CARD = ("---\nlicense: mit\npipeline_tag: token-classification\nlanguage: [yo]\ndatasets: [sample-lab/proverbs]\n"

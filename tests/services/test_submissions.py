@@ -5,17 +5,15 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from registry.db import get_engine, write_session
+from registry.db import get_engine, sessions, write_session
 from registry.errors import Conflict, Invalid, NotFound, Unauthorized
 from registry.models import Entry, Maintainer, Source
 from registry.services import Actor
-from registry.services.claims import request_claim
 from registry.services.addresses import normalize_source_url
-from tests.helpers import harvest_options, harvest_source
-from registry.db import sessions
+from registry.services.claims import request_claim
 from registry.services.submissions import confirm_submission, preview_submission
-from tests.helpers import harvest_options
 from registry.services.users import create_user
+from tests.helpers import harvest_options, harvest_source
 
 README = "# Word Splitter\n\nA sample tool that splits Amharic and Tigrinya text into words, written for tests.\n"
 

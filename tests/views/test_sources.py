@@ -9,9 +9,9 @@ from harvesters.pagefetch import reset_politeness
 from registry.db import get_engine, write_session
 from registry.models import Entry, Maintainer, Source
 from registry.services.harvesting import apply_record
-from tests.helpers import source_row
 from registry.services.users import create_user
 from tests.harvesters.site import start_site, stop_site
+from tests.helpers import source_row
 from tests.views.conftest import PASSWORD, login, post_form, text
 
 CFF = {"cff-version": "1.2.0", "title": "Tiny Corpus", "doi": "10.5281/zenodo.0000007"}

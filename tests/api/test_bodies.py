@@ -1,0 +1,55 @@
+"""Request bodies: a value of the wrong type is a 422 in the error envelope, never a server error."""
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import add_entry
+
+WRONG = [5, 1.5, True, None, [], {}, ["a", 1], {"a": [1]}]
+
+
+@pytest.fixture
+def world(app, client, api_tokens):
+    add_entry(app, "nairobi/tweets", kind="dataset", name="Tweets", language="sw", languages=["sw"])
+    root = api_tokens["root"]
+    assert client.post("/api/v1/collections", json={"title": "Swahili", "slug": "swahili"},
+                       headers=root).status_code == 201
+    assert client.post("/api/v1/communities", json={"name": "Nairobi NLP", "slug": "nairobi-nlp"},
+                       headers=root).status_code == 201
+    return root
+
+
+ROUTES = [
+    ("patch", "/api/v1/entries/nairobi/tweets", ["name", "summary", "languages", "base_revision", "reason", "kind"]),
+    ("post", "/api/v1/entries/nairobi/tweets/revert", ["revision", "base_revision", "reason"]),
+    ("post", "/api/v1/entries/nairobi/tweets/proposals", ["changes", "lang", "name", "note", "base_revision"]),
+    ("post", "/api/v1/entries/nairobi/tweets/hide", ["reason"]),
+    ("post", "/api/v1/me/tokens", ["name", "scope"]),
+    ("post", "/api/v1/collections", ["title", "slug", "description", "language", "visibility", "community"]),
+    ("patch", "/api/v1/collections/swahili", ["title", "description", "language", "visibility"]),
+    ("post", "/api/v1/collections/swahili/items", ["entry", "note", "group"]),
+    ("put", "/api/v1/collections/swahili/order", ["order"]),
+    ("post", "/api/v1/collections/swahili/translations", ["lang", "title", "description"]),
+    ("post", "/api/v1/communities", ["name", "slug", "description", "region", "languages", "language"]),
+    ("patch", "/api/v1/communities/nairobi-nlp", ["name", "description", "region", "languages"]),
+    ("post", "/api/v1/communities/nairobi-nlp/join", ["message"]),
+    ("post", "/api/v1/communities/nairobi-nlp/members/root", ["accept", "role"]),
+]
+
+
+@pytest.mark.parametrize("method,path,fields", ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
+def test_a_wrong_type_is_a_422_in_the_envelope(client, world, method, path, fields):
+    for name in fields:
+        for value in WRONG:
+            resp = getattr(client, method)(path, json={name: value}, headers=world)
+            assert resp.status_code < 500, (name, value, resp.get_data(as_text=True)[:300])
+            if resp.status_code >= 400:
+                body = resp.get_json()
+                assert set(body) == {"error"} and {"code", "message", "details"} <= set(body["error"]), body
+
+
+@pytest.mark.parametrize("body", [[1, 2], "text", 5, None])
+def test_a_body_that_is_not_an_object_is_refused(client, world, body):
+    resp = client.post("/api/v1/collections", json=body, headers=world)
+    assert resp.status_code in (400, 422)
+    assert set(resp.get_json()["error"]) >= {"code", "message", "details"}

@@ -72,11 +72,11 @@ class _HarvesterPool:
             if self._pool is None:
                 # forkserver: workers start from a clean process, not a fork of this threaded one.
                 # That server imports the harvesters and loads what they need (language model,
-                # licence texts; harvesters.worker) once, and the workers are forked from it.
+                # licence texts; harvesters.warmup) once, and the workers are forked from it.
                 # It also imports the program's main module, which each worker would otherwise
                 # import itself.
                 context = get_context("forkserver")
-                context.set_forkserver_preload(["__main__", "harvesters.worker"])
+                context.set_forkserver_preload(["__main__", "harvesters.warmup"])
                 self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
             return self._pool
 

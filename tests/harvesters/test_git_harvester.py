@@ -384,7 +384,7 @@ def test_scratch_clones_are_removed(harvester, git_repo, tmp_path, monkeypatch):
 def test_worker_warm_up_reads_its_sample_through_every_inference():
     # What a harvest worker loads before its first job: the sample must take the paths that
     # load data (languages and a country inferred from prose and tags, a licence file, a conflict).
-    from harvesters.worker import warm_up
+    from harvesters.warmup import warm_up
 
     record = warm_up()
     assert record.fields["languages"] == ["en", "sw"]

@@ -198,7 +198,7 @@ def _language_model_loaded() -> bool:
 
 
 def test_harvest_workers_start_with_the_language_model_already_loaded():
-    # The pool's server process loads it once (harvesters.worker); a worker forked from it has
+    # The pool's server process loads it once (harvesters.warmup); a worker forked from it has
     # it before its first job instead of spending a second of CPU on it.
     workers = _HarvesterPool(2)
     try:

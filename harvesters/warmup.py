@@ -1,5 +1,5 @@
-"""Imported once by the server process that starts harvest worker processes (multiprocessing's
-forkserver, see registry.services.reharvest). Workers are forked from it with the harvesters
+"""Imported once by the server process that starts harvester processes (multiprocessing's
+forkserver, see registry.jobs.batch). Workers are forked from it with the harvesters
 imported and their lazily loaded data in memory (the language model, licence texts, CLDR names),
 instead of each loading them during its first harvest: about two seconds of CPU per worker,
 spent while every core is busy at the start of a batch.
@@ -47,4 +47,4 @@ def warm_up() -> HarvestedRecord:
 try:
     warm_up()
 except Exception:
-    logging.getLogger(__name__).exception("the harvest worker warm-up failed")
+    logging.getLogger(__name__).exception("the harvester warm-up failed")

@@ -28,3 +28,8 @@ def test_wheel_carries_templates_static_migrations_and_samples(tmp_path):
     assert len(samples) >= 12
     assert any(n.startswith("harvesters/data/licenses/") for n in names)
     assert not any("/.git/" in n or n.startswith("tests/") for n in names)
+    # Every Python package of the source tree travels (a new subpackage missing from pyproject.toml's list
+    # would import from a checkout and fail once installed).
+    packages = {str(p.parent.relative_to(ROOT)) + "/__init__.py" for top in ("registry", "harvesters")
+                for p in (ROOT / top).rglob("__init__.py") if "sample_data" not in p.parts}
+    assert packages <= names, sorted(packages - names)

@@ -83,29 +83,6 @@ def _url_rules_compiled_once():
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _workers_stop_at_once():
-    """Let an in-process RQ worker stop as soon as its burst is done.
-
-    RQ listens for commands on a pub/sub thread that waits up to 60 s per read, and redis-py's stop()
-    joins that thread: when the unsubscribe reply is read before the stop flag is set, the thread
-    starts another 60-second wait and the worker's shutdown waits with it. A short read here.
-    """
-    try:
-        from redis.client import PubSub
-    except ImportError:
-        yield
-        return
-    run_in_thread = PubSub.run_in_thread
-
-    def short_reads(self, sleep_time: float = 0.0, *args, **kwargs):
-        return run_in_thread(self, min(sleep_time, 0.1), *args, **kwargs)
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(PubSub, "run_in_thread", short_reads)
-        yield
-
-
-@pytest.fixture(scope="session", autouse=True)
 def _language_names_built_once(tmp_path_factory):
     """Build CLDR's table of language names (about 3 s) once per run, not once per xdist worker."""
     from registry.search import languages

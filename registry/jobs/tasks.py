@@ -68,15 +68,30 @@ def register_submission(url: str, owner_id: int) -> dict[str, Any]:
                                 options=harvest_options(app.config, operator=False))
 
 
-def run_worker(app: Flask, *, burst: bool) -> None:
-    """Run an RQ worker on the queue in this process (any number of them, on any machine)."""
+def _worker_class():
     from rq import SimpleWorker
 
+    class RegistryWorker(SimpleWorker):
+        """SimpleWorker (jobs run in this process) whose command listener stops within a fraction of a second."""
+
+        def subscribe(self) -> None:
+            # RQ reads its command channel in 60-second waits, and stopping the worker joins that
+            # reader (rq#2172): a burst worker would linger up to a minute after its last job.
+            self.pubsub = self.connection.pubsub()
+            self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+            self.pubsub_thread = self.pubsub.run_in_thread(sleep_time=0.2, daemon=True,
+                                                           exception_handler=self._pubsub_exception_handler)
+
+    return RegistryWorker
+
+
+def run_worker(app: Flask, *, burst: bool) -> None:
+    """Run an RQ worker on the queue in this process (any number of them, on any machine)."""
     global _worker_app
     _worker_app = app
-    # SimpleWorker runs jobs in this process: the app, its engine pool and Redis client are
-    # built once rather than after a fork for every job.
-    worker = SimpleWorker([_queue(app)], connection=redis_connection(app),
+    # Jobs run in this process: the app, its engine pool and Redis client are built once rather
+    # than after a fork for every job.
+    worker = _worker_class()([_queue(app)], connection=redis_connection(app),
                           name=f"registry-{os.uname().nodename}-{os.getpid()}-{uuid.uuid4().hex[:6]}")
     # with_scheduler: RQ's own scheduler puts retried jobs back on the queue after their pause.
     worker.work(burst=burst, with_scheduler=True)

@@ -60,10 +60,13 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_ALL_COVERAGE := --cov --cov-append --cov-report= --cov-fail-under=0
 # A subset (PYTEST_ARGS) without stress tests is no error (pytest's exit status 5: nothing collected).
 STRESS_ALONE = $(BIN)/python -m pytest -m stress $(TEST_ALL_COVERAGE) $(PYTEST_ARGS) || [ $$? -eq 5 ]
+# The fast tier runs once, as `make test` itself (the README's command); the other tiers follow.
 test-all: install-test
 	$(BIN)/python -m coverage erase
 	REGISTRY_TEST_DATABASE_URL= REGISTRY_TEST_REDIS_URL=$(TEST_REDIS_URL) \
-		$(PYTEST) -m "not stress" $(TEST_ALL_COVERAGE) $(PYTEST_ARGS)
+		$(MAKE) --no-print-directory test COVERAGE="$(TEST_ALL_COVERAGE)"
+	REGISTRY_TEST_DATABASE_URL= REGISTRY_TEST_REDIS_URL=$(TEST_REDIS_URL) \
+		$(PYTEST) -m "(slow or browser) and not stress" $(TEST_ALL_COVERAGE) $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	REGISTRY_TEST_DATABASE_URL= REGISTRY_TEST_REDIS_URL=$(TEST_REDIS_URL) \
 		$(STRESS_ALONE)
 ifneq ($(TEST_DATABASE_URL),)

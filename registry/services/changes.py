@@ -1,7 +1,7 @@
 """The one path every change to an entry takes: revision, snapshot, facet rows, search index."""
 from __future__ import annotations
 
-from sqlmodel import Session, delete
+from sqlmodel import Session, col, delete
 
 from ..models import Entry, FacetValue, Revision, utcnow
 from ..search import index_entry, unindex_entry
@@ -34,6 +34,6 @@ def refresh_derived(session: Session, entry: Entry) -> None:
 
 def forget_entry(session: Session, entry: Entry) -> None:
     """Remove what is derived from an entry before the entry itself is purged."""
-    session.exec(delete(FacetValue).where(FacetValue.entry_id == entry.id))
+    session.exec(delete(FacetValue).where(col(FacetValue.entry_id) == entry.id))
     # Through the index writer, not only the foreign key's cascade: the facet counts follow.
     unindex_entry(session, entry.id)

@@ -9,7 +9,7 @@ from collections import defaultdict
 from contextlib import suppress
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from harvesters import HarvestedList, Outcome
 from harvesters.slugs import split_source
@@ -46,12 +46,12 @@ class ListSyncResult:
 
 def _check_allowed(session: Session, *, actor: Actor, url: str, collection: str | None) -> None:
     # Refused before anything is fetched: a sync the actor may not do writes nothing.
-    target = session.exec(select(Collection).where(Collection.slug == collection.lower())).first() \
+    target = session.exec(select(Collection).where(col(Collection.slug) == collection.lower())).first() \
         if collection else None
     if target is None and not collection:
-        src = session.exec(select(Source).where(Source.kind == "list", Source.url == url)).first()
+        src = session.exec(select(Source).where(col(Source.kind) == "list", col(Source.url) == url)).first()
         if src is not None:
-            target = session.exec(select(Collection).where(Collection.list_source_id == src.id)).first()
+            target = session.exec(select(Collection).where(col(Collection.list_source_id) == src.id)).first()
     if target is not None:
         require(can_curate_collection(session, actor, target), "Only the collection's curators sync it.")
     else:
@@ -68,14 +68,14 @@ class CollectionApplier:
 
     def known_version(self, session: Session, src: Source, *, target: str | None) -> str | None:
         """A list already filling the collection asked for is skipped when its commit has not moved."""
-        linked = session.exec(select(Collection).where(Collection.list_source_id == src.id)).first()
+        linked = session.exec(select(Collection).where(col(Collection.list_source_id) == src.id)).first()
         if linked is None or (target and target.lower() != linked.slug):
             return None
         return src.last_commit
 
     def label(self, session: Session, src: Source) -> str | None:
         """The collection the list fills."""
-        linked = session.exec(select(Collection.slug).where(Collection.list_source_id == src.id)).first()
+        linked = session.exec(select(Collection.slug).where(col(Collection.list_source_id) == src.id)).first()
         return f"collection {linked}" if linked else None
 
     def apply(self, session: Session, harvested: HarvestedList, *, src: Source, actor: Actor,
@@ -96,7 +96,7 @@ def apply_list(session: Session, *, parsed: HarvestedList, src: Source, actor: A
     source_url = src.url
     target = find_collection(session, collection) if collection and _exists(session, collection) else None
     if target is None and not collection:
-        target = session.exec(select(Collection).where(Collection.list_source_id == src.id)).first()
+        target = session.exec(select(Collection).where(col(Collection.list_source_id) == src.id)).first()
     created = target is None
     if created:
         slug = (collection or make_slug(split_source(source_url)[1], fallback="list")).lower()
@@ -125,12 +125,12 @@ def apply_list(session: Session, *, parsed: HarvestedList, src: Source, actor: A
 
 
 def _exists(session: Session, slug: str) -> bool:
-    return session.exec(select(Collection.id).where(Collection.slug == slug.lower())).first() is not None
+    return session.exec(select(Collection.id).where(col(Collection.slug) == slug.lower())).first() is not None
 
 
 def _sync_groups(session: Session, collection: Collection, parsed: HarvestedList) -> dict[str, int | None]:
     """Make one list group per section, in the list's order; drop list groups the list no longer has."""
-    current = list(session.exec(select(CollectionGroup).where(CollectionGroup.collection_id == collection.id)
+    current = list(session.exec(select(CollectionGroup).where(col(CollectionGroup.collection_id) == collection.id)
                                 .order_by(CollectionGroup.position, CollectionGroup.id)))
     by_title = {g.title: g for g in current if g.from_list}
     wanted = [g.title for g in parsed.groups if g.title]
@@ -142,7 +142,7 @@ def _sync_groups(session: Session, collection: Collection, parsed: HarvestedList
         session.flush()
         ids[title] = group.id
     for gone in by_title.values():
-        for item in session.exec(select(CollectionItem).where(CollectionItem.group_id == gone.id)):
+        for item in session.exec(select(CollectionItem).where(col(CollectionItem.group_id) == gone.id)):
             item.group_id = None
             session.add(item)
         session.delete(gone)
@@ -161,10 +161,10 @@ def _target(session: Session, repository: str | None, result: ListSyncResult) ->
         url = normalize_source_url(repository)
     except Invalid:
         return None, None
-    src = session.exec(select(Source).where(Source.kind == "git", Source.url == url)).first()
+    src = session.exec(select(Source).where(col(Source.kind) == "git", col(Source.url) == url)).first()
     if src is not None and src.entry_id:
         return src.entry_id, None
-    entry = session.exec(select(Entry.id).where(Entry.source_url == url, Entry.deleted_at.is_(None))).first()
+    entry = session.exec(select(Entry.id).where(col(Entry.source_url) == url, col(Entry.deleted_at).is_(None))).first()
     if entry is not None:
         return entry, None
     if src is None:
@@ -182,7 +182,7 @@ def _item_key(item: CollectionItem) -> str:
 
 def _sync_items(session: Session, collection: Collection, parsed: HarvestedList, groups: dict[str, int | None],
                 result: ListSyncResult, *, actor: Actor) -> None:
-    existing = list(session.exec(select(CollectionItem).where(CollectionItem.collection_id == collection.id)
+    existing = list(session.exec(select(CollectionItem).where(col(CollectionItem.collection_id) == collection.id)
                                  .order_by(CollectionItem.position, CollectionItem.id)))
     listed: dict[str, CollectionItem] = {}
     for item in existing:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from harvesters.language import normalize_tag
 
@@ -35,8 +35,8 @@ def iter_public_entries(session: Session, *, actor: Actor | None = None) -> Iter
     """Yield every visible entry in its public shape, oldest first, reading in batches."""
     last_id = 0
     while True:
-        rows = session.exec(select(Entry).where(Entry.id > last_id, Entry.hidden == False,  # noqa: E712
-                                                Entry.deleted_at.is_(None)).order_by(Entry.id).limit(_BATCH)).all()
+        rows = session.exec(select(Entry).where(col(Entry.id) > last_id, col(Entry.hidden) == False,  # noqa: E712
+                                                col(Entry.deleted_at).is_(None)).order_by(Entry.id).limit(_BATCH)).all()
         if not rows:
             return
         for entry in rows:
@@ -160,7 +160,7 @@ def _slug(value: Any) -> str:
 def import_record(session: Session, record: dict[str, Any]) -> str | None:
     """Create one entry from a dump record; return its slug, or None when the slug is taken already."""
     slug = _slug(record.get("slug"))
-    if session.exec(select(Entry.id).where(Entry.slug == slug)).first() is not None:
+    if session.exec(select(Entry.id).where(col(Entry.slug) == slug)).first() is not None:
         return None
     clean = _clean_fields(record)
     source_url = record.get("source_url") if isinstance(record.get("source_url"), str) else None
@@ -172,7 +172,7 @@ def import_record(session: Session, record: dict[str, Any]) -> str | None:
     session.add(entry)
     session.flush()
     if source_url and not is_local_source(source_url):
-        known = session.exec(select(Source).where(Source.kind == "git", Source.url == source_url)).first()
+        known = session.exec(select(Source).where(col(Source.kind) == "git", col(Source.url) == source_url)).first()
         if known is None:
             session.add(Source(kind="git", url=source_url, entry_id=entry.id))
         elif known.entry_id is None:
@@ -211,8 +211,8 @@ def _import_translations(session: Session, entry: Entry, value: Any) -> list[str
 
 def resolve_relations(session: Session) -> None:
     """Link relations kept by name to the entries that are registered now."""
-    for rel in session.exec(select(Relation).where(Relation.target_id.is_(None))):
-        target = session.exec(select(Entry.id).where(Entry.slug == rel.target.lower())).first()
+    for rel in session.exec(select(Relation).where(col(Relation.target_id).is_(None))):
+        target = session.exec(select(Entry.id).where(col(Entry.slug) == rel.target.lower())).first()
         if target is not None:
             rel.target_id = target
             session.add(rel)

@@ -1,7 +1,7 @@
 """Who may do what: every permission predicate lives here, and services call them."""
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..errors import Forbidden, Unauthorized
 from ..models import Entry, Maintainer
@@ -19,8 +19,8 @@ def is_maintainer(session: Session, actor: Actor | None, entry: Entry) -> bool:
     """Tell whether the actor maintains this entry."""
     if not actor or actor.user_id is None:
         return False
-    return session.exec(select(Maintainer).where(Maintainer.user_id == actor.user_id,
-                                                 Maintainer.entry_id == entry.id)).first() is not None
+    return session.exec(select(Maintainer).where(col(Maintainer.user_id) == actor.user_id,
+                                                 col(Maintainer.entry_id) == entry.id)).first() is not None
 
 
 def can_edit(session: Session, actor: Actor | None, entry: Entry) -> bool:

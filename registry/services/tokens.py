@@ -5,7 +5,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..errors import Invalid, NotFound, Unauthorized
 from ..models import ApiToken, User, utcnow
@@ -27,7 +27,7 @@ def create_token(session: Session, *, user_name: str, scope: str = "read", name:
     """Create a token for a user; return the token (shown once) and its public shape."""
     if scope not in SCOPES:
         raise Invalid(f"scope must be one of {', '.join(SCOPES)}", details={"field": "scope"})
-    user = session.exec(select(User).where(User.name == user_name.lower(), User.deleted_at.is_(None))).first()
+    user = session.exec(select(User).where(col(User.name) == user_name.lower(), col(User.deleted_at).is_(None))).first()
     if user is None:
         raise NotFound(f"No account named {user_name!r}.")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -40,8 +40,8 @@ def create_token(session: Session, *, user_name: str, scope: str = "read", name:
 
 def list_tokens(session: Session, *, actor: Actor) -> list[TokenPublic]:
     """Return the actor's live tokens (never the secrets)."""
-    rows = session.exec(select(ApiToken).where(ApiToken.user_id == actor.user_id,
-                                               ApiToken.revoked_at.is_(None)).order_by(ApiToken.id))
+    rows = session.exec(select(ApiToken).where(col(ApiToken.user_id) == actor.user_id,
+                                               col(ApiToken.revoked_at).is_(None)).order_by(ApiToken.id))
     return [TokenPublic.model_validate(row) for row in rows]
 
 
@@ -56,7 +56,7 @@ def revoke_token(session: Session, *, actor: Actor, token_id: int) -> None:
 
 def authenticate_token(session: Session, token: str) -> Actor:
     """Return the actor a bearer token stands for, or raise 401 with the reason."""
-    row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token.strip()))).first()
+    row = session.exec(select(ApiToken).where(col(ApiToken.token_hash) == _digest(token.strip()))).first()
     if row is None or row.revoked_at is not None:
         raise Unauthorized("The API token is not valid.")
     if row.expires_at is not None and row.expires_at <= utcnow():
@@ -69,6 +69,6 @@ def authenticate_token(session: Session, token: str) -> Actor:
 
 def revoke_all_tokens(session: Session, *, user_id: int) -> None:
     """Revoke every live token of an account."""
-    for row in session.exec(select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))):
+    for row in session.exec(select(ApiToken).where(col(ApiToken.user_id) == user_id, col(ApiToken.revoked_at).is_(None))):
         row.revoked_at = utcnow()
         session.add(row)

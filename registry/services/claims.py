@@ -28,6 +28,8 @@ def request_claim(session: Session, *, slug: str, actor: Actor | None) -> str:
     if is_maintainer(session, actor, entry):
         raise Conflict("You already maintain this entry.")
     token = f"acc-{entry.id}-{secrets.token_urlsafe(24)}"
+    assert entry.id is not None  # find_entry read it from the database
+    assert actor.user_id is not None  # claims are made by accounts (a session or a token)
     session.add(Claim(user_id=actor.user_id, entry_id=entry.id, token_hash=_digest(token),
                       expires_at=utcnow() + CLAIM_VALID))
     session.flush()
@@ -50,5 +52,6 @@ def verify_claim(session: Session, *, entry: Entry, token: str | None) -> int | 
     exists = session.exec(select(Maintainer).where(col(Maintainer.user_id) == claim.user_id,
                                                    col(Maintainer.entry_id) == entry.id)).first()
     if exists is None:
+        assert entry.id is not None  # a stored entry
         session.add(Maintainer(user_id=claim.user_id, entry_id=entry.id, via="claim"))
     return claim.user_id

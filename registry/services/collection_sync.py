@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections import defaultdict
 from contextlib import suppress
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from harvesters import HarvestedList, Outcome
+from harvesters.awesome_list import ListItem
 from harvesters.slugs import split_source
 
 from ..errors import Conflict, Invalid
@@ -98,7 +100,7 @@ def apply_list(session: Session, *, parsed: HarvestedList, src: Source, actor: A
     if target is None and not collection:
         target = session.exec(select(Collection).where(col(Collection.list_source_id) == src.id)).first()
     created = target is None
-    if created:
+    if target is None:
         slug = (collection or make_slug(split_source(source_url)[1], fallback="list")).lower()
         target = create_collection(session, actor=actor, slug=slug, title=parsed.title or slug,
                                    description=parsed.description, language=parsed.language)
@@ -130,8 +132,9 @@ def _exists(session: Session, slug: str) -> bool:
 
 def _sync_groups(session: Session, collection: Collection, parsed: HarvestedList) -> dict[str, int | None]:
     """Make one list group per section, in the list's order; drop list groups the list no longer has."""
+    assert collection.id is not None  # a stored collection (create_collection flushes a new one)
     current = list(session.exec(select(CollectionGroup).where(col(CollectionGroup.collection_id) == collection.id)
-                                .order_by(CollectionGroup.position, CollectionGroup.id)))
+                                .order_by(col(CollectionGroup.position), col(CollectionGroup.id))))
     by_title = {g.title: g for g in current if g.from_list}
     wanted = [g.title for g in parsed.groups if g.title]
     ids: dict[str, int | None] = {"": None}
@@ -182,8 +185,9 @@ def _item_key(item: CollectionItem) -> str:
 
 def _sync_items(session: Session, collection: Collection, parsed: HarvestedList, groups: dict[str, int | None],
                 result: ListSyncResult, *, actor: Actor) -> None:
+    assert collection.id is not None  # a stored collection (create_collection flushes a new one)
     existing = list(session.exec(select(CollectionItem).where(col(CollectionItem.collection_id) == collection.id)
-                                 .order_by(CollectionItem.position, CollectionItem.id)))
+                                 .order_by(col(CollectionItem.position), col(CollectionItem.id))))
     listed: dict[str, CollectionItem] = {}
     for item in existing:
         if item.from_list:
@@ -191,7 +195,7 @@ def _sync_items(session: Session, collection: Collection, parsed: HarvestedList,
                 session.delete(item)  # a duplicate left by an earlier version of the list
             else:
                 listed[_item_key(item)] = item
-    wanted: dict[str, tuple[int | None, object]] = {}
+    wanted: dict[str, tuple[int | None, ListItem]] = {}
     for group in parsed.groups:
         for entry in group.items:
             key = entry.repository or entry.url
@@ -203,7 +207,7 @@ def _sync_items(session: Session, collection: Collection, parsed: HarvestedList,
     for key, (group_id, parsed_item) in wanted.items():
         entry_id, source_id = _target(session, getattr(parsed_item, "repository", None), result)
         row = listed.pop(key, None)
-        values = {"group_id": group_id, "title": parsed_item.title, "note": parsed_item.note,
+        values: dict[str, Any] = {"group_id": group_id, "title": parsed_item.title, "note": parsed_item.note,
                   "entry_id": entry_id, "source_id": source_id}
         if row is None:
             row = CollectionItem(collection_id=collection.id, url=key, from_list=True, added_by=actor.name, **values)

@@ -5,7 +5,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import BigInteger, cast, exists, func, null, or_, union_all
 from sqlalchemy import select as core_select
@@ -385,6 +385,10 @@ def is_local_source(url: str | None) -> bool:
 _ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/[^\s'\"`,;)]+")
 
 
+@overload
+def visible_message(text: str, source_url: str | None, actor: Actor | None) -> str: ...
+@overload
+def visible_message(text: None, source_url: str | None, actor: Actor | None) -> None: ...
 def visible_message(text: str | None, source_url: str | None, actor: Actor | None) -> str | None:
     """Hide server paths in a local source's harvest error or warning from everyone but admins."""
     if not text or not is_local_source(source_url) or (actor and actor.is_admin):

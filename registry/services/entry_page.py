@@ -34,6 +34,7 @@ def entry_page(session: Session, *, slug: str, actor: Actor | None, wanted: Sequ
     available = ([entry.language] if entry.language else []) + [t for t in translations if t != entry.language]
     shown = choose_language(wanted, available, default=entry.language)
     public = to_public(session, entry, actor=actor, lang=shown, source=source, translations=translations)
+    assert entry.id is not None  # read from the database just above
     return EntryPage(entry=public, shown_lang=shown, canonical=url,
                      runs=_runs(session, source, actor), harvest=_notes(session, entry, source, details, actor),
                      listed_in=collections_with_entry(session, entry_id=entry.id),

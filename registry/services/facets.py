@@ -11,4 +11,5 @@ def sync_facets(session: Session, entry: Entry) -> None:
     """Rewrite an entry's facet rows in the current transaction."""
     session.exec(delete(FacetValue).where(col(FacetValue.entry_id) == entry.id))
     for facet, value in sorted(facet_values(entry)):
+        assert entry.id is not None  # a stored entry: its facets are written after it
         session.add(FacetValue(entry_id=entry.id, facet=facet, value=value))

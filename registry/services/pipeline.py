@@ -88,6 +88,7 @@ def run_source(sessions: Sessions, *, source: str, kind: str | None, options: Ha
         if head and head == known_version:
             with sessions.write() as session:
                 src = session.get(Source, known.id)
+                assert src is not None  # read just above as `known`
                 record_run(session, src, Outcome.UNCHANGED, commit=src.last_commit)
                 label = applier.label(session, src)
             return HarvestResult(source=source, outcome=Outcome.UNCHANGED, slug=label)
@@ -98,7 +99,9 @@ def run_source(sessions: Sessions, *, source: str, kind: str | None, options: Ha
     except HarvestError as err:
         if known is not None:
             with sessions.write() as session:
-                record_run(session, session.get(Source, known.id), Outcome.FAILED, error=str(err))
+                failed = session.get(Source, known.id)
+                assert failed is not None  # read before the fetch as `known`
+                record_run(session, failed, Outcome.FAILED, error=str(err))
         # An unknown source that fails is refused before anything is known: nothing is written.
         return HarvestResult(source=source, outcome=Outcome.FAILED, error=str(err))
 

@@ -47,6 +47,7 @@ def propose_edit(session: Session, *, slug: str, actor: Actor | None, changes: d
         raise Invalid("The proposal changes nothing.")
     user_id = _author_id(session, actor)
     _check_quota(session, user_id)
+    assert entry.id is not None  # read from the database, so it has its id
     proposal = Proposal(entry_id=entry.id, author_id=user_id, kind="edit", changes=clean,
                         base_revision=entry.revision, note=note[:2000])
     session.add(proposal)
@@ -79,6 +80,7 @@ def submit_translation(session: Session, *, slug: str, actor: Actor | None, lang
                                     author=actor.name)
     user_id = _author_id(session, actor)
     _check_quota(session, user_id)
+    assert entry.id is not None  # read from the database, so it has its id
     proposal = Proposal(entry_id=entry.id, author_id=user_id, kind="translation", lang=tag, changes=clean,
                         base_revision=entry.revision)
     session.add(proposal)
@@ -90,6 +92,7 @@ def _publish_translation(session: Session, entry: Entry, lang: str, text: dict[s
                          reviewer: str | None, author: str) -> Translation:
     tr = session.exec(select(Translation).where(col(Translation.entry_id) == entry.id, col(Translation.lang) == lang)).first()
     if tr is None:
+        assert entry.id is not None  # a stored entry
         tr = Translation(entry_id=entry.id, lang=lang)
     tr.name, tr.summary, tr.description = text["name"], text["summary"], text["description"]
     tr.origin, tr.reviewed_by, tr.origin_file, tr.updated_at = origin, reviewer, None, utcnow()
@@ -122,6 +125,7 @@ def decide_proposal(session: Session, *, proposal_id: int, actor: Actor | None, 
         author = session.get(User, proposal.author_id) if proposal.author_id else None
         author_name = author.name if author else "deleted account"
         if proposal.kind == "translation":
+            assert proposal.lang is not None  # a translation proposal always names its language
             _publish_translation(session, entry, proposal.lang, proposal.changes, origin="community",
                                  reviewer=actor.name, author=author_name)
         else:
@@ -164,11 +168,12 @@ def withdraw_proposal(session: Session, *, proposal_id: int, actor: Actor | None
     return proposal
 
 
-def _view(session: Session, proposal: Proposal, entry: Entry, names: dict[int, str]) -> ProposalPublic:
+def _view(session: Session, proposal: Proposal, entry: Entry, names: dict[int | None, str]) -> ProposalPublic:
     if proposal.kind == "translation":
         original = {k: getattr(entry, k) for k in TEXT_FIELDS}
     else:
         original = {k: getattr(entry, k) for k in proposal.changes}
+    assert proposal.id is not None  # read from the database, so it has its id
     return ProposalPublic(id=proposal.id, slug=entry.slug, entry_name=entry.name, kind=proposal.kind,
                         lang=proposal.lang, changes=dict(proposal.changes), original=original,
                         base_revision=proposal.base_revision, status=proposal.status,
@@ -188,7 +193,7 @@ def review_queue(session: Session, *, actor: Actor | None) -> list[ProposalPubli
 
     actor = require_signed_in(actor)
     stmt = (select(Proposal, Entry).join(Entry, col(Entry.id) == Proposal.entry_id)
-            .where(col(Proposal.status) == "open", col(Entry.deleted_at).is_(None)).order_by(Proposal.id))
+            .where(col(Proposal.status) == "open", col(Entry.deleted_at).is_(None)).order_by(col(Proposal.id)))
     if not is_staff(actor):
         stmt = stmt.where(col(Entry.hidden) == False,  # noqa: E712 (SQL)
                           col(Entry.id).in_(select(Maintainer.entry_id).where(col(Maintainer.user_id) == actor.user_id)))

@@ -31,6 +31,7 @@ def create_token(session: Session, *, user_name: str, scope: str = "read", name:
     if user is None:
         raise NotFound(f"No account named {user_name!r}.")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    assert user.id is not None  # read from the database, so it has its id
     row = ApiToken(user_id=user.id, name=name[:100], token_hash=_digest(token), prefix=token[:12], scope=scope,
                    expires_at=utcnow() + timedelta(days=days) if days else None)
     session.add(row)
@@ -41,7 +42,7 @@ def create_token(session: Session, *, user_name: str, scope: str = "read", name:
 def list_tokens(session: Session, *, actor: Actor) -> list[TokenPublic]:
     """Return the actor's live tokens (never the secrets)."""
     rows = session.exec(select(ApiToken).where(col(ApiToken.user_id) == actor.user_id,
-                                               col(ApiToken.revoked_at).is_(None)).order_by(ApiToken.id))
+                                               col(ApiToken.revoked_at).is_(None)).order_by(col(ApiToken.id)))
     return [TokenPublic.model_validate(row) for row in rows]
 
 

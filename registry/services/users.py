@@ -107,6 +107,7 @@ def session_key(user: User) -> str:
 
 def login_user_for(user: User) -> LoginUser:
     """Return what Flask-Login keeps for this account."""
+    assert user.id is not None  # a stored account
     return LoginUser(user.id, user.name, user.role, user.display_name, user.preferred_language,
                      session_key=session_key(user))
 
@@ -180,6 +181,7 @@ def delete_account(session: Session, *, actor: Actor, password: str) -> None:
     session.add(user)
     from .tokens import revoke_all_tokens
 
+    assert user.id is not None  # a stored account
     revoke_all_tokens(session, user_id=user.id)
 
 
@@ -193,6 +195,7 @@ def start_password_reset(session: Session, *, email: str) -> tuple[str, str] | N
     if user is None:
         return None
     token = secrets.token_urlsafe(32)
+    assert user.id is not None  # read from the database, so it has its id
     session.add(PasswordReset(user_id=user.id, token_hash=_digest(token), expires_at=utcnow() + RESET_VALID))
     return user.email, token
 
@@ -205,6 +208,7 @@ def finish_password_reset(session: Session, *, token: str, password: str) -> Non
     if len(password) < MIN_PASSWORD:
         raise Invalid(f"password: at least {MIN_PASSWORD} characters", details={"fields": {"password": "too short"}})
     user = session.get(User, reset.user_id)
+    assert user is not None  # the reset row's user_id is a foreign key to it
     user.password_hash = _hasher.hash(password)
     reset.used_at = utcnow()
     session.add_all([user, reset])

@@ -94,7 +94,7 @@ def _queued_report(queued: list, pending: list, *, wait: bool) -> None:
     if not wait or not refs:
         return
     with click.progressbar(length=len(refs), label="Harvesting", file=sys.stderr) as bar:
-        final = wait_for_jobs([r.id for r in refs], progress=lambda ref: bar.update(1, ref.source))  # type: ignore[arg-type]  # (a label; click types items by length)
+        final = wait_for_jobs([r.id for r in refs], progress=lambda ref: bar.update(1, ref.source))  # type: ignore[arg-type]  # (a label)
     results = [_job_result(ref, fallback.source) for ref, fallback in zip(final, refs, strict=False)]
     click.echo(_summary_table(results))
     if any(r.outcome is Outcome.FAILED for r in results):
@@ -124,7 +124,7 @@ def _harvest_with_progress(pairs: Sequence[tuple[str, str | None]], *, options, 
     with click.progressbar(length=len(pairs), label="Harvesting", file=sys.stderr) as bar:
         def progress(result: HarvestResult) -> None:
             with lock:  # harvests finish on several threads
-                bar.update(1, result.source)  # type: ignore[arg-type]  # (a label; click types items by length)
+                bar.update(1, result.source)  # type: ignore[arg-type]  # (a label)
 
         return harvest_many(current_app, sources=pairs, options=options, jobs=jobs, target=target,
                             progress=progress)

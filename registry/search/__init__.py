@@ -83,12 +83,13 @@ def backend_for(session: Session) -> SearchBackend:
 
 #: The columns the indexer reads: naming them keeps the migration that backfills the index
 #: working whatever columns later migrations add.
-_ENTRY_COLUMNS = load_only(*attributes(Entry.id, Entry.slug, Entry.kind, Entry.region, Entry.name, Entry.summary, Entry.description, Entry.language,
-                           Entry.license, Entry.languages, Entry.tasks, Entry.tags, Entry.frameworks, Entry.authors,
-                           Entry.hidden, Entry.deleted_at, Entry.updated_at))
-_TRANSLATION_COLUMNS = load_only(*attributes(Translation.id, Translation.entry_id, Translation.lang, Translation.name,
-                                 Translation.summary, Translation.description, Translation.origin,
-                                 Translation.reviewed_by))
+_ENTRY_COLUMNS = load_only(*attributes(
+    Entry.id, Entry.slug, Entry.kind, Entry.region, Entry.name, Entry.summary, Entry.description, Entry.language,
+    Entry.license, Entry.languages, Entry.tasks, Entry.tags, Entry.frameworks, Entry.authors,
+    Entry.hidden, Entry.deleted_at, Entry.updated_at))
+_TRANSLATION_COLUMNS = load_only(*attributes(
+    Translation.id, Translation.entry_id, Translation.lang, Translation.name,
+    Translation.summary, Translation.description, Translation.origin, Translation.reviewed_by))
 
 
 def _translations(session: Session, entry_ids: list[int]) -> dict[int, list[Translation]]:

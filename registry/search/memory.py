@@ -202,7 +202,8 @@ def _gather(postings: Postings, a: int, b: int, n: int) -> tuple[np.ndarray, np.
     return slots.astype(np.int64), freq.astype(np.float64)
 
 
-def rank(snapshot: Snapshot, query: ParsedQuery | None, *, filter_codes: list[list[int]], hidden: np.ndarray | list[int],
+def rank(snapshot: Snapshot, query: ParsedQuery | None, *, filter_codes: list[list[int]],
+         hidden: np.ndarray | list[int],
          offset: int, limit: int, exact_phrase, now: float | None = None) -> Ranked:
     """Find, count and rank a query's matches: exact name first, then bm25 × boosts, then entry id.
 

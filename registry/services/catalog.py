@@ -48,8 +48,8 @@ def _window_query(window: Window):
             select(CollectionItem.entry_id).join(Collection, col(Collection.id) == CollectionItem.collection_id)
             .where(col(Collection.slug) == window.collection, col(Collection.visibility) == "public")))
     if window.language is not None:
-        stmt = stmt.where(col(Entry.id).in_(select(FacetValue.entry_id).where(col(FacetValue.facet) == "language",
-                                                                         col(FacetValue.value) == window.language)))
+        stmt = stmt.where(col(Entry.id).in_(select(FacetValue.entry_id).where(
+            col(FacetValue.facet) == "language", col(FacetValue.value) == window.language)))
     return stmt
 
 
@@ -64,7 +64,8 @@ def entries_in_window(session: Session, window: Window, *, limit: int) -> tuple[
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     if window.after is not None:
         stamp, last_id = window.after
-        stmt = stmt.where(or_(col(Entry.updated_at) > stamp, (col(Entry.updated_at) == stamp) & (col(Entry.id) > last_id)))
+        stmt = stmt.where(or_(col(Entry.updated_at) > stamp,
+                              (col(Entry.updated_at) == stamp) & (col(Entry.id) > last_id)))
     rows = session.exec(stmt.order_by(Entry.updated_at, Entry.id).limit(limit)).all()
     return list(rows), total
 
@@ -72,7 +73,8 @@ def entries_in_window(session: Session, window: Window, *, limit: int) -> tuple[
 def newest_entries(session: Session, *, limit: int, language: str | None = None, actor: Actor | None = None,
                    lang: str | None = None):
     """Return the most recently changed visible entries in their public shape, newest first."""
-    stmt = _window_query(Window(language=language)).order_by(col(Entry.updated_at).desc(), col(Entry.id).desc()).limit(limit)
+    stmt = (_window_query(Window(language=language))
+            .order_by(col(Entry.updated_at).desc(), col(Entry.id).desc()).limit(limit))
     return [to_public(session, e, actor=actor, lang=lang) for e in session.exec(stmt).all()]
 
 

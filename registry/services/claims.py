@@ -44,7 +44,8 @@ def verify_claim(session: Session, *, entry: Entry, token: str | None) -> int | 
     """
     if not token:
         return None
-    claim = session.exec(select(Claim).where(col(Claim.token_hash) == _digest(token), col(Claim.entry_id) == entry.id)).first()
+    claim = session.exec(select(Claim).where(col(Claim.token_hash) == _digest(token),
+                                             col(Claim.entry_id) == entry.id)).first()
     if claim is None or claim.verified_at is not None or claim.expires_at <= utcnow():
         return None
     claim.verified_at = utcnow()

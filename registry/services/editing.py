@@ -83,7 +83,8 @@ def unlock_field(session: Session, *, slug: str, actor: Actor | None, field: str
 def list_revisions(session: Session, *, slug: str) -> list[RevisionPublic]:
     """Return an entry's revisions, newest first."""
     entry = find_entry(session, slug)
-    rows = session.exec(select(Revision).where(col(Revision.entry_id) == entry.id).order_by(col(Revision.number).desc()))
+    rows = session.exec(select(Revision).where(col(Revision.entry_id) == entry.id)
+                        .order_by(col(Revision.number).desc()))
     return [RevisionPublic(revision=r.number, author=r.author, reason=r.reason, changes=list(r.changes),
                            created_at=r.created_at, snapshot=dict(r.snapshot)) for r in rows]
 
@@ -97,7 +98,8 @@ def revert_entry(session: Session, *, slug: str, actor: Actor | None, revision: 
     check_base_revision(session, entry, base_revision, actor=actor)
     if isinstance(revision, bool) or not isinstance(revision, int):
         raise Invalid("revision must be an integer", details={"fields": {"revision": "an integer"}})
-    old = session.exec(select(Revision).where(col(Revision.entry_id) == entry.id, col(Revision.number) == revision)).first()
+    old = session.exec(select(Revision).where(col(Revision.entry_id) == entry.id,
+                                              col(Revision.number) == revision)).first()
     if old is None:
         raise NotFound(f"{slug} has no revision {revision}.")
     restored = {name: old.snapshot[name] for name in EDITABLE_FIELDS if name in old.snapshot}

@@ -246,7 +246,8 @@ def list_entries(session: Session, *, query: EntryQuery) -> EntryResults:
             answer = _rank_in_memory(session, query, p, offset)
             return answer if answer is not None else _rank_and_count(session, query, p, offset)
         parsed, (total, facets, page_ids) = _widened(session, parsed, rank(parsed), rank)
-        found = {e.id: e for e in session.exec(select(Entry).options(_LISTED_COLUMNS).where(col(Entry.id).in_(page_ids)))}
+        found = {e.id: e for e in session.exec(select(Entry).options(_LISTED_COLUMNS)
+                                               .where(col(Entry.id).in_(page_ids)))}
         rows = [found[i] for i in page_ids if i in found]
     else:
         def count(p: ParsedQuery | None):

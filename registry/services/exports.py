@@ -36,7 +36,8 @@ def iter_public_entries(session: Session, *, actor: Actor | None = None) -> Iter
     last_id = 0
     while True:
         rows = session.exec(select(Entry).where(col(Entry.id) > last_id, col(Entry.hidden) == False,  # noqa: E712
-                                                col(Entry.deleted_at).is_(None)).order_by(col(Entry.id)).limit(_BATCH)).all()
+                                                col(Entry.deleted_at).is_(None))
+                            .order_by(col(Entry.id)).limit(_BATCH)).all()
         if not rows:
             return
         for entry in rows:

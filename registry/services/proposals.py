@@ -90,7 +90,8 @@ def submit_translation(session: Session, *, slug: str, actor: Actor | None, lang
 
 def _publish_translation(session: Session, entry: Entry, lang: str, text: dict[str, str], *, origin: str,
                          reviewer: str | None, author: str) -> Translation:
-    tr = session.exec(select(Translation).where(col(Translation.entry_id) == entry.id, col(Translation.lang) == lang)).first()
+    tr = session.exec(select(Translation).where(col(Translation.entry_id) == entry.id,
+                                                col(Translation.lang) == lang)).first()
     if tr is None:
         assert entry.id is not None  # a stored entry
         tr = Translation(entry_id=entry.id, lang=lang)
@@ -196,7 +197,8 @@ def review_queue(session: Session, *, actor: Actor | None) -> list[ProposalPubli
             .where(col(Proposal.status) == "open", col(Entry.deleted_at).is_(None)).order_by(col(Proposal.id)))
     if not is_staff(actor):
         stmt = stmt.where(col(Entry.hidden) == False,  # noqa: E712 (SQL)
-                          col(Entry.id).in_(select(Maintainer.entry_id).where(col(Maintainer.user_id) == actor.user_id)))
+                          col(Entry.id).in_(select(Maintainer.entry_id)
+                                            .where(col(Maintainer.user_id) == actor.user_id)))
     return _views(session, list(session.exec(stmt).all()))
 
 

@@ -40,9 +40,11 @@ def _public(session: Session, src: Source, actor: Actor | None, slugs: dict[int 
 
 def _publics(session: Session, rows: list[Source], actor: Actor | None) -> list[SourcePublic]:
     entry_ids = [s.entry_id for s in rows if s.entry_id]
-    slugs = dict(session.exec(select(Entry.id, Entry.slug).where(col(Entry.id).in_(entry_ids))).all()) if entry_ids else {}
+    slugs = (dict(session.exec(select(Entry.id, Entry.slug).where(col(Entry.id).in_(entry_ids))).all())
+             if entry_ids else {})
     ids = [s.id for s in rows]
-    hooks = set(session.exec(select(SourceHook.source_id).where(col(SourceHook.source_id).in_(ids))).all()) if ids else set()
+    hooks = (set(session.exec(select(SourceHook.source_id).where(col(SourceHook.source_id).in_(ids))).all())
+             if ids else set())
     # With a queue, each source's latest harvest job (one round trip to Redis for the page).
     jobs = latest_jobs([s.url for s in rows])
     return [_public(session, s, actor, slugs, hooks, jobs) for s in rows]
@@ -73,7 +75,8 @@ def list_source_runs(session: Session, *, source_id: int, page: int, per_page: i
     """Return one page of a source's harvest runs, newest first (server paths shown to admins only)."""
     src = _find(session, source_id)
     total = session.exec(select(func.count()).select_from(HarvestRun).where(col(HarvestRun.source_id) == src.id)).one()
-    rows = session.exec(select(HarvestRun).where(col(HarvestRun.source_id) == src.id).order_by(col(HarvestRun.id).desc())
+    rows = session.exec(select(HarvestRun).where(col(HarvestRun.source_id) == src.id)
+                        .order_by(col(HarvestRun.id).desc())
                         .offset((page - 1) * per_page).limit(per_page)).all()
     return [run_public(r, src.url, actor) for r in rows], total
 

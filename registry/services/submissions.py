@@ -48,7 +48,8 @@ def _existing(session: Session, url: str) -> Entry | None:
 def _mirrors(session: Session, url: str) -> list[str]:
     # The same owner/name on another host (GitHub and Gitee mirrors) is probably the same project.
     hint = slug_from_source(url)
-    rows = session.exec(select(Entry.slug).where((col(Entry.slug) == hint) | col(Entry.slug).startswith(hint + "-"))).all()
+    rows = session.exec(select(Entry.slug)
+                        .where((col(Entry.slug) == hint) | col(Entry.slug).startswith(hint + "-"))).all()
     return sorted(rows)
 
 

@@ -70,6 +70,7 @@ def authenticate_token(session: Session, token: str) -> Actor:
 
 def revoke_all_tokens(session: Session, *, user_id: int) -> None:
     """Revoke every live token of an account."""
-    for row in session.exec(select(ApiToken).where(col(ApiToken.user_id) == user_id, col(ApiToken.revoked_at).is_(None))):
+    for row in session.exec(select(ApiToken).where(col(ApiToken.user_id) == user_id,
+                                                   col(ApiToken.revoked_at).is_(None))):
         row.revoked_at = utcnow()
         session.add(row)

@@ -37,7 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = int(app.config["PROXY_HOPS"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]  # (Flask middleware)
 
     from . import api, cli, db, errors, extensions, http_cache, jobs, page_cache, search, security, views
     from .api.support import BoundedIntConverter

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -93,7 +94,7 @@ def _queued_report(queued: list, pending: list, *, wait: bool) -> None:
     if not wait or not refs:
         return
     with click.progressbar(length=len(refs), label="Harvesting", file=sys.stderr) as bar:
-        final = wait_for_jobs([r.id for r in refs], progress=lambda ref: bar.update(1, ref.source))
+        final = wait_for_jobs([r.id for r in refs], progress=lambda ref: bar.update(1, ref.source))  # type: ignore[arg-type]  # (a label)
     results = [_job_result(ref, fallback.source) for ref, fallback in zip(final, refs, strict=False)]
     click.echo(_summary_table(results))
     if any(r.outcome is Outcome.FAILED for r in results):
@@ -113,7 +114,7 @@ def _job_result(ref, source: str | None) -> HarvestResult:
                          error=ref.error if outcome is Outcome.FAILED else None)
 
 
-def _harvest_with_progress(pairs: list[tuple[str, str | None]], *, options, jobs: int,
+def _harvest_with_progress(pairs: Sequence[tuple[str, str | None]], *, options, jobs: int,
                            target: str | None = None) -> list[HarvestResult]:
     import threading
 
@@ -123,7 +124,7 @@ def _harvest_with_progress(pairs: list[tuple[str, str | None]], *, options, jobs
     with click.progressbar(length=len(pairs), label="Harvesting", file=sys.stderr) as bar:
         def progress(result: HarvestResult) -> None:
             with lock:  # harvests finish on several threads
-                bar.update(1, result.source)
+                bar.update(1, result.source)  # type: ignore[arg-type]  # (a label)
 
         return harvest_many(current_app, sources=pairs, options=options, jobs=jobs, target=target,
                             progress=progress)
@@ -226,6 +227,7 @@ def create_token_command(user: str, scope: str, name: str, days: int):
     try:
         with write_session(current_app) as session:
             token, row = create_token(session, user_name=user, scope=scope, name=name, days=days)
+            assert row.expires_at is not None  # --days is at least 1, so the token expires
             expires = row.expires_at.date().isoformat()
     except RegistryError as err:
         raise click.ClickException(err.message) from None

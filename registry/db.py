@@ -33,7 +33,7 @@ WRITE_LOCK_KEY = -7495800854410506628  # sha256("ai-commons-registry writers")[:
 _WRITE = "registry_write"
 
 
-class StorageError(Unavailable, click.ClickException):
+class StorageError(Unavailable, click.ClickException):  # type: ignore[misc]  # (click: message Final)
     """The database cannot be written (or opened): said in plain words, never half-applied.
 
     Also a ClickException, so every command of the CLI ends with ``Error: <message>`` and exit

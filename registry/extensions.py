@@ -41,7 +41,7 @@ class ThreadSafeMemoryStorage(MemoryStorage):
 
     def _MemoryStorage__schedule_expiry(self) -> None:  # the parent's private method, name-mangled
         with self._timer_lock:
-            super()._MemoryStorage__schedule_expiry()
+            super()._MemoryStorage__schedule_expiry()  # type: ignore[misc]  # (name-mangled private)
 
 
 #: The language switcher's cookie: a plain cookie, not the session, so anonymous pages stay cacheable.
@@ -125,7 +125,7 @@ def _form_translations() -> None:
             folder = str(Path(current_app.root_path) / "translations")
             found = Translations.load(folder, [locale], domain="wtforms")
         _FORM_TRANSLATIONS[locale] = found
-    request.wtforms_translations = found
+    request.wtforms_translations = found  # type: ignore[attr-defined]  # (Flask-WTF reads it)
 
 
 def init_app(app: Flask) -> None:

@@ -50,4 +50,5 @@ def init_app(app: Flask) -> None:
         response.vary.update(("Cookie", "Authorization") if request.path.startswith("/api/")
                              else ("Cookie", "Accept-Language"))
         response.add_etag()
-        return response.make_conditional(request)
+        response.make_conditional(request)  # returns the response itself, typed as werkzeug's
+        return response

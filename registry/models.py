@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any, cast
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy.orm import QueryableAttribute
 from sqlmodel import Field, SQLModel
 
 ENTRY_KINDS = ("model", "dataset", "project")
@@ -15,6 +17,13 @@ ROLES = ("user", "moderator", "admin")
 def utcnow() -> datetime:
     """Return the current time, timezone-aware in UTC."""
     return datetime.now(UTC)
+
+
+def attributes(*columns: object) -> list[QueryableAttribute[Any]]:
+    """Return model columns as the ORM attributes they are, for load_only()."""
+    # SQLModel types a column by its value (int, str); sqlmodel's col() gives a Mapped, which
+    # load_only() does not take either. The class attribute is an ORM attribute at run time.
+    return [cast(QueryableAttribute[Any], c) for c in columns]
 
 
 def _empty_list() -> list:

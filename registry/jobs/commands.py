@@ -22,7 +22,7 @@ def worker_command(burst: bool):
         raise click.ClickException("REGISTRY_REDIS_URL is not set: without Redis, harvests run in-process "
                                    "and no worker is needed")
     require_schema()
-    run_worker(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
+    run_worker(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]  # (LocalProxy method)
 
 
 @click.command("scheduler")
@@ -56,7 +56,7 @@ def scheduler_command(interval: int, once: bool):
     if not once:
         click.echo(f"Queueing due sources on {queue_name(current_app)!r} every {interval} s; "
                    "`flask --app registry worker` processes harvest them. Stop with Ctrl-C.")
-    run_scheduler(current_app._get_current_object(), interval=interval,  # type: ignore[attr-defined]
+    run_scheduler(current_app._get_current_object(), interval=interval,  # type: ignore[attr-defined]  # (LocalProxy method)
                   ticks=1 if once else None, report=report, on_error=failed)
     if once and errors:
         raise click.exceptions.Exit(1)

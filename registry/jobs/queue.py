@@ -124,7 +124,7 @@ def submit(task: str, *args, kind: str, source: str | None = None, owner_id: int
 
     A task returns a JSON-able dict; ``{"outcome": "failed", "error": …}`` makes the job failed.
     """
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # (LocalProxy method)
     if not queue_enabled(app):
         result = import_string(task)(*args)
         failed = isinstance(result, dict) and result.get("outcome") == "failed"

@@ -24,7 +24,7 @@ def _app() -> Flask:
     # (REGISTRY_* variables) and reuses it for every job.
     global _worker_app
     if has_app_context():
-        return current_app._get_current_object()  # type: ignore[attr-defined]
+        return current_app._get_current_object()  # type: ignore[attr-defined]  # (LocalProxy method)
     if _worker_app is None:
         from .. import create_app
 

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from typing import Protocol
 
 from sqlalchemy.orm import load_only
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from ..models import Entry, Translation
+from ..models import Entry, Translation, attributes
 from . import counts, memory
 from .documents import PAIR_SEP, SearchDocument, build_document, is_searchable
 from .postgres import PostgresBackend
@@ -83,17 +83,18 @@ def backend_for(session: Session) -> SearchBackend:
 
 #: The columns the indexer reads: naming them keeps the migration that backfills the index
 #: working whatever columns later migrations add.
-_ENTRY_COLUMNS = load_only(Entry.id, Entry.slug, Entry.kind, Entry.region, Entry.name, Entry.summary, Entry.description, Entry.language,
-                           Entry.license, Entry.languages, Entry.tasks, Entry.tags, Entry.frameworks, Entry.authors,
-                           Entry.hidden, Entry.deleted_at, Entry.updated_at)
-_TRANSLATION_COLUMNS = load_only(Translation.id, Translation.entry_id, Translation.lang, Translation.name,
-                                 Translation.summary, Translation.description, Translation.origin,
-                                 Translation.reviewed_by)
+_ENTRY_COLUMNS = load_only(*attributes(
+    Entry.id, Entry.slug, Entry.kind, Entry.region, Entry.name, Entry.summary, Entry.description, Entry.language,
+    Entry.license, Entry.languages, Entry.tasks, Entry.tags, Entry.frameworks, Entry.authors,
+    Entry.hidden, Entry.deleted_at, Entry.updated_at))
+_TRANSLATION_COLUMNS = load_only(*attributes(
+    Translation.id, Translation.entry_id, Translation.lang, Translation.name,
+    Translation.summary, Translation.description, Translation.origin, Translation.reviewed_by))
 
 
 def _translations(session: Session, entry_ids: list[int]) -> dict[int, list[Translation]]:
     found: dict[int, list[Translation]] = {i: [] for i in entry_ids}
-    stmt = select(Translation).options(_TRANSLATION_COLUMNS).where(Translation.entry_id.in_(entry_ids))
+    stmt = select(Translation).options(_TRANSLATION_COLUMNS).where(col(Translation.entry_id).in_(entry_ids))
     for tr in session.exec(stmt):
         found[tr.entry_id].append(tr)
     return found
@@ -103,6 +104,7 @@ def index_entry(session: Session, entry: Entry) -> None:
     """Bring an entry's index row up to date in the caller's transaction (removing it when hidden)."""
     backend = backend_for(session)
     session.flush()  # pending translations must be visible to the query below
+    assert entry.id is not None  # flushed just above, so the row has its id
     if not is_searchable(entry):
         backend.delete_documents(session, [entry.id])
         return
@@ -125,14 +127,15 @@ def reindex(session: Session, *, batch_size: int = 500, progress: Callable[[int]
     backend.clear(session, facet_counts=facet_counts)
     done, last_id = 0, 0
     while True:
-        entries = session.exec(select(Entry).options(_ENTRY_COLUMNS).where(Entry.id > last_id)
-                               .order_by(Entry.id).limit(batch_size)).all()
+        entries = session.exec(select(Entry).options(_ENTRY_COLUMNS).where(col(Entry.id) > last_id)
+                               .order_by(col(Entry.id)).limit(batch_size)).all()
         if not entries:
             return done
-        last_id = entries[-1].id
-        visible = [e for e in entries if is_searchable(e)]
-        translations = _translations(session, [e.id for e in visible])
-        backend.replace_documents(session, [build_document(e, translations[e.id]) for e in visible],
+        # Rows read from the database always have their id.
+        last_id = entries[-1].id or last_id
+        visible = [(e.id, e) for e in entries if is_searchable(e) and e.id is not None]
+        translations = _translations(session, [id_ for id_, _ in visible])
+        backend.replace_documents(session, [build_document(e, translations[id_]) for id_, e in visible],
                                   facet_counts=facet_counts)
         done += len(visible)
         if progress:

@@ -13,9 +13,10 @@ numpy turns it into integers and counts them, instead of Python splitting and co
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, String, bindparam, cast, column, null, select, table, text, union_all
+from sqlalchemy import BigInteger, Select, String, bindparam, cast, column, null, select, table, text, union_all
 from sqlmodel import Session
 
 from .documents import FACET_SEP
@@ -69,7 +70,7 @@ def read(session: Session, documents, leave_out=None) -> Counter[str]:
     entries ``leave_out`` selects are taken off. One statement reads both, so on PostgreSQL
     one snapshot answers: a change committed between two reads cannot be taken off twice.
     """
-    kept = (select(column("pair"), column("n"), cast(null(), String).label("facets"))
+    kept: Select[Any, Any, Any] = (select(column("pair"), column("n"), cast(null(), String).label("facets"))
             .select_from(table("search_facet_counts")).where(column("n") > 0))
     parts = [kept]
     if leave_out is not None:

@@ -75,6 +75,7 @@ def _epoch(value: datetime | None) -> float:
 
 def build_document(entry: Entry, translations: list[Translation]) -> SearchDocument:
     """Build the index row of an entry from the entry and its accepted translations."""
+    assert entry.id is not None  # only stored entries are indexed
     shown = [t for t in translations if accepted(t)]
     texts = {
         "name": [entry.name] + [t.name for t in shown],

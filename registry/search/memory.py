@@ -101,8 +101,9 @@ def _clause(seg: Segment, clause: Clause, exact) -> tuple[np.ndarray, np.ndarray
     toks = clause.tokens
     n = seg.size
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
-    ids = [seg.token_id(t) for t in (toks[:-1] if clause.prefix else toks)]
-    if any(i is None for i in ids):
+    known = [seg.token_id(t) for t in (toks[:-1] if clause.prefix else toks)]
+    ids = [i for i in known if i is not None]
+    if len(ids) != len(known):
         return empty
     if clause.prefix:
         low, high = seg.prefix_ids(toks[-1])
@@ -129,6 +130,7 @@ def _clause(seg: Segment, clause: Clause, exact) -> tuple[np.ndarray, np.ndarray
             found = (found[0][i], np.minimum(found[1][i], freq[j]))
         if not len(found[0]):
             return empty
+    assert found is not None  # a phrase has at least one pair of words
     if len(toks) >= 3:
         if clause.prefix or any(len(t) != 1 for t in toks):
             i, _ = _common(found[0], _slots_of(seg, exact(clause)))
@@ -200,7 +202,8 @@ def _gather(postings: Postings, a: int, b: int, n: int) -> tuple[np.ndarray, np.
     return slots.astype(np.int64), freq.astype(np.float64)
 
 
-def rank(snapshot: Snapshot, query: ParsedQuery | None, *, filter_codes: list[list[int]], hidden: list[int],
+def rank(snapshot: Snapshot, query: ParsedQuery | None, *, filter_codes: list[list[int]],
+         hidden: np.ndarray | list[int],
          offset: int, limit: int, exact_phrase, now: float | None = None) -> Ranked:
     """Find, count and rank a query's matches: exact name first, then bm25 × boosts, then entry id.
 
@@ -229,7 +232,8 @@ def rank(snapshot: Snapshot, query: ParsedQuery | None, *, filter_codes: list[li
         per_seg.append(found)
     idf = np.log((snapshot.rows - hits + 0.5) / (hits + 0.5))
     idf[idf <= 0] = 1e-6
-    ids_all, exact_all, score_all, code_counts = [], [], [], Counter()
+    ids_all, exact_all, score_all = [], [], []
+    code_counts: Counter[int] = Counter()
     total = 0
     for seg, visible, norms, found in zip(snapshot.segments, snapshot.visible(hidden), snapshot.norms(), per_seg, strict=False):
         n = seg.size
@@ -317,7 +321,7 @@ def _selection(seg: Segment, visible: np.ndarray, groups: list[list[np.ndarray]]
             keep &= want[got]
         picked = np.flatnonzero(keep)
         return got[picked], None, picked
-    sel = None
+    sel: np.ndarray | None = None
     for lists in groups:
         if len(lists) == 1:
             got = lists[0]
@@ -327,6 +331,7 @@ def _selection(seg: Segment, visible: np.ndarray, groups: list[list[np.ndarray]]
                 seen[slots] = True
             got = np.flatnonzero(seen)
         sel = got if sel is None else _both(sel, got, n)
+    assert sel is not None  # groups is not empty: that case returned above
     keep = visible[sel]
     for want in wants:
         keep &= want[sel]
@@ -342,11 +347,12 @@ def _slots_of(seg: Segment, entry_ids: np.ndarray) -> np.ndarray:
     return np.sort(at[seg.ids[at] == entry_ids])
 
 
-def _count_codes(seg: Segment, sel: np.ndarray, mask: np.ndarray) -> Counter:
+def _count_codes(seg: Segment, sel: np.ndarray, mask: np.ndarray | None) -> Counter:
     # The selection's codes, from whichever layout is cheaper for its size: its rows of the
     # table of codes per slot, or the bitmaps and lists of each code's slots. (A cell of the table
     # costs about four of the units the bitmaps' cost is counted in: measured at 100k slots.)
     if len(sel) * CODE_COLUMNS * 4 > seg.counting.cost:
+        assert mask is not None  # the caller makes the mask whenever this layout is the cheaper
         codes, tally = seg.counting.count(mask)
         present = np.flatnonzero(tally)
         return Counter(dict(zip(codes[present].tolist(), tally[present].tolist(), strict=False)))

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..languages import closest_version
 from ..models import Collection, CollectionItem, CollectionTranslation, Entry, FacetValue, Translation
@@ -20,7 +20,7 @@ def as_utc(value: datetime) -> datetime:
 
 
 def _visible():
-    return (Entry.hidden == False) & Entry.deleted_at.is_(None)  # noqa: E712
+    return (col(Entry.hidden) == False) & col(Entry.deleted_at).is_(None)  # noqa: E712
 
 
 @dataclass(frozen=True)
@@ -38,18 +38,18 @@ class Window:
 def _window_query(window: Window):
     stmt = select(Entry).where(_visible())
     if window.since is not None:
-        stmt = stmt.where(Entry.updated_at >= window.since)
+        stmt = stmt.where(col(Entry.updated_at) >= window.since)
     if window.before is not None:
-        stmt = stmt.where(Entry.updated_at < window.before)
+        stmt = stmt.where(col(Entry.updated_at) < window.before)
     if window.kind is not None:
-        stmt = stmt.where(Entry.kind == window.kind)
+        stmt = stmt.where(col(Entry.kind) == window.kind)
     if window.collection is not None:
-        stmt = stmt.where(Entry.id.in_(
-            select(CollectionItem.entry_id).join(Collection, Collection.id == CollectionItem.collection_id)
-            .where(Collection.slug == window.collection, Collection.visibility == "public")))
+        stmt = stmt.where(col(Entry.id).in_(
+            select(CollectionItem.entry_id).join(Collection, col(Collection.id) == CollectionItem.collection_id)
+            .where(col(Collection.slug) == window.collection, col(Collection.visibility) == "public")))
     if window.language is not None:
-        stmt = stmt.where(Entry.id.in_(select(FacetValue.entry_id).where(FacetValue.facet == "language",
-                                                                         FacetValue.value == window.language)))
+        stmt = stmt.where(col(Entry.id).in_(select(FacetValue.entry_id).where(
+            col(FacetValue.facet) == "language", col(FacetValue.value) == window.language)))
     return stmt
 
 
@@ -64,7 +64,8 @@ def entries_in_window(session: Session, window: Window, *, limit: int) -> tuple[
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     if window.after is not None:
         stamp, last_id = window.after
-        stmt = stmt.where(or_(Entry.updated_at > stamp, (Entry.updated_at == stamp) & (Entry.id > last_id)))
+        stmt = stmt.where(or_(col(Entry.updated_at) > stamp,
+                              (col(Entry.updated_at) == stamp) & (col(Entry.id) > last_id)))
     rows = session.exec(stmt.order_by(Entry.updated_at, Entry.id).limit(limit)).all()
     return list(rows), total
 
@@ -72,7 +73,8 @@ def entries_in_window(session: Session, window: Window, *, limit: int) -> tuple[
 def newest_entries(session: Session, *, limit: int, language: str | None = None, actor: Actor | None = None,
                    lang: str | None = None):
     """Return the most recently changed visible entries in their public shape, newest first."""
-    stmt = _window_query(Window(language=language)).order_by(Entry.updated_at.desc(), Entry.id.desc()).limit(limit)
+    stmt = (_window_query(Window(language=language))
+            .order_by(col(Entry.updated_at).desc(), col(Entry.id).desc()).limit(limit))
     return [to_public(session, e, actor=actor, lang=lang) for e in session.exec(stmt).all()]
 
 
@@ -84,7 +86,7 @@ def earliest_datestamp(session: Session) -> datetime | None:
 
 def find_visible(session: Session, slug: str) -> Entry | None:
     """Return the visible entry with this slug, or None."""
-    return session.exec(select(Entry).where(Entry.slug == slug.lower(), _visible())).first()
+    return session.exec(select(Entry).where(col(Entry.slug) == slug.lower(), _visible())).first()
 
 
 def sitemap_rows(session: Session, *, offset: int, limit: int) -> list[tuple[str, datetime, list[str], str | None]]:
@@ -92,10 +94,10 @@ def sitemap_rows(session: Session, *, offset: int, limit: int) -> list[tuple[str
     rows = session.exec(select(Entry.id, Entry.slug, Entry.updated_at, Entry.language).where(_visible())
                         .order_by(Entry.slug).offset(offset).limit(limit)).all()
     ids = [r[0] for r in rows]
-    langs: dict[int, list[str]] = {}
+    langs: dict[int | None, list[str]] = {}  # keyed by ids read from the database, never None
     if ids:
         for entry_id, lang in session.exec(select(Translation.entry_id, Translation.lang)
-                                           .where(Translation.entry_id.in_(ids)).order_by(Translation.lang)):
+                                           .where(col(Translation.entry_id).in_(ids)).order_by(Translation.lang)):
             langs.setdefault(entry_id, []).append(lang)
     return [(slug, as_utc(updated), langs.get(entry_id, []), language) for entry_id, slug, updated, language in rows]
 
@@ -110,8 +112,8 @@ def localize_summaries(session: Session, items: list[EntrySummary], lang: str | 
     if not lang or not items:
         return items
     slugs = [i.slug for i in items]
-    rows = session.exec(select(Entry.slug, Translation).join(Translation, Translation.entry_id == Entry.id)
-                        .where(Entry.slug.in_(slugs))).all()
+    rows = session.exec(select(Entry.slug, Translation).join(Translation, col(Translation.entry_id) == Entry.id)
+                        .where(col(Entry.slug).in_(slugs))).all()
     by_slug: dict[str, dict[str, Translation]] = {}
     for slug, tr in rows:
         by_slug.setdefault(slug, {})[tr.lang] = tr
@@ -127,7 +129,7 @@ def localize_summaries(session: Session, items: list[EntrySummary], lang: str | 
 
 def public_collections(session: Session) -> list[tuple[str, str]]:
     """Return (slug, title) of every public collection, by slug."""
-    return list(session.exec(select(Collection.slug, Collection.title).where(Collection.visibility == "public")
+    return list(session.exec(select(Collection.slug, Collection.title).where(col(Collection.visibility) == "public")
                              .order_by(Collection.slug)).all())
 
 
@@ -137,10 +139,11 @@ def collections_of(session: Session, entry_ids: list[int]) -> dict[int, list[str
         return {}
     found: dict[int, list[str]] = {}
     rows = session.exec(select(CollectionItem.entry_id, Collection.slug)
-                        .join(Collection, Collection.id == CollectionItem.collection_id)
-                        .where(CollectionItem.entry_id.in_(entry_ids), Collection.visibility == "public")
+                        .join(Collection, col(Collection.id) == CollectionItem.collection_id)
+                        .where(col(CollectionItem.entry_id).in_(entry_ids), col(Collection.visibility) == "public")
                         .order_by(Collection.slug)).all()
     for entry_id, slug in rows:
+        assert entry_id is not None  # matched one of entry_ids
         found.setdefault(entry_id, []).append(slug)
     return found
 
@@ -148,12 +151,12 @@ def collections_of(session: Session, entry_ids: list[int]) -> dict[int, list[str
 def collection_sitemap_rows(session: Session) -> list[tuple[str, datetime, list[str], str | None]]:
     """Return (slug, updated_at, translation languages, own language) of every public collection."""
     rows = session.exec(select(Collection.id, Collection.slug, Collection.updated_at, Collection.language)
-                        .where(Collection.visibility == "public").order_by(Collection.slug)).all()
-    langs: dict[int, list[str]] = {}
+                        .where(col(Collection.visibility) == "public").order_by(Collection.slug)).all()
+    langs: dict[int | None, list[str]] = {}  # keyed by ids read from the database, never None
     ids = [r[0] for r in rows]
     if ids:
         for cid, lang in session.exec(select(CollectionTranslation.collection_id, CollectionTranslation.lang)
-                                      .where(CollectionTranslation.collection_id.in_(ids))
+                                      .where(col(CollectionTranslation.collection_id).in_(ids))
                                       .order_by(CollectionTranslation.lang)):
             langs.setdefault(cid, []).append(lang)
     return [(slug, as_utc(updated), langs.get(cid, []), language) for cid, slug, updated, language in rows]

@@ -1,7 +1,7 @@
 """The one path every change to an entry takes: revision, snapshot, facet rows, search index."""
 from __future__ import annotations
 
-from sqlmodel import Session, delete
+from sqlmodel import Session, col, delete
 
 from ..models import Entry, FacetValue, Revision, utcnow
 from ..search import index_entry, unindex_entry
@@ -17,6 +17,7 @@ def record_change(session: Session, entry: Entry, *, author: str, reason: str, c
     """
     entry.revision += 1
     entry.updated_at = utcnow()
+    assert entry.id is not None  # a stored entry: revisions are written after it
     rev = Revision(entry_id=entry.id, number=entry.revision, author=author, reason=reason[:500],
                    changes=changes, snapshot=snapshot(entry))
     session.add(entry)
@@ -34,6 +35,7 @@ def refresh_derived(session: Session, entry: Entry) -> None:
 
 def forget_entry(session: Session, entry: Entry) -> None:
     """Remove what is derived from an entry before the entry itself is purged."""
-    session.exec(delete(FacetValue).where(FacetValue.entry_id == entry.id))
+    session.exec(delete(FacetValue).where(col(FacetValue.entry_id) == entry.id))
     # Through the index writer, not only the foreign key's cascade: the facet counts follow.
+    assert entry.id is not None  # a stored entry is purged
     unindex_entry(session, entry.id)

@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections import defaultdict
 from contextlib import suppress
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from harvesters import HarvestedList, Outcome
+from harvesters.awesome_list import ListItem
 from harvesters.slugs import split_source
 
 from ..errors import Conflict, Invalid
@@ -46,12 +48,12 @@ class ListSyncResult:
 
 def _check_allowed(session: Session, *, actor: Actor, url: str, collection: str | None) -> None:
     # Refused before anything is fetched: a sync the actor may not do writes nothing.
-    target = session.exec(select(Collection).where(Collection.slug == collection.lower())).first() \
+    target = session.exec(select(Collection).where(col(Collection.slug) == collection.lower())).first() \
         if collection else None
     if target is None and not collection:
-        src = session.exec(select(Source).where(Source.kind == "list", Source.url == url)).first()
+        src = session.exec(select(Source).where(col(Source.kind) == "list", col(Source.url) == url)).first()
         if src is not None:
-            target = session.exec(select(Collection).where(Collection.list_source_id == src.id)).first()
+            target = session.exec(select(Collection).where(col(Collection.list_source_id) == src.id)).first()
     if target is not None:
         require(can_curate_collection(session, actor, target), "Only the collection's curators sync it.")
     else:
@@ -68,14 +70,14 @@ class CollectionApplier:
 
     def known_version(self, session: Session, src: Source, *, target: str | None) -> str | None:
         """A list already filling the collection asked for is skipped when its commit has not moved."""
-        linked = session.exec(select(Collection).where(Collection.list_source_id == src.id)).first()
+        linked = session.exec(select(Collection).where(col(Collection.list_source_id) == src.id)).first()
         if linked is None or (target and target.lower() != linked.slug):
             return None
         return src.last_commit
 
     def label(self, session: Session, src: Source) -> str | None:
         """The collection the list fills."""
-        linked = session.exec(select(Collection.slug).where(Collection.list_source_id == src.id)).first()
+        linked = session.exec(select(Collection.slug).where(col(Collection.list_source_id) == src.id)).first()
         return f"collection {linked}" if linked else None
 
     def apply(self, session: Session, harvested: HarvestedList, *, src: Source, actor: Actor,
@@ -96,9 +98,9 @@ def apply_list(session: Session, *, parsed: HarvestedList, src: Source, actor: A
     source_url = src.url
     target = find_collection(session, collection) if collection and _exists(session, collection) else None
     if target is None and not collection:
-        target = session.exec(select(Collection).where(Collection.list_source_id == src.id)).first()
+        target = session.exec(select(Collection).where(col(Collection.list_source_id) == src.id)).first()
     created = target is None
-    if created:
+    if target is None:
         slug = (collection or make_slug(split_source(source_url)[1], fallback="list")).lower()
         target = create_collection(session, actor=actor, slug=slug, title=parsed.title or slug,
                                    description=parsed.description, language=parsed.language)
@@ -125,13 +127,14 @@ def apply_list(session: Session, *, parsed: HarvestedList, src: Source, actor: A
 
 
 def _exists(session: Session, slug: str) -> bool:
-    return session.exec(select(Collection.id).where(Collection.slug == slug.lower())).first() is not None
+    return session.exec(select(Collection.id).where(col(Collection.slug) == slug.lower())).first() is not None
 
 
 def _sync_groups(session: Session, collection: Collection, parsed: HarvestedList) -> dict[str, int | None]:
     """Make one list group per section, in the list's order; drop list groups the list no longer has."""
-    current = list(session.exec(select(CollectionGroup).where(CollectionGroup.collection_id == collection.id)
-                                .order_by(CollectionGroup.position, CollectionGroup.id)))
+    assert collection.id is not None  # a stored collection (create_collection flushes a new one)
+    current = list(session.exec(select(CollectionGroup).where(col(CollectionGroup.collection_id) == collection.id)
+                                .order_by(col(CollectionGroup.position), col(CollectionGroup.id))))
     by_title = {g.title: g for g in current if g.from_list}
     wanted = [g.title for g in parsed.groups if g.title]
     ids: dict[str, int | None] = {"": None}
@@ -142,7 +145,7 @@ def _sync_groups(session: Session, collection: Collection, parsed: HarvestedList
         session.flush()
         ids[title] = group.id
     for gone in by_title.values():
-        for item in session.exec(select(CollectionItem).where(CollectionItem.group_id == gone.id)):
+        for item in session.exec(select(CollectionItem).where(col(CollectionItem.group_id) == gone.id)):
             item.group_id = None
             session.add(item)
         session.delete(gone)
@@ -161,10 +164,10 @@ def _target(session: Session, repository: str | None, result: ListSyncResult) ->
         url = normalize_source_url(repository)
     except Invalid:
         return None, None
-    src = session.exec(select(Source).where(Source.kind == "git", Source.url == url)).first()
+    src = session.exec(select(Source).where(col(Source.kind) == "git", col(Source.url) == url)).first()
     if src is not None and src.entry_id:
         return src.entry_id, None
-    entry = session.exec(select(Entry.id).where(Entry.source_url == url, Entry.deleted_at.is_(None))).first()
+    entry = session.exec(select(Entry.id).where(col(Entry.source_url) == url, col(Entry.deleted_at).is_(None))).first()
     if entry is not None:
         return entry, None
     if src is None:
@@ -182,8 +185,9 @@ def _item_key(item: CollectionItem) -> str:
 
 def _sync_items(session: Session, collection: Collection, parsed: HarvestedList, groups: dict[str, int | None],
                 result: ListSyncResult, *, actor: Actor) -> None:
-    existing = list(session.exec(select(CollectionItem).where(CollectionItem.collection_id == collection.id)
-                                 .order_by(CollectionItem.position, CollectionItem.id)))
+    assert collection.id is not None  # a stored collection (create_collection flushes a new one)
+    existing = list(session.exec(select(CollectionItem).where(col(CollectionItem.collection_id) == collection.id)
+                                 .order_by(col(CollectionItem.position), col(CollectionItem.id))))
     listed: dict[str, CollectionItem] = {}
     for item in existing:
         if item.from_list:
@@ -191,7 +195,7 @@ def _sync_items(session: Session, collection: Collection, parsed: HarvestedList,
                 session.delete(item)  # a duplicate left by an earlier version of the list
             else:
                 listed[_item_key(item)] = item
-    wanted: dict[str, tuple[int | None, object]] = {}
+    wanted: dict[str, tuple[int | None, ListItem]] = {}
     for group in parsed.groups:
         for entry in group.items:
             key = entry.repository or entry.url
@@ -203,7 +207,7 @@ def _sync_items(session: Session, collection: Collection, parsed: HarvestedList,
     for key, (group_id, parsed_item) in wanted.items():
         entry_id, source_id = _target(session, getattr(parsed_item, "repository", None), result)
         row = listed.pop(key, None)
-        values = {"group_id": group_id, "title": parsed_item.title, "note": parsed_item.note,
+        values: dict[str, Any] = {"group_id": group_id, "title": parsed_item.title, "note": parsed_item.note,
                   "entry_id": entry_id, "source_id": source_id}
         if row is None:
             row = CollectionItem(collection_id=collection.id, url=key, from_list=True, added_by=actor.name, **values)

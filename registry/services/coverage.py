@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import langcodes
 from babel.localedata import locale_identifiers
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..models import ENTRY_KINDS, Community, Entry, FacetValue
 
@@ -52,14 +52,14 @@ class CoverageReport:
 
 
 def _visible_ids():
-    return select(Entry.id).where(Entry.hidden == False, Entry.deleted_at.is_(None))  # noqa: E712
+    return select(Entry.id).where(col(Entry.hidden) == False, col(Entry.deleted_at).is_(None))  # noqa: E712
 
 
 def _rows(session: Session, facet: str) -> list[Row]:
     counts = session.exec(
         select(FacetValue.value, Entry.kind, func.count())
-        .join(Entry, Entry.id == FacetValue.entry_id)
-        .where(FacetValue.facet == facet, FacetValue.entry_id.in_(_visible_ids()))
+        .join(Entry, col(Entry.id) == FacetValue.entry_id)
+        .where(col(FacetValue.facet) == facet, col(FacetValue.entry_id).in_(_visible_ids()))
         .group_by(FacetValue.value, Entry.kind)).all()
     rows: dict[str, Row] = {}
     for value, kind, n in counts:
@@ -98,7 +98,7 @@ def _speakers(tag: str) -> int:
 def coverage_report(session: Session) -> CoverageReport:
     """Count visible entries by kind, language and region, and list the languages with no model or dataset."""
     by_kind = {k: 0 for k in ENTRY_KINDS}
-    for kind, n in session.exec(select(Entry.kind, func.count()).where(Entry.id.in_(_visible_ids()))
+    for kind, n in session.exec(select(Entry.kind, func.count()).where(col(Entry.id).in_(_visible_ids()))
                                 .group_by(Entry.kind)).all():
         by_kind[kind] = n
     by_language = _rows(session, "language")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from harvesters import HarvestOptions
 from harvesters.language import detect_language
@@ -90,9 +90,9 @@ def load_sample_communities(session: Session, *, communities: list[dict], collec
     first of them its admin. A collection that exists already is left as its curators made it.
     """
     made = 0
-    users = list(session.exec(select(User).where(User.deleted_at.is_(None)).order_by(User.id)))
+    users = list(session.exec(select(User).where(col(User.deleted_at).is_(None)).order_by(col(User.id))))
     for spec in communities:
-        if session.exec(select(Community.id).where(Community.slug == spec["slug"])).first() is not None:
+        if session.exec(select(Community.id).where(col(Community.slug) == spec["slug"])).first() is not None:
             continue
         community = Community(slug=check_slug(spec["slug"]), name=spec["name"], description=spec.get("description", ""),
                               region=spec.get("region", ""), languages=clean_languages(list(spec.get("languages", []))),
@@ -102,10 +102,11 @@ def load_sample_communities(session: Session, *, communities: list[dict], collec
         primaries = {t.split("-")[0] for t in community.languages}
         speakers = [u for u in users if u.preferred_language and u.preferred_language.split("-")[0] in primaries]
         for n, user in enumerate(speakers):
+            assert user.id is not None  # users read from the database
             add_member(session, community=community, user_id=user.id, role="admin" if n == 0 else "member")
         made += 1
     for spec in collections:
-        if session.exec(select(Collection.id).where(Collection.slug == spec["slug"])).first() is not None:
+        if session.exec(select(Collection.id).where(col(Collection.slug) == spec["slug"])).first() is not None:
             continue
         create_collection(session, actor=OPERATOR, title=spec["title"], slug=spec["slug"],
                           description=spec.get("description", ""), language=spec.get("language"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..errors import Conflict, Invalid, NotFound, PreconditionRequired
 from ..models import Entry, PurgeRecord, Revision, Source
@@ -83,7 +83,8 @@ def unlock_field(session: Session, *, slug: str, actor: Actor | None, field: str
 def list_revisions(session: Session, *, slug: str) -> list[RevisionPublic]:
     """Return an entry's revisions, newest first."""
     entry = find_entry(session, slug)
-    rows = session.exec(select(Revision).where(Revision.entry_id == entry.id).order_by(Revision.number.desc()))
+    rows = session.exec(select(Revision).where(col(Revision.entry_id) == entry.id)
+                        .order_by(col(Revision.number).desc()))
     return [RevisionPublic(revision=r.number, author=r.author, reason=r.reason, changes=list(r.changes),
                            created_at=r.created_at, snapshot=dict(r.snapshot)) for r in rows]
 
@@ -97,7 +98,8 @@ def revert_entry(session: Session, *, slug: str, actor: Actor | None, revision: 
     check_base_revision(session, entry, base_revision, actor=actor)
     if isinstance(revision, bool) or not isinstance(revision, int):
         raise Invalid("revision must be an integer", details={"fields": {"revision": "an integer"}})
-    old = session.exec(select(Revision).where(Revision.entry_id == entry.id, Revision.number == revision)).first()
+    old = session.exec(select(Revision).where(col(Revision.entry_id) == entry.id,
+                                              col(Revision.number) == revision)).first()
     if old is None:
         raise NotFound(f"{slug} has no revision {revision}.")
     restored = {name: old.snapshot[name] for name in EDITABLE_FIELDS if name in old.snapshot}
@@ -111,7 +113,7 @@ def set_hidden(session: Session, *, slug: str, actor: Actor | None, hidden: bool
     """Hide an entry (soft, with a reason) or show it again; both are revisions."""
     actor = require_signed_in(actor)
     require(can_hide(actor), "Only moderators and admins hide entries.")
-    entry = session.exec(select(Entry).where(Entry.slug == slug.lower(), Entry.deleted_at.is_(None))).first()
+    entry = session.exec(select(Entry).where(col(Entry.slug) == slug.lower(), col(Entry.deleted_at).is_(None))).first()
     if entry is None:
         raise NotFound(f"No entry {slug!r} is registered.")
     if hidden and not reason.strip():
@@ -129,13 +131,13 @@ def purge_entry(session: Session, *, slug: str, actor: Actor | None, reason: str
     require(can_purge(actor), "Only an admin purges.")
     if len(reason.strip()) < 10:
         raise Invalid("A purge needs a reason of at least 10 characters.", details={"fields": {"reason": "required"}})
-    entry = session.exec(select(Entry).where(Entry.slug == slug.lower())).first()
+    entry = session.exec(select(Entry).where(col(Entry.slug) == slug.lower())).first()
     if entry is None:
         raise NotFound(f"No entry {slug!r} is registered.")
     record = PurgeRecord(slug=entry.slug, actor=actor.name, reason=reason.strip()[:1000])
     session.add(record)
     # The source stays known (so it is not harvested back in) but loses its link.
-    for src in session.exec(select(Source).where(Source.entry_id == entry.id)):
+    for src in session.exec(select(Source).where(col(Source.entry_id) == entry.id)):
         src.entry_id = None
         src.last_commit = None
         session.add(src)

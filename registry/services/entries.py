@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import BigInteger, cast, exists, func, null, or_, union_all
+from sqlalchemy import select as core_select
 from sqlalchemy.orm import load_only
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..errors import BadRequest, NotFound
 from ..languages import closest_version
-from ..models import FACETS, Entry, FacetValue, Relation, Source, Translation
+from ..models import FACETS, Entry, FacetValue, Relation, Source, Translation, attributes
 from ..schemas import ENTRY_FIELDS, EntryPublic, EntrySummary, RelationPublic, TranslationPublic
 from ..search import backend_for, indexed_facet_counts, ranked_in_memory, relaxed_query, text_matches
 from ..search.counts import TOTAL, count_codes
@@ -28,8 +30,9 @@ STALE_AFTER_FAILURES = 3
 #: Fewer exact results than this and the query is widened with typo fixes and substrings.
 FEW_RESULTS = 3
 #: What a page of results reads of each entry: its list shape (summarize) and the snippet's text.
-_LISTED_COLUMNS = load_only(Entry.id, Entry.slug, Entry.kind, Entry.name, Entry.summary, Entry.description,
-                            Entry.language, Entry.languages, Entry.license, Entry.tasks, Entry.region, Entry.updated_at)
+_LISTED_COLUMNS = load_only(*attributes(
+    Entry.id, Entry.slug, Entry.kind, Entry.name, Entry.summary, Entry.description,
+    Entry.language, Entry.languages, Entry.license, Entry.tasks, Entry.region, Entry.updated_at))
 
 
 @dataclass
@@ -94,7 +97,7 @@ def parse_entry_query(args, *, default_per_page: int = 20) -> EntryQuery:
 
 
 def _visible():
-    return (Entry.hidden == False) & (Entry.deleted_at.is_(None))  # noqa: E712
+    return (col(Entry.hidden) == False) & (col(Entry.deleted_at).is_(None))  # noqa: E712
 
 
 def _text_condition(session: Session, parsed: ParsedQuery | None, *, ranked: bool = False):
@@ -107,7 +110,7 @@ def _text_condition(session: Session, parsed: ParsedQuery | None, *, ranked: boo
 def _invisible_ids():
     # Hidden and deleted entries are few: excluding them through a small partial index is far
     # cheaper than reading every matching entry's row to check it.
-    return select(Entry.id).where(or_(Entry.hidden == True, Entry.deleted_at.is_not(None)))  # noqa: E712
+    return select(Entry.id).where(or_(col(Entry.hidden) == True, col(Entry.deleted_at).is_not(None)))  # noqa: E712
 
 
 def _filtered_ids(query: EntryQuery, matches):
@@ -118,7 +121,7 @@ def _filtered_ids(query: EntryQuery, matches):
     stmt = select(column.label("id"), *others).where(column.not_in(_invisible_ids()))
     for facet, values in query.filters.items():
         stmt = stmt.where(column.in_(
-            select(FacetValue.entry_id).where(FacetValue.facet == facet, FacetValue.value.in_(values))))
+            select(FacetValue.entry_id).where(FacetValue.facet == facet, col(FacetValue.value).in_(values))))
     return stmt
 
 
@@ -127,8 +130,8 @@ def _browse_condition(session: Session, query: EntryQuery):
     indexed = text_matches(session, None)
     condition = _visible() & exists().where(indexed.c.entry_id == Entry.id)
     for facet, values in query.filters.items():
-        condition &= exists().where(FacetValue.entry_id == Entry.id, FacetValue.facet == facet,
-                                    FacetValue.value.in_(values))
+        condition &= exists().where(col(FacetValue.entry_id) == Entry.id, col(FacetValue.facet) == facet,
+                                    col(FacetValue.value).in_(values))
     return condition
 
 
@@ -171,9 +174,10 @@ def _rank_and_count(session: Session, query: EntryQuery, parsed: ParsedQuery, of
     page = (select(matched.c.id, matched.c.exact, matched.c.score)
             .order_by(matched.c.exact.desc(), matched.c.score.desc(), matched.c.id)
             .offset(offset).limit(query.per_page).subquery("page"))
-    counted = select(null().label("id"), null().label("exact"), null().label("score"), func.count().label("n"),
+    # sqlalchemy's own select: sqlmodel's is typed for at most four columns.
+    counted = core_select(null().label("id"), null().label("exact"), null().label("score"), func.count().label("n"),
                      backend_for(session).concatenate(matched.c.codes, "").label("codes")).select_from(matched)
-    listed = select(page.c.id, page.c.exact, page.c.score, null(), null())
+    listed = core_select(page.c.id, page.c.exact, page.c.score, null(), null())
     total, joined, ranked = 0, None, []
     for id_, exact, score, n, codes in session.connection().execute(union_all(counted, listed)):
         if n is not None:
@@ -191,7 +195,7 @@ def _invisible_fingerprint():
     # 64-bit arithmetic (PostgreSQL's ids are 32-bit), and every term stays far from overflowing.
     big = cast(Entry.id, BigInteger)
     return select(func.count(), func.coalesce(func.sum(big), 0), func.coalesce(func.sum((big * 7919) % 1000003), 0)
-                  ).where(or_(Entry.hidden == True, Entry.deleted_at.is_not(None)))  # noqa: E712
+                  ).where(or_(col(Entry.hidden) == True, col(Entry.deleted_at).is_not(None)))  # noqa: E712
 
 
 def _rank_in_memory(session: Session, query: EntryQuery, parsed: ParsedQuery | None, offset: int, *,
@@ -236,12 +240,14 @@ def list_entries(session: Session, *, query: EntryQuery) -> EntryResults:
                          facets={f: {} for f in FACETS})
     sort = query.sort or ("relevance" if query.q else "updated")
     offset = (query.page - 1) * query.per_page
+    rows: Sequence[Entry]
     if sort == "relevance" and parsed is not None:
         def rank(p: ParsedQuery):
             answer = _rank_in_memory(session, query, p, offset)
             return answer if answer is not None else _rank_and_count(session, query, p, offset)
         parsed, (total, facets, page_ids) = _widened(session, parsed, rank(parsed), rank)
-        found = {e.id: e for e in session.exec(select(Entry).options(_LISTED_COLUMNS).where(Entry.id.in_(page_ids)))}
+        found = {e.id: e for e in session.exec(select(Entry).options(_LISTED_COLUMNS)
+                                               .where(col(Entry.id).in_(page_ids)))}
         rows = [found[i] for i in page_ids if i in found]
     else:
         def count(p: ParsedQuery | None):
@@ -264,11 +270,11 @@ def list_entries(session: Session, *, query: EntryQuery) -> EntryResults:
             # at 100k entries).
             stmt = select(Entry).where(_browse_condition(session, query))
         else:
-            stmt = select(Entry).where(Entry.id.in_(select(ids.c.id)))
+            stmt = select(Entry).where(col(Entry.id).in_(select(ids.c.id)))
         if sort == "name":
-            stmt = stmt.order_by(func.lower(Entry.name), Entry.id)
+            stmt = stmt.order_by(func.lower(Entry.name), col(Entry.id))
         else:
-            stmt = stmt.order_by(Entry.updated_at.desc(), Entry.id.desc())
+            stmt = stmt.order_by(col(Entry.updated_at).desc(), col(Entry.id).desc())
         rows = session.exec(stmt.offset(offset).limit(query.per_page)).all()
     return EntryResults(items=[summarize(e) for e in rows], total=total, page=query.page,
                      per_page=query.per_page, facets=facets,
@@ -276,12 +282,12 @@ def list_entries(session: Session, *, query: EntryQuery) -> EntryResults:
                      relaxed=bool(parsed and parsed.relaxed), languages=sorted(parsed.languages) if parsed else [])
 
 
-def _snippets(session: Session, rows: list[Entry], parsed: ParsedQuery) -> dict[str, Snippet]:
+def _snippets(session: Session, rows: Sequence[Entry], parsed: ParsedQuery) -> dict[str, Snippet]:
     """Return, per slug, the first passage of the entry's text in any language where the query matched."""
     if not rows:
         return {}
     translations: dict[int, list[Translation]] = {}
-    for tr in session.exec(select(Translation).where(Translation.entry_id.in_([e.id for e in rows]))
+    for tr in session.exec(select(Translation).where(col(Translation.entry_id).in_([e.id for e in rows]))
                            .order_by(Translation.lang)):
         translations.setdefault(tr.entry_id, []).append(tr)
 
@@ -289,6 +295,7 @@ def _snippets(session: Session, rows: list[Entry], parsed: ParsedQuery) -> dict[
         # Lazily: a README is turned into plain text only when the summaries before it did not match.
         yield entry.summary, entry.language
         yield plain_text(entry.description, limit=MAX_SCANNED), entry.language
+        assert entry.id is not None  # read from the database, so it has its id
         for tr in translations.get(entry.id, []):
             if accepted(tr):
                 yield tr.summary, tr.lang
@@ -341,11 +348,11 @@ def to_public(session: Session, entry: Entry, *, actor: Actor | None, lang: str 
     """
     if translations is None:
         translations = entry_translations(session, entry)
-    relations = session.exec(select(Relation).where(Relation.entry_id == entry.id).order_by(Relation.id)).all()
+    relations = session.exec(select(Relation).where(Relation.entry_id == entry.id).order_by(col(Relation.id))).all()
     resolved = {}
     target_ids = [r.target_id for r in relations if r.target_id]
     if target_ids:
-        resolved = dict(session.exec(select(Entry.id, Entry.slug).where(Entry.id.in_(target_ids))).all())
+        resolved = dict(session.exec(select(Entry.id, Entry.slug).where(col(Entry.id).in_(target_ids))).all())
     if source is None:
         source = session.exec(select(Source).where(Source.entry_id == entry.id)).first()
     name, summary, description = entry.name, entry.summary, entry.description
@@ -373,12 +380,16 @@ def to_public(session: Session, entry: Entry, *, actor: Actor | None, lang: str 
 
 def is_local_source(url: str | None) -> bool:
     """Tell whether a source is a path on this server rather than a public URL."""
-    return bool(url) and (url.startswith("/") or url.startswith("file:"))
+    return url is not None and (url.startswith("/") or url.startswith("file:"))
 
 
 _ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/[^\s'\"`,;)]+")
 
 
+@overload
+def visible_message(text: str, source_url: str | None, actor: Actor | None) -> str: ...
+@overload
+def visible_message(text: None, source_url: str | None, actor: Actor | None) -> None: ...
 def visible_message(text: str | None, source_url: str | None, actor: Actor | None) -> str | None:
     """Hide server paths in a local source's harvest error or warning from everyone but admins."""
     if not text or not is_local_source(source_url) or (actor and actor.is_admin):
@@ -409,7 +420,7 @@ def count_entries(session: Session) -> dict[str, int]:
     counts = {kind: n for kind, n in rows}
     langs = session.exec(
         select(func.count(func.distinct(FacetValue.value)))
-        .where(FacetValue.facet == "language", FacetValue.entry_id.in_(select(Entry.id).where(_visible())))).one()
+        .where(FacetValue.facet == "language", col(FacetValue.entry_id).in_(select(Entry.id).where(_visible())))).one()
     counts["total"] = sum(n for k, n in rows)
     counts["languages"] = langs
     return counts

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..languages import choose_language
 from ..models import Entry, EntryDetails, HarvestRun, Source
@@ -24,9 +24,9 @@ def entry_page(session: Session, *, slug: str, actor: Actor | None, wanted: Sequ
 
     ``url`` is the page's canonical address, which the JSON-LD and the citations name.
     """
-    row = session.exec(select(Entry, Source, EntryDetails).where(Entry.slug == slug.lower())
-                       .outerjoin(Source, Source.entry_id == Entry.id)
-                       .outerjoin(EntryDetails, EntryDetails.entry_id == Entry.id)).first()
+    row = session.exec(select(Entry, Source, EntryDetails).where(col(Entry.slug) == slug.lower())
+                       .outerjoin(Source, col(Source.entry_id) == Entry.id)
+                       .outerjoin(EntryDetails, col(EntryDetails.entry_id) == Entry.id)).first()
     if row is None or row[0].hidden or row[0].deleted_at is not None:
         raise entry_not_found(slug)
     entry, source, details = row
@@ -34,6 +34,7 @@ def entry_page(session: Session, *, slug: str, actor: Actor | None, wanted: Sequ
     available = ([entry.language] if entry.language else []) + [t for t in translations if t != entry.language]
     shown = choose_language(wanted, available, default=entry.language)
     public = to_public(session, entry, actor=actor, lang=shown, source=source, translations=translations)
+    assert entry.id is not None  # read from the database just above
     return EntryPage(entry=public, shown_lang=shown, canonical=url,
                      runs=_runs(session, source, actor), harvest=_notes(session, entry, source, details, actor),
                      listed_in=collections_with_entry(session, entry_id=entry.id),
@@ -45,8 +46,8 @@ def entry_page(session: Session, *, slug: str, actor: Actor | None, wanted: Sequ
 def _runs(session: Session, source: Source | None, actor: Actor | None):
     if source is None:
         return []
-    runs = session.exec(select(HarvestRun).where(HarvestRun.source_id == source.id)
-                        .order_by(HarvestRun.id.desc()).limit(PAGE_RUNS)).all()
+    runs = session.exec(select(HarvestRun).where(col(HarvestRun.source_id) == source.id)
+                        .order_by(col(HarvestRun.id).desc()).limit(PAGE_RUNS)).all()
     return [run_public(run, source.url, actor) for run in runs]
 
 

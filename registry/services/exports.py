@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from harvesters.language import normalize_tag
 
@@ -35,13 +35,14 @@ def iter_public_entries(session: Session, *, actor: Actor | None = None) -> Iter
     """Yield every visible entry in its public shape, oldest first, reading in batches."""
     last_id = 0
     while True:
-        rows = session.exec(select(Entry).where(Entry.id > last_id, Entry.hidden == False,  # noqa: E712
-                                                Entry.deleted_at.is_(None)).order_by(Entry.id).limit(_BATCH)).all()
+        rows = session.exec(select(Entry).where(col(Entry.id) > last_id, col(Entry.hidden) == False,  # noqa: E712
+                                                col(Entry.deleted_at).is_(None))
+                            .order_by(col(Entry.id)).limit(_BATCH)).all()
         if not rows:
             return
         for entry in rows:
             yield to_public(session, entry, actor=actor)
-        last_id = rows[-1].id
+        last_id = rows[-1].id or last_id  # rows read from the database always have their id
 
 
 def jsonl_lines(entries: Iterable[EntryPublic]) -> Iterator[str]:
@@ -124,7 +125,7 @@ def _from_jsonld(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def _clean_fields(record: dict[str, Any]) -> dict[str, Any]:
-    changes = {k: record.get(k) for k in EDITABLE_FIELDS if k in record}
+    changes: dict[str, Any] = {k: record.get(k) for k in EDITABLE_FIELDS if k in record}
     if changes.get("kind") not in ENTRY_KINDS:
         changes["kind"] = "project"
     if not isinstance(changes.get("name"), str) or not changes["name"].strip():
@@ -160,7 +161,7 @@ def _slug(value: Any) -> str:
 def import_record(session: Session, record: dict[str, Any]) -> str | None:
     """Create one entry from a dump record; return its slug, or None when the slug is taken already."""
     slug = _slug(record.get("slug"))
-    if session.exec(select(Entry.id).where(Entry.slug == slug)).first() is not None:
+    if session.exec(select(Entry.id).where(col(Entry.slug) == slug)).first() is not None:
         return None
     clean = _clean_fields(record)
     source_url = record.get("source_url") if isinstance(record.get("source_url"), str) else None
@@ -172,7 +173,7 @@ def import_record(session: Session, record: dict[str, Any]) -> str | None:
     session.add(entry)
     session.flush()
     if source_url and not is_local_source(source_url):
-        known = session.exec(select(Source).where(Source.kind == "git", Source.url == source_url)).first()
+        known = session.exec(select(Source).where(col(Source.kind) == "git", col(Source.url) == source_url)).first()
         if known is None:
             session.add(Source(kind="git", url=source_url, entry_id=entry.id))
         elif known.entry_id is None:
@@ -181,6 +182,7 @@ def import_record(session: Session, record: dict[str, Any]) -> str | None:
     changes = sorted(clean) + _import_translations(session, entry, record.get("translations"))
     for rel in record.get("relations") or []:
         if isinstance(rel, dict) and isinstance(rel.get("type"), str) and isinstance(rel.get("target"), str):
+            assert entry.id is not None  # a stored entry (flushed before its relations)
             session.add(Relation(entry_id=entry.id, type=rel["type"][:32], target=rel["target"][:300]))
     session.flush()
     record_change(session, entry, author=IMPORT_AUTHOR, reason="imported from a dump", changes=changes)
@@ -200,7 +202,9 @@ def _import_translations(session: Session, entry: Entry, value: Any) -> list[str
         tag = normalize_tag(lang) if isinstance(lang, str) else None
         if tag is None or not isinstance(text, dict) or tag == entry.language:
             continue
-        origin = text.get("origin") if text.get("origin") in _TRANSLATION_ORIGINS else "community"
+        # str() only for the type checker: a value in _TRANSLATION_ORIGINS is one of its strings.
+        origin = str(text.get("origin")) if text.get("origin") in _TRANSLATION_ORIGINS else "community"
+        assert entry.id is not None  # a stored entry (flushed before its translations)
         session.add(Translation(entry_id=entry.id, lang=tag, name=str(text.get("name") or "")[:300],
                                 summary=str(text.get("summary") or ""), description=str(text.get("description") or ""),
                                 origin=origin, reviewed_by=text.get("reviewed_by") if isinstance(
@@ -211,8 +215,8 @@ def _import_translations(session: Session, entry: Entry, value: Any) -> list[str
 
 def resolve_relations(session: Session) -> None:
     """Link relations kept by name to the entries that are registered now."""
-    for rel in session.exec(select(Relation).where(Relation.target_id.is_(None))):
-        target = session.exec(select(Entry.id).where(Entry.slug == rel.target.lower())).first()
+    for rel in session.exec(select(Relation).where(col(Relation.target_id).is_(None))):
+        target = session.exec(select(Entry.id).where(col(Entry.slug) == rel.target.lower())).first()
         if target is not None:
             rel.target_id = target
             session.add(rel)

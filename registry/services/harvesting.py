@@ -5,10 +5,11 @@ and warnings are kept beside the entry for its page.
 """
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlparse
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import harvesters
 from harvesters import HarvestedRecord, HarvestError, Outcome
@@ -36,7 +37,7 @@ class EntryApplier:
 
     def label(self, session: Session, src: Source) -> str | None:
         """The slug alone: an unchanged source need not load its entry's long texts."""
-        return session.exec(select(Entry.slug).where(Entry.id == src.entry_id)).one()
+        return session.exec(select(Entry.slug).where(col(Entry.id) == src.entry_id)).one()
 
     def apply(self, session: Session, harvested: HarvestedRecord, *, src: Source, actor: Actor,
               target: str | None, display: str) -> HarvestResult:
@@ -49,7 +50,7 @@ def apply_record(session: Session, *, record: HarvestedRecord, src: Source, disp
     source_url = src.url
     entry = session.get(Entry, src.entry_id) if src.entry_id else None
     created = entry is None
-    if created:
+    if entry is None:
         entry = Entry(slug=_free_slug(session, record.slug_hint, source_url), name=record.slug_hint.split("/")[-1],
                       source_url=source_url)
         session.add(entry)
@@ -116,13 +117,14 @@ def _apply_fields(entry: Entry, record: HarvestedRecord) -> list[str]:
 
 
 def _apply_translations(session: Session, entry: Entry, record: HarvestedRecord) -> list[str]:
-    current = {t.lang: t for t in session.exec(select(Translation).where(Translation.entry_id == entry.id))}
+    assert entry.id is not None  # the entry is stored (apply_record flushed a new one)
+    current = {t.lang: t for t in session.exec(select(Translation).where(col(Translation.entry_id) == entry.id))}
     changes = []
     for lang, text in record.translations.items():
         tr = current.get(lang)
         if tr is not None and tr.origin != "harvested":
             continue  # contributed translations are not replaced by what a README says
-        values = {"name": text.get("name") or "", "summary": text.get("summary") or "",
+        values: dict[str, Any] = {"name": text.get("name") or "", "summary": text.get("summary") or "",
                   "description": text.get("description") or "", "origin_file": text.get("origin")}
         if tr is None:
             session.add(Translation(entry_id=entry.id, lang=lang, origin="harvested", **values))
@@ -140,7 +142,8 @@ def _apply_translations(session: Session, entry: Entry, record: HarvestedRecord)
 
 
 def _apply_relations(session: Session, entry: Entry, record: HarvestedRecord) -> list[str]:
-    current = {(r.type, r.target): r for r in session.exec(select(Relation).where(Relation.entry_id == entry.id))}
+    assert entry.id is not None  # the entry is stored (apply_record flushed a new one)
+    current = {(r.type, r.target): r for r in session.exec(select(Relation).where(col(Relation.entry_id) == entry.id))}
     wanted = {(r["type"], r["target"]) for r in record.relations if r.get("type") and r.get("target")}
     if set(current) == wanted:
         return []
@@ -148,7 +151,7 @@ def _apply_relations(session: Session, entry: Entry, record: HarvestedRecord) ->
         if key not in wanted:
             session.delete(rel)
     for rel_type, target in sorted(wanted - set(current)):
-        target_entry = session.exec(select(Entry).where(Entry.slug == target.lower())).first()
+        target_entry = session.exec(select(Entry).where(col(Entry.slug) == target.lower())).first()
         session.add(Relation(entry_id=entry.id, type=rel_type, target=target,
                              target_id=target_entry.id if target_entry else None))
     return ["relations"]
@@ -157,6 +160,7 @@ def _apply_relations(session: Session, entry: Entry, record: HarvestedRecord) ->
 def _apply_details(session: Session, entry: Entry, record: HarvestedRecord) -> list[str]:
     # Details are harvested facts nobody edits; they change with the source, without a revision
     # of their own (the entry's fields are what revisions track).
+    assert entry.id is not None  # the entry is stored (apply_record flushed a new one)
     row = session.get(EntryDetails, entry.id)
     if row is None:
         if not record.details:
@@ -172,7 +176,7 @@ def _apply_details(session: Session, entry: Entry, record: HarvestedRecord) -> l
 
 def _resolve_relations_to(session: Session, entry: Entry) -> None:
     # A relation kept by name is linked as soon as its target is registered.
-    waiting = select(Relation).where(Relation.target_id.is_(None), func.lower(Relation.target) == entry.slug)
+    waiting = select(Relation).where(col(Relation.target_id).is_(None), func.lower(Relation.target) == entry.slug)
     for rel in session.exec(waiting):
         rel.target_id = entry.id
         session.add(rel)
@@ -190,7 +194,7 @@ def _free_slug(session: Session, hint: str, source_url: str) -> str:
     # Slugs are immutable once made; a different source wanting a taken one gets the host
     # as a suffix, then a number.
     def taken(slug: str) -> bool:
-        return session.exec(select(Entry.id).where(Entry.slug == slug)).first() is not None
+        return session.exec(select(Entry.id).where(col(Entry.slug) == slug)).first() is not None
 
     hint = hint.lower()
     if not taken(hint):

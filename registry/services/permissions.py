@@ -1,7 +1,7 @@
 """Who may do what: every permission predicate lives here, and services call them."""
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..errors import Forbidden, Unauthorized
 from ..models import Entry, Maintainer
@@ -12,15 +12,15 @@ STAFF_ROLES = ("moderator", "admin")
 
 def is_staff(actor: Actor | None) -> bool:
     """Moderators and admins."""
-    return bool(actor) and actor.role in STAFF_ROLES
+    return actor is not None and actor.role in STAFF_ROLES
 
 
 def is_maintainer(session: Session, actor: Actor | None, entry: Entry) -> bool:
     """Tell whether the actor maintains this entry."""
     if not actor or actor.user_id is None:
         return False
-    return session.exec(select(Maintainer).where(Maintainer.user_id == actor.user_id,
-                                                 Maintainer.entry_id == entry.id)).first() is not None
+    return session.exec(select(Maintainer).where(col(Maintainer.user_id) == actor.user_id,
+                                                 col(Maintainer.entry_id) == entry.id)).first() is not None
 
 
 def can_edit(session: Session, actor: Actor | None, entry: Entry) -> bool:
@@ -45,7 +45,7 @@ def can_hide(actor: Actor | None) -> bool:
 
 def can_purge(actor: Actor | None) -> bool:
     """Only an admin purges, and every purge is recorded."""
-    return bool(actor) and actor.role == "admin"
+    return actor is not None and actor.role == "admin"
 
 
 def require_signed_in(actor: Actor | None) -> Actor:
@@ -78,7 +78,7 @@ def community_role(session: Session, actor: Actor | None, community_id: int | No
 
 def can_create_community(actor: Actor | None) -> bool:
     """Anyone with an account starts a community, and becomes its first admin."""
-    return bool(actor) and actor.user_id is not None
+    return actor is not None and actor.user_id is not None
 
 
 def can_review_members(session: Session, actor: Actor | None, community_id: int) -> bool:
@@ -94,7 +94,7 @@ def can_manage_community(session: Session, actor: Actor | None, community_id: in
 def can_create_collection(session: Session, actor: Actor | None, community_id: int | None) -> bool:
     """A person makes collections of their own (the operator: the site's); a community's, its curators."""
     if community_id is None:
-        return is_staff(actor) or (bool(actor) and actor.user_id is not None)
+        return is_staff(actor) or (actor is not None and actor.user_id is not None)
     return can_review_members(session, actor, community_id)
 
 

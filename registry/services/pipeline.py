@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import harvesters
 from harvesters import HarvestedList, HarvestedRecord, HarvestError, HarvestOptions, Outcome
@@ -66,7 +66,7 @@ def run_source(sessions: Sessions, *, source: str, kind: str | None, options: Ha
     with sessions.read() as session:
         if kind is None:
             kind = _known_kind(session, url)
-        known = session.exec(select(Source).where(Source.kind == kind, Source.url == url)).first() \
+        known = session.exec(select(Source).where(col(Source.kind) == kind, col(Source.url) == url)).first() \
             if kind else None
         if kind is not None:
             applier = applier_for(kind)
@@ -88,6 +88,7 @@ def run_source(sessions: Sessions, *, source: str, kind: str | None, options: Ha
         if head and head == known_version:
             with sessions.write() as session:
                 src = session.get(Source, known.id)
+                assert src is not None  # read just above as `known`
                 record_run(session, src, Outcome.UNCHANGED, commit=src.last_commit)
                 label = applier.label(session, src)
             return HarvestResult(source=source, outcome=Outcome.UNCHANGED, slug=label)
@@ -98,12 +99,14 @@ def run_source(sessions: Sessions, *, source: str, kind: str | None, options: Ha
     except HarvestError as err:
         if known is not None:
             with sessions.write() as session:
-                record_run(session, session.get(Source, known.id), Outcome.FAILED, error=str(err))
+                failed = session.get(Source, known.id)
+                assert failed is not None  # read before the fetch as `known`
+                record_run(session, failed, Outcome.FAILED, error=str(err))
         # An unknown source that fails is refused before anything is known: nothing is written.
         return HarvestResult(source=source, outcome=Outcome.FAILED, error=str(err))
 
     with sessions.write() as session:
-        src = session.exec(select(Source).where(Source.kind == kind, Source.url == url)).first()
+        src = session.exec(select(Source).where(col(Source.kind) == kind, col(Source.url) == url)).first()
         if src is None:
             src = Source(kind=kind, url=url)
             session.add(src)
@@ -122,5 +125,5 @@ def run_source_as_operator(sessions: Sessions, *, source: str, kind: str | None,
 
 def _known_kind(session: Session, url: str) -> str | None:
     # An address known under one kind keeps it; lists are only ever named explicitly.
-    kinds = session.exec(select(Source.kind).where(Source.url == url, Source.kind != "list")).all()
+    kinds = session.exec(select(Source.kind).where(col(Source.url) == url, col(Source.kind) != "list")).all()
     return kinds[0] if len(kinds) == 1 else None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from harvesters.language import normalize_tag
 
@@ -28,8 +28,8 @@ def _author_id(session: Session, actor: Actor) -> int:
 
 
 def _check_quota(session: Session, user_id: int) -> None:
-    open_count = len(session.exec(select(Proposal.id).where(Proposal.author_id == user_id,
-                                                            Proposal.status == "open")).all())
+    open_count = len(session.exec(select(Proposal.id).where(col(Proposal.author_id) == user_id,
+                                                            col(Proposal.status) == "open")).all())
     if open_count >= MAX_OPEN_PER_USER:
         raise Conflict(f"You have {open_count} open proposals; wait for some to be reviewed.",
                        code="too_many_open_proposals")
@@ -47,6 +47,7 @@ def propose_edit(session: Session, *, slug: str, actor: Actor | None, changes: d
         raise Invalid("The proposal changes nothing.")
     user_id = _author_id(session, actor)
     _check_quota(session, user_id)
+    assert entry.id is not None  # read from the database, so it has its id
     proposal = Proposal(entry_id=entry.id, author_id=user_id, kind="edit", changes=clean,
                         base_revision=entry.revision, note=note[:2000])
     session.add(proposal)
@@ -79,6 +80,7 @@ def submit_translation(session: Session, *, slug: str, actor: Actor | None, lang
                                     author=actor.name)
     user_id = _author_id(session, actor)
     _check_quota(session, user_id)
+    assert entry.id is not None  # read from the database, so it has its id
     proposal = Proposal(entry_id=entry.id, author_id=user_id, kind="translation", lang=tag, changes=clean,
                         base_revision=entry.revision)
     session.add(proposal)
@@ -88,8 +90,10 @@ def submit_translation(session: Session, *, slug: str, actor: Actor | None, lang
 
 def _publish_translation(session: Session, entry: Entry, lang: str, text: dict[str, str], *, origin: str,
                          reviewer: str | None, author: str) -> Translation:
-    tr = session.exec(select(Translation).where(Translation.entry_id == entry.id, Translation.lang == lang)).first()
+    tr = session.exec(select(Translation).where(col(Translation.entry_id) == entry.id,
+                                                col(Translation.lang) == lang)).first()
     if tr is None:
+        assert entry.id is not None  # a stored entry
         tr = Translation(entry_id=entry.id, lang=lang)
     tr.name, tr.summary, tr.description = text["name"], text["summary"], text["description"]
     tr.origin, tr.reviewed_by, tr.origin_file, tr.updated_at = origin, reviewer, None, utcnow()
@@ -122,6 +126,7 @@ def decide_proposal(session: Session, *, proposal_id: int, actor: Actor | None, 
         author = session.get(User, proposal.author_id) if proposal.author_id else None
         author_name = author.name if author else "deleted account"
         if proposal.kind == "translation":
+            assert proposal.lang is not None  # a translation proposal always names its language
             _publish_translation(session, entry, proposal.lang, proposal.changes, origin="community",
                                  reviewer=actor.name, author=author_name)
         else:
@@ -144,8 +149,8 @@ def _check_still_applies(session: Session, entry: Entry, proposal: Proposal) -> 
     # overwritten: refuse, and let the reviewer look at both.
     if entry.revision == proposal.base_revision:
         return
-    base = session.exec(select(Revision).where(Revision.entry_id == entry.id,
-                                               Revision.number == proposal.base_revision)).first()
+    base = session.exec(select(Revision).where(col(Revision.entry_id) == entry.id,
+                                               col(Revision.number) == proposal.base_revision)).first()
     moved = [k for k in proposal.changes if base is None or base.snapshot.get(k) != getattr(entry, k)]
     if moved:
         raise Conflict(f"{', '.join(moved)} changed since the proposal was written; reject it or ask for a new one.",
@@ -164,11 +169,12 @@ def withdraw_proposal(session: Session, *, proposal_id: int, actor: Actor | None
     return proposal
 
 
-def _view(session: Session, proposal: Proposal, entry: Entry, names: dict[int, str]) -> ProposalPublic:
+def _view(session: Session, proposal: Proposal, entry: Entry, names: dict[int | None, str]) -> ProposalPublic:
     if proposal.kind == "translation":
         original = {k: getattr(entry, k) for k in TEXT_FIELDS}
     else:
         original = {k: getattr(entry, k) for k in proposal.changes}
+    assert proposal.id is not None  # read from the database, so it has its id
     return ProposalPublic(id=proposal.id, slug=entry.slug, entry_name=entry.name, kind=proposal.kind,
                         lang=proposal.lang, changes=dict(proposal.changes), original=original,
                         base_revision=proposal.base_revision, status=proposal.status,
@@ -178,7 +184,7 @@ def _view(session: Session, proposal: Proposal, entry: Entry, names: dict[int, s
 
 def _views(session: Session, rows: list[tuple[Proposal, Entry]]) -> list[ProposalPublic]:
     ids = {i for p, _ in rows for i in (p.author_id, p.reviewer_id) if i}
-    names = dict(session.exec(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
+    names = dict(session.exec(select(User.id, User.name).where(col(User.id).in_(ids))).all()) if ids else {}
     return [_view(session, p, e, names) for p, e in rows]
 
 
@@ -187,19 +193,20 @@ def review_queue(session: Session, *, actor: Actor | None) -> list[ProposalPubli
     from ..models import Maintainer
 
     actor = require_signed_in(actor)
-    stmt = (select(Proposal, Entry).join(Entry, Entry.id == Proposal.entry_id)
-            .where(Proposal.status == "open", Entry.deleted_at.is_(None)).order_by(Proposal.id))
+    stmt = (select(Proposal, Entry).join(Entry, col(Entry.id) == Proposal.entry_id)
+            .where(col(Proposal.status) == "open", col(Entry.deleted_at).is_(None)).order_by(col(Proposal.id)))
     if not is_staff(actor):
-        stmt = stmt.where(Entry.hidden == False,  # noqa: E712 (SQL)
-                          Entry.id.in_(select(Maintainer.entry_id).where(Maintainer.user_id == actor.user_id)))
+        stmt = stmt.where(col(Entry.hidden) == False,  # noqa: E712 (SQL)
+                          col(Entry.id).in_(select(Maintainer.entry_id)
+                                            .where(col(Maintainer.user_id) == actor.user_id)))
     return _views(session, list(session.exec(stmt).all()))
 
 
 def my_proposals(session: Session, *, actor: Actor | None) -> list[ProposalPublic]:
     """The actor's own proposals with their outcome, newest first."""
     actor = require_signed_in(actor)
-    stmt = (select(Proposal, Entry).join(Entry, Entry.id == Proposal.entry_id)
-            .where(Proposal.author_id == actor.user_id).order_by(Proposal.id.desc()))
+    stmt = (select(Proposal, Entry).join(Entry, col(Entry.id) == Proposal.entry_id)
+            .where(col(Proposal.author_id) == actor.user_id).order_by(col(Proposal.id).desc()))
     return _views(session, list(session.exec(stmt).all()))
 
 

@@ -73,6 +73,7 @@ def record_run(session: Session, src: Source, outcome: Outcome, *, commit: str |
         hours = min(hours * 2 ** min(src.consecutive_failures, 10), max(MAX_BACKOFF_HOURS, hours))
     src.next_due_at = now + timedelta(hours=hours)
     session.add(src)
+    assert src.id is not None  # runs are recorded for stored sources
     session.add(HarvestRun(source_id=src.id, started_at=now, finished_at=now, outcome=outcome.value, commit=commit,
                            changes=changes or [], warnings=warnings or [], error=error))
 

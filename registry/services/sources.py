@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from harvesters import HarvestOptions
 
@@ -22,13 +22,14 @@ from .runs import run_public
 
 def _visible_sources():
     # A source whose entry is hidden or deleted is not shown; one not yet linked to an entry is.
-    hidden = select(Entry.id).where((Entry.hidden == True) | Entry.deleted_at.is_not(None))  # noqa: E712
-    return Source.entry_id.is_(None) | Source.entry_id.not_in(hidden)
+    hidden = select(Entry.id).where((col(Entry.hidden) == True) | col(Entry.deleted_at).is_not(None))  # noqa: E712
+    return col(Source.entry_id).is_(None) | col(Source.entry_id).not_in(hidden)
 
 
-def _public(session: Session, src: Source, actor: Actor | None, slugs: dict[int, str], hooks: set[int],
+def _public(session: Session, src: Source, actor: Actor | None, slugs: dict[int | None, str], hooks: set[int],
             jobs: dict[str, JobRef]) -> SourcePublic:
     job = jobs.get(src.url)
+    assert src.id is not None  # read from the database, so it has its id
     return SourcePublic(id=src.id, kind=src.kind, url=visible_source_url(src.url, actor),
                         entry=slugs.get(src.entry_id), schedule_hours=src.schedule_hours, last_commit=src.last_commit,
                         consecutive_failures=src.consecutive_failures,
@@ -39,9 +40,11 @@ def _public(session: Session, src: Source, actor: Actor | None, slugs: dict[int,
 
 def _publics(session: Session, rows: list[Source], actor: Actor | None) -> list[SourcePublic]:
     entry_ids = [s.entry_id for s in rows if s.entry_id]
-    slugs = dict(session.exec(select(Entry.id, Entry.slug).where(Entry.id.in_(entry_ids))).all()) if entry_ids else {}
+    slugs = (dict(session.exec(select(Entry.id, Entry.slug).where(col(Entry.id).in_(entry_ids))).all())
+             if entry_ids else {})
     ids = [s.id for s in rows]
-    hooks = set(session.exec(select(SourceHook.source_id).where(SourceHook.source_id.in_(ids))).all()) if ids else set()
+    hooks = (set(session.exec(select(SourceHook.source_id).where(col(SourceHook.source_id).in_(ids))).all())
+             if ids else set())
     # With a queue, each source's latest harvest job (one round trip to Redis for the page).
     jobs = latest_jobs([s.url for s in rows])
     return [_public(session, s, actor, slugs, hooks, jobs) for s in rows]
@@ -50,13 +53,13 @@ def _publics(session: Session, rows: list[Source], actor: Actor | None) -> list[
 def list_sources(session: Session, *, actor: Actor | None, page: int, per_page: int) -> tuple[list[SourcePublic], int]:
     """Return one page of sources, oldest first, and how many there are."""
     total = session.exec(select(func.count()).select_from(Source).where(_visible_sources())).one()
-    rows = session.exec(select(Source).where(_visible_sources()).order_by(Source.id)
+    rows = session.exec(select(Source).where(_visible_sources()).order_by(col(Source.id))
                         .offset((page - 1) * per_page).limit(per_page)).all()
     return _publics(session, list(rows), actor), total
 
 
 def _find(session: Session, source_id: int) -> Source:
-    src = session.exec(select(Source).where(Source.id == source_id, _visible_sources())).first()
+    src = session.exec(select(Source).where(col(Source.id) == source_id, _visible_sources())).first()
     if src is None:
         raise NotFound(f"No source {source_id}.", details={"source_id": source_id})
     return src
@@ -71,8 +74,9 @@ def list_source_runs(session: Session, *, source_id: int, page: int, per_page: i
                      actor: Actor | None = None) -> tuple[list[RunPublic], int]:
     """Return one page of a source's harvest runs, newest first (server paths shown to admins only)."""
     src = _find(session, source_id)
-    total = session.exec(select(func.count()).select_from(HarvestRun).where(HarvestRun.source_id == src.id)).one()
-    rows = session.exec(select(HarvestRun).where(HarvestRun.source_id == src.id).order_by(HarvestRun.id.desc())
+    total = session.exec(select(func.count()).select_from(HarvestRun).where(col(HarvestRun.source_id) == src.id)).one()
+    rows = session.exec(select(HarvestRun).where(col(HarvestRun.source_id) == src.id)
+                        .order_by(col(HarvestRun.id).desc())
                         .offset((page - 1) * per_page).limit(per_page)).all()
     return [run_public(r, src.url, actor) for r in rows], total
 
@@ -123,9 +127,9 @@ def request_harvest(*, source: str, kind: str | None = "git", operator: bool = F
 
 def due_sources(session: Session, *, include_all: bool = False) -> list[Source]:
     """Return the sources to re-harvest: those due now (or never harvested), or all of them."""
-    query = select(Source).order_by(Source.next_due_at.is_not(None), Source.next_due_at, Source.id)
+    query = select(Source).order_by(col(Source.next_due_at).is_not(None), col(Source.next_due_at), col(Source.id))
     if not include_all:
-        query = query.where(or_(Source.next_due_at.is_(None), Source.next_due_at <= utcnow()))
+        query = query.where(or_(col(Source.next_due_at).is_(None), col(Source.next_due_at) <= utcnow()))
     return list(session.exec(query))
 
 

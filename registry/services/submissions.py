@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import harvesters
 from harvesters import HarvestError, HarvestOptions, Outcome
@@ -41,14 +41,15 @@ def _identity(url: str) -> str:
 
 
 def _existing(session: Session, url: str) -> Entry | None:
-    src = session.exec(select(Source).where(Source.url == url, Source.entry_id.is_not(None))).first()
+    src = session.exec(select(Source).where(col(Source.url) == url, col(Source.entry_id).is_not(None))).first()
     return session.get(Entry, src.entry_id) if src else None
 
 
 def _mirrors(session: Session, url: str) -> list[str]:
     # The same owner/name on another host (GitHub and Gitee mirrors) is probably the same project.
     hint = slug_from_source(url)
-    rows = session.exec(select(Entry.slug).where((Entry.slug == hint) | Entry.slug.startswith(hint + "-"))).all()
+    rows = session.exec(select(Entry.slug)
+                        .where((col(Entry.slug) == hint) | col(Entry.slug).startswith(hint + "-"))).all()
     return sorted(rows)
 
 
@@ -87,7 +88,7 @@ def confirm_submission(sessions: Sessions, session: Session, *, url: str, actor:
         raise Invalid(result.error or "The harvest failed.", code="harvest_failed",
                       details={"fields": {"source_url": result.error}})
     with sessions.write() as ws:
-        entry = ws.exec(select(Entry).where(Entry.slug == result.slug)).one()
+        entry = ws.exec(select(Entry).where(col(Entry.slug) == result.slug)).one()
         if entry.submitted_by_id is None:
             entry.submitted_by_id = actor.user_id
             ws.add(entry)

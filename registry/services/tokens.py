@@ -5,7 +5,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..errors import Invalid, NotFound, Unauthorized
 from ..models import ApiToken, User, utcnow
@@ -27,10 +27,11 @@ def create_token(session: Session, *, user_name: str, scope: str = "read", name:
     """Create a token for a user; return the token (shown once) and its public shape."""
     if scope not in SCOPES:
         raise Invalid(f"scope must be one of {', '.join(SCOPES)}", details={"field": "scope"})
-    user = session.exec(select(User).where(User.name == user_name.lower(), User.deleted_at.is_(None))).first()
+    user = session.exec(select(User).where(col(User.name) == user_name.lower(), col(User.deleted_at).is_(None))).first()
     if user is None:
         raise NotFound(f"No account named {user_name!r}.")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    assert user.id is not None  # read from the database, so it has its id
     row = ApiToken(user_id=user.id, name=name[:100], token_hash=_digest(token), prefix=token[:12], scope=scope,
                    expires_at=utcnow() + timedelta(days=days) if days else None)
     session.add(row)
@@ -40,8 +41,8 @@ def create_token(session: Session, *, user_name: str, scope: str = "read", name:
 
 def list_tokens(session: Session, *, actor: Actor) -> list[TokenPublic]:
     """Return the actor's live tokens (never the secrets)."""
-    rows = session.exec(select(ApiToken).where(ApiToken.user_id == actor.user_id,
-                                               ApiToken.revoked_at.is_(None)).order_by(ApiToken.id))
+    rows = session.exec(select(ApiToken).where(col(ApiToken.user_id) == actor.user_id,
+                                               col(ApiToken.revoked_at).is_(None)).order_by(col(ApiToken.id)))
     return [TokenPublic.model_validate(row) for row in rows]
 
 
@@ -56,7 +57,7 @@ def revoke_token(session: Session, *, actor: Actor, token_id: int) -> None:
 
 def authenticate_token(session: Session, token: str) -> Actor:
     """Return the actor a bearer token stands for, or raise 401 with the reason."""
-    row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token.strip()))).first()
+    row = session.exec(select(ApiToken).where(col(ApiToken.token_hash) == _digest(token.strip()))).first()
     if row is None or row.revoked_at is not None:
         raise Unauthorized("The API token is not valid.")
     if row.expires_at is not None and row.expires_at <= utcnow():
@@ -69,6 +70,7 @@ def authenticate_token(session: Session, token: str) -> Actor:
 
 def revoke_all_tokens(session: Session, *, user_id: int) -> None:
     """Revoke every live token of an account."""
-    for row in session.exec(select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))):
+    for row in session.exec(select(ApiToken).where(col(ApiToken.user_id) == user_id,
+                                                   col(ApiToken.revoked_at).is_(None))):
         row.revoked_at = utcnow()
         session.add(row)

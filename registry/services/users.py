@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from flask_login import UserMixin
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from harvesters.language import normalize_tag
 
@@ -68,9 +68,9 @@ def create_user(session: Session, *, name: str, email: str, password: str, role:
         errors["role"] = f"one of {', '.join(ROLES)}"
     if errors:
         raise Invalid("; ".join(f"{k}: {v}" for k, v in errors.items()), details={"fields": errors})
-    if session.exec(select(User).where(User.name == name)).first():
+    if session.exec(select(User).where(col(User.name) == name)).first():
         raise Conflict(f"the name {name!r} is taken", details={"field": "name"})
-    if session.exec(select(User).where(User.email == email)).first():
+    if session.exec(select(User).where(col(User.email) == email)).first():
         raise Conflict("an account with that e-mail address exists", details={"field": "email"})
     user = User(name=name, email=email, password_hash=_hasher.hash(password), role=role,
                 display_name=display_name, preferred_language=preferred_language)
@@ -81,7 +81,7 @@ def create_user(session: Session, *, name: str, email: str, password: str, role:
 
 def user_exists(session: Session, *, name: str) -> bool:
     """Tell whether an account with this name exists."""
-    return session.exec(select(User.id).where(User.name == name.lower())).first() is not None
+    return session.exec(select(User.id).where(col(User.name) == name.lower())).first() is not None
 
 
 def verify_password(user: User, password: str) -> bool:
@@ -107,6 +107,7 @@ def session_key(user: User) -> str:
 
 def login_user_for(user: User) -> LoginUser:
     """Return what Flask-Login keeps for this account."""
+    assert user.id is not None  # a stored account
     return LoginUser(user.id, user.name, user.role, user.display_name, user.preferred_language,
                      session_key=session_key(user))
 
@@ -128,8 +129,8 @@ def load_login_user(user_id: str) -> LoginUser | None:
 def authenticate(session: Session, *, name: str, password: str) -> LoginUser | None:
     """Check a name (or e-mail) and password; rehash when the hashing parameters changed."""
     key = name.strip().lower()
-    user = session.exec(select(User).where((User.name == key) | (User.email == name.strip()),
-                                           User.deleted_at.is_(None))).first()
+    user = session.exec(select(User).where((col(User.name) == key) | (col(User.email) == name.strip()),
+                                           col(User.deleted_at).is_(None))).first()
     if user is None:
         _hasher.hash(password)  # spend the same time as a real check, so names cannot be probed
         return None
@@ -180,6 +181,7 @@ def delete_account(session: Session, *, actor: Actor, password: str) -> None:
     session.add(user)
     from .tokens import revoke_all_tokens
 
+    assert user.id is not None  # a stored account
     revoke_all_tokens(session, user_id=user.id)
 
 
@@ -189,22 +191,24 @@ def _digest(token: str) -> str:
 
 def start_password_reset(session: Session, *, email: str) -> tuple[str, str] | None:
     """Make a one-time reset token for the account with this e-mail; return (address, token) or None."""
-    user = session.exec(select(User).where(User.email == email.strip(), User.deleted_at.is_(None))).first()
+    user = session.exec(select(User).where(col(User.email) == email.strip(), col(User.deleted_at).is_(None))).first()
     if user is None:
         return None
     token = secrets.token_urlsafe(32)
+    assert user.id is not None  # read from the database, so it has its id
     session.add(PasswordReset(user_id=user.id, token_hash=_digest(token), expires_at=utcnow() + RESET_VALID))
     return user.email, token
 
 
 def finish_password_reset(session: Session, *, token: str, password: str) -> None:
     """Set a new password with a reset token; each token works once and expires."""
-    reset = session.exec(select(PasswordReset).where(PasswordReset.token_hash == _digest(token))).first()
+    reset = session.exec(select(PasswordReset).where(col(PasswordReset.token_hash) == _digest(token))).first()
     if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
         raise Invalid("This reset link is not valid any more; ask for a new one.", details={"fields": {"token": "expired"}})
     if len(password) < MIN_PASSWORD:
         raise Invalid(f"password: at least {MIN_PASSWORD} characters", details={"fields": {"password": "too short"}})
     user = session.get(User, reset.user_id)
+    assert user is not None  # the reset row's user_id is a foreign key to it
     user.password_hash = _hasher.hash(password)
     reset.used_at = utcnow()
     session.add_all([user, reset])

@@ -19,7 +19,9 @@ _MAX = {"name": 300, "summary": 1000, "description": 200_000, "version": 100, "h
 
 @lru_cache(maxsize=1)
 def _regions() -> frozenset[str]:
-    return frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+    # Babel types the keys loosely; they are territory codes (str).
+    return frozenset(code for code in Locale("en").territories
+                     if isinstance(code, str) and len(code) == 2 and code.isalpha())
 
 
 def normalize_license(expression: str) -> str:

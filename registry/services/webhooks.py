@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from ..db import write_session
 from ..errors import BadRequest, Forbidden, Invalid, NotFound, RegistryError, Unauthorized
@@ -81,7 +81,7 @@ def find_source(session: Session, urls: list[str]) -> Source | None:
             continue
     if not candidates:
         return None
-    return session.exec(select(Source).where(Source.url.in_(sorted(candidates))).order_by(Source.id)).first()
+    return session.exec(select(Source).where(col(Source.url).in_(sorted(candidates))).order_by(col(Source.id))).first()
 
 
 def signature_matches(secret: str, header: str, value: str, body: bytes) -> bool:
@@ -139,10 +139,11 @@ def receive_push(session: Session, *, push: PushRequest) -> HookResult:
         return HookResult(status="ignored", delivery_id=delivery, source_id=source.id)
     try:
         with write_session() as ws:
+            assert source.id is not None  # read from the database, so it has its id
             ws.add(HookDelivery(source_id=source.id, delivery_id=delivery))
             # Forget old ids: a push replayed after this long only causes a harmless re-harvest.
-            ws.exec(delete(HookDelivery).where(HookDelivery.source_id == source.id,
-                                               HookDelivery.received_at < utcnow() - KEEP_DELIVERIES))
+            ws.exec(delete(HookDelivery).where(col(HookDelivery.source_id) == source.id,
+                                               col(HookDelivery.received_at) < utcnow() - KEEP_DELIVERIES))
     except IntegrityError:
         return HookResult(status="ignored", delivery_id=delivery, source_id=source.id)
     outcome = harvest_known_source(source=source)
@@ -162,6 +163,7 @@ def set_hook_secret(session: Session, *, source_id: int, actor: Actor | None) ->
     secret = secrets.token_hex(32)
     hook = session.get(SourceHook, source.id)
     if hook is None:
+        assert source.id is not None  # read from the database, so it has its id
         hook = SourceHook(source_id=source.id, secret=secret)
     hook.secret = secret
     session.add(hook)

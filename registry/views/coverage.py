@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_compact_decimal, format_decimal
@@ -85,7 +86,8 @@ def _chart(rows: list[Row], *, facet: str, label, rtl: bool) -> dict:
             segments.append(Segment(kind=kind, x=round(x, 1), width=round(w, 1), count=count))
             offset += w
         end = LABEL_WIDTH + offset + 6
-        bars.append(Bar(label=label(row.value), href=url_for("pages.entries", **{facet: row.value}), y=y,
+        query: dict[str, Any] = {facet: row.value}
+        bars.append(Bar(label=label(row.value), href=url_for("pages.entries", **query), y=y,
                         total=row.total, shown_total=number(row.total), segments=segments,
                         label_x=(width - LABEL_WIDTH + 8) if rtl else (LABEL_WIDTH - 8),
                         count_x=(width - end) if rtl else end))

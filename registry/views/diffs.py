@@ -1,9 +1,10 @@
 """Differences between two revision snapshots, as lines for a template to show (Jinja escapes them)."""
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..schemas.entries import ENTRY_FIELDS, TEXT_FIELDS
@@ -15,7 +16,8 @@ from ..schemas.entries import ENTRY_FIELDS, TEXT_FIELDS
 class FieldDiff:
     field: str
     #: (op, text) with op one of "del", "ins", "ctx" (unchanged context) or "gap" (lines skipped).
-    lines: list[tuple[str, str]] = field(default_factory=list)
+    # dataclasses.field: the name `field` is the attribute above in this class's body.
+    lines: list[tuple[str, str]] = dataclasses.field(default_factory=list)
 
 
 def _text(value: Any) -> str:

@@ -190,6 +190,7 @@ def translate(namespace: str, name: str):
                 result = submit_translation(s, slug=slug, actor=actor, lang=form.lang.data, text=text,
                                             base_revision=_int(form.base_revision.data))
                 published = not hasattr(result, "status")
+                assert result.lang is not None  # a translation, published or proposed, names its language
                 lang = result.lang
         except Conflict as err:
             if "current" not in err.details:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
@@ -83,7 +84,7 @@ def _sitemap(number: int, *, with_pages: bool) -> Response:
     rows = sitemap_rows(read_session(), offset=(number - 1) * SITEMAP_SIZE, limit=SITEMAP_SIZE)
     if not rows and number > 1:
         abort(404)
-    urls = []
+    urls: list[dict[str, Any]] = []
     if with_pages:
         urls += [{"loc": url_for("pages.home", _external=True), "alternates": []},
                  {"loc": url_for("pages.entries", _external=True), "alternates": []}]

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-from flask import Blueprint, Flask, g, has_app_context, request, url_for
+from flask import Blueprint, g, has_app_context, request, url_for
+from flask.sansio.app import App
 from flask_babel import get_locale, get_translations
 
 from ..extensions import RTL_LANGUAGES, UI_LANGUAGES
@@ -53,12 +55,13 @@ def rfc3339(value: datetime | None) -> str:
 
 def url_with(**changes) -> str:
     """Return the current URL with some query parameters replaced (None removes one)."""
-    args = request.args.to_dict(flat=False)
+    args: dict[str, Any] = request.args.to_dict(flat=False)
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)
         else:
             args[key] = value if isinstance(value, list) else [value]
+    assert request.endpoint is not None  # a routed request renders the page
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
@@ -73,9 +76,9 @@ def _translations():
     return found
 
 
-def install_gettext(app: Flask) -> None:
+def install_gettext(app: App) -> None:
     """Give templates `_`, `ngettext` and `pgettext` that read the request's catalog once per request."""
-    app.jinja_env.install_gettext_callables(
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # (added by the i18n extension)
         gettext=lambda s: _translations().ugettext(s),
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
         pgettext=lambda c, s: _translations().upgettext(c, s),

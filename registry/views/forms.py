@@ -157,7 +157,7 @@ class ConfirmSubmitForm(FlaskForm):
 
 def show_errors(form: FlaskForm, err: RegistryError) -> None:
     """Attach a service's per-field reasons to the form's fields; the rest go to form.form_errors."""
-    fields = dict(err.details.get("fields") or {})
+    fields: dict[str, Any] = dict(err.details.get("fields") or {})
     if "field" in err.details and not fields:
         fields = {err.details["field"]: err.message}
     aliases = {"source_url": "url", "lang": "lang"}

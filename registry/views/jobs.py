@@ -81,6 +81,7 @@ def confirm():
     except (Conflict, Invalid) as err:
         return _refused(SubmitForm(formdata=None, url=form.url.data), err)
     flash(_("%(slug)s is registered. Thank you!", slug=result.slug), "success")
+    assert result.slug is not None  # a registered entry has its slug
     namespace, name = result.slug.split("/", 1)
     return redirect(url_for("pages.entry", namespace=namespace, name=name))
 

@@ -74,8 +74,10 @@ def switch():
     saved = current_user.preferred_language
     if ui_language(saved) != chosen:
         # zh-Hans stays zh-Hans when the reader picks Chinese: the saved tag says more than the interface code.
+        actor = current_actor()
+        assert actor is not None  # @login_required
         with write_session() as s:
-            update_profile(s, actor=current_actor(), preferred_language=chosen,
+            update_profile(s, actor=actor, preferred_language=chosen,
                            display_name=current_user.display_name if current_user.display_name != current_user.name
                            else "")
     return remember_ui_language(redirect(back), chosen)

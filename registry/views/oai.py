@@ -11,6 +11,7 @@ import base64
 import binascii
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
 
@@ -139,6 +140,7 @@ def _window(args: dict) -> tuple[dict, Window]:
     if state.get("f") and state.get("u"):
         if g1 != g2:
             raise OaiError("badArgument", "from and until must have the same granularity.")
+        assert since is not None and before is not None  # both given, so both parsed above
         if since >= before:
             raise OaiError("badArgument", "from is after until.")
     kind = collection = None
@@ -192,7 +194,8 @@ def _records(verb: str, args: dict) -> dict:
             return {"records": [], "token": "", "complete": total, "cursor": state.get("n", 0)}
         raise OaiError("noRecordsMatch", "No entries match these arguments.")
     page, more = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
-    member_of = collections_of(session, [e.id for e in page])
+    # Rows read from the database always have their id.
+    member_of = collections_of(session, [e.id for e in page if e.id is not None])
     records = []
     for entry in page:
         public = to_public(session, entry, actor=None) if verb == "ListRecords" else None
@@ -232,6 +235,7 @@ def _answer(verb: str, args: dict) -> dict:
         if entry is None:
             raise OaiError("idDoesNotExist", f"{args['identifier']!r} is not in this repository.")
         public = to_public(session, entry, actor=None)
+        assert entry.id is not None  # read from the database, so it has its id
         return {"records": [{"identifier": _identifier(entry.slug), "datestamp": _stamp(entry.updated_at),
                              "sets": _sets(entry, collections_of(session, [entry.id])), "dc": _dc(public)}]}
     return _records(verb, args)
@@ -239,7 +243,10 @@ def _answer(verb: str, args: dict) -> dict:
 
 @bp.route("/oai", methods=["GET", "POST"])
 def oai():
-    verb, args, error, data = None, {}, None, {}
+    verb: str | None = None
+    args: dict[str, str] = {}
+    error: OaiError | None = None
+    data: dict[str, Any] = {}
     try:
         verb, args = _arguments()
         data = _answer(verb, args)

@@ -194,8 +194,10 @@ def profile():
     if not form.validate_on_submit():
         return _page(profile=form, status=422)
     try:
+        actor = current_actor()
+        assert actor is not None  # @login_required
         with write_session() as s:
-            update_profile(s, actor=current_actor(), display_name=form.display_name.data,
+            update_profile(s, actor=actor, display_name=form.display_name.data,
                            preferred_language=form.preferred_language.data)
     except Invalid as err:
         show_errors(form, err)
@@ -220,8 +222,10 @@ def new_token():
 @account_bp.post("/account/tokens/<int:token_id>/revoke")
 @login_required
 def revoke(token_id: int):
+    actor = current_actor()
+    assert actor is not None  # @login_required
     with write_session() as s:
-        revoke_token(s, actor=current_actor(), token_id=token_id)
+        revoke_token(s, actor=actor, token_id=token_id)
     flash(_("The token is revoked; it no longer works."), "success")
     return redirect(url_for("account.account"))
 
@@ -242,8 +246,10 @@ def delete():
     if not form.validate_on_submit():
         return _page(delete_form=form, status=422)
     try:
+        actor = current_actor()
+        assert actor is not None  # @login_required
         with write_session() as s:
-            delete_account(s, actor=current_actor(), password=form.password.data)
+            delete_account(s, actor=actor, password=form.password.data)
     except Invalid as err:
         show_errors(form, err)
         return _page(delete_form=form, status=422)

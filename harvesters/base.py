@@ -37,10 +37,10 @@ def register(kind: str) -> Callable[[type[T]], type[T]]:
         if kind in _HARVESTERS:
             raise ValueError(f"a harvester for source kind {kind!r} is already registered")
         instance = cls()
-        instance.kind = kind  # type: ignore[attr-defined]  (T is any class)
+        instance.kind = kind  # type: ignore[attr-defined]  # T is any class
         if not hasattr(instance, "result_type"):
-            instance.result_type = HarvestedRecord  # type: ignore[attr-defined]  (T is any class)
-        _HARVESTERS[kind] = instance  # type: ignore[assignment]  (checked against the protocol by use)
+            instance.result_type = HarvestedRecord  # type: ignore[attr-defined]  # T is any class
+        _HARVESTERS[kind] = instance  # type: ignore[assignment]  # checked against the protocol by use
         return cls
 
     return decorate

@@ -6,7 +6,16 @@ from flask import current_app, jsonify, request
 from ..auth import current_actor
 from ..config import harvest_options
 from ..db import read_session, sessions, write_session
-from ..schemas import CollectionCreate
+from ..schemas import (
+    CollectionCreate,
+    CollectionItemCreate,
+    CollectionItemPatch,
+    CollectionOrder,
+    CollectionPatch,
+    CollectionSyncRequest,
+    CollectionTranslationCreate,
+    ProposalDecision,
+)
 from ..services.collection_translations import (
     collection_proposals,
     decide_collection_proposal,
@@ -24,7 +33,7 @@ from ..services.collections import (
 )
 from ..services.sources import sync_list
 from . import bp
-from .common import body_as, json_body, list_page, query_lang, text_field, writer
+from .common import body_as, changes_as, list_page, query_lang, writer
 from .support import page_args
 
 
@@ -64,7 +73,7 @@ def new_collection():
 
 @bp.patch("/collections/<slug>")
 def patch_collection(slug: str):
-    actor, body = writer(), json_body()
+    actor, body = writer(), changes_as(CollectionPatch)
     with write_session() as s:
         update_collection(s, slug=slug, actor=actor, changes=body)
         s.flush()
@@ -73,17 +82,16 @@ def patch_collection(slug: str):
 
 @bp.post("/collections/<slug>/items")
 def new_item(slug: str):
-    actor, body = writer(), json_body()
+    actor, body = writer(), body_as(CollectionItemCreate)
     with write_session() as s:
-        add_item(s, slug=slug, actor=actor, entry=text_field(body, "entry"), note=text_field(body, "note"),
-                 group=body.get("group"))
+        add_item(s, slug=slug, actor=actor, entry=body.entry, note=body.note or "", group=body.group)
         s.flush()
         return _collection(slug, 201, session=s)
 
 
 @bp.patch("/collections/<slug>/items/<int:item_id>")
 def patch_item(slug: str, item_id: int):
-    actor, body = writer(), json_body()
+    actor, body = writer(), changes_as(CollectionItemPatch)
     with write_session() as s:
         update_item(s, slug=slug, actor=actor, item_id=item_id, changes=body)
         s.flush()
@@ -101,9 +109,9 @@ def delete_item(slug: str, item_id: int):
 @bp.put("/collections/<slug>/order")
 def order_items(slug: str):
     """Reorder: `{"items": [id, …]}` naming every item once."""
-    actor, body = writer(), json_body()
+    actor, body = writer(), body_as(CollectionOrder)
     with write_session() as s:
-        reorder_items(s, slug=slug, actor=actor, order=body.get("items"))
+        reorder_items(s, slug=slug, actor=actor, order=body.items)
         s.flush()
         return _collection(slug, session=s)
 
@@ -111,8 +119,8 @@ def order_items(slug: str):
 @bp.post("/collections/<slug>/sync")
 def sync_collection(slug: str):
     """Import or re-sync the collection from an awesome-list: `{"source": "https://github.com/…"}`."""
-    actor, body = writer(), json_body()
-    result = sync_list(sessions(), source=text_field(body, "source"), actor=actor, collection=slug,
+    actor, body = writer(), body_as(CollectionSyncRequest)
+    result = sync_list(sessions(), source=body.source, actor=actor, collection=slug,
                        options=harvest_options(current_app.config, operator=False))
     answer = {"outcome": result.outcome.value, "collection": result.collection, "added": result.added,
               "removed": result.removed, "updated": result.updated, "pending": result.pending,
@@ -123,10 +131,10 @@ def sync_collection(slug: str):
 @bp.post("/collections/<slug>/translations")
 def translate_collection(slug: str):
     """Curators publish a translation at once; everyone else's waits for a curator as a proposal."""
-    actor, body = writer(), json_body()
+    actor, body = writer(), body_as(CollectionTranslationCreate)
     with write_session() as s:
-        result = submit_collection_translation(s, slug=slug, actor=actor, lang=text_field(body, "lang"),
-                                               text={"title": body.get("title"), "description": body.get("description")})
+        result = submit_collection_translation(s, slug=slug, actor=actor, lang=body.lang,
+                                               text={"title": body.title, "description": body.description})
         if getattr(result, "status", None):
             return jsonify({"status": "open", "id": result.id, "lang": result.lang}), 201
         return jsonify({"status": "published", "lang": result.lang}), 201
@@ -141,10 +149,9 @@ def list_collection_proposals(slug: str):
 
 @bp.post("/collections/<slug>/proposals/<int:proposal_id>/<any(accept, reject):action>")
 def decide_collection(slug: str, proposal_id: int, action: str):
-    actor = writer()
-    body = request.get_json(silent=True) or {}
+    actor, body = writer(), body_as(ProposalDecision, optional=True)
     with write_session() as s:
         decide_collection_proposal(s, slug=slug, proposal_id=proposal_id, actor=actor, accept=action == "accept",
-                                   note=str(body.get("note") or "") if isinstance(body, dict) else "")
+                                   note=body.note or "")
         s.flush()
         return _collection(slug, session=s)

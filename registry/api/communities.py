@@ -6,6 +6,7 @@ from flask import jsonify, request
 from ..auth import current_actor
 from ..db import read_session, write_session
 from ..errors import Invalid
+from ..schemas import CommunityCreate, CommunityPatch, JoinRequest, MemberDecision
 from ..services.communities import (
     create_community,
     decide_join,
@@ -17,7 +18,7 @@ from ..services.communities import (
     update_community,
 )
 from . import bp
-from .common import json_body, list_page, text_field, writer
+from .common import body_as, changes_as, list_page, writer
 from .support import page_args
 
 
@@ -41,18 +42,18 @@ def community(slug: str):
 
 @bp.post("/communities")
 def new_community():
-    actor, body = writer(), json_body()
+    actor, body = writer(), body_as(CommunityCreate)
     with write_session() as s:
-        made = create_community(s, actor=actor, name=text_field(body, "name"), slug=body.get("slug") or None,
-                                description=text_field(body, "description"), region=text_field(body, "region"),
-                                languages=body.get("languages") or [], language=body.get("language"))
+        made = create_community(s, actor=actor, name=body.name, slug=body.slug or None,
+                                description=body.description or "", region=body.region or "",
+                                languages=body.languages or [], language=body.language)
         s.flush()
         return _community(s, made.slug, 201)
 
 
 @bp.patch("/communities/<slug>")
 def patch_community(slug: str):
-    actor, body = writer(), json_body()
+    actor, body = writer(), changes_as(CommunityPatch)
     with write_session() as s:
         update_community(s, slug=slug, actor=actor, changes=body)
         s.flush()
@@ -61,10 +62,9 @@ def patch_community(slug: str):
 
 @bp.post("/communities/<slug>/join")
 def join_community(slug: str):
-    actor = writer()
-    body = request.get_json(silent=True) or {}
+    actor, body = writer(), body_as(JoinRequest, optional=True)
     with write_session() as s:
-        request_join(s, slug=slug, actor=actor, message=str(body.get("message") or "") if isinstance(body, dict) else "")
+        request_join(s, slug=slug, actor=actor, message=body.message or "")
     return jsonify({"status": "pending"}), 202
 
 
@@ -79,12 +79,12 @@ def leave(slug: str):
 @bp.post("/communities/<slug>/members/<name>")
 def decide_member(slug: str, name: str):
     """Approve or decline a join request (`{"accept": true}`), or set a role (`{"role": "curator"}`)."""
-    actor, body = writer(), json_body()
+    actor, body = writer(), body_as(MemberDecision)
     with write_session() as s:
-        if "role" in body:
-            set_member_role(s, slug=slug, actor=actor, user_name=name, role=str(body["role"]))
-        elif isinstance(body.get("accept"), bool):
-            decide_join(s, slug=slug, actor=actor, user_name=name, accept=body["accept"])
+        if body.role is not None:
+            set_member_role(s, slug=slug, actor=actor, user_name=name, role=body.role)
+        elif body.accept is not None:
+            decide_join(s, slug=slug, actor=actor, user_name=name, accept=body.accept)
         else:
             raise Invalid("Send {\"accept\": true|false} or {\"role\": \"member|curator|admin\"}.",
                           details={"fields": {"accept": "a boolean", "role": "member, curator or admin"}})

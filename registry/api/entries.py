@@ -7,14 +7,23 @@ from ..auth import current_actor
 from ..config import harvest_options
 from ..db import read_session, sessions, write_session
 from ..errors import Invalid
-from ..schemas import TEXT_FIELDS, RevisionList, TranslationList
+from ..schemas import (
+    TEXT_FIELDS,
+    EntryPatch,
+    EntryRegister,
+    HideRequest,
+    ProposalCreate,
+    RevertRequest,
+    RevisionList,
+    TranslationList,
+)
 from ..services.catalog import localize_summaries
 from ..services.editing import edit_entry, list_revisions, revert_entry, set_hidden
 from ..services.entries import get_entry, list_entries, parse_entry_query, to_public
 from ..services.proposals import propose_edit, submit_translation
 from ..services.submissions import confirm_submission, queue_submission, submissions_queued
 from . import bp
-from .common import json_body, writer
+from .common import body_as, changes_as, writer
 from .support import paginated
 
 
@@ -37,9 +46,7 @@ def entry(namespace: str, name: str):
 @bp.post("/entries")
 def register_entry():
     actor = writer()
-    url = json_body().get("source_url")
-    if not isinstance(url, str):
-        raise Invalid("Send the repository's address as `source_url`.", details={"fields": {"source_url": "required"}})
+    url = body_as(EntryRegister).source_url
     session = read_session()
     options = harvest_options(current_app.config, operator=False)
     if submissions_queued():
@@ -60,7 +67,7 @@ def _slug(namespace: str, name: str) -> str:
 @bp.patch("/entries/<namespace>/<name>")
 def patch_entry(namespace: str, name: str):
     actor = writer()
-    body = json_body()
+    body = changes_as(EntryPatch)
     base = body.pop("base_revision", None)
     reason = body.pop("reason", "") or ""
     with write_session() as session:
@@ -80,10 +87,10 @@ def revisions(namespace: str, name: str):
 @bp.post("/entries/<namespace>/<name>/revert")
 def revert(namespace: str, name: str):
     actor = writer()
-    body = json_body()
+    body = body_as(RevertRequest)
     with write_session() as session:
-        entry = revert_entry(session, slug=_slug(namespace, name), actor=actor, revision=body.get("revision"),
-                             base_revision=body.get("base_revision"), reason=str(body.get("reason") or ""))
+        entry = revert_entry(session, slug=_slug(namespace, name), actor=actor, revision=body.revision,
+                             base_revision=body.base_revision, reason=body.reason or "")
         public = to_public(session, entry, actor=actor)
     return jsonify(public.model_dump(mode="json"))
 
@@ -92,32 +99,29 @@ def revert(namespace: str, name: str):
 def propose(namespace: str, name: str):
     """Propose an edit (`{"changes": {…}}`) or a translation (`{"lang": "sw", "name": …}`)."""
     actor = writer()
-    body = json_body()
+    body = body_as(ProposalCreate)
     slug = _slug(namespace, name)
     with write_session() as session:
-        if body.get("lang"):
-            result = submit_translation(session, slug=slug, actor=actor, lang=str(body["lang"]),
-                                        text={k: body.get(k) for k in TEXT_FIELDS},
-                                        base_revision=body.get("base_revision"))
+        if body.lang:
+            result = submit_translation(session, slug=slug, actor=actor, lang=body.lang,
+                                        text={k: getattr(body, k) for k in TEXT_FIELDS},
+                                        base_revision=body.base_revision)
             if not hasattr(result, "status"):  # published directly by a maintainer
                 return jsonify({"published": True, "lang": result.lang}), 201
         else:
-            changes = body.get("changes")
-            if not isinstance(changes, dict):
+            if body.changes is None:
                 raise Invalid("Send the fields to change as `changes`: {…}.", details={"fields": {"changes": "required"}})
-            result = propose_edit(session, slug=slug, actor=actor, changes=changes,
-                                  base_revision=body.get("base_revision"), note=str(body.get("note") or ""))
+            result = propose_edit(session, slug=slug, actor=actor, changes=body.changes,
+                                  base_revision=body.base_revision, note=body.note or "")
         proposal_id = result.id
     return jsonify({"id": proposal_id, "status": "open"}), 201
 
 
 def _set_hidden(namespace: str, name: str, hidden: bool):
     actor = writer()
-    body = request.get_json(silent=True)
-    reason = body.get("reason") if isinstance(body, dict) else None
+    body = body_as(HideRequest, optional=True)
     with write_session() as session:
-        entry = set_hidden(session, slug=f"{namespace}/{name}", actor=actor, hidden=hidden,
-                           reason=reason if isinstance(reason, str) else "")
+        entry = set_hidden(session, slug=f"{namespace}/{name}", actor=actor, hidden=hidden, reason=body.reason)
         public = to_public(session, entry, actor=actor)
     return jsonify(public.model_dump(mode="json"))
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import jsonify
 
 from ..db import read_session, write_session
-from ..schemas import TokenCreated, TokenList
+from ..schemas import TokenCreate, TokenCreated, TokenList
 from ..services.tokens import create_token, list_tokens, revoke_token
 from ..services.users import get_me
 from . import bp
-from .common import json_body, reader, writer
+from .common import body_as, reader, writer
 
 
 @bp.get("/me")
@@ -27,10 +27,9 @@ def my_tokens():
 @bp.post("/me/tokens")
 def new_token():
     actor = writer()
-    body = json_body()
+    body = body_as(TokenCreate)
     with write_session() as session:
-        token, row = create_token(session, user_name=actor.name, scope=str(body.get("scope") or "read"),
-                                  name=str(body.get("name") or ""))
+        token, row = create_token(session, user_name=actor.name, scope=body.scope or "read", name=body.name or "")
     return jsonify(TokenCreated(**row.model_dump(), token=token).model_dump(mode="json")), 201
 
 

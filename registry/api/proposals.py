@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from ..db import read_session, write_session
-from ..schemas import ProposalList
+from ..schemas import ProposalDecision, ProposalList
 from ..services.proposals import decide_proposal, get_proposal, my_proposals, review_queue, withdraw_proposal
 from . import bp
-from .common import reader, writer
+from .common import body_as, reader, writer
 
 
 @bp.get("/proposals")
@@ -27,13 +27,12 @@ def proposal(proposal_id: int):
 
 @bp.post("/proposals/<int:proposal_id>/<any(accept, reject, withdraw):action>")
 def decide(proposal_id: int, action: str):
-    actor = writer()
-    body = request.get_json(silent=True) or {}
+    actor, body = writer(), body_as(ProposalDecision, optional=True)
     with write_session() as session:
         if action == "withdraw":
             withdraw_proposal(session, proposal_id=proposal_id, actor=actor)
         else:
             decide_proposal(session, proposal_id=proposal_id, actor=actor, accept=action == "accept",
-                            note=str(body.get("note") or "") if isinstance(body, dict) else "")
+                            note=body.note or "")
         view = get_proposal(session, proposal_id=proposal_id, actor=actor)
     return jsonify(view.model_dump(mode="json"))

@@ -41,7 +41,7 @@ def _collection(slug: str, status: int = 200, *, session=None):
     # After a write, answer from the writing session: the request's read session began before the
     # write and (on SQLite) still sees the database as it was then.
     view = get_collection(session or read_session(), slug=slug, actor=current_actor(), lang=query_lang())
-    return jsonify(view.as_json(with_items=True)), status
+    return jsonify(view.model_dump(mode="json")), status
 
 
 @bp.get("/collections")
@@ -51,7 +51,7 @@ def collections():
                                            community=request.args.get("community") or None,
                                            owner=request.args.get("owner") or None, lang=query_lang(),
                                            page=page, per_page=per_page)
-    return list_page([c.as_json() for c in rows], total=total, page=page, per_page=per_page, facets=facets)
+    return list_page([c.model_dump(mode="json") for c in rows], total=total, page=page, per_page=per_page, facets=facets)
 
 
 @bp.get("/collections/<slug>")
@@ -144,7 +144,7 @@ def translate_collection(slug: str):
 def list_collection_proposals(slug: str):
     rows = collection_proposals(read_session(), slug=slug, actor=current_actor(),
                                 status=request.args.get("status") or "open")
-    return list_page([p.as_json() for p in rows], total=len(rows), page=1, per_page=max(1, len(rows)))
+    return list_page([p.model_dump(mode="json") for p in rows], total=len(rows), page=1, per_page=max(1, len(rows)))
 
 
 @bp.post("/collections/<slug>/proposals/<int:proposal_id>/<any(accept, reject):action>")

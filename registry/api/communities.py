@@ -23,7 +23,7 @@ from .support import page_args
 
 
 def _community(session, slug: str, status: int = 200):
-    return jsonify(get_community(session, slug=slug, actor=current_actor()).as_json(detail=True)), status
+    return jsonify(get_community(session, slug=slug, actor=current_actor()).model_dump(mode="json")), status
 
 
 @bp.get("/communities")
@@ -31,13 +31,13 @@ def communities():
     page, per_page = page_args()
     rows, total = list_communities(read_session(), language=request.args.get("language") or None, page=page,
                                    per_page=per_page)
-    return list_page([c.as_json() for c in rows], total=total, page=page, per_page=per_page)
+    return list_page([c.model_dump(mode="json") for c in rows], total=total, page=page, per_page=per_page)
 
 
 @bp.get("/communities/<slug>")
 def community(slug: str):
     view = get_community(read_session(), slug=slug, actor=current_actor())
-    return jsonify(view.as_json(detail=True))
+    return jsonify(view.model_dump(mode="json"))
 
 
 @bp.post("/communities")

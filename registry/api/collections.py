@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 
+from .. import schemas as m
 from ..auth import current_actor
 from ..config import harvest_options
 from ..db import read_session, sessions, write_session
@@ -34,7 +35,10 @@ from ..services.collections import (
 from ..services.sources import sync_list
 from . import bp
 from .common import body_as, changes_as, list_page, query_lang, writer
+from .spec import ID, LANG, PAGE, SLUG, WRITE, documented, path, query
 from .support import page_args
+
+ITEM = [*SLUG, path("item_id", {"type": "integer"})]
 
 
 def _collection(slug: str, status: int = 200, *, session=None):
@@ -45,6 +49,9 @@ def _collection(slug: str, status: int = 200, *, session=None):
 
 
 @bp.get("/collections")
+@documented("listCollections", "Curated collections", "collections", response=m.CollectionList,
+            params=[query("language", {"type": "string"}), query("community", {"type": "string"}),
+                    query("owner", {"type": "string"}), LANG, *PAGE], errors=(400,))
 def collections():
     page, per_page = page_args()
     rows, total, facets = list_collections(read_session(), language=request.args.get("language") or None,
@@ -55,11 +62,15 @@ def collections():
 
 
 @bp.get("/collections/<slug>")
+@documented("getCollection", "One collection with its items", "collections", response=m.CollectionDetail,
+            params=[*SLUG, LANG], errors=(404,))
 def collection(slug: str):
     return _collection(slug)
 
 
 @bp.post("/collections")
+@documented("createCollection", "Make a collection", "collections", ok=201, response=m.CollectionDetail,
+            body=m.CollectionCreate, auth=True, errors=(*WRITE, 409))
 def new_collection():
     actor, body = writer(), body_as(CollectionCreate)
     with write_session() as s:
@@ -72,6 +83,8 @@ def new_collection():
 
 
 @bp.patch("/collections/<slug>")
+@documented("editCollection", "Edit a collection (curators)", "collections", response=m.CollectionDetail,
+            body=m.CollectionPatch, params=SLUG, auth=True, errors=WRITE)
 def patch_collection(slug: str):
     actor, body = writer(), changes_as(CollectionPatch)
     with write_session() as s:
@@ -81,6 +94,8 @@ def patch_collection(slug: str):
 
 
 @bp.post("/collections/<slug>/items")
+@documented("addCollectionItem", "Add an entry to a collection", "collections", ok=201,
+            response=m.CollectionDetail, body=m.CollectionItemCreate, params=SLUG, auth=True, errors=(*WRITE, 409))
 def new_item(slug: str):
     actor, body = writer(), body_as(CollectionItemCreate)
     with write_session() as s:
@@ -90,6 +105,8 @@ def new_item(slug: str):
 
 
 @bp.patch("/collections/<slug>/items/<int:item_id>")
+@documented("editCollectionItem", "Edit an item's note or group", "collections", response=m.CollectionDetail,
+            body=m.CollectionItemPatch, params=ITEM, auth=True, errors=WRITE)
 def patch_item(slug: str, item_id: int):
     actor, body = writer(), changes_as(CollectionItemPatch)
     with write_session() as s:
@@ -99,6 +116,8 @@ def patch_item(slug: str, item_id: int):
 
 
 @bp.delete("/collections/<slug>/items/<int:item_id>")
+@documented("removeCollectionItem", "Remove an item", "collections", ok=204, params=ITEM, auth=True,
+            errors=WRITE)
 def delete_item(slug: str, item_id: int):
     actor = writer()
     with write_session() as s:
@@ -107,6 +126,8 @@ def delete_item(slug: str, item_id: int):
 
 
 @bp.put("/collections/<slug>/order")
+@documented("orderCollection", "Reorder items: `{\"items\": [id, …]}`", "collections",
+            response=m.CollectionDetail, body=m.CollectionOrder, params=SLUG, auth=True, errors=WRITE)
 def order_items(slug: str):
     """Reorder: `{"items": [id, …]}` naming every item once."""
     actor, body = writer(), body_as(CollectionOrder)
@@ -117,6 +138,8 @@ def order_items(slug: str):
 
 
 @bp.post("/collections/<slug>/sync")
+@documented("syncCollection", "Import or re-sync from an awesome-list", "collections",
+            response=m.CollectionSyncResult, body=m.CollectionSyncRequest, params=SLUG, auth=True, errors=WRITE)
 def sync_collection(slug: str):
     """Import or re-sync the collection from an awesome-list: `{"source": "https://github.com/…"}`."""
     actor, body = writer(), body_as(CollectionSyncRequest)
@@ -129,6 +152,9 @@ def sync_collection(slug: str):
 
 
 @bp.post("/collections/<slug>/translations")
+@documented("translateCollection", "Translate a collection", "collections", ok=201,
+            response=m.CollectionTranslationCreated, body=m.CollectionTranslationCreate, params=SLUG, auth=True,
+            errors=(*WRITE, 409))
 def translate_collection(slug: str):
     """Curators publish a translation at once; everyone else's waits for a curator as a proposal."""
     actor, body = writer(), body_as(CollectionTranslationCreate)
@@ -141,6 +167,9 @@ def translate_collection(slug: str):
 
 
 @bp.get("/collections/<slug>/proposals")
+@documented("listCollectionProposals", "A collection's translation proposals", "collections",
+            response=m.CollectionProposalList, params=[*SLUG, query("status", {"type": "string"})],
+            errors=(401, 403, 404))
 def list_collection_proposals(slug: str):
     rows = collection_proposals(read_session(), slug=slug, actor=current_actor(),
                                 status=request.args.get("status") or "open")
@@ -148,6 +177,10 @@ def list_collection_proposals(slug: str):
 
 
 @bp.post("/collections/<slug>/proposals/<int:proposal_id>/<any(accept, reject):action>")
+@documented("decideCollectionProposal", "Accept or reject a collection translation", "collections",
+            response=m.CollectionDetail, body=m.ProposalDecision, body_optional=True,
+            params=[*SLUG, path("proposal_id", ID), path("action", {"type": "string", "enum": ["accept", "reject"]})],
+            auth=True, errors=(*WRITE, 409))
 def decide_collection(slug: str, proposal_id: int, action: str):
     actor, body = writer(), body_as(ProposalDecision, optional=True)
     with write_session() as s:

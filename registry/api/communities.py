@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from .. import schemas as m
 from ..auth import current_actor
 from ..db import read_session, write_session
 from ..errors import Invalid
@@ -19,6 +20,7 @@ from ..services.communities import (
 )
 from . import bp
 from .common import body_as, changes_as, list_page, writer
+from .spec import PAGE, SLUG, WRITE, documented, path, query
 from .support import page_args
 
 
@@ -27,6 +29,8 @@ def _community(session, slug: str, status: int = 200):
 
 
 @bp.get("/communities")
+@documented("listCommunities", "Communities", "communities", response=m.CommunityList,
+            params=[query("language", {"type": "string"}), *PAGE], errors=(400,))
 def communities():
     page, per_page = page_args()
     rows, total = list_communities(read_session(), language=request.args.get("language") or None, page=page,
@@ -35,12 +39,16 @@ def communities():
 
 
 @bp.get("/communities/<slug>")
+@documented("getCommunity", "One community with its members", "communities", response=m.CommunityDetail,
+            params=SLUG, errors=(404,))
 def community(slug: str):
     view = get_community(read_session(), slug=slug, actor=current_actor())
     return jsonify(view.model_dump(mode="json"))
 
 
 @bp.post("/communities")
+@documented("createCommunity", "Start a community", "communities", ok=201, response=m.CommunityDetail,
+            body=m.CommunityCreate, auth=True, errors=(*WRITE, 409))
 def new_community():
     actor, body = writer(), body_as(CommunityCreate)
     with write_session() as s:
@@ -52,6 +60,8 @@ def new_community():
 
 
 @bp.patch("/communities/<slug>")
+@documented("editCommunity", "Edit a community (its admins)", "communities", response=m.CommunityDetail,
+            body=m.CommunityPatch, params=SLUG, auth=True, errors=WRITE)
 def patch_community(slug: str):
     actor, body = writer(), changes_as(CommunityPatch)
     with write_session() as s:
@@ -61,6 +71,8 @@ def patch_community(slug: str):
 
 
 @bp.post("/communities/<slug>/join")
+@documented("joinCommunity", "Ask to join", "communities", ok=202, response=m.JoinRequested,
+            body=m.JoinRequest, body_optional=True, params=SLUG, auth=True, errors=(*WRITE, 409))
 def join_community(slug: str):
     actor, body = writer(), body_as(JoinRequest, optional=True)
     with write_session() as s:
@@ -69,6 +81,8 @@ def join_community(slug: str):
 
 
 @bp.delete("/communities/<slug>/members/me")
+@documented("leaveCommunity", "Leave a community", "communities", ok=204, params=SLUG, auth=True,
+            errors=WRITE)
 def leave(slug: str):
     actor = writer()
     with write_session() as s:
@@ -77,6 +91,9 @@ def leave(slug: str):
 
 
 @bp.post("/communities/<slug>/members/<name>")
+@documented("decideMember", "Approve or decline a join request, or set a member's role", "communities",
+            response=m.CommunityDetail, body=m.MemberDecision, params=[*SLUG, path("name")], auth=True,
+            errors=(*WRITE, 409))
 def decide_member(slug: str, name: str):
     """Approve or decline a join request (`{"accept": true}`), or set a role (`{"role": "curator"}`)."""
     actor, body = writer(), body_as(MemberDecision)

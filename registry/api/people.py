@@ -3,20 +3,25 @@ from __future__ import annotations
 
 from flask import jsonify
 
+from .. import schemas as m
 from ..db import read_session, write_session
 from ..schemas import TokenCreate, TokenCreated, TokenList
 from ..services.tokens import create_token, list_tokens, revoke_token
 from ..services.users import get_me
 from . import bp
 from .common import body_as, reader, writer
+from .spec import ID, WRITE, documented, path
 
 
 @bp.get("/me")
+@documented("me", "The token's account", "people", response=m.MePublic, auth=True, errors=(401,))
 def me():
     return jsonify(get_me(read_session(), actor=reader()).model_dump(mode="json"))
 
 
 @bp.get("/me/tokens")
+@documented("listTokens", "Your API tokens (never the secrets)", "people", response=m.TokenList, auth=True,
+            errors=(401,))
 def my_tokens():
     actor = reader()
     rows = list_tokens(read_session(), actor=actor)
@@ -25,6 +30,8 @@ def my_tokens():
 
 
 @bp.post("/me/tokens")
+@documented("createToken", "Make an API token (shown once)", "people", ok=201, response=m.TokenCreated,
+            body=m.TokenCreate, auth=True, errors=WRITE)
 def new_token():
     actor = writer()
     body = body_as(TokenCreate)
@@ -34,6 +41,8 @@ def new_token():
 
 
 @bp.delete("/me/tokens/<int:token_id>")
+@documented("revokeToken", "Revoke a token", "people", ok=204, params=[path("token_id", ID)], auth=True,
+            errors=WRITE)
 def delete_token(token_id: int):
     actor = writer()
     with write_session() as session:

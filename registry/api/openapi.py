@@ -81,14 +81,15 @@ def _operation(op: Op, method: str) -> dict:
 
 def api_operations(app: Flask) -> tuple[tuple[str, str, str], ...]:
     """Return (OpenAPI path, method, endpoint) of every route of the API blueprint, in the url_map's order."""
-    routes = []
+    routes: list[tuple[str, str, str]] = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api.") and rule.endpoint != "api.unknown":
             if rule.endpoint not in DECLARED:
                 raise LookupError(f"The API route {rule.rule} ({rule.endpoint}) declares no operation: "
                                   "add @documented(…) below its route decorator.")
             path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule.removeprefix(PREFIX))
-            routes.extend((path, m.lower(), rule.endpoint) for m in sorted(rule.methods - {"HEAD", "OPTIONS"}))
+            verbs = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+            routes.extend((path, verb.lower(), rule.endpoint) for verb in verbs)
     return tuple(routes)
 
 

@@ -15,9 +15,9 @@ from .support import apply_conventions
 bp = Blueprint("api", __name__)
 bp.before_request(authenticate_bearer)
 
-from . import collections, communities, entries, feeds, hooks, jobs, openapi, people, proposals, sources  # noqa: E402,F401
-
-# (the modules above register their routes on bp, so they are imported after it exists)
+# The modules register their routes on bp, so they are imported after it exists; their order is
+# the order of the OpenAPI document and of /api/docs.
+from . import entries, feeds, openapi, sources, jobs, hooks, people, proposals, collections, communities  # noqa: E402,F401,I001
 
 apply_conventions(bp)
 

@@ -12,9 +12,15 @@ from ..services import Actor
 from .support import link_header
 
 
-def json_body() -> dict[str, Any]:
-    """Return the request's JSON object, or a 400 that says what is wrong with it."""
+def json_body(*, optional: bool = False) -> dict[str, Any]:
+    """Return the request's JSON object, or a 400 that says what is wrong with it.
+
+    With ``optional`` a request without a body reads as ``{}``: routes such as a join request
+    or a decision take an optional message, and clients send them bare.
+    """
     data = request.get_json(silent=True)
+    if data is None and optional and not request.get_data():
+        return {}
     if data is None:
         raise BadRequest("Send a JSON object with Content-Type: application/json.", code="invalid_json")
     if not isinstance(data, dict):
@@ -25,14 +31,28 @@ def json_body() -> dict[str, Any]:
 Shape = TypeVar("Shape", bound=BaseModel)
 
 
-def body_as(shape: type[Shape]) -> Shape:
-    """Return the JSON body validated by ``shape``; a field missing or of the wrong type is a 422 naming it."""
-    data = json_body()
+def _validated(shape: type[Shape], data: dict[str, Any]) -> Shape:
     try:
         return shape.model_validate(data, strict=True)
     except ValidationError as err:
         fields = {".".join(str(p) for p in e["loc"]) or "body": e["msg"] for e in err.errors()}
         raise Invalid("; ".join(f"{name}: {msg}" for name, msg in fields.items()), details={"fields": fields}) from None
+
+
+def body_as(shape: type[Shape], *, optional: bool = False) -> Shape:
+    """Return the JSON body validated by ``shape``; a field missing or of the wrong type is a 422 naming it."""
+    return _validated(shape, json_body(optional=optional))
+
+
+def changes_as(shape: type[BaseModel]) -> dict[str, Any]:
+    """Return a patch body as sent, after ``shape`` has checked the type of every field it knows.
+
+    The body is returned as a dict, not a model, because a patch is about which names were sent:
+    an unknown name is left in for the service, which refuses it by name.
+    """
+    data = json_body()
+    _validated(shape, {name: value for name, value in data.items() if name in shape.model_fields})
+    return data
 
 
 def writer() -> Actor:
@@ -68,10 +88,3 @@ def query_lang() -> str | None:
     """Return the `?lang=` the reader asked for, or None."""
     return request.args.get("lang") or None
 
-
-def text_field(body: dict, name: str, default: str = "") -> str:
-    """Return a text field of a JSON body (``default`` when absent); anything but text is a 422."""
-    value = body.get(name, default)
-    if value is not None and not isinstance(value, str):
-        raise Invalid(f"{name}: text expected", details={"fields": {name: "text expected"}})
-    return value or default

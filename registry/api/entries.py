@@ -3,22 +3,41 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 
+from .. import schemas as m
 from ..auth import current_actor
 from ..config import harvest_options
 from ..db import read_session, sessions, write_session
 from ..errors import Invalid
-from ..schemas import TEXT_FIELDS, RevisionList, TranslationList
+from ..models import FACETS
+from ..schemas import (
+    TEXT_FIELDS,
+    EntryPatch,
+    EntryRegister,
+    HideRequest,
+    ProposalCreate,
+    RevertRequest,
+    RevisionList,
+    TranslationList,
+)
 from ..services.catalog import localize_summaries
 from ..services.editing import edit_entry, list_revisions, revert_entry, set_hidden
-from ..services.entries import get_entry, list_entries, parse_entry_query, to_public
+from ..services.entries import SORTS, get_entry, list_entries, parse_entry_query, to_public
 from ..services.proposals import propose_edit, submit_translation
 from ..services.submissions import confirm_submission, queue_submission, submissions_queued
 from . import bp
-from .common import json_body, writer
+from .common import body_as, changes_as, writer
+from .spec import ENTRY, LANG, PAGE, WRITE, documented, query
 from .support import paginated
 
 
 @bp.get("/entries")
+@documented("listEntries", "Search and browse entries", "entries", response=m.EntryList,
+            params=[query("q", {"type": "string"}, "Words to search for, in any script."),
+                    *[query(f, {"type": "string"}, "Repeat to match any of several values.", array=True)
+                      for f in FACETS],
+                    query("sort", {"type": "string", "enum": list(SORTS)}), LANG, *PAGE], errors=(400,),
+            description="Facet filters are OR within a facet and AND across facets; facet counts cover the "
+                        "whole match.")
 def entries():
     query = parse_entry_query(request.args, default_per_page=current_app.config["PER_PAGE"])
     session = read_session()
@@ -28,6 +47,7 @@ def entries():
 
 
 @bp.get("/entries/<namespace>/<name>")
+@documented("getEntry", "One entry", "entries", response=m.EntryPublic, params=[*ENTRY, LANG], errors=(404,))
 def entry(namespace: str, name: str):
     public = get_entry(read_session(), slug=f"{namespace}/{name}", actor=current_actor(),
                        lang=request.args.get("lang") or None)
@@ -35,11 +55,15 @@ def entry(namespace: str, name: str):
 
 
 @bp.post("/entries")
+@documented("registerEntry", "Register a repository by its URL (harvested now, or queued)", "entries",
+            ok=201, response=m.EntryPublic, body=m.EntryRegister, auth=True, errors=(*WRITE, 409), queued=m.JobPublic,
+            description="Without a queue the source is harvested at once and the new entry is the answer (201). "
+                        "When harvests are queued (Redis) the answer is 202 with the job; follow it at "
+                        "`GET /jobs/{job_id}` (also in the Location header) until it is `done`, then read the entry "
+                        "at its `entry_url`.")
 def register_entry():
     actor = writer()
-    url = json_body().get("source_url")
-    if not isinstance(url, str):
-        raise Invalid("Send the repository's address as `source_url`.", details={"fields": {"source_url": "required"}})
+    url = body_as(EntryRegister).source_url
     session = read_session()
     options = harvest_options(current_app.config, operator=False)
     if submissions_queued():
@@ -58,9 +82,13 @@ def _slug(namespace: str, name: str) -> str:
 
 
 @bp.patch("/entries/<namespace>/<name>")
+@documented("editEntry", "Edit an entry (maintainers and moderators)", "entries", response=m.EntryPublic,
+            body=m.EntryPatch, params=ENTRY, auth=True, errors=(*WRITE, 409, 428),
+            description="Send `base_revision`: missing is a 428, stale a 409 with the current entry in "
+                        "error.details.current.")
 def patch_entry(namespace: str, name: str):
     actor = writer()
-    body = json_body()
+    body = changes_as(EntryPatch)
     base = body.pop("base_revision", None)
     reason = body.pop("reason", "") or ""
     with write_session() as session:
@@ -71,6 +99,8 @@ def patch_entry(namespace: str, name: str):
 
 
 @bp.get("/entries/<namespace>/<name>/revisions")
+@documented("listRevisions", "An entry's history, newest first", "history", response=m.RevisionList,
+            params=ENTRY, errors=(404,))
 def revisions(namespace: str, name: str):
     rows = list_revisions(read_session(), slug=_slug(namespace, name))
     return jsonify(RevisionList(items=rows, total=len(rows), page=1, per_page=len(rows), facets={})
@@ -78,62 +108,70 @@ def revisions(namespace: str, name: str):
 
 
 @bp.post("/entries/<namespace>/<name>/revert")
+@documented("revertEntry", "Bring back an earlier revision", "history", response=m.EntryPublic,
+            body=m.RevertRequest, params=ENTRY, auth=True, errors=(*WRITE, 409, 428))
 def revert(namespace: str, name: str):
     actor = writer()
-    body = json_body()
+    body = body_as(RevertRequest)
     with write_session() as session:
-        entry = revert_entry(session, slug=_slug(namespace, name), actor=actor, revision=body.get("revision"),
-                             base_revision=body.get("base_revision"), reason=str(body.get("reason") or ""))
+        entry = revert_entry(session, slug=_slug(namespace, name), actor=actor, revision=body.revision,
+                             base_revision=body.base_revision, reason=body.reason or "")
         public = to_public(session, entry, actor=actor)
     return jsonify(public.model_dump(mode="json"))
 
 
-@bp.post("/entries/<namespace>/<name>/proposals")
-def propose(namespace: str, name: str):
-    """Propose an edit (`{"changes": {…}}`) or a translation (`{"lang": "sw", "name": …}`)."""
-    actor = writer()
-    body = json_body()
-    slug = _slug(namespace, name)
-    with write_session() as session:
-        if body.get("lang"):
-            result = submit_translation(session, slug=slug, actor=actor, lang=str(body["lang"]),
-                                        text={k: body.get(k) for k in TEXT_FIELDS},
-                                        base_revision=body.get("base_revision"))
-            if not hasattr(result, "status"):  # published directly by a maintainer
-                return jsonify({"published": True, "lang": result.lang}), 201
-        else:
-            changes = body.get("changes")
-            if not isinstance(changes, dict):
-                raise Invalid("Send the fields to change as `changes`: {…}.", details={"fields": {"changes": "required"}})
-            result = propose_edit(session, slug=slug, actor=actor, changes=changes,
-                                  base_revision=body.get("base_revision"), note=str(body.get("note") or ""))
-        proposal_id = result.id
-    return jsonify({"id": proposal_id, "status": "open"}), 201
-
-
 def _set_hidden(namespace: str, name: str, hidden: bool):
     actor = writer()
-    body = request.get_json(silent=True)
-    reason = body.get("reason") if isinstance(body, dict) else None
+    body = body_as(HideRequest, optional=True)
     with write_session() as session:
-        entry = set_hidden(session, slug=f"{namespace}/{name}", actor=actor, hidden=hidden,
-                           reason=reason if isinstance(reason, str) else "")
+        entry = set_hidden(session, slug=f"{namespace}/{name}", actor=actor, hidden=hidden, reason=body.reason)
         public = to_public(session, entry, actor=actor)
     return jsonify(public.model_dump(mode="json"))
 
 
 @bp.post("/entries/<namespace>/<name>/hide")
+@documented("hideEntry", "Hide an entry, with a reason (moderators)", "history", response=m.EntryPublic,
+            body=m.HideRequest, params=ENTRY, auth=True, errors=WRITE)
 def hide_entry(namespace: str, name: str):
     return _set_hidden(namespace, name, True)
 
 
 @bp.post("/entries/<namespace>/<name>/restore")
+@documented("restoreEntry", "Show a hidden entry again (moderators)", "history", response=m.EntryPublic,
+            body=m.HideRequest, params=ENTRY, auth=True, errors=WRITE)
 def restore_entry(namespace: str, name: str):
     return _set_hidden(namespace, name, False)
 
 
 @bp.get("/entries/<namespace>/<name>/translations")
+@documented("listTranslations", "An entry's translations", "translations", response=m.TranslationList,
+            params=ENTRY, errors=(404,))
 def translations(namespace: str, name: str):
     public = get_entry(read_session(), slug=f"{namespace}/{name}", actor=current_actor())
     return jsonify(TranslationList(slug=public.slug, language=public.language,
                                    translations=public.translations).model_dump(mode="json"))
+
+
+@bp.post("/entries/<namespace>/<name>/proposals")
+@documented("proposeChange", "Propose an edit or a translation (maintainers' translations are published at once)",
+            "translations", ok=201, response=m.ProposalCreated, body=m.ProposalCreate, params=ENTRY, auth=True,
+            errors=(*WRITE, 409, 428))
+def propose(namespace: str, name: str):
+    """Propose an edit (`{"changes": {…}}`) or a translation (`{"lang": "sw", "name": …}`)."""
+    actor = writer()
+    body = body_as(ProposalCreate)
+    slug = _slug(namespace, name)
+    with write_session() as session:
+        if body.lang:
+            result = submit_translation(session, slug=slug, actor=actor, lang=body.lang,
+                                        text={k: getattr(body, k) for k in TEXT_FIELDS},
+                                        base_revision=body.base_revision)
+            if not hasattr(result, "status"):  # published directly by a maintainer
+                return jsonify({"published": True, "lang": result.lang}), 201
+        else:
+            if body.changes is None:
+                raise Invalid("Send the fields to change as `changes`: {…}.", details={"fields": {"changes": "required"}})
+            result = propose_edit(session, slug=slug, actor=actor, changes=body.changes,
+                                  base_revision=body.base_revision, note=body.note or "")
+        proposal_id = result.id
+    return jsonify({"id": proposal_id, "status": "open"}), 201

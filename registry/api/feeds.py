@@ -12,6 +12,7 @@ from ..services.entries import get_entry
 from ..services.exports import iter_public_entries, jsonl_lines
 from ..services.openformats import CITATION_FORMATS, croissant, entry_jsonld, format_citation
 from . import bp
+from .spec import ENTRY, LANG, LD, NDJSON, TEXT, documented, query
 
 _CITATION_TYPES = {"bibtex": "application/x-bibtex", "apa": "text/plain", "cff": "application/yaml"}
 
@@ -32,6 +33,11 @@ def _ld(data: dict) -> Response:
 
 
 @bp.get("/entries/<namespace>/<name>/citation")
+@documented("getCitation", "How to cite an entry", "formats",
+            response={"application/x-bibtex": TEXT, "text/plain": TEXT, "application/yaml": TEXT},
+            params=[*ENTRY, query("format", {"type": "string", "enum": list(CITATION_FORMATS)},
+                                  "bibtex (default), apa or cff."), LANG], errors=(400, 404),
+            description="From the repository's CITATION.cff when it has one, else from the entry's fields.")
 def citation(namespace: str, name: str):
     fmt = request.args.get("format") or "bibtex"
     if fmt not in CITATION_FORMATS:
@@ -43,6 +49,8 @@ def citation(namespace: str, name: str):
 
 
 @bp.get("/entries/<namespace>/<name>/croissant")
+@documented("getCroissant", "Croissant JSON-LD of a dataset", "formats", response={LD: {"type": "object"}},
+            params=[*ENTRY, LANG], errors=(404,))
 def croissant_ld(namespace: str, name: str):
     entry = _entry(namespace, name)
     if entry.kind != "dataset":
@@ -51,12 +59,16 @@ def croissant_ld(namespace: str, name: str):
 
 
 @bp.get("/entries/<namespace>/<name>/jsonld")
+@documented("getJsonLd", "schema.org JSON-LD of an entry", "formats", response={LD: {"type": "object"}},
+            params=[*ENTRY, LANG], errors=(404,))
 def jsonld(namespace: str, name: str):
     entry = _entry(namespace, name)
     return _ld(entry_jsonld(entry, url=entry_url(entry.slug)))
 
 
 @bp.get("/dump")
+@documented("dump", "Every public entry, one JSON object per line (the getEntry shape)", "formats",
+            response={NDJSON: TEXT})
 def dump():
     """Stream every public entry as JSON Lines, reading in batches on a session of its own."""
     from sqlmodel import Session

@@ -3,12 +3,20 @@ from __future__ import annotations
 
 from flask import jsonify, request, url_for
 
+from .. import schemas as m
 from ..db import read_session
 from ..services.webhooks import MAX_PUSH_BYTES, PayloadTooLarge, PushRequest, receive_push, require_signature
 from . import bp
+from .spec import documented
 
 
 @bp.post("/hooks/push")
+@documented("pushHook", "A GitHub, GitLab or Gitea push event", "sources", response=m.HookResult,
+            body={"type": "object"}, errors=(400, 401, 403, 404, 413, 429), queued=True,
+            description="Signed with the source's secret: `X-Hub-Signature-256` (GitHub), `X-Gitea-Signature` "
+                        "(Gitea) or `X-Gitlab-Token` (GitLab). No signature is a 401, a wrong one a 403; a delivery "
+                        "id seen before is answered with status `ignored`. The re-harvest runs at once, or is "
+                        "queued (202) when Redis is configured.")
 def push_hook():
     require_signature(request.headers)
     if (request.content_length or 0) > MAX_PUSH_BYTES:

@@ -3,13 +3,20 @@ from __future__ import annotations
 
 from flask import jsonify
 
+from .. import schemas as m
 from ..auth import current_actor
 from ..errors import NotFound
 from ..jobs.queue import get_job
 from . import bp
+from .spec import documented, path
 
 
 @bp.get("/jobs/<job_id>")
+@documented("getJob", "A queued job: queued, running, done or failed (with the reason)", "jobs",
+            response=m.JobPublic, params=[path("job_id")], errors=(404,),
+            description="Jobs exist when harvests are queued (Redis). A submission's job is shown only to the person "
+                        "who sent it (404 for anyone else); finished jobs are kept for a week, failed ones for 30 "
+                        "days. Never cached: poll it.")
 def job(job_id: str):
     """A queued job's state; a submission's job only for the person who sent it."""
     state = get_job(job_id)

@@ -56,7 +56,7 @@ from .entries import (
                       TranslationList,
                       TranslationPublic,
 )
-from .history import RevisionList, RevisionPublic
+from .history import Abilities, EntryHistory, RevisionList, RevisionPublic
 from .jobs import JobPublic
 from .people import MePublic, TokenCreate, TokenCreated, TokenList, TokenPublic
 from .proposals import ProposalCreate, ProposalCreated, ProposalDecision, ProposalList, ProposalPublic
@@ -83,6 +83,8 @@ __all__ = [
     "RevertRequest",
     "TranslationList",
     "RevisionPublic",
+    "Abilities",
+    "EntryHistory",
     "RevisionList",
     "ProposalCreate",
     "ProposalCreated",

@@ -1,18 +1,21 @@
 """Collections: their items and groups, translations, list syncs, and the bodies that change them."""
 from __future__ import annotations
 
-from datetime import datetime
+from typing import Annotated
 
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 
+from .common import OmittedWhenNone, Timestamp
 from .entries import EntrySummary
 
 
 class CollectionOwner(SQLModel):
+    """Who owns a collection: a community (slug, name), a person (name, display_name) or the site."""
+
     type: str  # community | user | site
-    slug: str | None = None
-    name: str | None = None
-    display_name: str | None = None
+    slug: Annotated[str | None, OmittedWhenNone] = None
+    name: Annotated[str | None, OmittedWhenNone] = None
+    display_name: Annotated[str | None, OmittedWhenNone] = None
 
 
 class CollectionTranslationPublic(SQLModel):
@@ -36,8 +39,12 @@ class CollectionPublic(SQLModel):
     translations: dict[str, CollectionTranslationPublic]
     list_source: str | None
     item_count: int
-    created_at: datetime
-    updated_at: datetime
+    created_at: Timestamp
+    updated_at: Timestamp
+    # For the pages only, never in the JSON: the original text when a translation is shown,
+    # and whether the reader may curate.
+    original: dict[str, str] | None = Field(default=None, exclude=True)
+    can_curate: bool = Field(default=False, exclude=True)
 
 
 class CollectionGroupPublic(SQLModel):
@@ -60,12 +67,14 @@ class CollectionItemPublic(SQLModel):
     note: str
     pending: bool
     from_list: bool
-    added_at: datetime
+    added_at: Timestamp
+    #: For the pages only (they place items under their group), never in the JSON.
+    group_id: int | None = Field(default=None, exclude=True)
 
 
 class CollectionDetail(CollectionPublic):
-    groups: list[CollectionGroupPublic]
-    items: list[CollectionItemPublic]
+    groups: list[CollectionGroupPublic] = Field(default_factory=list)
+    items: list[CollectionItemPublic] = Field(default_factory=list)
 
 
 class CollectionList(SQLModel):
@@ -88,7 +97,7 @@ class CollectionProposalPublic(SQLModel):
     author: str | None
     reviewer: str | None
     note: str
-    created_at: datetime
+    created_at: Timestamp
 
 
 class CollectionProposalList(SQLModel):

@@ -1,9 +1,9 @@
 """Communities and their members."""
 from __future__ import annotations
 
-from datetime import datetime
+from sqlmodel import Field, SQLModel
 
-from sqlmodel import SQLModel
+from .common import Timestamp
 
 
 class CommunityPublic(SQLModel):
@@ -14,17 +14,27 @@ class CommunityPublic(SQLModel):
     region: str
     languages: list[str]
     member_count: int
-    created_at: datetime
+    created_at: Timestamp
 
 
 class CommunityMemberPublic(SQLModel):
     name: str
     display_name: str
     role: str
+    # For the pages only (a join request's standing, message and date), never in the JSON.
+    status: str = Field(default="active", exclude=True)
+    message: str = Field(default="", exclude=True)
+    created_at: Timestamp | None = Field(default=None, exclude=True)
 
 
 class CommunityDetail(CommunityPublic):
-    members: list[CommunityMemberPublic]
+    members: list[CommunityMemberPublic] = Field(default_factory=list)
+    # For the pages only, never in the JSON: join requests (for those who decide them), the
+    # reader's own standing (None, "pending" or their role) and what they may do.
+    pending: list[CommunityMemberPublic] = Field(default_factory=list, exclude=True)
+    my_role: str | None = Field(default=None, exclude=True)
+    can_review: bool = Field(default=False, exclude=True)
+    can_manage: bool = Field(default=False, exclude=True)
 
 
 class CommunityList(SQLModel):

@@ -1,8 +1,6 @@
 """A collection's title and description in other languages: curators publish, everyone else proposes."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, select
@@ -11,31 +9,13 @@ from harvesters.language import normalize_tag
 
 from ..errors import Conflict, Invalid, NotFound
 from ..models import Collection, CollectionProposal, CollectionTranslation, User, utcnow
+from ..schemas import CollectionProposalPublic
 from . import Actor
 from .collections import find_collection
 from .communities import clean_text
 from .permissions import can_curate_collection, require, require_signed_in
 
 MAX_OPEN_PER_USER = 50
-
-
-@dataclass
-class CollectionProposalView:
-    id: int
-    collection: str
-    lang: str
-    title: str
-    description: str
-    original_title: str
-    original_description: str
-    status: str
-    author: str | None
-    reviewer: str | None
-    note: str
-    created_at: datetime
-
-    def as_json(self) -> dict[str, Any]:
-        return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in self.__dict__.items()}
 
 
 def _clean(collection: Collection, lang: str, text: dict[str, Any]) -> tuple[str, dict[str, str]]:
@@ -108,7 +88,7 @@ def decide_collection_proposal(session: Session, *, slug: str, proposal_id: int,
 
 
 def collection_proposals(session: Session, *, slug: str, actor: Actor | None,
-                         status: str = "open") -> list[CollectionProposalView]:
+                         status: str = "open") -> list[CollectionProposalPublic]:
     """Return a collection's proposals: curators see all, others their own."""
     collection = find_collection(session, slug)
     stmt = select(CollectionProposal).where(CollectionProposal.collection_id == collection.id,
@@ -120,7 +100,7 @@ def collection_proposals(session: Session, *, slug: str, actor: Actor | None,
     rows = list(session.exec(stmt))
     ids = {i for p in rows for i in (p.author_id, p.reviewer_id) if i}
     names = dict(session.exec(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
-    return [CollectionProposalView(id=p.id, collection=collection.slug, lang=p.lang, title=p.changes.get("title", ""),
+    return [CollectionProposalPublic(id=p.id, collection=collection.slug, lang=p.lang, title=p.changes.get("title", ""),
                                    description=p.changes.get("description", ""), original_title=collection.title,
                                    original_description=collection.description, status=p.status,
                                    author=names.get(p.author_id), reviewer=names.get(p.reviewer_id), note=p.note,

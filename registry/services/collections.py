@@ -1,9 +1,7 @@
 """Collections: curated, ordered lists of entries in groups, with notes, translations and an Atom feed."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -23,72 +21,22 @@ from ..models import (
     User,
     utcnow,
 )
-from ..schemas import CollectionLink, EntrySummary
+from ..schemas import (
+    CollectionDetail,
+    CollectionGroupPublic,
+    CollectionItemPublic,
+    CollectionLink,
+    CollectionOwner,
+    CollectionPublic,
+    CollectionTranslationPublic,
+    EntrySummary,
+)
 from ..services.entries import summarize
 from . import Actor
 from .communities import check_slug, clean_language, clean_text, find_community, make_slug
 from .permissions import can_create_collection, can_curate_collection, is_staff, require, require_signed_in
 
 MAX_ITEMS = 5000
-
-
-@dataclass
-class ItemView:
-    """One item as pages and the API show it: an entry, or a link whose repository is not registered yet."""
-
-    id: int
-    position: int
-    group: str | None
-    group_id: int | None
-    slug: str | None
-    entry: EntrySummary | None
-    url: str | None
-    title: str
-    note: str
-    pending: bool
-    from_list: bool
-    added_at: datetime
-
-    def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "position": self.position, "group": self.group, "slug": self.slug,
-                "entry": self.entry.model_dump(mode="json") if self.entry else None, "url": self.url,
-                "title": self.title, "note": self.note, "pending": self.pending, "from_list": self.from_list,
-                "added_at": self.added_at.isoformat()}
-
-
-@dataclass
-class CollectionView:
-    """A collection as pages and the API show it; ``title``/``description`` are in ``shown_lang``."""
-
-    slug: str
-    title: str
-    description: str
-    language: str | None
-    shown_lang: str | None
-    region: str | None
-    visibility: str
-    owner: dict[str, Any]
-    translations: dict[str, dict[str, Any]]
-    list_source: str | None
-    item_count: int
-    created_at: datetime
-    updated_at: datetime
-    groups: list[dict[str, Any]] = field(default_factory=list)
-    items: list[ItemView] = field(default_factory=list)
-    #: The original title and description when a translation is shown.
-    original: dict[str, str] | None = None
-    can_curate: bool = False
-
-    def as_json(self, *, with_items: bool = False) -> dict[str, Any]:
-        data = {"slug": self.slug, "title": self.title, "description": self.description, "language": self.language,
-                "shown_language": self.shown_lang, "region": self.region, "visibility": self.visibility,
-                "owner": self.owner, "translations": self.translations, "list_source": self.list_source,
-                "item_count": self.item_count, "created_at": self.created_at.isoformat(),
-                "updated_at": self.updated_at.isoformat()}
-        if with_items:
-            data["groups"] = self.groups
-            data["items"] = [item.as_json() for item in self.items]
-        return data
 
 
 def find_collection(session: Session, slug: str) -> Collection:
@@ -99,16 +47,16 @@ def find_collection(session: Session, slug: str) -> Collection:
     return collection
 
 
-def _owner(session: Session, collection: Collection) -> dict[str, Any]:
+def _owner(session: Session, collection: Collection) -> CollectionOwner:
     if collection.community_id is not None:
         community = session.get(Community, collection.community_id)
         if community is not None:
-            return {"type": "community", "slug": community.slug, "name": community.name}
+            return CollectionOwner(type="community", slug=community.slug, name=community.name)
     if collection.owner_id is not None:
         user = session.get(User, collection.owner_id)
         if user is not None and user.deleted_at is None:
-            return {"type": "user", "name": user.name, "display_name": user.display_name or user.name}
-    return {"type": "site"}
+            return CollectionOwner(type="user", name=user.name, display_name=user.display_name or user.name)
+    return CollectionOwner(type="site")
 
 
 def _counts(session: Session, ids: list[int]) -> dict[int, int]:
@@ -119,8 +67,11 @@ def _counts(session: Session, ids: list[int]) -> dict[int, int]:
                              .group_by(CollectionItem.collection_id)).all())
 
 
-def _view(session: Session, collection: Collection, *, lang: str | None, count: int,
-          translations: list[CollectionTranslation] | None = None) -> CollectionView:
+Shown = TypeVar("Shown", bound=CollectionPublic)
+
+
+def _view(session: Session, collection: Collection, *, lang: str | None, count: int, shape: type[Shown],
+          translations: list[CollectionTranslation] | None = None) -> Shown:
     if translations is None:
         translations = list(session.exec(select(CollectionTranslation)
                                          .where(CollectionTranslation.collection_id == collection.id)))
@@ -134,19 +85,20 @@ def _view(session: Session, collection: Collection, *, lang: str | None, count: 
         title, description = tr.title or title, tr.description or description
         original = {"title": collection.title, "description": collection.description}
     source = session.get(Source, collection.list_source_id) if collection.list_source_id else None
-    return CollectionView(
+    return shape(
         slug=collection.slug, title=title, description=description, language=collection.language,
-        shown_lang=shown or collection.language, region=collection.region, visibility=collection.visibility,
+        shown_language=shown or collection.language, region=collection.region, visibility=collection.visibility,
         owner=_owner(session, collection),
-        translations={t.lang: {"title": t.title, "description": t.description, "origin": t.origin,
-                               "reviewed_by": t.reviewed_by} for t in sorted(translations, key=lambda t: t.lang)},
+        translations={t.lang: CollectionTranslationPublic(title=t.title, description=t.description, origin=t.origin,
+                                                          reviewed_by=t.reviewed_by)
+                      for t in sorted(translations, key=lambda t: t.lang)},
         list_source=source.url if source is not None and not source.url.startswith("/") else None,
         item_count=count, created_at=collection.created_at, updated_at=collection.updated_at, original=original)
 
 
 def list_collections(session: Session, *, language: str | None = None, community: str | None = None,
                      owner: str | None = None, lang: str | None = None, page: int = 1,
-                     per_page: int = 20) -> tuple[list[CollectionView], int, dict[str, dict[str, int]]]:
+                     per_page: int = 20) -> tuple[list[CollectionPublic], int, dict[str, dict[str, int]]]:
     """Return one page of public collections (newest first), the total, and counts by language."""
     stmt = select(Collection).where(Collection.visibility == "public")
     if community:
@@ -164,7 +116,8 @@ def list_collections(session: Session, *, language: str | None = None, community
     rows = rows[(page - 1) * per_page:page * per_page]
     counts = _counts(session, [c.id for c in rows])
     facets["language"] = dict(sorted(facets["language"].items(), key=lambda kv: (-kv[1], kv[0])))
-    return [_view(session, c, lang=lang, count=counts.get(c.id, 0)) for c in rows], total, facets
+    return ([_view(session, c, lang=lang, count=counts.get(c.id, 0), shape=CollectionPublic) for c in rows],
+            total, facets)
 
 
 def _entry_texts(session: Session, entries: dict[int, Entry], lang: str | None) -> dict[int, EntrySummary]:
@@ -186,14 +139,14 @@ def _entry_texts(session: Session, entries: dict[int, Entry], lang: str | None) 
     return summaries
 
 
-def get_collection(session: Session, *, slug: str, actor: Actor | None, lang: str | None = None) -> CollectionView:
+def get_collection(session: Session, *, slug: str, actor: Actor | None, lang: str | None = None) -> CollectionDetail:
     """Return a collection with its groups and items in order; entries the reader may not see are left out."""
     collection = find_collection(session, slug)
     groups = list(session.exec(select(CollectionGroup).where(CollectionGroup.collection_id == collection.id)
                                .order_by(CollectionGroup.position, CollectionGroup.id)))
     items = list(session.exec(select(CollectionItem).where(CollectionItem.collection_id == collection.id)
                               .order_by(CollectionItem.position, CollectionItem.id)))
-    view = _view(session, collection, lang=lang, count=len(items))
+    view = _view(session, collection, lang=lang, count=len(items), shape=CollectionDetail)
     view.can_curate = can_curate_collection(session, actor, collection)
     entry_ids = {i.entry_id for i in items if i.entry_id}
     source_ids = {i.source_id for i in items if i.source_id and not i.entry_id}
@@ -201,16 +154,17 @@ def get_collection(session: Session, *, slug: str, actor: Actor | None, lang: st
     entry_ids |= {s.entry_id for s in sources.values() if s.entry_id}
     entries = {e.id: e for e in session.exec(select(Entry).where(Entry.id.in_(entry_ids)))} if entry_ids else {}
     visible = {eid: e for eid, e in entries.items() if is_staff(actor) or (not e.hidden and e.deleted_at is None)}
-    summaries = _entry_texts(session, visible, lang or view.shown_lang)
+    summaries = _entry_texts(session, visible, lang or view.shown_language)
     titles = {g.id: g.title for g in groups}
     group_order = {g.id: n for n, g in enumerate(groups)}
-    view.groups = [{"id": g.id, "title": g.title, "position": g.position, "from_list": g.from_list} for g in groups]
+    view.groups = [CollectionGroupPublic(id=g.id, title=g.title, position=g.position, from_list=g.from_list)
+                   for g in groups]
     for item in sorted(items, key=lambda i: (group_order.get(i.group_id, -1), i.position, i.id)):
         entry_id = item.entry_id or (sources[item.source_id].entry_id if item.source_id in sources else None)
         if entry_id and entry_id not in visible:
             continue
         summary = summaries.get(entry_id) if entry_id else None
-        view.items.append(ItemView(
+        view.items.append(CollectionItemPublic(
             id=item.id, position=item.position, group=titles.get(item.group_id), group_id=item.group_id,
             slug=summary.slug if summary else None, entry=summary, url=item.url,
             title=item.title or (summary.name if summary else item.url or ""), note=item.note,
@@ -423,6 +377,6 @@ def collections_with_entry(session: Session, *, entry_id: int) -> list[Collectio
     return [CollectionLink(slug=s, title=t) for s, t in rows]
 
 
-def collections_of_community(session: Session, *, slug: str) -> list[CollectionView]:
+def collections_of_community(session: Session, *, slug: str) -> list[CollectionPublic]:
     """Return a community's public collections."""
     return list_collections(session, community=slug, per_page=1000)[0]

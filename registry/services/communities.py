@@ -4,9 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -15,6 +13,7 @@ from harvesters.language import detect_language, normalize_tag
 
 from ..errors import Conflict, Invalid, NotFound
 from ..models import COMMUNITY_ROLES, Community, CommunityMember, User, utcnow
+from ..schemas import CommunityDetail, CommunityMemberPublic, CommunityPublic
 from . import Actor
 from .permissions import (
     can_create_community,
@@ -92,46 +91,6 @@ def clean_text(name: str, value: Any, *, required: bool = False) -> str:
     return value
 
 
-@dataclass
-class MemberView:
-    name: str
-    display_name: str
-    role: str
-    status: str
-    message: str
-    created_at: datetime
-
-
-@dataclass
-class CommunityView:
-    """A community as pages and the API show it."""
-
-    slug: str
-    name: str
-    description: str
-    language: str | None
-    region: str
-    languages: list[str]
-    member_count: int
-    created_at: datetime
-    members: list[MemberView] = field(default_factory=list)
-    #: Join requests waiting for a decision: only filled for those who may decide them.
-    pending: list[MemberView] = field(default_factory=list)
-    #: The reader's own standing: None, "pending", or their role.
-    my_role: str | None = None
-    can_review: bool = False
-    can_manage: bool = False
-
-    def as_json(self, *, detail: bool = False) -> dict[str, Any]:
-        data = {k: v for k, v in asdict(self).items()
-                if k not in ("members", "pending", "my_role", "can_review", "can_manage")}
-        data["created_at"] = self.created_at.isoformat()
-        if detail:
-            data["members"] = [{"name": m.name, "display_name": m.display_name, "role": m.role}
-                               for m in self.members]
-        return data
-
-
 def find_community(session: Session, slug: str) -> Community:
     """Return the community with this slug or raise NotFound."""
     community = session.exec(select(Community).where(Community.slug == (slug or "").lower())).first()
@@ -152,8 +111,11 @@ def _member_count(session: Session, community_id: int) -> int:
         CommunityMember.community_id == community_id, CommunityMember.status == "active")).one()
 
 
-def _view(session: Session, community: Community, *, count: int | None = None) -> CommunityView:
-    return CommunityView(slug=community.slug, name=community.name, description=community.description,
+Shown = TypeVar("Shown", bound=CommunityPublic)
+
+
+def _view(session: Session, community: Community, *, shape: type[Shown], count: int | None = None) -> Shown:
+    return shape(slug=community.slug, name=community.name, description=community.description,
                          language=community.language, region=community.region, languages=list(community.languages),
                          member_count=_member_count(session, community.id) if count is None else count,
                          created_at=community.created_at)
@@ -205,7 +167,7 @@ def update_community(session: Session, *, slug: str, actor: Actor | None, change
 
 
 def list_communities(session: Session, *, language: str | None = None, page: int = 1,
-                     per_page: int = 20) -> tuple[list[CommunityView], int]:
+                     per_page: int = 20) -> tuple[list[CommunityPublic], int]:
     """Return one page of communities (most members first) and how many there are."""
     rows = list(session.exec(select(Community).order_by(Community.name)))
     if language:
@@ -214,16 +176,16 @@ def list_communities(session: Session, *, language: str | None = None, page: int
     counts = dict(session.exec(select(CommunityMember.community_id, func.count())
                                .where(CommunityMember.status == "active")
                                .group_by(CommunityMember.community_id)).all())
-    views = sorted((_view(session, c, count=counts.get(c.id, 0)) for c in rows),
+    views = sorted((_view(session, c, count=counts.get(c.id, 0), shape=CommunityPublic) for c in rows),
                    key=lambda v: (-v.member_count, v.name.lower()))
     start = (page - 1) * per_page
     return views[start:start + per_page], len(views)
 
 
-def get_community(session: Session, *, slug: str, actor: Actor | None) -> CommunityView:
+def get_community(session: Session, *, slug: str, actor: Actor | None) -> CommunityDetail:
     """Return a community with its active members; curators also see the join requests."""
     community = find_community(session, slug)
-    view = _view(session, community)
+    view = _view(session, community, shape=CommunityDetail)
     rows = session.exec(select(CommunityMember, User).join(User, User.id == CommunityMember.user_id)
                         .where(CommunityMember.community_id == community.id, User.deleted_at.is_(None))
                         .order_by(CommunityMember.created_at)).all()
@@ -231,7 +193,7 @@ def get_community(session: Session, *, slug: str, actor: Actor | None) -> Commun
     view.can_review = can_review_members(session, actor, community.id)
     view.can_manage = can_manage_community(session, actor, community.id)
     for member, user in rows:
-        shown = MemberView(name=user.name, display_name=user.display_name or user.name, role=member.role,
+        shown = CommunityMemberPublic(name=user.name, display_name=user.display_name or user.name, role=member.role,
                            status=member.status, message=member.message, created_at=member.created_at)
         if member.status == "active":
             view.members.append(shown)

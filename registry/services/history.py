@@ -1,52 +1,14 @@
 """What the contribution pages need to know: an entry's history and what the reader may do with it."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
-
 from sqlmodel import Session, select
 
 from ..errors import NotFound
 from ..models import Entry, Maintainer, Revision, User
+from ..schemas import Abilities, EntryHistory, RevisionPublic
 from . import Actor
 from .entries import find_entry
 from .permissions import can_edit, can_hide, can_revert, can_review, is_maintainer
-
-
-@dataclass(frozen=True)
-class Abilities:
-    """What the actor may do with one entry: the pages show buttons from this, services still decide."""
-
-    signed_in: bool
-    can_edit: bool
-    can_review: bool
-    can_revert: bool
-    can_hide: bool
-    is_maintainer: bool
-
-
-@dataclass
-class RevisionView:
-    number: int
-    author: str
-    reason: str
-    changes: list[str]
-    snapshot: dict[str, Any]
-    created_at: datetime
-
-
-@dataclass
-class EntryHistory:
-    slug: str
-    name: str
-    revision: int
-    hidden: bool
-    hidden_reason: str | None
-    abilities: Abilities
-    maintainers: list[str] = field(default_factory=list)
-    #: Newest first.
-    revisions: list[RevisionView] = field(default_factory=list)
 
 
 def _abilities(session: Session, actor: Actor | None, entry: Entry) -> Abilities:
@@ -71,5 +33,5 @@ def entry_history(session: Session, *, slug: str, actor: Actor | None) -> EntryH
     return EntryHistory(
         slug=entry.slug, name=entry.name, revision=entry.revision, hidden=entry.hidden,
         hidden_reason=entry.hidden_reason, abilities=_abilities(session, actor, entry), maintainers=list(maintainers),
-        revisions=[RevisionView(number=r.number, author=r.author, reason=r.reason, changes=list(r.changes),
-                                snapshot=dict(r.snapshot), created_at=r.created_at) for r in rows])
+        revisions=[RevisionPublic(revision=r.number, author=r.author, reason=r.reason, changes=list(r.changes),
+                                  snapshot=dict(r.snapshot), created_at=r.created_at) for r in rows])

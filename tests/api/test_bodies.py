@@ -14,27 +14,39 @@ def world(app, client, api_tokens):
     root = api_tokens["root"]
     assert client.post("/api/v1/collections", json={"title": "Swahili", "slug": "swahili"},
                        headers=root).status_code == 201
+    made = client.post("/api/v1/collections/swahili/items", json={"entry": "nairobi/tweets"}, headers=root)
+    assert made.status_code == 201 and made.get_json()["items"][0]["id"] == 1
     assert client.post("/api/v1/communities", json={"name": "Nairobi NLP", "slug": "nairobi-nlp"},
                        headers=root).status_code == 201
     return root
 
 
+ENTRY = "/api/v1/entries/nairobi/tweets"
+# Every API route that takes a JSON body, with the fields of its shape.
 ROUTES = [
-    ("patch", "/api/v1/entries/nairobi/tweets", ["name", "summary", "languages", "base_revision", "reason", "kind"]),
-    ("post", "/api/v1/entries/nairobi/tweets/revert", ["revision", "base_revision", "reason"]),
-    ("post", "/api/v1/entries/nairobi/tweets/proposals", ["changes", "lang", "name", "note", "base_revision"]),
-    ("post", "/api/v1/entries/nairobi/tweets/hide", ["reason"]),
+    ("post", "/api/v1/entries", ["source_url"]),
+    ("patch", ENTRY, ["name", "summary", "languages", "base_revision", "reason", "kind"]),
+    ("post", f"{ENTRY}/revert", ["revision", "base_revision", "reason"]),
+    ("post", f"{ENTRY}/proposals", ["changes", "lang", "name", "note", "base_revision"]),
+    ("post", f"{ENTRY}/hide", ["reason"]),
+    ("post", f"{ENTRY}/restore", ["reason"]),
+    ("post", "/api/v1/proposals/1/accept", ["note"]),
+    ("post", "/api/v1/proposals/1/reject", ["note"]),
     ("post", "/api/v1/me/tokens", ["name", "scope"]),
     ("post", "/api/v1/collections", ["title", "slug", "description", "language", "visibility", "community"]),
-    ("patch", "/api/v1/collections/swahili", ["title", "description", "language", "visibility"]),
+    ("patch", "/api/v1/collections/swahili", ["title", "description", "language", "visibility", "region"]),
     ("post", "/api/v1/collections/swahili/items", ["entry", "note", "group"]),
-    ("put", "/api/v1/collections/swahili/order", ["order"]),
+    ("patch", "/api/v1/collections/swahili/items/1", ["note", "group"]),
+    ("put", "/api/v1/collections/swahili/order", ["items"]),
+    ("post", "/api/v1/collections/swahili/sync", ["source"]),
     ("post", "/api/v1/collections/swahili/translations", ["lang", "title", "description"]),
+    ("post", "/api/v1/collections/swahili/proposals/1/accept", ["note"]),
     ("post", "/api/v1/communities", ["name", "slug", "description", "region", "languages", "language"]),
-    ("patch", "/api/v1/communities/nairobi-nlp", ["name", "description", "region", "languages"]),
+    ("patch", "/api/v1/communities/nairobi-nlp", ["name", "description", "region", "languages", "language"]),
     ("post", "/api/v1/communities/nairobi-nlp/join", ["message"]),
     ("post", "/api/v1/communities/nairobi-nlp/members/root", ["accept", "role"]),
 ]
+INTEGER_FIELDS = {"revision", "base_revision"}
 
 
 @pytest.mark.parametrize("method,path,fields", ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
@@ -46,6 +58,17 @@ def test_a_wrong_type_is_a_422_in_the_envelope(client, world, method, path, fiel
             if resp.status_code >= 400:
                 body = resp.get_json()
                 assert set(body) == {"error"} and {"code", "message", "details"} <= set(body["error"]), body
+
+
+@pytest.mark.parametrize("method,path,fields", ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
+def test_the_422_names_the_field_of_the_wrong_type(client, world, method, path, fields):
+    for name in fields:
+        # Text where a number is wanted; a number where text, a list, an object or a boolean is.
+        value = "5" if name in INTEGER_FIELDS else 5
+        resp = getattr(client, method)(path, json={name: value}, headers=world)
+        assert resp.status_code == 422, (name, resp.get_data(as_text=True)[:300])
+        error = resp.get_json()["error"]
+        assert error["code"] == "invalid" and name in error["details"]["fields"], (name, error)
 
 
 @pytest.mark.parametrize("body", [[1, 2], "text", 5, None])

@@ -73,6 +73,7 @@ def register_entry():
     result = confirm_submission(sessions(), session, url=url, actor=actor, options=options)
     # End the read transaction that began before the harvest wrote, so the new entry is seen.
     session.rollback()
+    assert result.slug is not None  # confirm_submission found the new entry by its slug
     public = get_entry(session, slug=result.slug, actor=actor)
     return jsonify(public.model_dump(mode="json")), 201
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify, render_template, url_for
+from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from .. import schemas as m  # m: the API's message shapes
@@ -38,7 +39,8 @@ def _responses(op: Op, method: str) -> dict:
         ok["content"] = {JSON: {"schema": _ref(op.response)}}
     elif isinstance(op.response, dict):
         ok["content"] = {media: {"schema": schema} for media, schema in op.response.items()}
-    if method == "get" and isinstance(op.response, type) and "items" in op.response.model_fields:
+    if (method == "get" and isinstance(op.response, type) and issubclass(op.response, BaseModel)
+            and "items" in op.response.model_fields):
         ok["headers"] = {"Link": {"schema": {"type": "string"}, "description": "first, prev, next and last pages"}}
     if method != "get":
         ok["headers"] = dict(_RATE_HEADERS)
@@ -107,7 +109,7 @@ def _document(server: str, routes: tuple[tuple[str, str, str], ...]) -> dict:
                                 ref_template="#/components/schemas/{model}")
     schemas = top.get("$defs", {})
     # Request bodies are validated, not serialized: use the validation form for those.
-    for model in {o.body for o in ops if isinstance(o.body, type)}:
+    for model in {o.body for o in ops if isinstance(o.body, type) and issubclass(o.body, BaseModel)}:
         schemas[model.__name__] = model.model_json_schema(ref_template="#/components/schemas/{model}",
                                                           mode="validation")
         schemas.update(schemas[model.__name__].pop("$defs", {}))

@@ -79,8 +79,9 @@ def _worker_class():
             # reader (rq#2172): a burst worker would linger up to a minute after its last job.
             self.pubsub = self.connection.pubsub()
             self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
-            self.pubsub_thread = self.pubsub.run_in_thread(sleep_time=0.2, daemon=True,
-                                                           exception_handler=self._pubsub_exception_handler)
+            thread = self.pubsub.run_in_thread(sleep_time=0.2, daemon=True,
+                                               exception_handler=self._pubsub_exception_handler)
+            self.pubsub_thread = thread  # type: ignore[assignment]  # rq infers None from its unannotated `= None`
 
     return RegistryWorker
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from harvesters.language import normalize_tag
 
@@ -34,6 +34,7 @@ def _publish(session: Session, collection: Collection, lang: str, text: dict[str
     tr = session.exec(select(CollectionTranslation).where(CollectionTranslation.collection_id == collection.id,
                                                           CollectionTranslation.lang == lang)).first()
     if tr is None:
+        assert collection.id is not None  # read from the database, so it has its id
         tr = CollectionTranslation(collection_id=collection.id, lang=lang)
     tr.title, tr.description = text["title"], text.get("description", "")
     tr.origin, tr.reviewed_by, tr.updated_at = origin, reviewer, utcnow()
@@ -59,6 +60,7 @@ def submit_collection_translation(session: Session, *, slug: str, actor: Actor |
     if open_count >= MAX_OPEN_PER_USER:
         raise Conflict(f"You have {open_count} open proposals; wait for some to be reviewed.",
                        code="too_many_open_proposals")
+    assert collection.id is not None  # find_collection read it from the database
     proposal = CollectionProposal(collection_id=collection.id, author_id=actor.user_id, lang=tag, changes=clean)
     session.add(proposal)
     session.flush()
@@ -92,16 +94,20 @@ def collection_proposals(session: Session, *, slug: str, actor: Actor | None,
     """Return a collection's proposals: curators see all, others their own."""
     collection = find_collection(session, slug)
     stmt = select(CollectionProposal).where(CollectionProposal.collection_id == collection.id,
-                                            CollectionProposal.status == status).order_by(CollectionProposal.id)
+                                            CollectionProposal.status == status).order_by(col(CollectionProposal.id))
     if not can_curate_collection(session, actor, collection):
         if not actor or actor.user_id is None:
             return []
         stmt = stmt.where(CollectionProposal.author_id == actor.user_id)
     rows = list(session.exec(stmt))
     ids = {i for p in rows for i in (p.author_id, p.reviewer_id) if i}
-    names = dict(session.exec(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
-    return [CollectionProposalPublic(id=p.id, collection=collection.slug, lang=p.lang, title=p.changes.get("title", ""),
-                                   description=p.changes.get("description", ""), original_title=collection.title,
-                                   original_description=collection.description, status=p.status,
-                                   author=names.get(p.author_id), reviewer=names.get(p.reviewer_id), note=p.note,
-                                   created_at=p.created_at) for p in rows]
+    names = dict(session.exec(select(User.id, User.name).where(col(User.id).in_(ids))).all()) if ids else {}
+    shown: list[CollectionProposalPublic] = []
+    for p in rows:
+        assert p.id is not None  # read from the database, so it has its id
+        shown.append(CollectionProposalPublic(
+            id=p.id, collection=collection.slug, lang=p.lang, title=p.changes.get("title", ""),
+            description=p.changes.get("description", ""), original_title=collection.title,
+            original_description=collection.description, status=p.status, author=names.get(p.author_id),
+            reviewer=names.get(p.reviewer_id), note=p.note, created_at=p.created_at))
+    return shown

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..errors import Conflict, Invalid, NotFound
 from ..languages import closest_language
@@ -59,12 +59,13 @@ def _owner(session: Session, collection: Collection) -> CollectionOwner:
     return CollectionOwner(type="site")
 
 
-def _counts(session: Session, ids: list[int]) -> dict[int, int]:
+def _counts(session: Session, ids: list[int]) -> dict[int | None, int]:
+    # Keyed by stored collections' ids, never None: typed so a row's optional id looks a count up.
     if not ids:
         return {}
     return dict(session.exec(select(CollectionItem.collection_id, func.count())
-                             .where(CollectionItem.collection_id.in_(ids))
-                             .group_by(CollectionItem.collection_id)).all())
+                             .where(col(CollectionItem.collection_id).in_(ids))
+                             .group_by(col(CollectionItem.collection_id))).all())
 
 
 Shown = TypeVar("Shown", bound=CollectionPublic)
@@ -104,8 +105,8 @@ def list_collections(session: Session, *, language: str | None = None, community
     if community:
         stmt = stmt.where(Collection.community_id == find_community(session, community).id)
     if owner:
-        stmt = stmt.join(User, User.id == Collection.owner_id).where(User.name == owner.lower())
-    rows = list(session.exec(stmt.order_by(Collection.updated_at.desc(), Collection.id.desc())))
+        stmt = stmt.join(User, col(User.id) == Collection.owner_id).where(User.name == owner.lower())
+    rows = list(session.exec(stmt.order_by(col(Collection.updated_at).desc(), col(Collection.id).desc())))
     facets: dict[str, dict[str, int]] = {"language": {}}
     for c in rows:
         if c.language:
@@ -114,7 +115,7 @@ def list_collections(session: Session, *, language: str | None = None, community
         rows = [c for c in rows if c.language and closest_language(language, [c.language])]
     total = len(rows)
     rows = rows[(page - 1) * per_page:page * per_page]
-    counts = _counts(session, [c.id for c in rows])
+    counts = _counts(session, [c.id for c in rows if c.id is not None])  # read from the database: all have ids
     facets["language"] = dict(sorted(facets["language"].items(), key=lambda kv: (-kv[1], kv[0])))
     return ([_view(session, c, lang=lang, count=counts.get(c.id, 0), shape=CollectionPublic) for c in rows],
             total, facets)
@@ -124,7 +125,7 @@ def _entry_texts(session: Session, entries: dict[int, Entry], lang: str | None) 
     summaries = {eid: summarize(e) for eid, e in entries.items()}
     if not lang or not entries:
         return summaries
-    rows = session.exec(select(Translation).where(Translation.entry_id.in_(list(entries)))).all()
+    rows = session.exec(select(Translation).where(col(Translation.entry_id).in_(list(entries)))).all()
     by_entry: dict[int, dict[str, Translation]] = {}
     for tr in rows:
         by_entry.setdefault(tr.entry_id, {})[tr.lang] = tr
@@ -143,27 +144,31 @@ def get_collection(session: Session, *, slug: str, actor: Actor | None, lang: st
     """Return a collection with its groups and items in order; entries the reader may not see are left out."""
     collection = find_collection(session, slug)
     groups = list(session.exec(select(CollectionGroup).where(CollectionGroup.collection_id == collection.id)
-                               .order_by(CollectionGroup.position, CollectionGroup.id)))
+                               .order_by(col(CollectionGroup.position), col(CollectionGroup.id))))
     items = list(session.exec(select(CollectionItem).where(CollectionItem.collection_id == collection.id)
-                              .order_by(CollectionItem.position, CollectionItem.id)))
+                              .order_by(col(CollectionItem.position), col(CollectionItem.id))))
     view = _view(session, collection, lang=lang, count=len(items), shape=CollectionDetail)
     view.can_curate = can_curate_collection(session, actor, collection)
     entry_ids = {i.entry_id for i in items if i.entry_id}
     source_ids = {i.source_id for i in items if i.source_id and not i.entry_id}
-    sources = {s.id: s for s in session.exec(select(Source).where(Source.id.in_(source_ids)))} if source_ids else {}
+    sources = {s.id: s for s in session.exec(select(Source).where(col(Source.id).in_(source_ids)))} if source_ids else {}
     entry_ids |= {s.entry_id for s in sources.values() if s.entry_id}
-    entries = {e.id: e for e in session.exec(select(Entry).where(Entry.id.in_(entry_ids)))} if entry_ids else {}
+    entries = ({e.id: e for e in session.exec(select(Entry).where(col(Entry.id).in_(entry_ids))) if e.id is not None}
+               if entry_ids else {})  # read from the database: every entry has its id
     visible = {eid: e for eid, e in entries.items() if is_staff(actor) or (not e.hidden and e.deleted_at is None)}
     summaries = _entry_texts(session, visible, lang or view.shown_language)
     titles = {g.id: g.title for g in groups}
     group_order = {g.id: n for n, g in enumerate(groups)}
-    view.groups = [CollectionGroupPublic(id=g.id, title=g.title, position=g.position, from_list=g.from_list)
-                   for g in groups]
+    view.groups = []
+    for g in groups:
+        assert g.id is not None  # read from the database, so it has its id
+        view.groups.append(CollectionGroupPublic(id=g.id, title=g.title, position=g.position, from_list=g.from_list))
     for item in sorted(items, key=lambda i: (group_order.get(i.group_id, -1), i.position, i.id)):
         entry_id = item.entry_id or (sources[item.source_id].entry_id if item.source_id in sources else None)
         if entry_id and entry_id not in visible:
             continue
         summary = summaries.get(entry_id) if entry_id else None
+        assert item.id is not None  # read from the database, so it has its id
         view.items.append(CollectionItemPublic(
             id=item.id, position=item.position, group=titles.get(item.group_id), group_id=item.group_id,
             slug=summary.slug if summary else None, entry=summary, url=item.url,
@@ -253,6 +258,7 @@ def _group_id(session: Session, collection: Collection, group: Any) -> int | Non
         if str(g.id) == str(group) or g.title == str(group).strip():
             return g.id
     title = clean_text("group", str(group), required=True)
+    assert collection.id is not None  # find_collection read it from the database
     new = CollectionGroup(collection_id=collection.id, title=title, position=len(rows))
     session.add(new)
     session.flush()
@@ -270,7 +276,7 @@ def add_item(session: Session, *, slug: str, actor: Actor | None, entry: str, no
     """Add a registered entry to a collection, at the end, with a curator's note."""
     actor, collection = _curated(session, slug, actor)
     target = session.exec(select(Entry).where(Entry.slug == (entry or "").strip().lower(),
-                                              Entry.deleted_at.is_(None), Entry.hidden == False)).first()  # noqa: E712
+                                              col(Entry.deleted_at).is_(None), Entry.hidden == False)).first()  # noqa: E712
     if target is None:
         raise Invalid(f"No entry {entry!r} is registered.", details={"fields": {"entry": "not registered"}})
     if session.exec(select(CollectionItem.id).where(CollectionItem.collection_id == collection.id,
@@ -280,6 +286,7 @@ def add_item(session: Session, *, slug: str, actor: Actor | None, entry: str, no
                          .where(CollectionItem.collection_id == collection.id)).one()
     if count >= MAX_ITEMS:
         raise Conflict(f"A collection holds at most {MAX_ITEMS} items.")
+    assert collection.id is not None  # find_collection read it from the database
     item = CollectionItem(collection_id=collection.id, entry_id=target.id, note=clean_text("note", note),
                           group_id=_group_id(session, collection, group),
                           position=_next_position(session, collection.id), added_by=actor.name)
@@ -327,7 +334,8 @@ def reorder_items(session: Session, *, slug: str, actor: Actor | None, order: An
     """Put the items in the given order: a list naming every item id once."""
     _actor, collection = _curated(session, slug, actor)
     items = {i.id: i for i in session.exec(select(CollectionItem)
-                                           .where(CollectionItem.collection_id == collection.id))}
+                                           .where(CollectionItem.collection_id == collection.id))
+             if i.id is not None}  # read from the database: every item has its id
     if not isinstance(order, list) or sorted(o for o in order if isinstance(o, int)) != sorted(items) \
             or len(order) != len(items):
         raise Invalid("items: list every item id of the collection exactly once",
@@ -344,8 +352,8 @@ def move_item(session: Session, *, slug: str, actor: Actor | None, item_id: int,
     item = _item(session, collection, item_id)
     siblings = list(session.exec(select(CollectionItem).where(
         CollectionItem.collection_id == collection.id,
-        CollectionItem.group_id == item.group_id if item.group_id is not None else CollectionItem.group_id.is_(None))
-        .order_by(CollectionItem.position, CollectionItem.id)))
+        CollectionItem.group_id == item.group_id if item.group_id is not None else col(CollectionItem.group_id).is_(None))
+        .order_by(col(CollectionItem.position), col(CollectionItem.id))))
     at = siblings.index(item)
     to = at + (1 if offset > 0 else -1)
     if not 0 <= to < len(siblings):
@@ -371,7 +379,7 @@ def curatable_collections(session: Session, *, actor: Actor | None) -> list[Coll
 def collections_with_entry(session: Session, *, entry_id: int) -> list[CollectionLink]:
     """Return the public collections that list an entry."""
     rows = session.exec(select(Collection.slug, Collection.title)
-                        .join(CollectionItem, CollectionItem.collection_id == Collection.id)
+                        .join(CollectionItem, col(CollectionItem.collection_id) == Collection.id)
                         .where(CollectionItem.entry_id == entry_id, Collection.visibility == "public")
                         .order_by(Collection.title)).all()
     return [CollectionLink(slug=s, title=t) for s, t in rows]

@@ -7,7 +7,7 @@ import unicodedata
 from typing import Any, TypeVar
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from harvesters.language import detect_language, normalize_tag
 
@@ -100,7 +100,7 @@ def find_community(session: Session, slug: str) -> Community:
 
 
 def _user(session: Session, name: str) -> User:
-    user = session.exec(select(User).where(User.name == (name or "").lower(), User.deleted_at.is_(None))).first()
+    user = session.exec(select(User).where(User.name == (name or "").lower(), col(User.deleted_at).is_(None))).first()
     if user is None:
         raise NotFound(f"No account {name!r}.")
     return user
@@ -115,6 +115,7 @@ Shown = TypeVar("Shown", bound=CommunityPublic)
 
 
 def _view(session: Session, community: Community, *, shape: type[Shown], count: int | None = None) -> Shown:
+    assert community.id is not None  # read from the database, so it has its id
     return shape(slug=community.slug, name=community.name, description=community.description,
                          language=community.language, region=community.region, languages=list(community.languages),
                          member_count=_member_count(session, community.id) if count is None else count,
@@ -138,6 +139,8 @@ def create_community(session: Session, *, actor: Actor | None, name: str, slug: 
                           created_by_id=actor.user_id)
     session.add(community)
     session.flush()
+    assert community.id is not None  # flushed just above, so it has its id
+    assert actor.user_id is not None  # can_create_community lets only accounts through
     session.add(CommunityMember(community_id=community.id, user_id=actor.user_id, role="admin", status="active",
                                 decided_at=utcnow(), decided_by_id=actor.user_id))
     session.flush()
@@ -148,6 +151,7 @@ def update_community(session: Session, *, slug: str, actor: Actor | None, change
     """Change a community's name, description, region or languages (its admins and site staff)."""
     actor = require_signed_in(actor)
     community = find_community(session, slug)
+    assert community.id is not None  # find_community read it from the database
     require(can_manage_community(session, actor, community.id), "Only the community's admins change it.")
     unknown = set(changes) - {"name", "description", "region", "languages", "language"}
     if unknown:
@@ -173,9 +177,10 @@ def list_communities(session: Session, *, language: str | None = None, page: int
     if language:
         primary = language.lower().split("-")[0]
         rows = [c for c in rows if any(t.lower().split("-")[0] == primary for t in c.languages)]
-    counts = dict(session.exec(select(CommunityMember.community_id, func.count())
-                               .where(CommunityMember.status == "active")
-                               .group_by(CommunityMember.community_id)).all())
+    # Keyed by stored communities' ids, never None: typed so a row's optional id looks a count up.
+    counts: dict[int | None, int] = dict(session.exec(select(CommunityMember.community_id, func.count())
+                                                      .where(CommunityMember.status == "active")
+                                                      .group_by(col(CommunityMember.community_id))).all())
     views = sorted((_view(session, c, count=counts.get(c.id, 0), shape=CommunityPublic) for c in rows),
                    key=lambda v: (-v.member_count, v.name.lower()))
     start = (page - 1) * per_page
@@ -186,9 +191,10 @@ def get_community(session: Session, *, slug: str, actor: Actor | None) -> Commun
     """Return a community with its active members; curators also see the join requests."""
     community = find_community(session, slug)
     view = _view(session, community, shape=CommunityDetail)
-    rows = session.exec(select(CommunityMember, User).join(User, User.id == CommunityMember.user_id)
-                        .where(CommunityMember.community_id == community.id, User.deleted_at.is_(None))
-                        .order_by(CommunityMember.created_at)).all()
+    assert community.id is not None  # find_community read it from the database
+    rows = session.exec(select(CommunityMember, User).join(User, col(User.id) == CommunityMember.user_id)
+                        .where(CommunityMember.community_id == community.id, col(User.deleted_at).is_(None))
+                        .order_by(col(CommunityMember.created_at))).all()
     order = {r: i for i, r in enumerate(reversed(COMMUNITY_ROLES))}
     view.can_review = can_review_members(session, actor, community.id)
     view.can_manage = can_manage_community(session, actor, community.id)
@@ -211,6 +217,7 @@ def request_join(session: Session, *, slug: str, actor: Actor | None, message: s
     if actor.user_id is None:
         raise Invalid("Joining a community needs an account.")
     community = find_community(session, slug)
+    assert community.id is not None  # find_community read it from the database
     existing = session.get(CommunityMember, (community.id, actor.user_id))
     if existing is not None:
         raise Conflict("You are already a member." if existing.status == "active"
@@ -226,6 +233,7 @@ def decide_join(session: Session, *, slug: str, actor: Actor | None, user_name: 
     """Approve or decline a join request (the community's curators and admins)."""
     actor = require_signed_in(actor)
     community = find_community(session, slug)
+    assert community.id is not None  # find_community read it from the database
     require(can_review_members(session, actor, community.id), "Only the community's curators decide join requests.")
     user = _user(session, user_name)
     row = session.get(CommunityMember, (community.id, user.id))
@@ -243,6 +251,7 @@ def set_member_role(session: Session, *, slug: str, actor: Actor | None, user_na
     """Make an active member a member, curator or admin (the community's admins)."""
     actor = require_signed_in(actor)
     community = find_community(session, slug)
+    assert community.id is not None  # find_community read it from the database
     require(can_manage_community(session, actor, community.id), "Only the community's admins change roles.")
     if role not in COMMUNITY_ROLES:
         raise Invalid(f"role: one of {', '.join(COMMUNITY_ROLES)}", details={"fields": {"role": "unknown role"}})
@@ -269,6 +278,7 @@ def leave_community(session: Session, *, slug: str, actor: Actor | None) -> None
     """Leave a community, or withdraw a join request; the last admin cannot leave."""
     actor = require_signed_in(actor)
     community = find_community(session, slug)
+    assert community.id is not None  # find_community read it from the database
     row = session.get(CommunityMember, (community.id, actor.user_id)) if actor.user_id else None
     if row is None:
         raise NotFound("You are not a member.")
@@ -280,6 +290,7 @@ def leave_community(session: Session, *, slug: str, actor: Actor | None) -> None
 
 def add_member(session: Session, *, community: Community, user_id: int, role: str = "member") -> None:
     """Make someone an active member directly (the demo and site operators); idempotent."""
+    assert community.id is not None  # a stored community (create_community flushes a new one)
     row = session.get(CommunityMember, (community.id, user_id))
     if row is None:
         session.add(CommunityMember(community_id=community.id, user_id=user_id, role=role, status="active",
@@ -293,9 +304,9 @@ def curating_communities(session: Session, *, actor: Actor | None) -> list[tuple
         return []
     stmt = select(Community.slug, Community.name).order_by(Community.name)
     if not is_staff(actor):
-        stmt = stmt.join(CommunityMember, CommunityMember.community_id == Community.id).where(
+        stmt = stmt.join(CommunityMember, col(CommunityMember.community_id) == Community.id).where(
             CommunityMember.user_id == actor.user_id, CommunityMember.status == "active",
-            CommunityMember.role.in_(("curator", "admin")))
+            col(CommunityMember.role).in_(("curator", "admin")))
     return [(slug, name) for slug, name in session.exec(stmt).all()]
 
 

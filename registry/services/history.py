@@ -1,7 +1,7 @@
 """What the contribution pages need to know: an entry's history and what the reader may do with it."""
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..errors import NotFound
 from ..models import Entry, Maintainer, Revision, User
@@ -24,11 +24,11 @@ def entry_abilities(session: Session, *, slug: str, actor: Actor | None) -> Abil
 
 def entry_history(session: Session, *, slug: str, actor: Actor | None) -> EntryHistory:
     """Return an entry's revisions, newest first; hidden entries are shown to those who may unhide them."""
-    entry = session.exec(select(Entry).where(Entry.slug == slug.lower(), Entry.deleted_at.is_(None))).first()
+    entry = session.exec(select(Entry).where(Entry.slug == slug.lower(), col(Entry.deleted_at).is_(None))).first()
     if entry is None or (entry.hidden and not can_hide(actor)):
         raise NotFound(f"No entry {slug!r} is registered.", details={"slug": slug})
-    rows = session.exec(select(Revision).where(Revision.entry_id == entry.id).order_by(Revision.number.desc()))
-    maintainers = session.exec(select(User.name).join(Maintainer, Maintainer.user_id == User.id)
+    rows = session.exec(select(Revision).where(Revision.entry_id == entry.id).order_by(col(Revision.number).desc()))
+    maintainers = session.exec(select(User.name).join(Maintainer, col(Maintainer.user_id) == User.id)
                                .where(Maintainer.entry_id == entry.id).order_by(User.name)).all()
     return EntryHistory(
         slug=entry.slug, name=entry.name, revision=entry.revision, hidden=entry.hidden,

@@ -10,10 +10,9 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
@@ -45,15 +44,21 @@ class PayloadTooLarge(RegistryError):
     status, code = 413, "too_large"
 
 
+class Headers(Protocol):
+    """What is read of a request's headers: a plain mapping, or werkzeug's case-insensitive Headers."""
+
+    def get(self, key: str, /) -> str | None: ...
+
+
 @dataclass
 class PushRequest:
     """The parts of an HTTP request a push webhook needs."""
 
-    headers: Mapping[str, str]
+    headers: Headers
     body: bytes
 
 
-def _header(headers: Mapping[str, str], names: tuple[str, ...]) -> tuple[str, str] | None:
+def _header(headers: Headers, names: tuple[str, ...]) -> tuple[str, str] | None:
     for name in names:
         value = headers.get(name)
         if value:
@@ -93,7 +98,7 @@ def signature_matches(secret: str, header: str, value: str, body: bytes) -> bool
     return hmac.compare_digest(given.lower().encode(), expected.encode())
 
 
-def _delivery_id(headers: Mapping[str, str], payload: dict[str, Any]) -> str:
+def _delivery_id(headers: Headers, payload: dict[str, Any]) -> str:
     found = _header(headers, DELIVERY_HEADERS)
     if found:
         return found[1][:200]
@@ -105,7 +110,7 @@ def _delivery_id(headers: Mapping[str, str], payload: dict[str, Any]) -> str:
                      code="missing_delivery_id")
 
 
-def require_signature(headers: Mapping[str, str]) -> tuple[str, str]:
+def require_signature(headers: Headers) -> tuple[str, str]:
     """Return the push's signature header and value; none at all is a 401, before anything else."""
     signature = _header(headers, SIGNATURE_HEADERS)
     if signature is None:

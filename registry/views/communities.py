@@ -134,7 +134,7 @@ def member(slug: str, name: str):
     except (Conflict, Invalid, NotFound) as err:
         flash(err.message, "error")
     else:
-        messages = {"approve": _("%(name)s is a member now.", name=name),
-                    "decline": _("The request of %(name)s is declined.", name=name)}
+        messages: dict[str | None, str] = {"approve": _("%(name)s is a member now.", name=name),
+                                           "decline": _("The request of %(name)s is declined.", name=name)}
         flash(messages.get(action, _("The role of %(name)s is changed.", name=name)), "success")
     return redirect(url_for("communities.show", slug=slug))

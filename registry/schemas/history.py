@@ -1,10 +1,11 @@
 """An entry's revisions, and its history page: who may do what with it."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlmodel import Field, SQLModel
+
+from .common import Timestamp
 
 
 class RevisionPublic(SQLModel):
@@ -12,7 +13,7 @@ class RevisionPublic(SQLModel):
     author: str
     reason: str
     changes: list[str]
-    created_at: datetime
+    created_at: Timestamp
     snapshot: dict[str, Any]
 
 

@@ -1,10 +1,11 @@
 """People: one's own account and API tokens."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlmodel import SQLModel
+
+from .common import Timestamp
 
 
 class TokenCreate(SQLModel):
@@ -17,9 +18,9 @@ class TokenPublic(SQLModel):
     name: str
     prefix: str
     scope: str
-    created_at: datetime
-    expires_at: datetime | None
-    last_used_at: datetime | None
+    created_at: Timestamp
+    expires_at: Timestamp | None
+    last_used_at: Timestamp | None
 
 
 class TokenCreated(TokenPublic):

@@ -1,10 +1,11 @@
 """Proposed edits and translations, and the decisions on them."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlmodel import SQLModel
+
+from .common import Timestamp
 
 
 class ProposalCreate(SQLModel):
@@ -43,8 +44,8 @@ class ProposalPublic(SQLModel):
     author: str | None
     reviewer: str | None
     note: str
-    created_at: datetime
-    decided_at: datetime | None
+    created_at: Timestamp
+    decided_at: Timestamp | None
 
 
 class ProposalList(SQLModel):

@@ -100,3 +100,4 @@ def test_tokens_for_me(client, tokens):
     revoked = {"Authorization": f"Bearer {created.get_json()['token']}"}
     assert client.get("/api/v1/me", headers=revoked).status_code == 401
     assert client.get("/api/v1/me").status_code == 401
+

@@ -2,6 +2,7 @@
 
 Nothing here imports Flask or the registry package; the registry applies records.
 """
+
 # Importing a built-in harvester registers its kind ("list", "git", "page").
 from . import awesome_list, git, page  # noqa: F401 - imported to register
 from .awesome_list import HarvestedList
@@ -10,6 +11,18 @@ from .guess import guess_kind
 from .record import ENTRY_FIELDS, HarvestedRecord, HarvestError, HarvestOptions, NotARepository, Outcome, UnsafeSource
 
 __all__ = [
-    "ENTRY_FIELDS", "Harvester", "HarvestedList", "HarvestedRecord", "HarvestError", "HarvestOptions", "NotARepository",
-    "Outcome", "UnsafeSource", "get_harvester", "guess_kind", "harvester_kinds", "register", "run_harvest",
+    "ENTRY_FIELDS",
+    "Harvester",
+    "HarvestedList",
+    "HarvestedRecord",
+    "HarvestError",
+    "HarvestOptions",
+    "NotARepository",
+    "Outcome",
+    "UnsafeSource",
+    "get_harvester",
+    "guess_kind",
+    "harvester_kinds",
+    "register",
+    "run_harvest",
 ]

@@ -4,6 +4,7 @@ The registry asks these questions before it queues a harvest or stores a source'
 are the same checks the harvesters make when they fetch (``gitfetch``, ``netguard``, ``pagefetch``
 keep the machinery); this module is the one door to them, so callers need no internals.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,8 +17,17 @@ from .gitfetch import GitSource
 from .record import HarvestError, HarvestOptions, UnsafeSource
 
 __all__ = [
-    "GitSource", "check_git_source", "check_page_url", "is_public_address", "is_ssh_address", "normalize_source",
-    "normalize_url", "public_addresses", "refuse_before_fetch", "refuse_unsafe_syntax", "split_url",
+    "GitSource",
+    "check_git_source",
+    "check_page_url",
+    "is_public_address",
+    "is_ssh_address",
+    "normalize_source",
+    "normalize_url",
+    "public_addresses",
+    "refuse_before_fetch",
+    "refuse_unsafe_syntax",
+    "split_url",
     "ssh_refusal",
 ]
 

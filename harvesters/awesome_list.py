@@ -5,6 +5,7 @@ repository. Headings become groups, list items become items that keep their note
 to repositories on the well-known forges are marked so the registry can match them with
 entries or register them as sources.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -35,16 +36,68 @@ MAX_TITLE = 300
 REPOSITORY_HOSTS = {"github.com", "gitlab.com", "gitee.com", "codeberg.org", "bitbucket.org", "huggingface.co"}
 _HF_TYPES = {"datasets", "spaces", "models"}
 # Owner names on the forges that are sections of the site, not accounts.
-_NOT_OWNERS = {"topics", "features", "about", "orgs", "sponsors", "marketplace", "explore", "collections",
-               "settings", "apps", "search", "trending", "docs", "blog", "papers", "login", "join", "users"}
+_NOT_OWNERS = {
+    "topics",
+    "features",
+    "about",
+    "orgs",
+    "sponsors",
+    "marketplace",
+    "explore",
+    "collections",
+    "settings",
+    "apps",
+    "search",
+    "trending",
+    "docs",
+    "blog",
+    "papers",
+    "login",
+    "join",
+    "users",
+}
 
 # Headings of sections that are about the list itself, not part of it.
 _SKIPPED_SECTIONS = {
-    "contents", "table of contents", "toc", "index", "license", "licence", "contributing", "contribute",
-    "contributors", "contribution", "footnotes", "code of conduct", "acknowledgements", "acknowledgments",
-    "目录", "許可證", "许可证", "贡献", "contenido", "contenidos", "índice", "licencia", "contribuir",
-    "sommaire", "table des matières", "contribuer", "المحتويات", "الفهرس", "الترخيص", "المساهمة",
-    "yaliyomo", "leseni", "kuchangia", "conteúdo", "sumário", "licença", "विषय-सूची", "अनुक्रमणिका", "लाइसेंस",
+    "contents",
+    "table of contents",
+    "toc",
+    "index",
+    "license",
+    "licence",
+    "contributing",
+    "contribute",
+    "contributors",
+    "contribution",
+    "footnotes",
+    "code of conduct",
+    "acknowledgements",
+    "acknowledgments",
+    "目录",
+    "許可證",
+    "许可证",
+    "贡献",
+    "contenido",
+    "contenidos",
+    "índice",
+    "licencia",
+    "contribuir",
+    "sommaire",
+    "table des matières",
+    "contribuer",
+    "المحتويات",
+    "الفهرس",
+    "الترخيص",
+    "المساهمة",
+    "yaliyomo",
+    "leseni",
+    "kuchangia",
+    "conteúdo",
+    "sumário",
+    "licença",
+    "विषय-सूची",
+    "अनुक्रमणिका",
+    "लाइसेंस",
 }
 
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
@@ -114,7 +167,7 @@ def repository_url(url: str) -> str | None:
         return None
     if host == "gitlab.com":
         # GitLab projects may sit in subgroups; the project path ends where "/-/" begins.
-        segments = segments[:segments.index("-")] if "-" in segments else segments
+        segments = segments[: segments.index("-")] if "-" in segments else segments
         path = "/".join(segments).removesuffix(".git").lower()
         return urlunsplit(("https", host, f"/{path}", "", ""))
     owner, name = segments[0], segments[1].removesuffix(".git")
@@ -138,12 +191,12 @@ def _item(text: str, base_url: str | None) -> ListItem | None:
     match = _LINK.search(body)
     if match is not None:
         title, url = _plain(match.group(1)), match.group(2)
-        rest = body[match.end():]
+        rest = body[match.end() :]
     else:
         bare = _BARE_URL.search(body)
         if bare is None:
             return None
-        title, url, rest = bare.group(1), bare.group(1), body[bare.end():]
+        title, url, rest = bare.group(1), bare.group(1), body[bare.end() :]
     if url.startswith("#") or url.lower().startswith(("mailto:", "javascript:", "data:")):
         return None
     if "://" not in url:
@@ -211,8 +264,13 @@ def parse_list(markdown: str, *, source_url: str = "", base_url: str | None = No
             current.note = (current.note + " " + _plain(stripped)).strip()[:MAX_NOTE]  # a wrapped item line
             continue
         current = None
-        if not seen_heading_2 and stripped and not stripped.startswith(("[!", "!", "<", "|")) \
-                and not bullet and len(" ".join(description)) < MAX_NOTE:
+        if (
+            not seen_heading_2
+            and stripped
+            and not stripped.startswith(("[!", "!", "<", "|"))
+            and not bullet
+            and len(" ".join(description)) < MAX_NOTE
+        ):
             plain = _plain(stripped.lstrip("> "))
             if plain:
                 description.append(plain)
@@ -270,8 +328,9 @@ class AwesomeListHarvester:
                 commit = repo.head.commit.hexsha
                 tree = repo.head.commit.tree
             warnings: list[str] = []
-            checkout = Checkout(dest, max_file_bytes=options.max_file_bytes, warnings=warnings, tree=tree,
-                                commit=commit)
+            checkout = Checkout(
+                dest, max_file_bytes=options.max_file_bytes, warnings=warnings, tree=tree, commit=commit
+            )
             name = _list_file(checkout)
             data = checkout.read_bytes(name) if name else None
             text = decode_text(data) if data is not None else None

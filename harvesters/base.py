@@ -1,4 +1,5 @@
 """The harvester protocol and the registry of harvesters by source kind."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

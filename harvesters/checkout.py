@@ -1,4 +1,5 @@
 """Safe, bounded reads from a repository's files: nothing outside it, nothing too large."""
+
 from __future__ import annotations
 
 import os
@@ -127,8 +128,9 @@ def _leaves(normal: str) -> bool:
 class Checkout(RepoFiles):
     """A cloned working tree that format readers read from; every read stays inside it."""
 
-    def __init__(self, root: Path, *, max_file_bytes: int, warnings: list[str], tree: Any = None,
-                 commit: str | None = None) -> None:
+    def __init__(
+        self, root: Path, *, max_file_bytes: int, warnings: list[str], tree: Any = None, commit: str | None = None
+    ) -> None:
         super().__init__(max_file_bytes=max_file_bytes, warnings=warnings, commit=commit)
         self.root = Path(os.path.realpath(root))
         # The head commit's tree (GitPython), to learn a file's git mode: the clone runs
@@ -150,8 +152,11 @@ class Checkout(RepoFiles):
         for folder, dirs, files in os.walk(self.root):
             rel = os.path.relpath(folder, self.root)
             depth = 0 if rel == "." else rel.count(os.sep) + 1
-            dirs[:] = sorted(d for d in dirs if d != ".git" and depth < max_depth and usable_name(d)
-                             and not os.path.islink(os.path.join(folder, d)))
+            dirs[:] = sorted(
+                d
+                for d in dirs
+                if d != ".git" and depth < max_depth and usable_name(d) and not os.path.islink(os.path.join(folder, d))
+            )
             for name in skip_unusable(files, self.warnings):
                 found.append(name if rel == "." else posixpath.join(rel.replace(os.sep, "/"), name))
                 if len(found) >= limit:

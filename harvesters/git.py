@@ -1,4 +1,5 @@
 """The built-in harvester for git repositories: clone safely, then let each format read the checkout."""
+
 from __future__ import annotations
 
 import logging
@@ -87,14 +88,21 @@ class GitHarvester:
                 commit = repo.head.commit
                 # Set before any field, so every field's provenance names the commit.
                 record.commit = commit.hexsha
-                checkout = TreeCheckout(commit.tree, max_file_bytes=options.max_file_bytes,
-                                        warnings=record.warnings, commit=record.commit,
-                                        fetch=partial(fetch_objects, target, dest, options=options, deadline=deadline))
+                checkout = TreeCheckout(
+                    commit.tree,
+                    max_file_bytes=options.max_file_bytes,
+                    warnings=record.warnings,
+                    commit=record.commit,
+                    fetch=partial(fetch_objects, target, dest, options=options, deadline=deadline),
+                )
                 checkout.prefetch()
                 for reader in FORMAT_READERS:
                     _run_reader(reader, checkout, record)
-        finish_record(record, fallback_name=split_source(record.source_url)[1],
-                      file_url=file_url_builder(target.url, record.commit) if target.local_path is None else None)
+        finish_record(
+            record,
+            fallback_name=split_source(record.source_url)[1],
+            file_url=file_url_builder(target.url, record.commit) if target.local_path is None else None,
+        )
         return record
 
 
@@ -116,12 +124,14 @@ def finish_record(record: HarvestedRecord, *, fallback_name: str, file_url=None)
     if isinstance(record.fields.get("description"), str):
         origin = record.provenance["description"]["origin"]
         record.fields["description"] = rewrite_relative_links(
-            record.fields["description"], base_dir=posixpath.dirname(origin), file_url=file_url)
+            record.fields["description"], base_dir=posixpath.dirname(origin), file_url=file_url
+        )
     for translation in record.translations.values():
         if translation.get("description"):
             origin = translation["origin"].split(", ")[0]
             translation["description"] = rewrite_relative_links(
-                translation["description"], base_dir=posixpath.dirname(origin), file_url=file_url)
+                translation["description"], base_dir=posixpath.dirname(origin), file_url=file_url
+            )
 
 
 def _shown(target: GitSource) -> str:

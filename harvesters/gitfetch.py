@@ -1,4 +1,5 @@
 """Decide whether a git source may be fetched, then fetch it with git under fixed limits."""
+
 from __future__ import annotations
 
 import contextlib
@@ -130,8 +131,9 @@ def _https_source(url: str, *, options: HarvestOptions) -> GitSource:
     port = given_port or 443
     if host != parts.hostname:
         # git and curl get the name in the form it was checked and pinned in (IDNA).
-        url = urlunsplit((parts.scheme, f"{host}:{parts.port}" if parts.port else host, parts.path,
-                          parts.query, parts.fragment))
+        url = urlunsplit(
+            (parts.scheme, f"{host}:{parts.port}" if parts.port else host, parts.path, parts.query, parts.fragment)
+        )
     if options.allow_private:
         return GitSource(url=url)
     addresses = checked_addresses(host, port, allow_private=False)
@@ -149,8 +151,12 @@ def _git_argv(*args: str, source: GitSource, options: HarvestOptions) -> list[st
         config.append("protocol.file.allow=always")
     # An empty credential.helper stops git offering this server's stored credentials to
     # whichever host a submitted URL names.
-    config += ["http.followRedirects=false", "core.symlinks=false", "credential.helper=",
-               f"http.userAgent={options.user_agent}"]
+    config += [
+        "http.followRedirects=false",
+        "core.symlinks=false",
+        "credential.helper=",
+        f"http.userAgent={options.user_agent}",
+    ]
     config += [f"http.curloptResolve={pin}" for pin in source.pins]
     argv = ["git"]
     for item in config:
@@ -163,8 +169,14 @@ def _environment() -> dict[str, str]:
     # Neither the system's nor this account's git configuration applies: a filter driver,
     # template folder or URL rewrite set there for a person's work must not act on a
     # stranger's repository. Only the settings on the command line (_git_argv) count.
-    env.update(GIT_TERMINAL_PROMPT="0", GIT_LFS_SKIP_SMUDGE="1", GIT_CONFIG_NOSYSTEM="1",
-               GIT_CONFIG_GLOBAL=os.devnull, GIT_ATTR_NOSYSTEM="1", LC_ALL="C")
+    env.update(
+        GIT_TERMINAL_PROMPT="0",
+        GIT_LFS_SKIP_SMUDGE="1",
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_ATTR_NOSYSTEM="1",
+        LC_ALL="C",
+    )
     return env
 
 
@@ -183,16 +195,23 @@ def clone(source: GitSource, dest: Path, *, options: HarvestOptions, checkout: b
         # No working tree, and no template files (sample hooks, descriptions): only objects.
         flags += ["--no-checkout", "--template=", "--filter=blob:none", *_local_upload_pack(source)]
     argv = _git_argv("clone", *flags, "--", source.url, str(dest), source=source, options=options)
-    _run(argv, action="cloning the repository", timeout=options.timeout, watch=dest,
-         max_bytes=options.max_repo_bytes, max_memory=memory_limit(options))
+    _run(
+        argv,
+        action="cloning the repository",
+        timeout=options.timeout,
+        watch=dest,
+        max_bytes=options.max_repo_bytes,
+        max_memory=memory_limit(options),
+    )
     if not checkout:
         _no_lazy_fetch(dest)
     if tree_size(dest) > options.max_repo_bytes:
         raise HarvestError(f"the repository is larger than the {human_size(options.max_repo_bytes)} limit")
 
 
-def fetch_objects(source: GitSource, dest: Path, oids: list[str], *, options: HarvestOptions,
-                  deadline: float | None = None) -> None:
+def fetch_objects(
+    source: GitSource, dest: Path, oids: list[str], *, options: HarvestOptions, deadline: float | None = None
+) -> None:
     """Fetch the named objects (files' contents) of a clone made without them, in one request.
 
     The same checked address, settings and limits as the clone; the repository size cap
@@ -206,12 +225,34 @@ def fetch_objects(source: GitSource, dest: Path, oids: list[str], *, options: Ha
         raise HarvestError(f"harvesting the repository took longer than {options.timeout:g} seconds and was stopped")
     # "noop": ask for the objects without offering what the shallow clone has (a server
     # cannot walk history past the clone's single commit).
-    argv = _git_argv("-C", str(dest), "-c", "fetch.negotiationAlgorithm=noop", "-c", "maintenance.auto=false",
-                     "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--recurse-submodules=no",
-                     *_local_upload_pack(source), "--", source.url, *oids, source=source, options=options)
-    _run(argv, action="fetching the repository's files", timeout=remaining, watch=dest,
-         max_bytes=options.max_repo_bytes, max_memory=memory_limit(options),
-         overtime=f"harvesting the repository took longer than {options.timeout:g} seconds and was stopped")
+    argv = _git_argv(
+        "-C",
+        str(dest),
+        "-c",
+        "fetch.negotiationAlgorithm=noop",
+        "-c",
+        "maintenance.auto=false",
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        "--no-write-fetch-head",
+        "--recurse-submodules=no",
+        *_local_upload_pack(source),
+        "--",
+        source.url,
+        *oids,
+        source=source,
+        options=options,
+    )
+    _run(
+        argv,
+        action="fetching the repository's files",
+        timeout=remaining,
+        watch=dest,
+        max_bytes=options.max_repo_bytes,
+        max_memory=memory_limit(options),
+        overtime=f"harvesting the repository took longer than {options.timeout:g} seconds and was stopped",
+    )
     if tree_size(dest) > options.max_repo_bytes:
         raise HarvestError(f"the repository is larger than the {human_size(options.max_repo_bytes)} limit")
 
@@ -227,8 +268,11 @@ def _no_lazy_fetch(dest: Path) -> None:
     # missing object by itself (from the helper GitPython starts to read objects), outside the
     # settings, pins and limits above. Unmarked, a missing object is just missing.
     with gitpython.Repo(dest) as repo, repo.config_writer() as config:
-        for section, option in (('remote "origin"', "promisor"), ('remote "origin"', "partialclonefilter"),
-                                ("extensions", "partialclone")):
+        for section, option in (
+            ('remote "origin"', "promisor"),
+            ('remote "origin"', "partialclonefilter"),
+            ("extensions", "partialclone"),
+        ):
             if config.has_option(section, option):
                 config.remove_option(section, option)
 
@@ -237,8 +281,12 @@ def remote_head(source: GitSource, *, options: HarvestOptions) -> str | None:
     """Return the commit the remote's HEAD points at, or None if it can't be learned."""
     argv = _git_argv("ls-remote", "--", source.url, "HEAD", source=source, options=options)
     try:
-        out = _run(argv, action="asking for the latest commit", timeout=min(options.timeout, _HEAD_TIMEOUT),
-                   max_memory=memory_limit(options))
+        out = _run(
+            argv,
+            action="asking for the latest commit",
+            timeout=min(options.timeout, _HEAD_TIMEOUT),
+            max_memory=memory_limit(options),
+        )
     except HarvestError:
         return None
     for line in out.splitlines():
@@ -274,13 +322,26 @@ def _with_memory_limit(argv: list[str], max_memory: int) -> list[str]:
     return ["/bin/sh", "-c", 'ulimit -d "$0" 2>/dev/null; exec "$@"', str(max_memory // 1024), *argv]
 
 
-def _run(argv: list[str], *, action: str, timeout: float, watch: Path | None = None,
-         max_bytes: int = 0, max_memory: int = 0, overtime: str | None = None) -> str:
+def _run(
+    argv: list[str],
+    *,
+    action: str,
+    timeout: float,
+    watch: Path | None = None,
+    max_bytes: int = 0,
+    max_memory: int = 0,
+    overtime: str | None = None,
+) -> str:
     try:
         # A session of its own, so a timeout can stop git and the helpers it starts.
-        proc = subprocess.Popen(_with_memory_limit(argv, max_memory), stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_environment(),
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            _with_memory_limit(argv, max_memory),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_environment(),
+            start_new_session=True,
+        )
     except FileNotFoundError:
         raise HarvestError("git is not installed on this server") from None
     deadline = time.monotonic() + timeout
@@ -291,7 +352,9 @@ def _run(argv: list[str], *, action: str, timeout: float, watch: Path | None = N
         except subprocess.TimeoutExpired:
             if time.monotonic() > deadline:
                 _stop(proc)
-                raise HarvestError(overtime or f"{action} took longer than {timeout:g} seconds and was stopped") from None
+                raise HarvestError(
+                    overtime or f"{action} took longer than {timeout:g} seconds and was stopped"
+                ) from None
             if watch is not None and watch.exists() and tree_size(watch) > max_bytes:
                 _stop(proc)
                 raise HarvestError(f"the repository is larger than the {human_size(max_bytes)} limit") from None

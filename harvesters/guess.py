@@ -1,4 +1,5 @@
 """Which harvester reads a source when nobody said: git if the remote answers as git, else page."""
+
 from __future__ import annotations
 
 from .gitfetch import remote_head, resolve_source

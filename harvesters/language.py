@@ -1,4 +1,5 @@
 """Human-language tags: normalize what files call themselves, detect what prose is written in."""
+
 from __future__ import annotations
 
 import functools
@@ -45,8 +46,12 @@ def normalize_tag(tag: str) -> str | None:
     except (langcodes.LanguageTagError, ValueError):
         language = None
     # Private-use (x-…) and undetermined (und) tags name no language a reader could pick.
-    if language is not None and language.is_valid() and re.fullmatch(r"[a-z]{2,3}", language.language or "") \
-            and language.language != "und":
+    if (
+        language is not None
+        and language.is_valid()
+        and re.fullmatch(r"[a-z]{2,3}", language.language or "")
+        and language.language != "und"
+    ):
         return _script_over_region(language).to_tag()
     if "-" not in tag:
         return _language_of_country(tag)

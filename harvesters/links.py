@@ -5,6 +5,7 @@ at a path of ours. For hosts whose file URLs we know, each relative target becom
 URL at the harvested commit (images the raw file, links the file's page); elsewhere (a local
 path, an unknown host) the link is made inert: its text stays, the target goes.
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -19,7 +20,8 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`+)[^`]{0,2000}?\1")
 _MD_LINK = re.compile(
     r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]{0,500}\]){0,500})\]\(\s{0,10}(<[^>\n]{0,2000}>|[^)\s]{1,2000})"
-    r"((?:\s{1,10}(?:\"[^\"\n]{0,500}\"|'[^'\n]{0,500}'|\([^)\n]{0,500}\)))?)\s{0,10}\)")
+    r"((?:\s{1,10}(?:\"[^\"\n]{0,500}\"|'[^'\n]{0,500}'|\([^)\n]{0,500}\)))?)\s{0,10}\)"
+)
 _REF_DEF = re.compile(r"^( {0,3}\[[^\]\n]{1,500}\]:\s{0,10})(<[^>\n]{0,2000}>|\S{1,2000})(.*)$")
 _HTML_ATTR = re.compile(r"(\b(?:src|href)\s{0,5}=\s{0,5})([\"'])([^\"'\n]{0,2000})\2", re.I)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{0,30}:")
@@ -44,13 +46,17 @@ def file_url_builder(source_url: str, commit: str | None) -> FileUrl | None:
     if host in _OWNER_REPO_HOSTS and len(segments) >= 2:
         owner, repo = segments[0], segments[1]
         if host == "github.com":
-            return lambda path, image: (f"https://raw.githubusercontent.com/{owner}/{repo}/{ref}/{path}" if image
-                                        else f"https://github.com/{owner}/{repo}/blob/{ref}/{path}")
+            return lambda path, image: (
+                f"https://raw.githubusercontent.com/{owner}/{repo}/{ref}/{path}"
+                if image
+                else f"https://github.com/{owner}/{repo}/blob/{ref}/{path}"
+            )
         if host == "gitee.com":
             return lambda path, image: f"https://gitee.com/{owner}/{repo}/{'raw' if image else 'blob'}/{ref}/{path}"
         kind = "commit" if commit else "branch"
-        return lambda path, image: (f"https://codeberg.org/{owner}/{repo}/{'raw' if image else 'src'}/"
-                                    f"{kind}/{ref}/{path}")
+        return lambda path, image: (
+            f"https://codeberg.org/{owner}/{repo}/{'raw' if image else 'src'}/{kind}/{ref}/{path}"
+        )
     if host == "gitlab.com" and len(segments) >= 2:
         project = "/".join(segments[: segments.index("-")] if "-" in segments else segments)
         return lambda path, image: f"https://gitlab.com/{project}/-/{'raw' if image else 'blob'}/{ref}/{path}"
@@ -106,7 +112,7 @@ def _rewrite_line(line: str, base_dir: str, file_url: FileUrl | None) -> str:
         return line
     pieces, last = [], 0
     for code in _INLINE_CODE.finditer(line):
-        pieces.append(_rewrite_text(line[last:code.start()], base_dir, file_url))
+        pieces.append(_rewrite_text(line[last : code.start()], base_dir, file_url))
         pieces.append(code.group(0))
         last = code.end()
     pieces.append(_rewrite_text(line[last:], base_dir, file_url))

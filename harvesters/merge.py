@@ -5,6 +5,7 @@ manifests, which beat README heuristics (see ``RANK_*``). Text keeps its languag
 name, summary and description are all in the README's language; text in another language
 becomes that language's translation, never part of the record's own text.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -19,19 +20,37 @@ _UNION_FIELDS = ("tags", "frameworks")
 _CHECKED_FIELDS = ("kind", "version")
 #: Keywords and tags that name a task, and the Hugging Face task id each one is.
 TASK_KEYWORDS = {
-    "asr": "automatic-speech-recognition", "speech-recognition": "automatic-speech-recognition",
-    "automatic-speech-recognition": "automatic-speech-recognition", "speech-to-text": "automatic-speech-recognition",
-    "machine-translation": "translation", "translation": "translation", "summarization": "summarization",
-    "text-summarization": "summarization", "sentiment-analysis": "text-classification",
-    "text-classification": "text-classification", "dialect-identification": "text-classification",
-    "language-identification": "text-classification", "ocr": "image-to-text", "image-to-text": "image-to-text",
-    "named-entity-recognition": "token-classification", "ner": "token-classification",
-    "part-of-speech-tagging": "token-classification", "pos-tagging": "token-classification",
-    "token-classification": "token-classification", "question-answering": "question-answering",
-    "text-generation": "text-generation", "language-modeling": "text-generation", "text-to-speech": "text-to-speech",
-    "tts": "text-to-speech", "speech-synthesis": "text-to-speech", "image-classification": "image-classification",
-    "object-detection": "object-detection", "fill-mask": "fill-mask", "sentence-similarity": "sentence-similarity",
-    "feature-extraction": "feature-extraction", "zero-shot-classification": "zero-shot-classification",
+    "asr": "automatic-speech-recognition",
+    "speech-recognition": "automatic-speech-recognition",
+    "automatic-speech-recognition": "automatic-speech-recognition",
+    "speech-to-text": "automatic-speech-recognition",
+    "machine-translation": "translation",
+    "translation": "translation",
+    "summarization": "summarization",
+    "text-summarization": "summarization",
+    "sentiment-analysis": "text-classification",
+    "text-classification": "text-classification",
+    "dialect-identification": "text-classification",
+    "language-identification": "text-classification",
+    "ocr": "image-to-text",
+    "image-to-text": "image-to-text",
+    "named-entity-recognition": "token-classification",
+    "ner": "token-classification",
+    "part-of-speech-tagging": "token-classification",
+    "pos-tagging": "token-classification",
+    "token-classification": "token-classification",
+    "question-answering": "question-answering",
+    "text-generation": "text-generation",
+    "language-modeling": "text-generation",
+    "text-to-speech": "text-to-speech",
+    "tts": "text-to-speech",
+    "speech-synthesis": "text-to-speech",
+    "image-classification": "image-classification",
+    "object-detection": "object-detection",
+    "fill-mask": "fill-mask",
+    "sentence-similarity": "sentence-similarity",
+    "feature-extraction": "feature-extraction",
+    "zero-shot-classification": "zero-shot-classification",
 }
 
 
@@ -84,8 +103,11 @@ def _settle_text(record: HarvestedRecord, by_field: dict[str, list[Claim]]) -> s
     others: dict[str, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
     for claim in texts:
         lang = group_langs.get(claim.origin) if claim.lang == LANG_AUTO else claim.lang
-        if lang == LANG_NEUTRAL or (lang is None and primary is None) or (lang and primary and
-                                                                           same_language(lang, primary)):
+        if (
+            lang == LANG_NEUTRAL
+            or (lang is None and primary is None)
+            or (lang and primary and same_language(lang, primary))
+        ):
             mine[claim.name].append(claim)
         elif lang:
             key = next((k for k in others if same_language(k, lang)), lang)
@@ -120,8 +142,10 @@ def _group_languages(texts: list[Claim], primary: str | None) -> dict[str, str |
         if claim.lang == LANG_AUTO:
             groups[claim.origin].append(str(claim.value))
     # One file's texts are in one language: judge them together, longest first.
-    return {origin: text_language("\n".join(sorted(values, key=len, reverse=True))[:20_000], primary=primary)
-            for origin, values in groups.items()}
+    return {
+        origin: text_language("\n".join(sorted(values, key=len, reverse=True))[:20_000], primary=primary)
+        for origin, values in groups.items()
+    }
 
 
 def _settle_scalar(record: HarvestedRecord, name: str, claims: list[Claim]) -> None:
@@ -133,8 +157,9 @@ def _settle_scalar(record: HarvestedRecord, name: str, claims: list[Claim]) -> N
         stated = [c for c in claims if not c.inferred and c.rank >= RANK_MANIFEST]
         for other in stated[1:]:
             if str(other.value).strip().lower() != str(best.value).strip().lower():
-                record.warnings.append(f"{name}: {best.origin} says {best.value} but {other.origin} says "
-                                       f"{other.value}; kept {best.value}")
+                record.warnings.append(
+                    f"{name}: {best.origin} says {best.value} but {other.origin} says {other.value}; kept {best.value}"
+                )
 
 
 def _settle_license(record: HarvestedRecord, claims: list[Claim]) -> None:
@@ -144,8 +169,10 @@ def _settle_license(record: HarvestedRecord, claims: list[Claim]) -> None:
     stated = [c for c in claims if c.rank < RANK_LICENSE_TEXT and c.value != NOASSERTION]
     for other in stated[1:]:
         if other.value != stated[0].value and not refines(other.value, stated[0].value):
-            record.warnings.append(f"license: {stated[0].origin} says {stated[0].value} but {other.origin} says "
-                                   f"{other.value}; kept {stated[0].value}")
+            record.warnings.append(
+                f"license: {stated[0].origin} says {stated[0].value} but {other.origin} says "
+                f"{other.value}; kept {stated[0].value}"
+            )
     if not texts:
         best = stated[0] if stated else claims[0]
         record.set("license", best.value, origin=best.origin, inferred=best.inferred)
@@ -161,8 +188,10 @@ def _settle_license(record: HarvestedRecord, claims: list[Claim]) -> None:
         # "-only" or "-or-later" (or a dual licence) is for the project's metadata to say.
         record.set("license", meta.value, origin=f"{meta.origin}, {found.origin}")
     else:
-        record.warnings.append(f"license: {found.origin} holds {found.value} but {meta.origin} says "
-                               f"{meta.value}; kept {found.value}, the licence text")
+        record.warnings.append(
+            f"license: {found.origin} holds {found.value} but {meta.origin} says "
+            f"{meta.value}; kept {found.value}, the licence text"
+        )
         record.set("license", found.value, origin=found.origin)
 
 
@@ -230,4 +259,3 @@ def _infer_region(record: HarvestedRecord, tag_claims: list[Claim], primary: str
     if len(found) == 1:
         code, origin = next(iter(found.items()))
         record.set("region", code, origin=origin, inferred=True)
-

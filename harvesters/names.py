@@ -4,6 +4,7 @@ language a short text is written in, judged against the README's.
 Names come from the CLDR and Wikidata data that langcodes (language_data) and Babel bundle,
 never from a hand-written list.
 """
+
 from __future__ import annotations
 
 import functools
@@ -116,8 +117,11 @@ def _territory_names(locale: str) -> dict[str, str]:
         territories = Locale.parse(locale.replace("-", "_")).territories
     except (UnknownLocaleError, ValueError):
         return {}
-    return {name.casefold(): code for code, name in territories.items() if re.fullmatch(r"[A-Z]{2}", code)
-            and code not in ("EU", "EZ", "UN", "ZZ", "QO", "XA", "XB")}
+    return {
+        name.casefold(): code
+        for code, name in territories.items()
+        if re.fullmatch(r"[A-Z]{2}", code) and code not in ("EU", "EZ", "UN", "ZZ", "QO", "XA", "XB")
+    }
 
 
 def countries_named(texts: Iterable[str], *, text_language: str | None = None) -> list[str]:

@@ -3,6 +3,7 @@
 A name is resolved once, every address it resolves to is checked, and the connection goes
 to a checked address: a second DNS answer (rebinding) cannot send it somewhere private.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -194,8 +195,9 @@ class _DeadlineStream(httpcore.NetworkStream):
     def close(self) -> None:
         self._stream.close()
 
-    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
-                  timeout: float | None = None) -> httpcore.NetworkStream:
+    def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
         stream = self._call(self._stream.start_tls, ssl_context, server_hostname, timeout=timeout)
         return _DeadlineStream(stream, self._deadline)
 
@@ -208,8 +210,14 @@ class _GuardedBackend(httpcore.SyncBackend):
         self.allow_private = allow_private
         self.deadline = deadline
 
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
-                    socket_options: Any = None) -> httpcore.NetworkStream:
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
         try:
             addresses = checked_addresses(host, port, allow_private=self.allow_private)
         except UnsafeSource as refused:
@@ -219,8 +227,13 @@ class _GuardedBackend(httpcore.SyncBackend):
             try:
                 # TLS still checks the certificate against the host name: httpcore passes the
                 # request's host as the server name when it starts TLS on this stream.
-                stream = super().connect_tcp(address, port, timeout=_time_left(self.deadline, timeout),
-                                             local_address=local_address, socket_options=socket_options)
+                stream = super().connect_tcp(
+                    address,
+                    port,
+                    timeout=_time_left(self.deadline, timeout),
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
                 return _DeadlineStream(stream, self.deadline)
             except httpcore.ConnectError as exc:
                 error = exc
@@ -235,8 +248,12 @@ class GuardedTransport(httpx.HTTPTransport):
         # Replaces the pool HTTPTransport built, keeping its defaults, with one whose network
         # backend checks addresses: httpx has no public switch for the backend.
         backend = _GuardedBackend(allow_private=allow_private, deadline=deadline)
-        self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(), network_backend=backend,
-                                             max_connections=10, max_keepalive_connections=5)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            network_backend=backend,
+            max_connections=10,
+            max_keepalive_connections=5,
+        )
 
 
 def guarded_client(options: HarvestOptions, *, deadline: float | None = None) -> httpx.Client:
@@ -244,8 +261,17 @@ def guarded_client(options: HarvestOptions, *, deadline: float | None = None) ->
 
     With a ``deadline`` (a ``time.monotonic()`` value), no connection outlives it.
     """
-    timeout = httpx.Timeout(connect=options.connect_timeout, read=options.read_timeout,
-                            write=options.read_timeout, pool=options.connect_timeout)
+    timeout = httpx.Timeout(
+        connect=options.connect_timeout,
+        read=options.read_timeout,
+        write=options.read_timeout,
+        pool=options.connect_timeout,
+    )
     transport = GuardedTransport(allow_private=options.allow_private, deadline=deadline)
-    return httpx.Client(transport=transport, timeout=timeout, follow_redirects=False, trust_env=False,
-                        headers={"User-Agent": options.user_agent})
+    return httpx.Client(
+        transport=transport,
+        timeout=timeout,
+        follow_redirects=False,
+        trust_env=False,
+        headers={"User-Agent": options.user_agent},
+    )

@@ -1,4 +1,5 @@
 """The built-in harvester for web pages: schema.org JSON-LD, OpenGraph, meta tags, hreflang translations."""
+
 from __future__ import annotations
 
 import re
@@ -109,8 +110,12 @@ def read_page(page: Page, record: HarvestedRecord, *, origin: str | None, lang: 
     record.offer("homepage", http_url(meta.og.get("url")), origin="og:url", rank=RANK_README)
     record.offer("homepage", page.url, origin="page", rank=RANK_DEFAULT)
     if meta.license:
-        record.offer("license", normalize_license(urljoin(page.url, meta.license)), origin='<link rel="license">',
-                     rank=RANK_MANIFEST)
+        record.offer(
+            "license",
+            normalize_license(urljoin(page.url, meta.license)),
+            origin='<link rel="license">',
+            rank=RANK_MANIFEST,
+        )
     record.offer("tags", [tag(k) for k in meta.keywords], origin="meta keywords", rank=RANK_README)
     return meta
 

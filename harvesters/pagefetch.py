@@ -1,5 +1,6 @@
 """Fetch a web page as a good citizen: robots.txt, a pause between requests to one host, a clear
 User-Agent, redirects checked one by one, time and size limits, conditional requests."""
+
 from __future__ import annotations
 
 import threading
@@ -87,8 +88,7 @@ class PageFetcher:
     def __exit__(self, *exc: object) -> None:
         self.client.close()
 
-    def fetch(self, url: str, *, method: str = "GET", validator: str | None = None,
-              robots: bool = True) -> Page:
+    def fetch(self, url: str, *, method: str = "GET", validator: str | None = None, robots: bool = True) -> Page:
         """Fetch a URL, following at most ``max_redirects`` redirects, each checked again."""
         url = check_page_url(url)
         for _hop in range(self.options.max_redirects + 1):
@@ -212,9 +212,13 @@ def status_error(page: Page) -> HarvestError | None:
     """Return the plain-words error for an answer that is not a page, or None for 200."""
     if page.status == 200:
         return None
-    reasons = {404: "the page was not found (404)", 410: "the page is gone (410)",
-               401: "the page needs a login (401)", 403: "the server refused access to the page (403)",
-               429: "the server asked us to slow down (429); try again later"}
+    reasons = {
+        404: "the page was not found (404)",
+        410: "the page is gone (410)",
+        401: "the page needs a login (401)",
+        403: "the server refused access to the page (403)",
+        429: "the server asked us to slow down (429); try again later",
+    }
     if page.status in reasons:
         return HarvestError(reasons[page.status])
     if page.status in _REDIRECTS:

@@ -1,4 +1,5 @@
 """The plain result of a harvest: what a source says about itself, and where it said it."""
+
 from __future__ import annotations
 
 import enum
@@ -7,8 +8,21 @@ from typing import Any
 
 #: Fields of an entry a harvester may fill. Anything else in ``fields`` is ignored.
 ENTRY_FIELDS = (
-    "kind", "name", "summary", "description", "language", "languages", "license", "tasks", "tags",
-    "frameworks", "region", "homepage", "version", "authors", "citation",
+    "kind",
+    "name",
+    "summary",
+    "description",
+    "language",
+    "languages",
+    "license",
+    "tasks",
+    "tags",
+    "frameworks",
+    "region",
+    "homepage",
+    "version",
+    "authors",
+    "citation",
 )
 
 #: How much a claim about a field is worth: explicit metadata (model and dataset cards,
@@ -126,8 +140,9 @@ class HarvestedRecord:
             prov["inferred"] = True
         self.provenance[name] = prov
 
-    def offer(self, name: str, value: Any, *, origin: str, rank: int, lang: str | None = None,
-              inferred: bool = False) -> None:
+    def offer(
+        self, name: str, value: Any, *, origin: str, rank: int, lang: str | None = None, inferred: bool = False
+    ) -> None:
         """Put forward a value for a field; the merge picks the best claim (see RANK_*)."""
         if name not in ENTRY_FIELDS:
             raise ValueError(f"unknown entry field: {name}")

@@ -4,6 +4,7 @@ Deleting a clone's files can take longer than reading them on some disks (each f
 synchronous metadata write), and nobody needs to wait for it: the harvest returns, a
 background thread removes the folder, and whatever is left is removed when the process exits.
 """
+
 from __future__ import annotations
 
 import atexit

@@ -1,4 +1,5 @@
 """Slug hints: the `<namespace>/<name>` a source would like to be registered under."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,5 +1,6 @@
 """Licence names as metadata writes them (ids, expressions, URLs, Open Definition and Hugging Face
 ids, trove classifiers) turned into SPDX expressions."""
+
 from __future__ import annotations
 
 import functools
@@ -14,14 +15,36 @@ NOASSERTION = "NOASSERTION"
 # ids themselves, and the SPDX id each one is. Ids already valid SPDX (CC0-1.0, ODbL-1.0,
 # ODC-By-1.0, PDDL-1.0) need no entry. From https://licenses.opendefinition.org (CC BY 4.0).
 OPEN_DEFINITION = {
-    "odc-by": "ODC-By-1.0", "odc-odbl": "ODbL-1.0", "odc-pddl": "PDDL-1.0", "odc-pddl-1.0": "PDDL-1.0",
-    "cc-zero": "CC0-1.0", "cc-by": "CC-BY-4.0", "cc-by-sa": "CC-BY-SA-4.0", "cc-nc": "CC-BY-NC-4.0",
-    "uk-ogl": "OGL-UK-3.0", "ogl-uk-3.0": "OGL-UK-3.0", "gfdl": "GFDL-1.3-or-later", "gpl-2.0": "GPL-2.0-only",
-    "gpl-3.0": "GPL-3.0-only", "lgpl-2.1": "LGPL-2.1-only", "agpl-v3": "AGPL-3.0-only",
+    "odc-by": "ODC-By-1.0",
+    "odc-odbl": "ODbL-1.0",
+    "odc-pddl": "PDDL-1.0",
+    "odc-pddl-1.0": "PDDL-1.0",
+    "cc-zero": "CC0-1.0",
+    "cc-by": "CC-BY-4.0",
+    "cc-by-sa": "CC-BY-SA-4.0",
+    "cc-nc": "CC-BY-NC-4.0",
+    "uk-ogl": "OGL-UK-3.0",
+    "ogl-uk-3.0": "OGL-UK-3.0",
+    "gfdl": "GFDL-1.3-or-later",
+    "gpl-2.0": "GPL-2.0-only",
+    "gpl-3.0": "GPL-3.0-only",
+    "lgpl-2.1": "LGPL-2.1-only",
+    "agpl-v3": "AGPL-3.0-only",
 }
 # Open Definition and Hugging Face ids that name no particular licence.
-_UNSTATED = {"notspecified", "other-at", "other-open", "other-pd", "other-closed", "other-nc", "other", "unknown",
-             "none", "proprietary", "noassertion"}
+_UNSTATED = {
+    "notspecified",
+    "other-at",
+    "other-open",
+    "other-pd",
+    "other-closed",
+    "other-nc",
+    "other",
+    "unknown",
+    "none",
+    "proprietary",
+    "noassertion",
+}
 
 # Licence pages on well-known sites, as (host, path pattern) -> SPDX id, or a function of the match.
 _CC_PATH = re.compile(r"^/(?:licenses/(by(?:-nc)?(?:-nd|-sa)?)/(\d\.\d)|publicdomain/zero/(1\.0))")
@@ -30,17 +53,26 @@ _URL_PATHS = (
     ("opensource.org", re.compile(r"^/licenses?/([A-Za-z0-9.+-]+?)(?:\.php|\.html)?/?$")),
 )
 _SIMPLE_URLS = {
-    ("www.apache.org", "/licenses/license-2.0"): "Apache-2.0", ("apache.org", "/licenses/license-2.0"): "Apache-2.0",
-    ("www.gnu.org", "/licenses/gpl-3.0"): "GPL-3.0-only", ("www.gnu.org", "/licenses/gpl-2.0"): "GPL-2.0-only",
-    ("www.gnu.org", "/licenses/agpl-3.0"): "AGPL-3.0-only", ("www.gnu.org", "/licenses/lgpl-3.0"): "LGPL-3.0-only",
-    ("www.gnu.org", "/licenses/lgpl-2.1"): "LGPL-2.1-only", ("mozilla.org", "/mpl/2.0"): "MPL-2.0",
-    ("www.mozilla.org", "/mpl/2.0"): "MPL-2.0", ("unlicense.org", ""): "Unlicense",
-    ("opendatacommons.org", "/licenses/by/1-0"): "ODC-By-1.0", ("opendatacommons.org", "/licenses/odbl/1-0"): "ODbL-1.0",
+    ("www.apache.org", "/licenses/license-2.0"): "Apache-2.0",
+    ("apache.org", "/licenses/license-2.0"): "Apache-2.0",
+    ("www.gnu.org", "/licenses/gpl-3.0"): "GPL-3.0-only",
+    ("www.gnu.org", "/licenses/gpl-2.0"): "GPL-2.0-only",
+    ("www.gnu.org", "/licenses/agpl-3.0"): "AGPL-3.0-only",
+    ("www.gnu.org", "/licenses/lgpl-3.0"): "LGPL-3.0-only",
+    ("www.gnu.org", "/licenses/lgpl-2.1"): "LGPL-2.1-only",
+    ("mozilla.org", "/mpl/2.0"): "MPL-2.0",
+    ("www.mozilla.org", "/mpl/2.0"): "MPL-2.0",
+    ("unlicense.org", ""): "Unlicense",
+    ("opendatacommons.org", "/licenses/by/1-0"): "ODC-By-1.0",
+    ("opendatacommons.org", "/licenses/odbl/1-0"): "ODbL-1.0",
     ("opendatacommons.org", "/licenses/pddl/1-0"): "PDDL-1.0",
 }
 # Trove classifiers of licences that name one SPDX licence (PyPI's own vocabulary).
 _CLASSIFIERS = {
-    "mit license": "MIT", "apache software license": "Apache-2.0", "bsd license": None, "isc license (iscl)": "ISC",
+    "mit license": "MIT",
+    "apache software license": "Apache-2.0",
+    "bsd license": None,
+    "isc license (iscl)": "ISC",
     "gnu general public license v3 (gplv3)": "GPL-3.0-only",
     "gnu general public license v3 or later (gplv3+)": "GPL-3.0-or-later",
     "gnu general public license v2 (gplv2)": "GPL-2.0-only",
@@ -49,7 +81,8 @@ _CLASSIFIERS = {
     "gnu affero general public license v3 or later (agplv3+)": "AGPL-3.0-or-later",
     "gnu lesser general public license v3 (lgplv3)": "LGPL-3.0-only",
     "gnu lesser general public license v2 or later (lgplv2+)": "LGPL-2.1-or-later",
-    "mozilla public license 2.0 (mpl 2.0)": "MPL-2.0", "the unlicense (unlicense)": "Unlicense",
+    "mozilla public license 2.0 (mpl 2.0)": "MPL-2.0",
+    "the unlicense (unlicense)": "Unlicense",
     "cc0 1.0 universal (cc0 1.0) public domain dedication": "CC0-1.0",
 }
 _TOKEN = re.compile(r"\(|\)|[^\s()]+")

@@ -1,12 +1,16 @@
 """Turn the bytes of a text file from an unknown repository into text, or refuse."""
+
 from __future__ import annotations
 
 import codecs
 
 # Checked longest first: a UTF-32 LE BOM starts with the UTF-16 LE one.
 _BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 # How much of the file the GB18030 plausibility check looks at; enough to judge, cheap to scan.
 _SAMPLE_CHARS = 20_000
@@ -16,7 +20,7 @@ def decode_text(data: bytes) -> str | None:
     """Decode a text file (UTF-8, UTF-16/32 with BOM, GB18030, else cp1252); None for binary data."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _newlines(data[len(bom):].decode(encoding, errors="replace"))
+            return _newlines(data[len(bom) :].decode(encoding, errors="replace"))
     if b"\x00" in data:
         return None
     try:

@@ -5,6 +5,7 @@ checkout and this reads those blobs straight from git's objects. Nothing on disk
 outside the repository: a symbolic link is only a blob holding its target, followed here by
 the same rules (RepoFiles) as Checkout follows links in a working tree.
 """
+
 from __future__ import annotations
 
 from collections import deque
@@ -18,16 +19,36 @@ _RESERVED = "holds a name git keeps for itself (such as .git)"
 # The files the readers look at, fetched together before they run (see prefetch): at the top,
 # those whose names start so, and READMEs one or two folders down (cards of sub-models,
 # translations under docs/). Any other file a reader opens is fetched when it is opened.
-_WANTED_PREFIXES = ("readme", "license", "licence", "copying", "unlicense", "citation", "codemeta", "datapackage",
-                    "croissant", "pyproject.toml", "setup.cfg", "package.json", ".ai-commons-claim")
+_WANTED_PREFIXES = (
+    "readme",
+    "license",
+    "licence",
+    "copying",
+    "unlicense",
+    "citation",
+    "codemeta",
+    "datapackage",
+    "croissant",
+    "pyproject.toml",
+    "setup.cfg",
+    "package.json",
+    ".ai-commons-claim",
+)
 _MAX_PREFETCH = 500
 
 
 class TreeCheckout(RepoFiles):
     """The files of one commit, read from git's object database with the limits of Checkout."""
 
-    def __init__(self, tree: Any, *, max_file_bytes: int, warnings: list[str], commit: str | None = None,
-                 fetch: Callable[[list[str]], None] | None = None) -> None:
+    def __init__(
+        self,
+        tree: Any,
+        *,
+        max_file_bytes: int,
+        warnings: list[str],
+        commit: str | None = None,
+        fetch: Callable[[list[str]], None] | None = None,
+    ) -> None:
         super().__init__(max_file_bytes=max_file_bytes, warnings=warnings, commit=commit)
         self.tree = tree
         #: Fetches objects (by hex id) that the clone left on the server; None when it has them all.

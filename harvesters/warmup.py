@@ -4,6 +4,7 @@ imported and their lazily loaded data in memory (the language model, licence tex
 instead of each loading them during its first harvest: about two seconds of CPU per worker,
 spent while every core is busy at the start of a batch.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,7 +35,9 @@ def warm_up() -> HarvestedRecord:
         root = Path(folder)
         (root / "README.md").write_text(_README, encoding="utf-8")
         (root / "package.json").write_text(json.dumps({"name": "warm-up", "license": "Apache-2.0"}), encoding="utf-8")
-        (root / "LICENSE").write_text("MIT License\n\nPermission is hereby granted, free of charge.\n", encoding="utf-8")
+        (root / "LICENSE").write_text(
+            "MIT License\n\nPermission is hereby granted, free of charge.\n", encoding="utf-8"
+        )
         record = HarvestedRecord(source_url=str(root), source_kind="git", slug_hint="warm/up")
         checkout = Checkout(root, max_file_bytes=1 << 20, warnings=record.warnings)
         for reader in FORMAT_READERS:

@@ -1,4 +1,5 @@
 """The AI Commons Registry Flask application."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Who is acting: the signed-in person of a page, or the owner of an API bearer token."""
+
 from __future__ import annotations
 
 from flask import g, request

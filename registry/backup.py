@@ -1,4 +1,5 @@
 """Online backup and restore of the embedded SQLite database."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -14,8 +15,9 @@ def _sqlite_path(app: Flask) -> Path:
     url = make_url(app.config["DATABASE_URL"])
     if url.get_backend_name() != "sqlite" or not url.database:
         # PostgreSQL has its own tools, which handle large databases and roles properly.
-        raise Invalid("backup and restore handle the embedded SQLite database; on PostgreSQL use "
-                      "pg_dump and pg_restore")
+        raise Invalid(
+            "backup and restore handle the embedded SQLite database; on PostgreSQL use pg_dump and pg_restore"
+        )
     return Path(url.database)
 
 
@@ -57,9 +59,10 @@ def restore_database(app: Flask, source: Path) -> None:
     if target.exists():
         current = sqlite3.connect(target)
         try:
-            has_entries = current.execute(
-                "SELECT count(*) FROM sqlite_master WHERE name='entries'").fetchone()[0] and \
-                current.execute("SELECT count(*) FROM entries").fetchone()[0]
+            has_entries = (
+                current.execute("SELECT count(*) FROM sqlite_master WHERE name='entries'").fetchone()[0]
+                and current.execute("SELECT count(*) FROM entries").fetchone()[0]
+            )
         finally:
             current.close()
         if has_entries:

@@ -1,4 +1,5 @@
 """The operator's command line: `flask --app registry …`."""
+
 from __future__ import annotations
 
 import sys
@@ -43,16 +44,30 @@ def init_db_command():
 @click.command("harvest")
 @with_appcontext
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--kind", type=click.Choice(["git", "page", "list"]), default=None,
-              help="Source kind: a git repository, a web page, or an awesome-list to import as a collection. "
-                   "Guessed when omitted: git if the remote answers as git, else page.")
-@click.option("--collection", default=None, metavar="SLUG",
-              help="With --kind list: the collection to fill (default: the list repository's name).")
-@click.option("--jobs", type=click.IntRange(min=1, max=32), default=1, show_default=True,
-              help="How many sources to harvest at once (each in a worker process: use up to the number of cores). "
-                   "With a queue (REGISTRY_REDIS_URL) the workers decide.")
-@click.option("--wait", is_flag=True,
-              help="With a queue: wait for the workers to finish the jobs, then print the summary.")
+@click.option(
+    "--kind",
+    type=click.Choice(["git", "page", "list"]),
+    default=None,
+    help="Source kind: a git repository, a web page, or an awesome-list to import as a collection. "
+    "Guessed when omitted: git if the remote answers as git, else page.",
+)
+@click.option(
+    "--collection",
+    default=None,
+    metavar="SLUG",
+    help="With --kind list: the collection to fill (default: the list repository's name).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1, max=32),
+    default=1,
+    show_default=True,
+    help="How many sources to harvest at once (each in a worker process: use up to the number of cores). "
+    "With a queue (REGISTRY_REDIS_URL) the workers decide.",
+)
+@click.option(
+    "--wait", is_flag=True, help="With a queue: wait for the workers to finish the jobs, then print the summary."
+)
 def harvest_command(sources: tuple[str, ...], kind: str | None, collection: str | None, jobs: int, wait: bool):
     """Harvest git repository URLs or local repository paths, web pages, or awesome-lists (--kind list).
 
@@ -63,13 +78,13 @@ def harvest_command(sources: tuple[str, ...], kind: str | None, collection: str 
     from .services.sources import request_harvest
 
     if queue_enabled(current_app):
-        refs = [request_harvest(source=source, kind=kind, operator=True, collection=collection)
-                for source in sources]
+        refs = [request_harvest(source=source, kind=kind, operator=True, collection=collection) for source in sources]
         _queued_report(refs, [], wait=wait)
         return
     options = harvest_options(current_app.config, operator=True)
-    results = _harvest_with_progress([(source, kind) for source in sources], options=options, jobs=jobs,
-                                     target=collection)
+    results = _harvest_with_progress(
+        [(source, kind) for source in sources], options=options, jobs=jobs, target=collection
+    )
     failed = [r for r in results if r.outcome is Outcome.FAILED]
     if len(results) == 1 and failed:
         raise click.ClickException(failed[0].error or "harvest failed")
@@ -87,10 +102,12 @@ def _queued_report(queued: list, pending: list, *, wait: bool) -> None:
     for ref in pending:
         click.echo(f"waiting  {ref.id}  {ref.source}  (already {ref.status})")
     refs = queued + pending
-    click.echo(f"{len(queued)} jobs queued on {queue_name(current_app)!r}"
-               + (f", {len(pending)} already queued or running" if pending else "")
-               + ": `flask --app registry worker` processes will run them"
-               + (" (waiting for them; Ctrl-C stops waiting, not the jobs)." if wait and refs else "."))
+    click.echo(
+        f"{len(queued)} jobs queued on {queue_name(current_app)!r}"
+        + (f", {len(pending)} already queued or running" if pending else "")
+        + ": `flask --app registry worker` processes will run them"
+        + (" (waiting for them; Ctrl-C stops waiting, not the jobs)." if wait and refs else ".")
+    )
     if not wait or not refs:
         return
     with click.progressbar(length=len(refs), label="Harvesting", file=sys.stderr) as bar:
@@ -109,36 +126,53 @@ def _job_result(ref, source: str | None) -> HarvestResult:
         outcome = Outcome.FAILED
     if ref.status == "failed":
         outcome = Outcome.FAILED
-    return HarvestResult(source=data.get("source") or source or ref.id, outcome=outcome, slug=data.get("slug"),
-                         changes=list(data.get("changes") or []), warnings=list(data.get("warnings") or []),
-                         error=ref.error if outcome is Outcome.FAILED else None)
+    return HarvestResult(
+        source=data.get("source") or source or ref.id,
+        outcome=outcome,
+        slug=data.get("slug"),
+        changes=list(data.get("changes") or []),
+        warnings=list(data.get("warnings") or []),
+        error=ref.error if outcome is Outcome.FAILED else None,
+    )
 
 
-def _harvest_with_progress(pairs: Sequence[tuple[str, str | None]], *, options, jobs: int,
-                           target: str | None = None) -> list[HarvestResult]:
+def _harvest_with_progress(
+    pairs: Sequence[tuple[str, str | None]], *, options, jobs: int, target: str | None = None
+) -> list[HarvestResult]:
     import threading
 
     from .jobs.batch import harvest_many
 
     lock = threading.Lock()
     with click.progressbar(length=len(pairs), label="Harvesting", file=sys.stderr) as bar:
+
         def progress(result: HarvestResult) -> None:
             with lock:  # harvests finish on several threads
                 bar.update(1, result.source)  # type: ignore[arg-type]  # (a label)
 
-        return harvest_many(current_app, sources=pairs, options=options, jobs=jobs, target=target,
-                            progress=progress)
+        return harvest_many(current_app, sources=pairs, options=options, jobs=jobs, target=target, progress=progress)
 
 
 @click.command("reharvest")
 @with_appcontext
-@click.option("--due/--all", "due", default=True, show_default=True,
-              help="Only the sources whose schedule says they are due (default), or every source.")
-@click.option("--jobs", type=click.IntRange(min=1, max=32), default=1, show_default=True,
-              help="How many sources to harvest at once (each in a worker process: use up to the number of cores). "
-                   "With a queue (REGISTRY_REDIS_URL) the workers decide.")
-@click.option("--wait", is_flag=True,
-              help="With a queue: wait for the workers to finish the jobs, then print the summary.")
+@click.option(
+    "--due/--all",
+    "due",
+    default=True,
+    show_default=True,
+    help="Only the sources whose schedule says they are due (default), or every source.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1, max=32),
+    default=1,
+    show_default=True,
+    help="How many sources to harvest at once (each in a worker process: use up to the number of cores). "
+    "With a queue (REGISTRY_REDIS_URL) the workers decide.",
+)
+@click.option(
+    "--wait", is_flag=True, help="With a queue: wait for the workers to finish the jobs, then print the summary."
+)
 def reharvest_command(due: bool, jobs: int, wait: bool):
     """Re-harvest sources (for cron); unchanged remotes are skipped by commit id or ETag.
 
@@ -180,9 +214,12 @@ def demo_command():
 
     total = len(sample_repositories())
     with click.progressbar(length=total, label="Harvesting samples", file=sys.stderr) as bar:
-        report = run_demo(sessions(), repos_dir=Path(current_app.instance_path) / "demo-repos",
-                          options=harvest_options(current_app.config, operator=True),
-                          progress=lambda _name: bar.update(1))
+        report = run_demo(
+            sessions(),
+            repos_dir=Path(current_app.instance_path) / "demo-repos",
+            options=harvest_options(current_app.config, operator=True),
+            progress=lambda _name: bar.update(1),
+        )
     click.echo(_summary_table(report.results))
     if report.new_users:
         click.echo("\nSample accounts (passwords are shown only this once):")
@@ -196,10 +233,19 @@ def demo_command():
 @with_appcontext
 @click.argument("name")
 @click.option("--email", required=True, help="E-mail address of the account.")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="Password (prompted, hidden, when omitted).")
-@click.option("--role", type=click.Choice([r for r in ROLES if r != "user"]), default=None,
-              help="Give the account moderator or admin rights.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Password (prompted, hidden, when omitted).",
+)
+@click.option(
+    "--role",
+    type=click.Choice([r for r in ROLES if r != "user"]),
+    default=None,
+    help="Give the account moderator or admin rights.",
+)
 def create_user_command(name: str, email: str, password: str, role: str | None):
     """Create an account."""
     from .services.users import create_user
@@ -231,8 +277,7 @@ def create_token_command(user: str, scope: str, name: str, days: int):
             expires = row.expires_at.date().isoformat()
     except RegistryError as err:
         raise click.ClickException(err.message) from None
-    click.echo(f"A {scope} token for {user}, valid until {expires}. Store it now; it is not shown again:",
-               err=True)
+    click.echo(f"A {scope} token for {user}, valid until {expires}. Store it now; it is not shown again:", err=True)
     click.echo(token)
 
 
@@ -294,7 +339,17 @@ def init_app(app: Flask) -> None:
     """Register the commands."""
     from .cli_exports import export_command, import_command
 
-    for command in (init_db_command, harvest_command, reharvest_command, demo_command, create_user_command,
-                    create_token_command, export_command, import_command, purge_command, backup_command,
-                    restore_command):
+    for command in (
+        init_db_command,
+        harvest_command,
+        reharvest_command,
+        demo_command,
+        create_user_command,
+        create_token_command,
+        export_command,
+        import_command,
+        purge_command,
+        backup_command,
+        restore_command,
+    ):
         app.cli.add_command(command)

@@ -1,4 +1,5 @@
 """`flask --app registry export` and `import`: dump every public entry, load a dump into a registry."""
+
 from __future__ import annotations
 
 import sys
@@ -20,16 +21,28 @@ def _entry_url(slug: str) -> str:
 
 @click.command("export")
 @with_appcontext
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl", show_default=True,
-              help="JSON Lines in the API's entry shape, or one schema.org JSON-LD document.")
-@click.option("--output", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-",
-              help="File to write (standard output by default).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="JSON Lines in the API's entry shape, or one schema.org JSON-LD document.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    default="-",
+    help="File to write (standard output by default).",
+)
 def export_command(fmt: str, output: str):
     """Dump every public entry."""
     require_schema()
     # Absolute entry addresses need a host: SERVER_NAME when configured, else localhost.
-    with current_app.test_request_context(base_url=current_app.config.get("PUBLIC_URL") or None), \
-            Session(get_engine(current_app)) as session:
+    with (
+        current_app.test_request_context(base_url=current_app.config.get("PUBLIC_URL") or None),
+        Session(get_engine(current_app)) as session,
+    ):
         entries = iter_public_entries(session, actor=None)
         chunks = jsonl_lines(entries) if fmt == "jsonl" else jsonld_chunks(entries, url_for_entry=_entry_url)
         count = 0
@@ -56,7 +69,9 @@ def import_command(file: str):
         raise click.ClickException(err.message) from None
     for line in report.errors:
         click.echo(f"error: {line}", err=True)
-    click.echo(f"Imported {len(report.created)} entries, skipped {len(report.skipped)} already registered, "
-               f"{len(report.errors)} refused.")
+    click.echo(
+        f"Imported {len(report.created)} entries, skipped {len(report.skipped)} already registered, "
+        f"{len(report.errors)} refused."
+    )
     if report.errors:
         sys.exit(1)

@@ -1,4 +1,5 @@
 """Configuration layered defaults -> instance/config.py -> REGISTRY_* environment variables."""
+
 from __future__ import annotations
 
 import os
@@ -35,8 +36,16 @@ DEFAULTS = {
 }
 
 _BOOLEAN = {"HARVEST_ALLOW_LOCAL", "HARVEST_ALLOW_PRIVATE", "TESTING", "SEARCH_IN_MEMORY"}
-_INTEGER = {"HARVEST_TIMEOUT", "HARVEST_MAX_REPO_BYTES", "HARVEST_MAX_FILE_BYTES", "PER_PAGE", "PROXY_HOPS",
-            "PAGE_CACHE_SIZE", "DB_POOL_SIZE", "DB_MAX_OVERFLOW"}
+_INTEGER = {
+    "HARVEST_TIMEOUT",
+    "HARVEST_MAX_REPO_BYTES",
+    "HARVEST_MAX_FILE_BYTES",
+    "PER_PAGE",
+    "PROXY_HOPS",
+    "PAGE_CACHE_SIZE",
+    "DB_POOL_SIZE",
+    "DB_MAX_OVERFLOW",
+}
 
 
 def _from_env(name: str, raw: str):

@@ -10,6 +10,7 @@ A database that cannot be written — a full disk, a read-only file system or se
 error — raises :class:`StorageError`: a 503 page or JSON error on the web, a one-line
 ``Error: …`` on the command line, and in both cases nothing half-written.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -70,8 +71,13 @@ def storage_problem(err: BaseException) -> str | None:
         if code is not None:
             return _SQLITE_PROBLEMS.get(code & 0xFF)
         text = str(orig).lower()  # Python before 3.11 has no error codes: match SQLite's own messages
-        for needle, code in (("database or disk is full", 13), ("readonly database", 8), ("disk i/o error", 10),
-                             ("unable to open database", 14), ("database is locked", 5)):
+        for needle, code in (
+            ("database or disk is full", 13),
+            ("readonly database", 8),
+            ("disk i/o error", 10),
+            ("unable to open database", 14),
+            ("database is locked", 5),
+        ):
             if needle in text:
                 return _SQLITE_PROBLEMS[code]
         return None
@@ -84,10 +90,13 @@ def storage_error(err: BaseException, *, writing: bool) -> StorageError | None:
     if problem is None:
         return None
     if writing:
-        return StorageError(f"The registry could not save this change: {problem}. Nothing was changed; "
-                            "try again once the server's operator has fixed it.")
-    return StorageError(f"The registry cannot use its database now: {problem}. "
-                        "Try again once the server's operator has fixed it.")
+        return StorageError(
+            f"The registry could not save this change: {problem}. Nothing was changed; "
+            "try again once the server's operator has fixed it."
+        )
+    return StorageError(
+        f"The registry cannot use its database now: {problem}. Try again once the server's operator has fixed it."
+    )
 
 
 def _explain_storage_errors(ctx) -> BaseException | None:
@@ -110,16 +119,24 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5) -> Engin
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() != "sqlite":
-        engine = create_engine(parsed, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow,
-                               pool_recycle=1800, pool_timeout=30)
+        engine = create_engine(
+            parsed,
+            pool_pre_ping=True,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            pool_recycle=1800,
+            pool_timeout=30,
+        )
         event.listen(engine, "handle_error", _explain_storage_errors)
         if parsed.get_backend_name() == "postgresql":
+
             @event.listens_for(engine, "begin")
             def _on_pg_begin(conn):
                 # The same rule as SQLite's BEGIN IMMEDIATE: one writer at a time, waiting its turn.
                 if conn.get_execution_options().get(_WRITE, False):
                     conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}s'")
                     conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
         return engine
 
     engine = create_engine(parsed, connect_args={"timeout": LOCK_TIMEOUT, "check_same_thread": False})
@@ -241,8 +258,9 @@ def schema_is_current(app: Flask | None = None) -> bool:
 def require_schema(app: Flask | None = None) -> None:
     """Stop a command with a plain message when the schema is missing or out of date."""
     if not schema_is_current(app):
-        raise click.ClickException("the database schema is missing or out of date: "
-                                   "run `flask --app registry init-db` first")
+        raise click.ClickException(
+            "the database schema is missing or out of date: run `flask --app registry init-db` first"
+        )
 
 
 def upgrade_schema(app: Flask | None = None, revision: str = "heads") -> None:
@@ -254,7 +272,9 @@ def upgrade_schema(app: Flask | None = None, revision: str = "heads") -> None:
 
 def init_app(app: Flask) -> None:
     """Bind an engine to the app and close sessions after each request."""
-    app.extensions["registry_engine"] = make_engine(app.config["DATABASE_URL"],
-                                                    pool_size=int(app.config["DB_POOL_SIZE"]),
-                                                    max_overflow=int(app.config["DB_MAX_OVERFLOW"]))
+    app.extensions["registry_engine"] = make_engine(
+        app.config["DATABASE_URL"],
+        pool_size=int(app.config["DB_POOL_SIZE"]),
+        max_overflow=int(app.config["DB_MAX_OVERFLOW"]),
+    )
     app.teardown_appcontext(_close_session)

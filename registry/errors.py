@@ -1,4 +1,5 @@
 """Domain errors raised by services, turned into an HTML page or a JSON error in one place."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -55,10 +56,20 @@ class Unavailable(RegistryError):
     status, code = 503, "unavailable"
 
 
-_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
-               428: "precondition_required", 429: "rate_limited", 500: "server_error",
-               503: "unavailable"}
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid",
+    428: "precondition_required",
+    429: "rate_limited",
+    500: "server_error",
+    503: "unavailable",
+}
 
 
 def _wants_json() -> bool:

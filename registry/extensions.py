@@ -1,4 +1,5 @@
 """Flask extensions, created here and bound to the app in the factory."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,8 +13,16 @@ from flask_wtf import CSRFProtect
 from limits.storage import MemoryStorage
 
 # The languages the interface is offered in; the contents of entries can be in any language.
-UI_LANGUAGES = {"en": "English", "zh": "中文", "ar": "العربية", "sw": "Kiswahili", "es": "Español",
-                "hi": "हिन्दी", "fr": "Français", "pt": "Português"}
+UI_LANGUAGES = {
+    "en": "English",
+    "zh": "中文",
+    "ar": "العربية",
+    "sw": "Kiswahili",
+    "es": "Español",
+    "hi": "हिन्दी",
+    "fr": "Français",
+    "pt": "Português",
+}
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "ckb", "dv", "yi"}
 
 babel = Babel()
@@ -90,8 +99,14 @@ def remember_ui_language(response, lang: str):
     from flask import current_app
 
     # Secure exactly when the session cookie is (https, or configured so behind a proxy).
-    response.set_cookie(UI_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
-                        secure=current_app.session_interface.get_cookie_secure(current_app))
+    response.set_cookie(
+        UI_COOKIE,
+        lang,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.session_interface.get_cookie_secure(current_app),
+    )
     return response
 
 

@@ -3,6 +3,7 @@
 Plain functions on an entry's values, below both the services (which write the rows) and the
 search backends (which index them), so neither has to reach into the other.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -4,6 +4,7 @@ Each worker reads the search index into its in-memory copy before it takes a req
 first search after a start or a restart is as fast as the others (about 7 s of start-up per
 worker at 100k entries, instead of one slow search).
 """
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """HTTP caching done right: validators and 304s for anonymous reads, private where content is personal."""
+
 from __future__ import annotations
 
 import hashlib
@@ -47,8 +48,9 @@ def init_app(app: Flask) -> None:
         else:
             response.cache_control.public = True
             response.cache_control.max_age = PAGE_MAX_AGE
-        response.vary.update(("Cookie", "Authorization") if request.path.startswith("/api/")
-                             else ("Cookie", "Accept-Language"))
+        response.vary.update(
+            ("Cookie", "Authorization") if request.path.startswith("/api/") else ("Cookie", "Accept-Language")
+        )
         response.add_etag()
         response.make_conditional(request)  # returns the response itself, typed as werkzeug's
         return response

@@ -5,6 +5,7 @@ the nearest by langcodes' distance wins, which knows that `zh` means Simplified 
 `pt` Brazilian Portuguese. Available tags keep their order for ties, so an original listed
 first wins over a translation just as near.
 """
+
 from __future__ import annotations
 
 import functools

@@ -1,4 +1,5 @@
 """Outgoing mail behind a small interface; the embedded default writes messages to a file."""
+
 from __future__ import annotations
 
 import json

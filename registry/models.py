@@ -1,4 +1,5 @@
 """SQLModel tables: what the registry stores (the shapes the API shows and accepts are in schemas.py)."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -43,6 +44,7 @@ def _json(default=None):
 
 # --- entries -------------------------------------------------------------------------
 
+
 class EntryBase(SQLModel):
     kind: str = Field(default="project", max_length=16)
     name: str = Field(max_length=300)
@@ -69,7 +71,9 @@ class Entry(EntryBase, table=True):
     provenance: dict = _json(dict)
     #: field -> {"value", "origin", "commit"}: what the last harvest said for fields a person
     #: has locked by editing them, so unlocking brings the harvested value back.
-    harvested_values: dict = Field(default_factory=_empty_dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
+    harvested_values: dict = Field(
+        default_factory=_empty_dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
     warnings: list = _json(list)
     source_url: str | None = Field(default=None, max_length=2000)
     head_commit: str | None = Field(default=None, max_length=64)
@@ -122,6 +126,7 @@ class Relation(SQLModel, table=True):
 
 # --- sources and runs ----------------------------------------------------------------
 
+
 class Source(SQLModel, table=True):
     __tablename__ = "sources"
     __table_args__ = (UniqueConstraint("kind", "url"),)
@@ -169,6 +174,7 @@ class Revision(SQLModel, table=True):
 
 
 # --- people --------------------------------------------------------------------------
+
 
 class User(SQLModel, table=True):
     __tablename__ = "users"
@@ -271,6 +277,7 @@ class PurgeRecord(SQLModel, table=True):
 
 # --- API and formats (issue 7) ---------------------------------------------------------
 
+
 class SourceHook(SQLModel, table=True):
     """A source's webhook secret: push events for it must be signed with (or carry) this secret.
 
@@ -347,8 +354,7 @@ class Collection(SQLModel, table=True):
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     language: str | None = Field(default=None, max_length=35)
     region: str | None = Field(default=None, max_length=8)
-    community_id: int | None = Field(default=None, foreign_key="communities.id", index=True,
-                                        ondelete="SET NULL")
+    community_id: int | None = Field(default=None, foreign_key="communities.id", index=True, ondelete="SET NULL")
     owner_id: int | None = Field(default=None, foreign_key="users.id", index=True, ondelete="SET NULL")
     visibility: str = Field(default="public", max_length=16)  # public | unlisted
     #: The awesome-list this collection is synced from (a Source of kind "list").
@@ -423,6 +429,7 @@ class CollectionProposal(SQLModel, table=True):
 
 
 # --- harvest details (issue 3) ----------------------------------------------------------
+
 
 class EntryDetails(SQLModel, table=True):
     """What a harvest read beyond an entry's fields: ``model-index`` results, ``size_categories``,

@@ -8,6 +8,7 @@ a relation points at) makes every cached page miss once. Pages for signed-in peo
 set a cookie or carry a flashed message, and anything but the read-only pages below are never
 cached. ``PAGE_CACHE_SIZE`` (pages per process, default 512; 0 turns it off) bounds the memory.
 """
+
 from __future__ import annotations
 
 import re
@@ -64,6 +65,7 @@ class PageCache:
 
 # --- the counter: bumped by every session that wrote -----------------------------------------
 
+
 def _has_counter(conn: sa.Connection) -> bool:
     # Checked on every write (a cheap catalogue lookup): a database part-way through its migrations,
     # or taken down below the counter's migration, is written without it.
@@ -81,8 +83,12 @@ def _bulk_wrote(state) -> None:
     # ORM-enabled update()/delete()/insert() statements and textual SQL (the search index,
     # `reindex`) write without a flush.
     statement = state.statement
-    if (state.is_update or state.is_delete or state.is_insert
-            or (isinstance(statement, sa.TextClause) and _WRITING_SQL.match(statement.text))):
+    if (
+        state.is_update
+        or state.is_delete
+        or state.is_insert
+        or (isinstance(statement, sa.TextClause) and _WRITING_SQL.match(statement.text))
+    ):
         state.session.info["registry_wrote"] = True
 
 
@@ -97,8 +103,12 @@ def _forget(session: Session) -> None:
     session.info.pop("registry_wrote", None)
 
 
-_COUNTER_LISTENERS = (("after_flush", _wrote), ("do_orm_execute", _bulk_wrote), ("before_commit", _bump),
-                      ("after_rollback", _forget))
+_COUNTER_LISTENERS = (
+    ("after_flush", _wrote),
+    ("do_orm_execute", _bulk_wrote),
+    ("before_commit", _bump),
+    ("after_rollback", _forget),
+)
 
 
 def bind_write_counter() -> None:
@@ -123,6 +133,7 @@ def current_generation(app: Flask) -> int | None:
 
 # --- the web side -------------------------------------------------------------------------------
 
+
 def _key() -> tuple | None:
     """Return the cache key for this request, or None when its page must not be cached."""
     if request.method != "GET" or request.endpoint not in CACHED_ENDPOINTS:
@@ -133,8 +144,12 @@ def _key() -> tuple | None:
         return None  # a session or remember-me cookie: the page may be someone's own
     # Everything the page is made from besides the database: the address (canonical links are
     # absolute), the query, and what chooses the languages.
-    return (request.host_url, request.full_path, request.headers.get("Accept-Language", ""),
-            request.cookies.get(UI_COOKIE, ""))
+    return (
+        request.host_url,
+        request.full_path,
+        request.headers.get("Accept-Language", ""),
+        request.cookies.get(UI_COOKIE, ""),
+    )
 
 
 def init_app(app: Flask) -> None:
@@ -165,9 +180,15 @@ def init_app(app: Flask) -> None:
         # Registered last, so it runs first: it sees the view's own response, before the cache
         # and security headers (which are added again to every response, cached or not).
         pending = g.pop("page_cache", None)
-        if (pending is None or response.status_code != 200 or response.direct_passthrough
-                or response.is_streamed or response.headers.get("Set-Cookie")
-                or session or session.modified):
+        if (
+            pending is None
+            or response.status_code != 200
+            or response.direct_passthrough
+            or response.is_streamed
+            or response.headers.get("Set-Cookie")
+            or session
+            or session.modified
+        ):
             return response
         key, generation = pending
         headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]

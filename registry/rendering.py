@@ -1,4 +1,5 @@
 """Markdown written by strangers, rendered and then sanitized: never raw HTML through."""
+
 from __future__ import annotations
 
 import threading
@@ -8,9 +9,49 @@ import nh3
 from markupsafe import Markup, escape
 
 _TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "h1", "h2", "h3",
-    "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "q", "s", "samp", "span", "strong", "sub",
-    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "kbd",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
 }
 _ATTRIBUTES = {
     "a": {"href", "title"},
@@ -32,8 +73,9 @@ _MAX_ROUNDS = 4
 
 
 def _clean_once(html: str) -> str:
-    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES, link_rel=_LINK_REL,
-                     strip_comments=True)
+    return nh3.clean(
+        html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES, link_rel=_LINK_REL, strip_comments=True
+    )
 
 
 def sanitize_html(html: str) -> str:
@@ -61,8 +103,9 @@ _converters = threading.local()
 def _converter() -> markdown.Markdown:
     md = getattr(_converters, "md", None)
     if md is None:
-        md = _converters.md = markdown.Markdown(extensions=["fenced_code", "tables", "sane_lists"],
-                                                output_format="html")
+        md = _converters.md = markdown.Markdown(
+            extensions=["fenced_code", "tables", "sane_lists"], output_format="html"
+        )
     return md
 
 

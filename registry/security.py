@@ -1,4 +1,5 @@
 """Web security settings: session cookies, rate-limit defaults, safe `next` redirects, CSRF errors."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -65,9 +66,11 @@ def per_person() -> str:
 
 
 #: No inline or third-party script may run; README images may come from any https host.
-CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                           "img-src 'self' https: data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
-                           "frame-ancestors 'none'")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' https: data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 
 
 def _security_headers(response):
@@ -96,6 +99,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(err: CSRFError):
-        message = _l("This form has expired or was not sent from this site. Go back, reload the page and "
-                     "send it again. (%(reason)s)", reason=err.description)
+        message = _l(
+            "This form has expired or was not sent from this site. Go back, reload the page and "
+            "send it again. (%(reason)s)",
+            reason=err.description,
+        )
         return render_template("error.html", status=400, message=message), 400

@@ -1,4 +1,5 @@
 """CITATION.cff (Citation File Format 1.2.0): title, authors with ORCID and affiliation, DOI, licence."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -54,8 +55,9 @@ def cff_authors(value: Any) -> list[dict[str, str]]:
             continue
         name = text(item.get("name"), limit=200)  # an entity (organisation, team)
         if not name:
-            parts = [text(item.get(k), limit=100) for k in ("given-names", "name-particle", "family-names",
-                                                            "name-suffix")]
+            parts = [
+                text(item.get(k), limit=100) for k in ("given-names", "name-particle", "family-names", "name-suffix")
+            ]
             name = " ".join(p for p in parts if p) or text(item.get("alias"), limit=100)
         person = author(name, orcid_value=item.get("orcid"), affiliation=item.get("affiliation"))
         if person:
@@ -93,8 +95,9 @@ def apply_cff(data: dict[str, Any], record: HarvestedRecord, *, origin: str) -> 
     abstract = text(data.get("abstract"))
     record.offer("name", title, origin=origin, rank=RANK_EXPLICIT, lang=LANG_AUTO)
     if abstract:
-        record.offer("summary", trim_summary(" ".join(abstract.split())), origin=origin, rank=RANK_EXPLICIT,
-                     lang=LANG_AUTO)
+        record.offer(
+            "summary", trim_summary(" ".join(abstract.split())), origin=origin, rank=RANK_EXPLICIT, lang=LANG_AUTO
+        )
         record.offer("description", abstract, origin=origin, rank=RANK_INFERRED, lang=LANG_AUTO)
     if text(data.get("type")) == "dataset":
         record.offer("kind", "dataset", origin=origin, rank=RANK_EXPLICIT)

@@ -1,4 +1,5 @@
 """The claim file: a token a maintainer places at the repository root to prove control of it."""
+
 from __future__ import annotations
 
 import re

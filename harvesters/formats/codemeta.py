@@ -1,4 +1,5 @@
 """codemeta.json (CodeMeta 1.0, 2.0 and 3.0): a project's own description in schema.org terms."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any

@@ -1,4 +1,5 @@
 """Helpers every format parser shares: bounded reads, tolerant value coercion, people and identifiers."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,8 +39,9 @@ def read_text(checkout: RepoFiles, name: str, record: HarvestedRecord) -> str | 
     return text
 
 
-def read_root_document(checkout: RepoFiles, record: HarvestedRecord, filename: str,
-                       parse: Callable[[str], Any]) -> tuple[str, Any] | None:
+def read_root_document(
+    checkout: RepoFiles, record: HarvestedRecord, filename: str, parse: Callable[[str], Any]
+) -> tuple[str, Any] | None:
     """Find ``filename`` at the root (any case) and parse it; return (its real name, the result) or None.
 
     A missing file is None without a word; an unreadable or unparsable one is None with a warning.
@@ -49,8 +51,9 @@ def read_root_document(checkout: RepoFiles, record: HarvestedRecord, filename: s
     return None if name is None else parse_file(checkout, record, name, parse)
 
 
-def parse_file(checkout: RepoFiles, record: HarvestedRecord, name: str,
-               parse: Callable[[str], Any]) -> tuple[str, Any] | None:
+def parse_file(
+    checkout: RepoFiles, record: HarvestedRecord, name: str, parse: Callable[[str], Any]
+) -> tuple[str, Any] | None:
     """Read a file and parse it; return (its name, the result), or None (with a warning) if that fails."""
     source = read_text(checkout, name, record)
     if source is None:
@@ -62,9 +65,13 @@ def parse_file(checkout: RepoFiles, record: HarvestedRecord, name: str,
         return None
 
 
-def apply_root_document(checkout: RepoFiles, record: HarvestedRecord, filename: str,
-                        parse: Callable[[str], tuple[Any, list[str]]],
-                        apply: Callable[..., None]) -> None:
+def apply_root_document(
+    checkout: RepoFiles,
+    record: HarvestedRecord,
+    filename: str,
+    parse: Callable[[str], tuple[Any, list[str]]],
+    apply: Callable[..., None],
+) -> None:
     """Apply a document found at the root whose parser also returns warnings, kept under the file's name."""
     found = read_root_document(checkout, record, filename, parse)
     if found is None:
@@ -123,9 +130,9 @@ def json_safe(value: Any, *, depth: int = 0) -> Any:
     if depth > 20:
         return None
     if isinstance(value, dict):
-        return {str(k): json_safe(v, depth=depth + 1) for k, v in list(value.items())[:MAX_ITEMS * 10]}
+        return {str(k): json_safe(v, depth=depth + 1) for k, v in list(value.items())[: MAX_ITEMS * 10]}
     if isinstance(value, (list, tuple)):
-        return [json_safe(v, depth=depth + 1) for v in list(value)[:MAX_ITEMS * 10]]
+        return [json_safe(v, depth=depth + 1) for v in list(value)[: MAX_ITEMS * 10]]
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()
     if isinstance(value, float) and value != value:  # NaN is not JSON

@@ -1,4 +1,5 @@
 """Croissant (MLCommons) JSON-LD: a schema.org Dataset with record sets, in a repository or on a page."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -17,8 +18,9 @@ def is_croissant(item: dict[str, Any]) -> bool:
     """Tell whether a JSON-LD object is a Croissant dataset (``conformsTo`` names the spec)."""
     conforms = get(item, "conformsTo") or item.get("dct:conformsTo")
     values = conforms if isinstance(conforms, list) else [conforms]
-    return any(isinstance(v, str) and "mlcommons.org/croissant" in v for v in values) or \
-        ("recordSet" in item and "Dataset" in types(item))
+    return any(isinstance(v, str) and "mlcommons.org/croissant" in v for v in values) or (
+        "recordSet" in item and "Dataset" in types(item)
+    )
 
 
 def parse_croissant(source: str) -> dict[str, Any]:
@@ -42,9 +44,13 @@ def apply_croissant(dataset: dict[str, Any], record: HarvestedRecord, *, origin:
     files: list[dict[str, Any]] = []
     for dist in list_of(dataset.get("distribution")):
         if isinstance(dist, dict) and len(files) < _MAX_RECORD_SETS:
-            files.append({"name": value_text(dist.get("name"), limit=200),
-                          "url": text(dist.get("contentUrl"), limit=2000),
-                          "format": text(dist.get("encodingFormat"), limit=100)})
+            files.append(
+                {
+                    "name": value_text(dist.get("name"), limit=200),
+                    "url": text(dist.get("contentUrl"), limit=2000),
+                    "format": text(dist.get("encodingFormat"), limit=100),
+                }
+            )
     record.note("files", files, origin=origin)
     cite = value_text(get(dataset, "citeAs"), limit=5000)
     record.note("cite_as", cite, origin=origin)

@@ -1,4 +1,5 @@
 """Frictionless ``datapackage.json``: a dataset's title, licences (Open Definition ids), contributors."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -82,8 +83,9 @@ def apply_datapackage(doc: dict[str, Any], record: HarvestedRecord, *, origin: s
     record.offer("name", text(doc.get("name"), limit=300), origin=origin, rank=RANK_INFERRED, lang=LANG_AUTO)
     description = text(doc.get("description"))
     if description:
-        record.offer("summary", trim_summary(" ".join(description.split())), origin=origin, rank=RANK_EXPLICIT,
-                     lang=LANG_AUTO)
+        record.offer(
+            "summary", trim_summary(" ".join(description.split())), origin=origin, rank=RANK_EXPLICIT, lang=LANG_AUTO
+        )
         record.offer("description", description, origin=origin, rank=RANK_INFERRED, lang=LANG_AUTO)
     record.offer("version", text(doc.get("version"), limit=100), origin=origin, rank=RANK_EXPLICIT)
     record.offer("homepage", http_url(doc.get("homepage")), origin=origin, rank=RANK_EXPLICIT)

@@ -1,4 +1,5 @@
 """What the files of a repository suggest it is when no metadata says: weights, data, or code."""
+
 from __future__ import annotations
 
 import posixpath
@@ -10,12 +11,64 @@ if TYPE_CHECKING:
     from ..checkout import RepoFiles
     from ..record import HarvestedRecord
 
-WEIGHT_EXTENSIONS = {".safetensors", ".gguf", ".ggml", ".onnx", ".pt", ".pth", ".ckpt", ".h5", ".keras", ".tflite",
-                     ".mlmodel", ".pdparams", ".msgpack"}
-DATA_EXTENSIONS = {".csv", ".tsv", ".jsonl", ".ndjson", ".parquet", ".arrow", ".conll", ".conllu", ".xlsx", ".wav",
-                   ".flac", ".mp3", ".tfrecord", ".feather", ".avro"}
-CODE_EXTENSIONS = {".py", ".js", ".mjs", ".ts", ".java", ".kt", ".go", ".rs", ".c", ".cc", ".cpp", ".h", ".cs",
-                   ".rb", ".php", ".swift", ".scala", ".jl", ".r", ".m", ".ipynb", ".sh", ".lua", ".dart"}
+WEIGHT_EXTENSIONS = {
+    ".safetensors",
+    ".gguf",
+    ".ggml",
+    ".onnx",
+    ".pt",
+    ".pth",
+    ".ckpt",
+    ".h5",
+    ".keras",
+    ".tflite",
+    ".mlmodel",
+    ".pdparams",
+    ".msgpack",
+}
+DATA_EXTENSIONS = {
+    ".csv",
+    ".tsv",
+    ".jsonl",
+    ".ndjson",
+    ".parquet",
+    ".arrow",
+    ".conll",
+    ".conllu",
+    ".xlsx",
+    ".wav",
+    ".flac",
+    ".mp3",
+    ".tfrecord",
+    ".feather",
+    ".avro",
+}
+CODE_EXTENSIONS = {
+    ".py",
+    ".js",
+    ".mjs",
+    ".ts",
+    ".java",
+    ".kt",
+    ".go",
+    ".rs",
+    ".c",
+    ".cc",
+    ".cpp",
+    ".h",
+    ".cs",
+    ".rb",
+    ".php",
+    ".swift",
+    ".scala",
+    ".jl",
+    ".r",
+    ".m",
+    ".ipynb",
+    ".sh",
+    ".lua",
+    ".dart",
+}
 
 
 def kind_from_files(paths: list[str]) -> tuple[str | None, str | None]:

@@ -1,4 +1,5 @@
 """YAML front matter at the top of a README (Hugging Face model and dataset cards use it)."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,17 @@ _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 
 # Keys only Hugging Face model cards carry, and keys only dataset cards carry.
 _MODEL_KEYS = ("pipeline_tag", "library_name", "base_model", "model-index")
-_DATASET_KEYS = ("task_categories", "task_ids", "size_categories", "dataset_info", "pretty_name", "multilinguality",
-                 "source_datasets", "annotations_creators", "language_creators")
+_DATASET_KEYS = (
+    "task_categories",
+    "task_ids",
+    "size_categories",
+    "dataset_info",
+    "pretty_name",
+    "multilinguality",
+    "source_datasets",
+    "annotations_creators",
+    "language_creators",
+)
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, str | None]:
@@ -26,7 +36,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, str | None]:
     close = _CLOSE.search(text, 4, _MAX_FRONT_MATTER)
     if close is None:
         return {}, text, None
-    raw, body = text[4:close.start()], text[close.end():].lstrip("\n")
+    raw, body = text[4 : close.start()], text[close.end() :].lstrip("\n")
     try:
         meta = without_surrogates(safe_yaml(raw))
     # Deeply nested flow collections exhaust the recursion limit before YAML reports them.

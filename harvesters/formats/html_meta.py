@@ -1,5 +1,6 @@
 """What an HTML page says about itself in its markup: title, meta description, OpenGraph,
 ``<html lang>``, ``hreflang`` alternates, the canonical link, and JSON-LD blocks."""
+
 from __future__ import annotations
 
 import re
@@ -53,8 +54,11 @@ class _Collector(HTMLParser):
             self._meta_tag(attr)
         elif tag == "link":
             self._link_tag(attr)
-        elif tag == "script" and attr.get("type", "").split(";")[0].strip().lower() == "application/ld+json" \
-                and len(meta.jsonld) < _MAX_JSONLD_BLOCKS:
+        elif (
+            tag == "script"
+            and attr.get("type", "").split(";")[0].strip().lower() == "application/ld+json"
+            and len(meta.jsonld) < _MAX_JSONLD_BLOCKS
+        ):
             self._script = []
             self._script_size = 0
 

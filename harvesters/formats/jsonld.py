@@ -1,5 +1,6 @@
 """schema.org JSON-LD as metadata files and pages write it: objects, lists and ``@graph``, in
 compact form with any of the usual prefixes. Shared by codemeta, Croissant and the page harvester."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -20,8 +21,11 @@ _PREFIXES = ("http://schema.org/", "https://schema.org/", "schema:", "sdo:", "sc
 #: Types that describe the resource itself, most telling first.
 DATASET_TYPES = ("Dataset", "DataCatalog", "DataDownload")
 SOFTWARE_TYPES = ("SoftwareSourceCode", "SoftwareApplication", "WebApplication", "MobileApplication")
-MAIN_TYPES = DATASET_TYPES[:1] + SOFTWARE_TYPES + ("CreativeWork", "WebSite", "WebPage", "Article",
-                                                    "ScholarlyArticle", "Product", "Organization")
+MAIN_TYPES = (
+    DATASET_TYPES[:1]
+    + SOFTWARE_TYPES
+    + ("CreativeWork", "WebSite", "WebPage", "Article", "ScholarlyArticle", "Product", "Organization")
+)
 
 
 def items(doc: Any, *, depth: int = 0) -> list[dict[str, Any]]:
@@ -164,8 +168,11 @@ def in_language(value: Any) -> list[str]:
     """Return BCP-47 tags of ``inLanguage`` (tags, names, or Language nodes)."""
     tags = []
     for element in (value if isinstance(value, list) else [value])[:100]:
-        raw = value_text(element.get("alternateName")) or value_text(element.get("name")) \
-            if isinstance(element, dict) else text(element, limit=100)
+        raw = (
+            value_text(element.get("alternateName")) or value_text(element.get("name"))
+            if isinstance(element, dict)
+            else text(element, limit=100)
+        )
         if not raw:
             continue
         found = normalize_tag(raw)
@@ -197,8 +204,9 @@ def doi_of(item: dict[str, Any]) -> str | None:
     return None
 
 
-def apply_schema(item: dict[str, Any], record: HarvestedRecord, *, origin: str, lang: str = LANG_AUTO,
-                 rank: int = RANK_EXPLICIT) -> None:
+def apply_schema(
+    item: dict[str, Any], record: HarvestedRecord, *, origin: str, lang: str = LANG_AUTO, rank: int = RANK_EXPLICIT
+) -> None:
     """Offer what a schema.org object says about the resource it describes."""
     kinds = types(item)
     name, description = value_text(get(item, "name"), limit=300), value_text(get(item, "description"))
@@ -213,8 +221,12 @@ def apply_schema(item: dict[str, Any], record: HarvestedRecord, *, origin: str, 
     if any(k in DATASET_TYPES for k in kinds):
         record.offer("kind", "dataset", origin=origin, rank=rank)
         record.offer("languages", in_language(get(item, "inLanguage")), origin=origin, rank=rank)
-    record.offer("version", value_text(get(item, "version"), limit=100) or
-                 value_text(get(item, "softwareVersion"), limit=100), origin=origin, rank=rank)
+    record.offer(
+        "version",
+        value_text(get(item, "version"), limit=100) or value_text(get(item, "softwareVersion"), limit=100),
+        origin=origin,
+        rank=rank,
+    )
     license_value = get(item, "license")
     license_id = license_of(license_value) if license_value is not None else None
     if license_value is not None and license_id is None:

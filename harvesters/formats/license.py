@@ -1,4 +1,5 @@
 """Recognise a licence file by comparing its words with the standard texts of known licences."""
+
 from __future__ import annotations
 
 import functools
@@ -168,8 +169,12 @@ def read_license(checkout: RepoFiles, record: HarvestedRecord) -> None:
         return
     # LICENSE-MIT + LICENSE-APACHE is the convention for "either, at your choice"; files
     # named for parts (LICENSE-CODE, LICENSE-MODEL) are licences for different things.
-    dual = all(spdx != NOASSERTION and (part := _SPLIT.match(name.lower())) is not None
-               and spdx.lower().startswith(part.group(1)) for name, spdx in found.items())
+    dual = all(
+        spdx != NOASSERTION
+        and (part := _SPLIT.match(name.lower())) is not None
+        and spdx.lower().startswith(part.group(1))
+        for name, spdx in found.items()
+    )
     if dual:
         record.offer("license", " OR ".join(sorted(set(found.values()))), origin=origin, rank=RANK_LICENSE_TEXT)
     else:

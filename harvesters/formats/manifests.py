@@ -3,6 +3,7 @@
 A manifest names a package and the people behind it; its name is a package identifier, not
 the project's display name, so it only fills the name when nothing better says one.
 """
+
 from __future__ import annotations
 
 import configparser
@@ -36,13 +37,34 @@ if TYPE_CHECKING:
 
 #: Packages whose presence among the dependencies names the machine-learning framework used.
 FRAMEWORK_PACKAGES = {
-    "torch": "pytorch", "pytorch-lightning": "pytorch", "lightning": "pytorch", "tensorflow": "tensorflow",
-    "tensorflow-cpu": "tensorflow", "tf-keras": "keras", "keras": "keras", "jax": "jax", "flax": "flax",
-    "transformers": "transformers", "diffusers": "diffusers", "sentence-transformers": "sentence-transformers",
-    "peft": "peft", "scikit-learn": "scikit-learn", "onnxruntime": "onnx", "onnx": "onnx", "paddlepaddle": "paddlepaddle",
-    "mindspore": "mindspore", "mlx": "mlx", "spacy": "spacy", "fairseq": "fairseq", "nemo-toolkit": "nemo",
-    "@tensorflow/tfjs": "tensorflow.js", "@tensorflow/tfjs-node": "tensorflow.js", "onnxruntime-web": "onnx",
-    "onnxruntime-node": "onnx", "@huggingface/transformers": "transformers.js", "@xenova/transformers": "transformers.js",
+    "torch": "pytorch",
+    "pytorch-lightning": "pytorch",
+    "lightning": "pytorch",
+    "tensorflow": "tensorflow",
+    "tensorflow-cpu": "tensorflow",
+    "tf-keras": "keras",
+    "keras": "keras",
+    "jax": "jax",
+    "flax": "flax",
+    "transformers": "transformers",
+    "diffusers": "diffusers",
+    "sentence-transformers": "sentence-transformers",
+    "peft": "peft",
+    "scikit-learn": "scikit-learn",
+    "onnxruntime": "onnx",
+    "onnx": "onnx",
+    "paddlepaddle": "paddlepaddle",
+    "mindspore": "mindspore",
+    "mlx": "mlx",
+    "spacy": "spacy",
+    "fairseq": "fairseq",
+    "nemo-toolkit": "nemo",
+    "@tensorflow/tfjs": "tensorflow.js",
+    "@tensorflow/tfjs-node": "tensorflow.js",
+    "onnxruntime-web": "onnx",
+    "onnxruntime-node": "onnx",
+    "@huggingface/transformers": "transformers.js",
+    "@xenova/transformers": "transformers.js",
 }
 _HOMEPAGE_KEYS = ("homepage", "home", "home-page", "documentation", "docs")
 _REQUIREMENT = re.compile(r"^\s*(@?[A-Za-z0-9][A-Za-z0-9._/-]*)")
@@ -83,21 +105,34 @@ def classifier_languages(classifiers: list[str]) -> list[str]:
     return list(dict.fromkeys(tags))
 
 
-def _offer_common(record: HarvestedRecord, origin: str, *, name: Any, description: Any, version: Any,
-                  license_value: str | None, people: list[dict[str, str]], keywords: list[str],
-                  homepage: str | None, classifiers: list[str], requirements: list[str]) -> None:
+def _offer_common(
+    record: HarvestedRecord,
+    origin: str,
+    *,
+    name: Any,
+    description: Any,
+    version: Any,
+    license_value: str | None,
+    people: list[dict[str, str]],
+    keywords: list[str],
+    homepage: str | None,
+    classifiers: list[str],
+    requirements: list[str],
+) -> None:
     record.offer("name", text(name, limit=300), origin=origin, rank=RANK_INFERRED, lang=LANG_NEUTRAL)
     summary = text(description, limit=2000)
     if summary:
-        record.offer("summary", trim_summary(" ".join(summary.split())), origin=origin, rank=RANK_MANIFEST,
-                     lang=LANG_AUTO)
+        record.offer(
+            "summary", trim_summary(" ".join(summary.split())), origin=origin, rank=RANK_MANIFEST, lang=LANG_AUTO
+        )
     record.offer("version", text(version, limit=100), origin=origin, rank=RANK_MANIFEST)
     spdx = normalize_license(license_value) if license_value else None
     if license_value and spdx is None:
         record.warnings.append(f"{origin}: licence {license_value[:80]!r} is not an SPDX expression; ignored")
     if spdx is None:
-        spdx = next((s for s in (license_from_classifier(c) for c in classifiers if c.startswith("License ::")) if s),
-                    None)
+        spdx = next(
+            (s for s in (license_from_classifier(c) for c in classifiers if c.startswith("License ::")) if s), None
+        )
     record.offer("license", spdx, origin=origin, rank=RANK_MANIFEST)
     record.offer("authors", people, origin=origin, rank=RANK_MANIFEST)
     record.offer("tags", [tag(k) for k in keywords], origin=origin, rank=RANK_MANIFEST)
@@ -141,10 +176,19 @@ def apply_pyproject(doc: dict[str, Any], record: HarvestedRecord, *, origin: str
     requirements = text_list(table.get("dependencies")) if project else list(table.get("dependencies") or {})
     urls = table.get("urls") if project else {"homepage": table.get("homepage"), "repository": table.get("repository")}
     people = _people(table.get("authors")) or _people(table.get("maintainers"))
-    _offer_common(record, origin, name=table.get("name"), description=table.get("description"),
-                  version=table.get("version"), license_value=text(license_value, limit=300), people=people,
-                  keywords=text_list(table.get("keywords")), homepage=_url_from(urls, _HOMEPAGE_KEYS),
-                  classifiers=text_list(table.get("classifiers")), requirements=requirements)
+    _offer_common(
+        record,
+        origin,
+        name=table.get("name"),
+        description=table.get("description"),
+        version=table.get("version"),
+        license_value=text(license_value, limit=300),
+        people=people,
+        keywords=text_list(table.get("keywords")),
+        homepage=_url_from(urls, _HOMEPAGE_KEYS),
+        classifiers=text_list(table.get("classifiers")),
+        requirements=requirements,
+    )
 
 
 def parse_pyproject(source: str) -> dict[str, Any]:
@@ -172,15 +216,23 @@ def apply_setup_cfg(sections: dict[str, dict[str, str]], record: HarvestedRecord
         return
     urls = dict(line.split("=", 1) for line in _lines(meta.get("project_urls")) if "=" in line)
     homepage = http_url(meta.get("url") or meta.get("home_page")) or _url_from(
-        {k.strip(): v.strip() for k, v in urls.items()}, _HOMEPAGE_KEYS)
+        {k.strip(): v.strip() for k, v in urls.items()}, _HOMEPAGE_KEYS
+    )
     options = sections.get("options", {})
     requirements = _lines(options.get("install_requires"))
-    _offer_common(record, origin, name=meta.get("name"), description=meta.get("description"),
-                  version=None if (meta.get("version") or "").startswith(("attr:", "file:")) else meta.get("version"),
-                  license_value=text(meta.get("license_expression") or meta.get("license"), limit=300),
-                  people=_people([p.strip() for p in (meta.get("author") or "").split(",")]),
-                  keywords=keyword_list(meta.get("keywords")), homepage=homepage,
-                  classifiers=_lines(meta.get("classifiers")), requirements=requirements)
+    _offer_common(
+        record,
+        origin,
+        name=meta.get("name"),
+        description=meta.get("description"),
+        version=None if (meta.get("version") or "").startswith(("attr:", "file:")) else meta.get("version"),
+        license_value=text(meta.get("license_expression") or meta.get("license"), limit=300),
+        people=_people([p.strip() for p in (meta.get("author") or "").split(",")]),
+        keywords=keyword_list(meta.get("keywords")),
+        homepage=homepage,
+        classifiers=_lines(meta.get("classifiers")),
+        requirements=requirements,
+    )
 
 
 def _lines(value: str | None) -> list[str]:
@@ -205,12 +257,22 @@ def apply_package_json(doc: dict[str, Any], record: HarvestedRecord, *, origin: 
         types_ = [text(item.get("type"), limit=100) for item in doc["licenses"] if isinstance(item, dict)]
         license_value = " OR ".join(t for t in types_ if t) or None
     people = _people(doc.get("author")) + _people(doc.get("contributors"))
-    requirements = [str(k) for key in ("dependencies", "peerDependencies")
-                    if isinstance(doc.get(key), dict) for k in doc[key]]
-    _offer_common(record, origin, name=doc.get("name"), description=doc.get("description"),
-                  version=doc.get("version"), license_value=text(license_value, limit=300), people=people,
-                  keywords=text_list(doc.get("keywords")), homepage=http_url(doc.get("homepage")),
-                  classifiers=[], requirements=requirements)
+    requirements = [
+        str(k) for key in ("dependencies", "peerDependencies") if isinstance(doc.get(key), dict) for k in doc[key]
+    ]
+    _offer_common(
+        record,
+        origin,
+        name=doc.get("name"),
+        description=doc.get("description"),
+        version=doc.get("version"),
+        license_value=text(license_value, limit=300),
+        people=people,
+        keywords=text_list(doc.get("keywords")),
+        homepage=http_url(doc.get("homepage")),
+        classifiers=[],
+        requirements=requirements,
+    )
 
 
 _MANIFESTS = (

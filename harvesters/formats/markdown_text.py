@@ -4,6 +4,7 @@ A small line-based reader rather than a full Markdown renderer, because what mat
 is how GitHub shows a README: an HTML block ends at a blank line, so a Markdown heading
 between ``<div align="center">`` and ``</div>`` is still a heading.
 """
+
 from __future__ import annotations
 
 import html
@@ -135,8 +136,13 @@ def _flush(lines: list[str], *, rst: bool) -> Iterator[Block]:
     lines.clear()
     # Quotes (often "> [!NOTE]" call-outs), lists, tables, indented code and RST directives
     # are not where a project introduces itself.
-    if (not content or first.lstrip().startswith((">", "|")) or _LIST_ITEM.match(first)
-            or first.startswith(("    ", "\t")) or (rst and first.startswith(".."))):
+    if (
+        not content
+        or first.lstrip().startswith((">", "|"))
+        or _LIST_ITEM.match(first)
+        or first.startswith(("    ", "\t"))
+        or (rst and first.startswith(".."))
+    ):
         return
     joined = "\n".join(content)[:_MAX_BLOCK]
     rest = joined

@@ -1,4 +1,5 @@
 """Hugging Face model and dataset cards: the YAML front matter of README.md."""
+
 from __future__ import annotations
 
 import posixpath
@@ -17,8 +18,12 @@ if TYPE_CHECKING:
     from ..record import HarvestedRecord
 
 #: ``base_model_relation`` values and the relation each one is.
-BASE_MODEL_RELATIONS = {"finetune": "fine-tuned-from", "adapter": "adapter-of", "quantized": "quantized-from",
-                        "merge": "merged-from"}
+BASE_MODEL_RELATIONS = {
+    "finetune": "fine-tuned-from",
+    "adapter": "adapter-of",
+    "quantized": "quantized-from",
+    "merge": "merged-from",
+}
 # Cards in sub-folders describe sub-models (quantized variants, adapters); this many are read.
 _MAX_SUB_CARDS = 20
 _MAX_RESULTS = 200
@@ -99,12 +104,10 @@ def apply_card(meta: Any, record: HarvestedRecord, *, origin: str) -> None:
     record.offer("languages", list(dict.fromkeys(t for t in languages if t)), origin=origin, rank=RANK_EXPLICIT)
     record.offer("license", card_license(meta), origin=origin, rank=RANK_EXPLICIT)
     record.note("license_link", http_url(meta.get("license_link")), origin=origin)
-    record.offer("name", text(meta.get("pretty_name"), limit=300), origin=origin, rank=RANK_EXPLICIT,
-                 lang=LANG_AUTO)
+    record.offer("name", text(meta.get("pretty_name"), limit=300), origin=origin, rank=RANK_EXPLICIT, lang=LANG_AUTO)
     tasks = text_list(meta.get("pipeline_tag")) + text_list(meta.get("task_categories"))
     record.offer("tasks", [tag(t) for t in dict.fromkeys(tasks)], origin=origin, rank=RANK_EXPLICIT)
-    record.offer("frameworks", [tag(f) for f in text_list(meta.get("library_name"))], origin=origin,
-                 rank=RANK_EXPLICIT)
+    record.offer("frameworks", [tag(f) for f in text_list(meta.get("library_name"))], origin=origin, rank=RANK_EXPLICIT)
     record.offer("tags", [tag(t) for t in text_list(meta.get("tags"))], origin=origin, rank=RANK_EXPLICIT)
     homepage = http_url(meta.get("homepage"))
     if homepage and homepage.startswith("https://"):
@@ -122,8 +125,10 @@ def _relations(meta: dict[str, Any], record: HarvestedRecord, *, origin: str, ki
         rel_type = BASE_MODEL_RELATIONS[declared.lower()]
     else:
         if declared:
-            record.warnings.append(f"{origin}: base_model_relation {declared!r} is not one Hugging Face "
-                                   "defines (adapter, finetune, merge, quantized); read as fine-tuned")
+            record.warnings.append(
+                f"{origin}: base_model_relation {declared!r} is not one Hugging Face "
+                "defines (adapter, finetune, merge, quantized); read as fine-tuned"
+            )
         # Hugging Face reads several base models without a stated relation as a merge.
         rel_type = "merged-from" if len(bases) > 1 else "fine-tuned-from"
     for base in bases:
@@ -154,9 +159,15 @@ def model_index_results(value: Any) -> list[dict[str, Any]]:
                 value_ = json_safe(metric.get("value"))
                 if isinstance(value_, (dict, list)):
                     continue
-                rows.append({"model": name, "task": task, "dataset": dataset,
-                             "metric": text(metric.get("name"), limit=100) or text(metric.get("type"), limit=100),
-                             "value": value_})
+                rows.append(
+                    {
+                        "model": name,
+                        "task": task,
+                        "dataset": dataset,
+                        "metric": text(metric.get("name"), limit=100) or text(metric.get("type"), limit=100),
+                        "value": value_,
+                    }
+                )
                 if len(rows) >= _MAX_RESULTS:
                     return rows
     return rows

@@ -4,6 +4,7 @@ One module per resource registers its routes on the one blueprint: entries, jobs
 collections, communities, people, proposals, feeds (citation, JSON-LD, Croissant, the dump),
 hooks, and the OpenAPI document.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, request

@@ -1,4 +1,5 @@
 """What the API's routes share: the JSON body, the writing actor, the session for writes."""
+
 from __future__ import annotations
 
 from typing import Any, TypeVar
@@ -87,4 +88,3 @@ def list_page(items: list[dict], *, total: int, page: int, per_page: int, facets
 def query_lang() -> str | None:
     """Return the `?lang=` the reader asked for, or None."""
     return request.args.get("lang") or None
-

@@ -1,4 +1,5 @@
 """API routes for communities: open reads, members' and admins' writes with a bearer token."""
+
 from __future__ import annotations
 
 from flask import jsonify, request
@@ -29,39 +30,75 @@ def _community(session, slug: str, status: int = 200):
 
 
 @bp.get("/communities")
-@documented("listCommunities", "Communities", "communities", response=m.CommunityList,
-            params=[query("language", {"type": "string"}), *PAGE], errors=(400,))
+@documented(
+    "listCommunities",
+    "Communities",
+    "communities",
+    response=m.CommunityList,
+    params=[query("language", {"type": "string"}), *PAGE],
+    errors=(400,),
+)
 def communities():
     page, per_page = page_args()
-    rows, total = list_communities(read_session(), language=request.args.get("language") or None, page=page,
-                                   per_page=per_page)
+    rows, total = list_communities(
+        read_session(), language=request.args.get("language") or None, page=page, per_page=per_page
+    )
     return list_page([c.model_dump(mode="json") for c in rows], total=total, page=page, per_page=per_page)
 
 
 @bp.get("/communities/<slug>")
-@documented("getCommunity", "One community with its members", "communities", response=m.CommunityDetail,
-            params=SLUG, errors=(404,))
+@documented(
+    "getCommunity",
+    "One community with its members",
+    "communities",
+    response=m.CommunityDetail,
+    params=SLUG,
+    errors=(404,),
+)
 def community(slug: str):
     view = get_community(read_session(), slug=slug, actor=current_actor())
     return jsonify(view.model_dump(mode="json"))
 
 
 @bp.post("/communities")
-@documented("createCommunity", "Start a community", "communities", ok=201, response=m.CommunityDetail,
-            body=m.CommunityCreate, auth=True, errors=(*WRITE, 409))
+@documented(
+    "createCommunity",
+    "Start a community",
+    "communities",
+    ok=201,
+    response=m.CommunityDetail,
+    body=m.CommunityCreate,
+    auth=True,
+    errors=(*WRITE, 409),
+)
 def new_community():
     actor, body = writer(), body_as(CommunityCreate)
     with write_session() as s:
-        made = create_community(s, actor=actor, name=body.name, slug=body.slug or None,
-                                description=body.description or "", region=body.region or "",
-                                languages=body.languages or [], language=body.language)
+        made = create_community(
+            s,
+            actor=actor,
+            name=body.name,
+            slug=body.slug or None,
+            description=body.description or "",
+            region=body.region or "",
+            languages=body.languages or [],
+            language=body.language,
+        )
         s.flush()
         return _community(s, made.slug, 201)
 
 
 @bp.patch("/communities/<slug>")
-@documented("editCommunity", "Edit a community (its admins)", "communities", response=m.CommunityDetail,
-            body=m.CommunityPatch, params=SLUG, auth=True, errors=WRITE)
+@documented(
+    "editCommunity",
+    "Edit a community (its admins)",
+    "communities",
+    response=m.CommunityDetail,
+    body=m.CommunityPatch,
+    params=SLUG,
+    auth=True,
+    errors=WRITE,
+)
 def patch_community(slug: str):
     actor, body = writer(), changes_as(CommunityPatch)
     with write_session() as s:
@@ -71,8 +108,18 @@ def patch_community(slug: str):
 
 
 @bp.post("/communities/<slug>/join")
-@documented("joinCommunity", "Ask to join", "communities", ok=202, response=m.JoinRequested,
-            body=m.JoinRequest, body_optional=True, params=SLUG, auth=True, errors=(*WRITE, 409))
+@documented(
+    "joinCommunity",
+    "Ask to join",
+    "communities",
+    ok=202,
+    response=m.JoinRequested,
+    body=m.JoinRequest,
+    body_optional=True,
+    params=SLUG,
+    auth=True,
+    errors=(*WRITE, 409),
+)
 def join_community(slug: str):
     actor, body = writer(), body_as(JoinRequest, optional=True)
     with write_session() as s:
@@ -81,8 +128,7 @@ def join_community(slug: str):
 
 
 @bp.delete("/communities/<slug>/members/me")
-@documented("leaveCommunity", "Leave a community", "communities", ok=204, params=SLUG, auth=True,
-            errors=WRITE)
+@documented("leaveCommunity", "Leave a community", "communities", ok=204, params=SLUG, auth=True, errors=WRITE)
 def leave(slug: str):
     actor = writer()
     with write_session() as s:
@@ -91,9 +137,16 @@ def leave(slug: str):
 
 
 @bp.post("/communities/<slug>/members/<name>")
-@documented("decideMember", "Approve or decline a join request, or set a member's role", "communities",
-            response=m.CommunityDetail, body=m.MemberDecision, params=[*SLUG, path("name")], auth=True,
-            errors=(*WRITE, 409))
+@documented(
+    "decideMember",
+    "Approve or decline a join request, or set a member's role",
+    "communities",
+    response=m.CommunityDetail,
+    body=m.MemberDecision,
+    params=[*SLUG, path("name")],
+    auth=True,
+    errors=(*WRITE, 409),
+)
 def decide_member(slug: str, name: str):
     """Approve or decline a join request (`{"accept": true}`), or set a role (`{"role": "curator"}`)."""
     actor, body = writer(), body_as(MemberDecision)
@@ -103,7 +156,9 @@ def decide_member(slug: str, name: str):
         elif body.accept is not None:
             decide_join(s, slug=slug, actor=actor, user_name=name, accept=body.accept)
         else:
-            raise Invalid("Send {\"accept\": true|false} or {\"role\": \"member|curator|admin\"}.",
-                          details={"fields": {"accept": "a boolean", "role": "member, curator or admin"}})
+            raise Invalid(
+                'Send {"accept": true|false} or {"role": "member|curator|admin"}.',
+                details={"fields": {"accept": "a boolean", "role": "member, curator or admin"}},
+            )
         s.flush()
         return _community(s, slug)

@@ -1,4 +1,5 @@
 """API routes about entries: list and read, register, edit, revert, propose, hide and restore."""
+
 from __future__ import annotations
 
 from flask import current_app, jsonify, request
@@ -31,13 +32,21 @@ from .support import paginated
 
 
 @bp.get("/entries")
-@documented("listEntries", "Search and browse entries", "entries", response=m.EntryList,
-            params=[query("q", {"type": "string"}, "Words to search for, in any script."),
-                    *[query(f, {"type": "string"}, "Repeat to match any of several values.", array=True)
-                      for f in FACETS],
-                    query("sort", {"type": "string", "enum": list(SORTS)}), LANG, *PAGE], errors=(400,),
-            description="Facet filters are OR within a facet and AND across facets; facet counts cover the "
-                        "whole match.")
+@documented(
+    "listEntries",
+    "Search and browse entries",
+    "entries",
+    response=m.EntryList,
+    params=[
+        query("q", {"type": "string"}, "Words to search for, in any script."),
+        *[query(f, {"type": "string"}, "Repeat to match any of several values.", array=True) for f in FACETS],
+        query("sort", {"type": "string", "enum": list(SORTS)}),
+        LANG,
+        *PAGE,
+    ],
+    errors=(400,),
+    description="Facet filters are OR within a facet and AND across facets; facet counts cover the whole match.",
+)
 def entries():
     query = parse_entry_query(request.args, default_per_page=current_app.config["PER_PAGE"])
     session = read_session()
@@ -49,18 +58,28 @@ def entries():
 @bp.get("/entries/<namespace>/<name>")
 @documented("getEntry", "One entry", "entries", response=m.EntryPublic, params=[*ENTRY, LANG], errors=(404,))
 def entry(namespace: str, name: str):
-    public = get_entry(read_session(), slug=f"{namespace}/{name}", actor=current_actor(),
-                       lang=request.args.get("lang") or None)
+    public = get_entry(
+        read_session(), slug=f"{namespace}/{name}", actor=current_actor(), lang=request.args.get("lang") or None
+    )
     return jsonify(public.model_dump(mode="json"))
 
 
 @bp.post("/entries")
-@documented("registerEntry", "Register a repository by its URL (harvested now, or queued)", "entries",
-            ok=201, response=m.EntryPublic, body=m.EntryRegister, auth=True, errors=(*WRITE, 409), queued=m.JobPublic,
-            description="Without a queue the source is harvested at once and the new entry is the answer (201). "
-                        "When harvests are queued (Redis) the answer is 202 with the job; follow it at "
-                        "`GET /jobs/{job_id}` (also in the Location header) until it is `done`, then read the entry "
-                        "at its `entry_url`.")
+@documented(
+    "registerEntry",
+    "Register a repository by its URL (harvested now, or queued)",
+    "entries",
+    ok=201,
+    response=m.EntryPublic,
+    body=m.EntryRegister,
+    auth=True,
+    errors=(*WRITE, 409),
+    queued=m.JobPublic,
+    description="Without a queue the source is harvested at once and the new entry is the answer (201). "
+    "When harvests are queued (Redis) the answer is 202 with the job; follow it at "
+    "`GET /jobs/{job_id}` (also in the Location header) until it is `done`, then read the entry "
+    "at its `entry_url`.",
+)
 def register_entry():
     actor = writer()
     url = body_as(EntryRegister).source_url
@@ -83,40 +102,64 @@ def _slug(namespace: str, name: str) -> str:
 
 
 @bp.patch("/entries/<namespace>/<name>")
-@documented("editEntry", "Edit an entry (maintainers and moderators)", "entries", response=m.EntryPublic,
-            body=m.EntryPatch, params=ENTRY, auth=True, errors=(*WRITE, 409, 428),
-            description="Send `base_revision`: missing is a 428, stale a 409 with the current entry in "
-                        "error.details.current.")
+@documented(
+    "editEntry",
+    "Edit an entry (maintainers and moderators)",
+    "entries",
+    response=m.EntryPublic,
+    body=m.EntryPatch,
+    params=ENTRY,
+    auth=True,
+    errors=(*WRITE, 409, 428),
+    description="Send `base_revision`: missing is a 428, stale a 409 with the current entry in error.details.current.",
+)
 def patch_entry(namespace: str, name: str):
     actor = writer()
     body = changes_as(EntryPatch)
     base = body.pop("base_revision", None)
     reason = body.pop("reason", "") or ""
     with write_session() as session:
-        entry = edit_entry(session, slug=_slug(namespace, name), actor=actor, changes=body, base_revision=base,
-                           reason=str(reason))
+        entry = edit_entry(
+            session, slug=_slug(namespace, name), actor=actor, changes=body, base_revision=base, reason=str(reason)
+        )
         public = to_public(session, entry, actor=actor)
     return jsonify(public.model_dump(mode="json"))
 
 
 @bp.get("/entries/<namespace>/<name>/revisions")
-@documented("listRevisions", "An entry's history, newest first", "history", response=m.RevisionList,
-            params=ENTRY, errors=(404,))
+@documented(
+    "listRevisions", "An entry's history, newest first", "history", response=m.RevisionList, params=ENTRY, errors=(404,)
+)
 def revisions(namespace: str, name: str):
     rows = list_revisions(read_session(), slug=_slug(namespace, name))
-    return jsonify(RevisionList(items=rows, total=len(rows), page=1, per_page=len(rows), facets={})
-                   .model_dump(mode="json"))
+    return jsonify(
+        RevisionList(items=rows, total=len(rows), page=1, per_page=len(rows), facets={}).model_dump(mode="json")
+    )
 
 
 @bp.post("/entries/<namespace>/<name>/revert")
-@documented("revertEntry", "Bring back an earlier revision", "history", response=m.EntryPublic,
-            body=m.RevertRequest, params=ENTRY, auth=True, errors=(*WRITE, 409, 428))
+@documented(
+    "revertEntry",
+    "Bring back an earlier revision",
+    "history",
+    response=m.EntryPublic,
+    body=m.RevertRequest,
+    params=ENTRY,
+    auth=True,
+    errors=(*WRITE, 409, 428),
+)
 def revert(namespace: str, name: str):
     actor = writer()
     body = body_as(RevertRequest)
     with write_session() as session:
-        entry = revert_entry(session, slug=_slug(namespace, name), actor=actor, revision=body.revision,
-                             base_revision=body.base_revision, reason=body.reason or "")
+        entry = revert_entry(
+            session,
+            slug=_slug(namespace, name),
+            actor=actor,
+            revision=body.revision,
+            base_revision=body.base_revision,
+            reason=body.reason or "",
+        )
         public = to_public(session, entry, actor=actor)
     return jsonify(public.model_dump(mode="json"))
 
@@ -131,32 +174,65 @@ def _set_hidden(namespace: str, name: str, hidden: bool):
 
 
 @bp.post("/entries/<namespace>/<name>/hide")
-@documented("hideEntry", "Hide an entry, with a reason (moderators)", "history", response=m.EntryPublic,
-            body=m.HideRequest, params=ENTRY, auth=True, errors=WRITE)
+@documented(
+    "hideEntry",
+    "Hide an entry, with a reason (moderators)",
+    "history",
+    response=m.EntryPublic,
+    body=m.HideRequest,
+    params=ENTRY,
+    auth=True,
+    errors=WRITE,
+)
 def hide_entry(namespace: str, name: str):
     return _set_hidden(namespace, name, True)
 
 
 @bp.post("/entries/<namespace>/<name>/restore")
-@documented("restoreEntry", "Show a hidden entry again (moderators)", "history", response=m.EntryPublic,
-            body=m.HideRequest, params=ENTRY, auth=True, errors=WRITE)
+@documented(
+    "restoreEntry",
+    "Show a hidden entry again (moderators)",
+    "history",
+    response=m.EntryPublic,
+    body=m.HideRequest,
+    params=ENTRY,
+    auth=True,
+    errors=WRITE,
+)
 def restore_entry(namespace: str, name: str):
     return _set_hidden(namespace, name, False)
 
 
 @bp.get("/entries/<namespace>/<name>/translations")
-@documented("listTranslations", "An entry's translations", "translations", response=m.TranslationList,
-            params=ENTRY, errors=(404,))
+@documented(
+    "listTranslations",
+    "An entry's translations",
+    "translations",
+    response=m.TranslationList,
+    params=ENTRY,
+    errors=(404,),
+)
 def translations(namespace: str, name: str):
     public = get_entry(read_session(), slug=f"{namespace}/{name}", actor=current_actor())
-    return jsonify(TranslationList(slug=public.slug, language=public.language,
-                                   translations=public.translations).model_dump(mode="json"))
+    return jsonify(
+        TranslationList(slug=public.slug, language=public.language, translations=public.translations).model_dump(
+            mode="json"
+        )
+    )
 
 
 @bp.post("/entries/<namespace>/<name>/proposals")
-@documented("proposeChange", "Propose an edit or a translation (maintainers' translations are published at once)",
-            "translations", ok=201, response=m.ProposalCreated, body=m.ProposalCreate, params=ENTRY, auth=True,
-            errors=(*WRITE, 409, 428))
+@documented(
+    "proposeChange",
+    "Propose an edit or a translation (maintainers' translations are published at once)",
+    "translations",
+    ok=201,
+    response=m.ProposalCreated,
+    body=m.ProposalCreate,
+    params=ENTRY,
+    auth=True,
+    errors=(*WRITE, 409, 428),
+)
 def propose(namespace: str, name: str):
     """Propose an edit (`{"changes": {…}}`) or a translation (`{"lang": "sw", "name": …}`)."""
     actor = writer()
@@ -164,15 +240,28 @@ def propose(namespace: str, name: str):
     slug = _slug(namespace, name)
     with write_session() as session:
         if body.lang:
-            result = submit_translation(session, slug=slug, actor=actor, lang=body.lang,
-                                        text={k: getattr(body, k) for k in TEXT_FIELDS},
-                                        base_revision=body.base_revision)
+            result = submit_translation(
+                session,
+                slug=slug,
+                actor=actor,
+                lang=body.lang,
+                text={k: getattr(body, k) for k in TEXT_FIELDS},
+                base_revision=body.base_revision,
+            )
             if not hasattr(result, "status"):  # published directly by a maintainer
                 return jsonify({"published": True, "lang": result.lang}), 201
         else:
             if body.changes is None:
-                raise Invalid("Send the fields to change as `changes`: {…}.", details={"fields": {"changes": "required"}})
-            result = propose_edit(session, slug=slug, actor=actor, changes=body.changes,
-                                  base_revision=body.base_revision, note=body.note or "")
+                raise Invalid(
+                    "Send the fields to change as `changes`: {…}.", details={"fields": {"changes": "required"}}
+                )
+            result = propose_edit(
+                session,
+                slug=slug,
+                actor=actor,
+                changes=body.changes,
+                base_revision=body.base_revision,
+                note=body.note or "",
+            )
         proposal_id = result.id
     return jsonify({"id": proposal_id, "status": "open"}), 201

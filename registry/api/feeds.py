@@ -1,4 +1,5 @@
 """API routes in open formats: citations, Croissant and schema.org JSON-LD, and the JSON Lines dump."""
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,9 @@ def entry_url(slug: str) -> str:
 
 
 def _entry(namespace: str, name: str):
-    return get_entry(read_session(), slug=f"{namespace}/{name}", actor=current_actor(),
-                     lang=request.args.get("lang") or None)
+    return get_entry(
+        read_session(), slug=f"{namespace}/{name}", actor=current_actor(), lang=request.args.get("lang") or None
+    )
 
 
 def _ld(data: dict) -> Response:
@@ -33,24 +35,41 @@ def _ld(data: dict) -> Response:
 
 
 @bp.get("/entries/<namespace>/<name>/citation")
-@documented("getCitation", "How to cite an entry", "formats",
-            response={"application/x-bibtex": TEXT, "text/plain": TEXT, "application/yaml": TEXT},
-            params=[*ENTRY, query("format", {"type": "string", "enum": list(CITATION_FORMATS)},
-                                  "bibtex (default), apa or cff."), LANG], errors=(400, 404),
-            description="From the repository's CITATION.cff when it has one, else from the entry's fields.")
+@documented(
+    "getCitation",
+    "How to cite an entry",
+    "formats",
+    response={"application/x-bibtex": TEXT, "text/plain": TEXT, "application/yaml": TEXT},
+    params=[
+        *ENTRY,
+        query("format", {"type": "string", "enum": list(CITATION_FORMATS)}, "bibtex (default), apa or cff."),
+        LANG,
+    ],
+    errors=(400, 404),
+    description="From the repository's CITATION.cff when it has one, else from the entry's fields.",
+)
 def citation(namespace: str, name: str):
     fmt = request.args.get("format") or "bibtex"
     if fmt not in CITATION_FORMATS:
-        raise BadRequest(f"format must be one of {', '.join(CITATION_FORMATS)}", code="invalid_parameter",
-                         details={"parameter": "format"})
+        raise BadRequest(
+            f"format must be one of {', '.join(CITATION_FORMATS)}",
+            code="invalid_parameter",
+            details={"parameter": "format"},
+        )
     entry = _entry(namespace, name)
     text = format_citation(entry, fmt, url=entry_url(entry.slug))
     return Response(text, mimetype=_CITATION_TYPES[fmt])
 
 
 @bp.get("/entries/<namespace>/<name>/croissant")
-@documented("getCroissant", "Croissant JSON-LD of a dataset", "formats", response={LD: {"type": "object"}},
-            params=[*ENTRY, LANG], errors=(404,))
+@documented(
+    "getCroissant",
+    "Croissant JSON-LD of a dataset",
+    "formats",
+    response={LD: {"type": "object"}},
+    params=[*ENTRY, LANG],
+    errors=(404,),
+)
 def croissant_ld(namespace: str, name: str):
     entry = _entry(namespace, name)
     if entry.kind != "dataset":
@@ -59,16 +78,23 @@ def croissant_ld(namespace: str, name: str):
 
 
 @bp.get("/entries/<namespace>/<name>/jsonld")
-@documented("getJsonLd", "schema.org JSON-LD of an entry", "formats", response={LD: {"type": "object"}},
-            params=[*ENTRY, LANG], errors=(404,))
+@documented(
+    "getJsonLd",
+    "schema.org JSON-LD of an entry",
+    "formats",
+    response={LD: {"type": "object"}},
+    params=[*ENTRY, LANG],
+    errors=(404,),
+)
 def jsonld(namespace: str, name: str):
     entry = _entry(namespace, name)
     return _ld(entry_jsonld(entry, url=entry_url(entry.slug)))
 
 
 @bp.get("/dump")
-@documented("dump", "Every public entry, one JSON object per line (the getEntry shape)", "formats",
-            response={NDJSON: TEXT})
+@documented(
+    "dump", "Every public entry, one JSON object per line (the getEntry shape)", "formats", response={NDJSON: TEXT}
+)
 def dump():
     """Stream every public entry as JSON Lines, reading in batches on a session of its own."""
     from sqlmodel import Session

@@ -1,4 +1,5 @@
 """The push webhook: GitHub, GitLab and Gitea tell the registry a repository changed."""
+
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
@@ -11,12 +12,19 @@ from .spec import documented
 
 
 @bp.post("/hooks/push")
-@documented("pushHook", "A GitHub, GitLab or Gitea push event", "sources", response=m.HookResult,
-            body={"type": "object"}, errors=(400, 401, 403, 404, 413, 429), queued=True,
-            description="Signed with the source's secret: `X-Hub-Signature-256` (GitHub), `X-Gitea-Signature` "
-                        "(Gitea) or `X-Gitlab-Token` (GitLab). No signature is a 401, a wrong one a 403; a delivery "
-                        "id seen before is answered with status `ignored`. The re-harvest runs at once, or is "
-                        "queued (202) when Redis is configured.")
+@documented(
+    "pushHook",
+    "A GitHub, GitLab or Gitea push event",
+    "sources",
+    response=m.HookResult,
+    body={"type": "object"},
+    errors=(400, 401, 403, 404, 413, 429),
+    queued=True,
+    description="Signed with the source's secret: `X-Hub-Signature-256` (GitHub), `X-Gitea-Signature` "
+    "(Gitea) or `X-Gitlab-Token` (GitLab). No signature is a 401, a wrong one a 403; a delivery "
+    "id seen before is answered with status `ignored`. The re-harvest runs at once, or is "
+    "queued (202) when Redis is configured.",
+)
 def push_hook():
     require_signature(request.headers)
     if (request.content_length or 0) > MAX_PUSH_BYTES:
@@ -25,6 +33,9 @@ def push_hook():
     push = PushRequest(headers=request.headers, body=request.stream.read(MAX_PUSH_BYTES + 1))
     result = receive_push(read_session(), push=push)
     if result.status == "queued" and result.harvest and result.harvest.job_id:
-        return jsonify(result.model_dump(mode="json")), 202, {"Location": url_for("api.job",
-                                                                                job_id=result.harvest.job_id)}
+        return (
+            jsonify(result.model_dump(mode="json")),
+            202,
+            {"Location": url_for("api.job", job_id=result.harvest.job_id)},
+        )
     return jsonify(result.model_dump(mode="json"))

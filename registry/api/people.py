@@ -1,4 +1,5 @@
 """API routes about the caller: their account and their tokens."""
+
 from __future__ import annotations
 
 from flask import jsonify
@@ -20,18 +21,28 @@ def me():
 
 
 @bp.get("/me/tokens")
-@documented("listTokens", "Your API tokens (never the secrets)", "people", response=m.TokenList, auth=True,
-            errors=(401,))
+@documented(
+    "listTokens", "Your API tokens (never the secrets)", "people", response=m.TokenList, auth=True, errors=(401,)
+)
 def my_tokens():
     actor = reader()
     rows = list_tokens(read_session(), actor=actor)
-    return jsonify(TokenList(items=rows, total=len(rows), page=1, per_page=len(rows), facets={})
-                   .model_dump(mode="json"))
+    return jsonify(
+        TokenList(items=rows, total=len(rows), page=1, per_page=len(rows), facets={}).model_dump(mode="json")
+    )
 
 
 @bp.post("/me/tokens")
-@documented("createToken", "Make an API token (shown once)", "people", ok=201, response=m.TokenCreated,
-            body=m.TokenCreate, auth=True, errors=WRITE)
+@documented(
+    "createToken",
+    "Make an API token (shown once)",
+    "people",
+    ok=201,
+    response=m.TokenCreated,
+    body=m.TokenCreate,
+    auth=True,
+    errors=WRITE,
+)
 def new_token():
     actor = writer()
     body = body_as(TokenCreate)
@@ -41,8 +52,7 @@ def new_token():
 
 
 @bp.delete("/me/tokens/<int:token_id>")
-@documented("revokeToken", "Revoke a token", "people", ok=204, params=[path("token_id", ID)], auth=True,
-            errors=WRITE)
+@documented("revokeToken", "Revoke a token", "people", ok=204, params=[path("token_id", ID)], auth=True, errors=WRITE)
 def delete_token(token_id: int):
     actor = writer()
     with write_session() as session:

@@ -1,4 +1,5 @@
 """API routes about sources: list them, read their runs, re-harvest, set a webhook secret."""
+
 from __future__ import annotations
 
 from flask import jsonify, url_for
@@ -31,18 +32,33 @@ def source(source_id: int):
 
 
 @bp.get("/sources/<int:source_id>/runs")
-@documented("listRuns", "A source's harvest runs, newest first", "sources", response=m.RunList,
-            params=[*SOURCE, *PAGE], errors=(400, 404))
+@documented(
+    "listRuns",
+    "A source's harvest runs, newest first",
+    "sources",
+    response=m.RunList,
+    params=[*SOURCE, *PAGE],
+    errors=(400, 404),
+)
 def runs(source_id: int):
     page, per_page = page_args()
-    items, total = list_source_runs(read_session(), source_id=source_id, page=page, per_page=per_page,
-                                    actor=current_actor())
+    items, total = list_source_runs(
+        read_session(), source_id=source_id, page=page, per_page=per_page, actor=current_actor()
+    )
     return paginated(items, total=total, page=page, per_page=per_page)
 
 
 @bp.post("/sources/<int:source_id>/reharvest")
-@documented("reharvest", "Harvest a source again (now, or on the queue)", "sources", response=m.HarvestOutcome,
-            params=SOURCE, auth=True, errors=WRITE, queued=True)
+@documented(
+    "reharvest",
+    "Harvest a source again (now, or on the queue)",
+    "sources",
+    response=m.HarvestOutcome,
+    params=SOURCE,
+    auth=True,
+    errors=WRITE,
+    queued=True,
+)
 def reharvest(source_id: int):
     actor = writer()
     outcome = request_reharvest(read_session(), source_id=source_id, actor=actor)
@@ -52,8 +68,16 @@ def reharvest(source_id: int):
 
 
 @bp.post("/sources/<int:source_id>/hook-secret")
-@documented("newHookSecret", "Make a new webhook secret for a source (shown once)", "sources", ok=201,
-            response=m.HookSecret, params=SOURCE, auth=True, errors=WRITE)
+@documented(
+    "newHookSecret",
+    "Make a new webhook secret for a source (shown once)",
+    "sources",
+    ok=201,
+    response=m.HookSecret,
+    params=SOURCE,
+    auth=True,
+    errors=WRITE,
+)
 def hook_secret(source_id: int):
     actor = writer()
     with write_session() as session:

@@ -4,6 +4,7 @@ The declaration names the shapes the route takes and answers (models from regist
 and its parameters; registry/api/openapi.py builds the document from these declarations and
 the app's url_map, so a route without a declaration cannot be served in a document.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -49,9 +50,11 @@ View = TypeVar("View", bound=Callable[..., Any])
 
 def documented(id: str, summary: str, tag: str, **details: Any) -> Callable[[View], View]:
     """Declare the decorated API route's operation (put it below the route decorator)."""
+
     def declare(view: View) -> View:
         DECLARED[f"api.{view.__name__}"] = Op(id, summary, tag, **details)
         return view
+
     return declare
 
 
@@ -59,8 +62,14 @@ def query(name: str, schema: dict, description: str = "", *, array: bool = False
     """Return an optional query parameter; ``array`` for one that may be repeated."""
     if array:
         schema = {"type": "array", "items": schema}
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description,
-            **({"style": "form", "explode": True} if array else {})}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+        **({"style": "form", "explode": True} if array else {}),
+    }
 
 
 def path(name: str, schema: dict | None = None) -> dict:
@@ -68,10 +77,13 @@ def path(name: str, schema: dict | None = None) -> dict:
     return {"name": name, "in": "path", "required": True, "schema": schema or {"type": "string"}}
 
 
-PAGE = [query("page", {"type": "integer", "minimum": 1, "maximum": 100_000}, "Page number, from 1."),
-        query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}, "Items per page (at most 100).")]
-LANG = query("lang", {"type": "string"},
-             "Show name, summary and description in this language (BCP-47) when translated.")
+PAGE = [
+    query("page", {"type": "integer", "minimum": 1, "maximum": 100_000}, "Page number, from 1."),
+    query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}, "Items per page (at most 100)."),
+]
+LANG = query(
+    "lang", {"type": "string"}, "Show name, summary and description in this language (BCP-47) when translated."
+)
 ENTRY = [path("namespace"), path("name")]
 SOURCE = [path("source_id", ID)]
 SLUG = [path("slug")]

@@ -1,4 +1,5 @@
 """What the API's list and write routes share: page arguments, `Link` headers, write rate limits."""
+
 from __future__ import annotations
 
 import hashlib
@@ -31,11 +32,13 @@ def page_args(default_per_page: int | None = None) -> tuple[int, int]:
         try:
             value = int(raw)
         except ValueError:
-            raise BadRequest(f"{name} must be a whole number, not {raw!r}", code="invalid_parameter",
-                             details={"parameter": name}) from None
+            raise BadRequest(
+                f"{name} must be a whole number, not {raw!r}", code="invalid_parameter", details={"parameter": name}
+            ) from None
         if not 1 <= value <= high:
-            raise BadRequest(f"{name} must be between 1 and {high}", code="invalid_parameter",
-                             details={"parameter": name})
+            raise BadRequest(
+                f"{name} must be between 1 and {high}", code="invalid_parameter", details={"parameter": name}
+            )
         values.append(value)
     return values[0], values[1]
 
@@ -45,8 +48,12 @@ def link_header(*, page: int, per_page: int, total: int) -> str:
     last = max(1, math.ceil(total / per_page))
     args = request.args.to_dict(flat=False)
     links = []
-    for rel, number in (("first", 1), ("prev", page - 1 if page > 1 else None),
-                        ("next", page + 1 if page < last else None), ("last", last)):
+    for rel, number in (
+        ("first", 1),
+        ("prev", page - 1 if page > 1 else None),
+        ("next", page + 1 if page < last else None),
+        ("last", last),
+    ):
         if number is None:
             continue
         query = {**args, "page": [str(number)], "per_page": [str(per_page)]}
@@ -63,8 +70,15 @@ def _quote(text: str) -> str:
 
 def paginated(items: list[Any], *, total: int, page: int, per_page: int, facets: dict | None = None) -> Response:
     """Return the list envelope of the contract with a `Link` header."""
-    resp = jsonify({"items": [i.model_dump(mode="json") if hasattr(i, "model_dump") else i for i in items],
-                    "total": total, "page": page, "per_page": per_page, "facets": facets or {}})
+    resp = jsonify(
+        {
+            "items": [i.model_dump(mode="json") if hasattr(i, "model_dump") else i for i in items],
+            "total": total,
+            "page": page,
+            "per_page": per_page,
+            "facets": facets or {},
+        }
+    )
     resp.headers["Link"] = link_header(page=page, per_page=per_page, total=total)
     return resp
 
@@ -96,8 +110,12 @@ def _ratelimit_headers(response: Response) -> Response:
 
 def _link_lists(response: Response) -> Response:
     """Give every list envelope a `Link` header, also those of routes that build the envelope themselves."""
-    if response.status_code != 200 or "Link" in response.headers or response.mimetype != "application/json" \
-            or response.is_streamed:
+    if (
+        response.status_code != 200
+        or "Link" in response.headers
+        or response.mimetype != "application/json"
+        or response.is_streamed
+    ):
         return response
     body = response.get_json(silent=True)
     if isinstance(body, dict) and {"items", "total", "page", "per_page"} <= set(body):

@@ -5,6 +5,7 @@ builds its app once); ``scheduler`` queues the sources that are due; ``batch`` h
 sources in this process with harvester processes beside it; ``commands`` are the CLI's
 `worker` and `scheduler`.
 """
+
 from __future__ import annotations
 
 from flask import Flask

@@ -4,6 +4,7 @@ Several sources are harvested at once: the clones and parsing in harvester proce
 pool started on first use), the checks and the writes on threads here, each through the one
 source pipeline.
 """
+
 from __future__ import annotations
 
 import threading
@@ -22,8 +23,15 @@ from ..services.pipeline import HarvestResult, run_source_as_operator
 Progress = Callable[[HarvestResult], None]
 
 
-def harvest_many(app: Flask, *, sources: Iterable[tuple[str, str | None]], options: HarvestOptions, jobs: int = 1,
-                 target: str | None = None, progress: Progress | None = None) -> list[HarvestResult]:
+def harvest_many(
+    app: Flask,
+    *,
+    sources: Iterable[tuple[str, str | None]],
+    options: HarvestOptions,
+    jobs: int = 1,
+    target: str | None = None,
+    progress: Progress | None = None,
+) -> list[HarvestResult]:
     """Harvest (source, kind) pairs of any kind, ``jobs`` at a time; results in the order given.
 
     ``target`` is where every list among them goes (the CLI's ``--collection``).
@@ -41,8 +49,9 @@ def harvest_many(app: Flask, *, sources: Iterable[tuple[str, str | None]], optio
         # Each thread needs the application context the services (search indexing) rely on.
         with app.app_context():
             fetch = workers.fetch if workers is not None else run_harvest
-            result = run_source_as_operator(sessions(app), source=source, kind=kind, options=options,
-                                            target=target, fetch=fetch)
+            result = run_source_as_operator(
+                sessions(app), source=source, kind=kind, options=options, target=target, fetch=fetch
+            )
         if progress:
             progress(result)
         return result

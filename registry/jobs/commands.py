@@ -1,4 +1,5 @@
 """The queue's commands: `worker` runs jobs, `scheduler` queues the due sources."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -19,16 +20,22 @@ def worker_command(burst: bool):
     from .tasks import run_worker
 
     if not queue_enabled(current_app):
-        raise click.ClickException("REGISTRY_REDIS_URL is not set: without Redis, harvests run in-process "
-                                   "and no worker is needed")
+        raise click.ClickException(
+            "REGISTRY_REDIS_URL is not set: without Redis, harvests run in-process and no worker is needed"
+        )
     require_schema()
     run_worker(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]  # (LocalProxy method)
 
 
 @click.command("scheduler")
 @with_appcontext
-@click.option("--interval", type=click.IntRange(min=1), default=60, show_default=True,
-              help="Seconds between two looks for due sources.")
+@click.option(
+    "--interval",
+    type=click.IntRange(min=1),
+    default=60,
+    show_default=True,
+    help="Seconds between two looks for due sources.",
+)
 @click.option("--once", is_flag=True, help="Queue the due sources once and stop.")
 def scheduler_command(interval: int, once: bool):
     """Queue the sources whose schedule is due, every INTERVAL seconds (needs REGISTRY_REDIS_URL).
@@ -38,8 +45,10 @@ def scheduler_command(interval: int, once: bool):
     from .scheduler import run_scheduler
 
     if not queue_enabled(current_app):
-        raise click.ClickException("REGISTRY_REDIS_URL is not set: without Redis, run "
-                                   "`flask --app registry reharvest --due` from cron or a systemd timer instead")
+        raise click.ClickException(
+            "REGISTRY_REDIS_URL is not set: without Redis, run "
+            "`flask --app registry reharvest --due` from cron or a systemd timer instead"
+        )
     require_schema()
 
     def report(queued, pending) -> None:
@@ -50,13 +59,23 @@ def scheduler_command(interval: int, once: bool):
 
     def failed(err: Exception) -> None:
         errors.append(err)
-        click.echo(f"could not queue the due sources ({type(err).__name__}: {err})"
-                   + ("" if once else f"; trying again in {interval} s"), err=True)
+        click.echo(
+            f"could not queue the due sources ({type(err).__name__}: {err})"
+            + ("" if once else f"; trying again in {interval} s"),
+            err=True,
+        )
 
     if not once:
-        click.echo(f"Queueing due sources on {queue_name(current_app)!r} every {interval} s; "
-                   "`flask --app registry worker` processes harvest them. Stop with Ctrl-C.")
-    run_scheduler(current_app._get_current_object(), interval=interval,  # type: ignore[attr-defined]  # (LocalProxy method)
-                  ticks=1 if once else None, report=report, on_error=failed)
+        click.echo(
+            f"Queueing due sources on {queue_name(current_app)!r} every {interval} s; "
+            "`flask --app registry worker` processes harvest them. Stop with Ctrl-C."
+        )
+    run_scheduler(
+        current_app._get_current_object(),  # type: ignore[attr-defined]  # (LocalProxy method)
+        interval=interval,
+        ticks=1 if once else None,
+        report=report,
+        on_error=failed,
+    )
     if once and errors:
         raise click.exceptions.Exit(1)

@@ -5,6 +5,7 @@ go to a Redis queue (RQ) and any number of `worker` processes, on any machine, r
 are named, as RQ allows, so this module knows no services and no task: registry.jobs.tasks
 holds what workers run.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,8 +29,13 @@ KEEP_FAILURES = 30 * 86400
 KEEP_PREVIEWS = 86400
 #: What a person is told: waiting for a worker, being worked on, finished, or failed with the reason.
 JOB_STATES = ("queued", "running", "done", "failed")
-_RQ_STATES = {"started": "running", "finished": "done", "failed": "failed", "stopped": "failed",
-              "canceled": "failed"}  # created, queued, deferred, scheduled (a retry's pause)…: queued
+_RQ_STATES = {
+    "started": "running",
+    "finished": "done",
+    "failed": "failed",
+    "stopped": "failed",
+    "canceled": "failed",
+}  # created, queued, deferred, scheduled (a retry's pause)…: queued
 _JOB_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 
@@ -61,12 +67,20 @@ class JobRef:
         harvest = self.kind != "preview" and self.status in ("done", "failed")
         slug = result.get("slug") if harvest else None
         entry = slug if isinstance(slug, str) and re.fullmatch(r"[^/\s]+/[^/\s]+", slug) else None
-        return JobPublic(id=self.id, kind=self.kind, status=self.status, url=_api_url("api.job", job_id=self.id),
-                         outcome=result.get("outcome") if harvest else None, slug=slug,
-                         entry_url=_api_url("api.entry", namespace=entry.split("/")[0],
-                                            name=entry.split("/")[1]) if entry else None,
-                         changes=list(result.get("changes") or []) if harvest else [], error=self.error,
-                         enqueued_at=self.enqueued_at, started_at=self.started_at, ended_at=self.ended_at)
+        return JobPublic(
+            id=self.id,
+            kind=self.kind,
+            status=self.status,
+            url=_api_url("api.job", job_id=self.id),
+            outcome=result.get("outcome") if harvest else None,
+            slug=slug,
+            entry_url=_api_url("api.entry", namespace=entry.split("/")[0], name=entry.split("/")[1]) if entry else None,
+            changes=list(result.get("changes") or []) if harvest else [],
+            error=self.error,
+            enqueued_at=self.enqueued_at,
+            started_at=self.started_at,
+            ended_at=self.ended_at,
+        )
 
 
 def _api_url(endpoint: str, **values) -> str:
@@ -118,8 +132,16 @@ def _lock_key(source: str) -> str:
     return "registry:harvest-lock:" + hashlib.sha256(source.encode()).hexdigest()
 
 
-def submit(task: str, *args, kind: str, source: str | None = None, owner_id: int | None = None,
-           retry: bool = True, keep: int = KEEP_RESULTS, description: str = "") -> JobRef:
+def submit(
+    task: str,
+    *args,
+    kind: str,
+    source: str | None = None,
+    owner_id: int | None = None,
+    retry: bool = True,
+    keep: int = KEEP_RESULTS,
+    description: str = "",
+) -> JobRef:
     """Run the task named ``task`` (a dotted path) now (no Redis), or queue it for a worker; return the job.
 
     A task returns a JSON-able dict; ``{"outcome": "failed", "error": …}`` makes the job failed.
@@ -128,19 +150,31 @@ def submit(task: str, *args, kind: str, source: str | None = None, owner_id: int
     if not queue_enabled(app):
         result = import_string(task)(*args)
         failed = isinstance(result, dict) and result.get("outcome") == "failed"
-        return JobRef(id=f"inline-{uuid.uuid4().hex[:12]}", status="failed" if failed else "done", kind=kind,
-                      result=result, error=result.get("error") if failed else None, owner_id=owner_id, source=source)
+        return JobRef(
+            id=f"inline-{uuid.uuid4().hex[:12]}",
+            status="failed" if failed else "done",
+            kind=kind,
+            result=result,
+            error=result.get("error") if failed else None,
+            owner_id=owner_id,
+            source=source,
+        )
     from rq import Retry
 
-    job = _queue(app).enqueue(task, *args, retry=Retry(max=3, interval=RETRY_INTERVALS) if retry else None,
-                              job_timeout=int(app.config["HARVEST_TIMEOUT"]) * 3, result_ttl=keep,
-                              failure_ttl=KEEP_FAILURES, description=description or f"{kind} {source}",
-                              meta={"kind": kind, "owner": owner_id, "source": source})
+    job = _queue(app).enqueue(
+        task,
+        *args,
+        retry=Retry(max=3, interval=RETRY_INTERVALS) if retry else None,
+        job_timeout=int(app.config["HARVEST_TIMEOUT"]) * 3,
+        result_ttl=keep,
+        failure_ttl=KEEP_FAILURES,
+        description=description or f"{kind} {source}",
+        meta={"kind": kind, "owner": owner_id, "source": source},
+    )
     if source and kind != "preview":
         # The source page shows its latest harvest job (a preview writes nothing, so it is not one).
         redis_connection(app).set(_latest_key(app, source), job.id, ex=KEEP_FAILURES)
-    return JobRef(id=job.id, status="queued", kind=kind, owner_id=owner_id, source=source,
-                  enqueued_at=job.enqueued_at)
+    return JobRef(id=job.id, status="queued", kind=kind, owner_id=owner_id, source=source, enqueued_at=job.enqueued_at)
 
 
 def source_lock(app: Flask, source: str):
@@ -180,9 +214,18 @@ def _ref(app: Flask, job) -> JobRef | None:
             status, error = "failed", result.get("error") or "The harvest failed."
     elif status == "failed":
         error = _plain_failure(job, rq_status)
-    return JobRef(id=job.id, status=status, kind=meta.get("kind", "harvest"), result=result, error=error,
-                  owner_id=meta.get("owner"), source=meta.get("source"), enqueued_at=job.enqueued_at,
-                  started_at=job.started_at, ended_at=job.ended_at)
+    return JobRef(
+        id=job.id,
+        status=status,
+        kind=meta.get("kind", "harvest"),
+        result=result,
+        error=error,
+        owner_id=meta.get("owner"),
+        source=meta.get("source"),
+        enqueued_at=job.enqueued_at,
+        started_at=job.started_at,
+        ended_at=job.ended_at,
+    )
 
 
 def get_job(job_id: str, app: Flask | None = None) -> JobRef | None:
@@ -225,8 +268,14 @@ def latest_job(*, source: str, app: Flask | None = None) -> JobRef | None:
     return latest_jobs([source], app).get(source)
 
 
-def wait_for_jobs(job_ids: list[str], *, app: Flask | None = None, poll: float = 1.0,
-                  progress: Callable[[JobRef], None] | None = None, timeout: float | None = None) -> list[JobRef]:
+def wait_for_jobs(
+    job_ids: list[str],
+    *,
+    app: Flask | None = None,
+    poll: float = 1.0,
+    progress: Callable[[JobRef], None] | None = None,
+    timeout: float | None = None,
+) -> list[JobRef]:
     """Wait until every job is done or failed (or gone); return their final states in the order given."""
     final: dict[str, JobRef] = {}
     deadline = None if timeout is None else time.monotonic() + timeout
@@ -234,8 +283,9 @@ def wait_for_jobs(job_ids: list[str], *, app: Flask | None = None, poll: float =
         for job_id in job_ids:
             if job_id in final:
                 continue
-            ref = get_job(job_id, app) or JobRef(id=job_id, status="failed",
-                                                 error="The job is no longer known to the queue.")
+            ref = get_job(job_id, app) or JobRef(
+                id=job_id, status="failed", error="The job is no longer known to the queue."
+            )
             if not ref.pending:
                 final[job_id] = ref
                 if progress:

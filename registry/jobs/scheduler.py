@@ -1,4 +1,5 @@
 """The scheduler: queue the sources that are due, every so often, until stopped."""
+
 from __future__ import annotations
 
 import signal
@@ -10,9 +11,14 @@ from flask import Flask
 from .queue import JobRef
 
 
-def run_scheduler(app: Flask, *, interval: float, ticks: int | None = None,
-                  report: Callable[[list[JobRef], list[JobRef]], None] | None = None,
-                  on_error: Callable[[Exception], None] | None = None) -> int:
+def run_scheduler(
+    app: Flask,
+    *,
+    interval: float,
+    ticks: int | None = None,
+    report: Callable[[list[JobRef], list[JobRef]], None] | None = None,
+    on_error: Callable[[Exception], None] | None = None,
+) -> int:
     """Queue the due sources every ``interval`` seconds until stopped (SIGTERM, SIGINT) or ``ticks`` ran out."""
     from ..db import sessions
     from ..services.sources import queue_due_sources

@@ -3,6 +3,7 @@
 Tasks are enqueued by their dotted names (``registry.jobs.tasks.harvest``); without Redis the
 queue calls them at once, inside the caller's app context. Each returns a JSON-able dict.
 """
+
 from __future__ import annotations
 
 import os
@@ -43,8 +44,13 @@ def harvest(source: str, kind: str | None, operator: bool, collection: str | Non
 
     app = _app()
     with _locked(app, source), app.app_context():
-        result = run_source_as_operator(sessions(app), source=source, kind=kind, target=collection,
-                                        options=harvest_options(app.config, operator=operator))
+        result = run_source_as_operator(
+            sessions(app),
+            source=source,
+            kind=kind,
+            target=collection,
+            options=harvest_options(app.config, operator=operator),
+        )
     return result.as_json()
 
 
@@ -54,8 +60,9 @@ def preview_submission(url: str, owner_id: int) -> dict[str, Any]:
 
     app = _app()
     with app.app_context():
-        return preview_for_job(sessions(app), url=url, owner_id=owner_id,
-                               options=harvest_options(app.config, operator=False))
+        return preview_for_job(
+            sessions(app), url=url, owner_id=owner_id, options=harvest_options(app.config, operator=False)
+        )
 
 
 def register_submission(url: str, owner_id: int) -> dict[str, Any]:
@@ -64,8 +71,9 @@ def register_submission(url: str, owner_id: int) -> dict[str, Any]:
 
     app = _app()
     with _locked(app, url), app.app_context():
-        return register_for_job(sessions(app), url=url, owner_id=owner_id,
-                                options=harvest_options(app.config, operator=False))
+        return register_for_job(
+            sessions(app), url=url, owner_id=owner_id, options=harvest_options(app.config, operator=False)
+        )
 
 
 def _worker_class():
@@ -79,8 +87,9 @@ def _worker_class():
             # reader (rq#2172): a burst worker would linger up to a minute after its last job.
             self.pubsub = self.connection.pubsub()
             self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
-            thread = self.pubsub.run_in_thread(sleep_time=0.2, daemon=True,
-                                               exception_handler=self._pubsub_exception_handler)
+            thread = self.pubsub.run_in_thread(
+                sleep_time=0.2, daemon=True, exception_handler=self._pubsub_exception_handler
+            )
             self.pubsub_thread = thread  # type: ignore[assignment]  # rq infers None from its unannotated `= None`
 
     return RegistryWorker
@@ -92,7 +101,10 @@ def run_worker(app: Flask, *, burst: bool) -> None:
     _worker_app = app
     # Jobs run in this process: the app, its engine pool and Redis client are built once rather
     # than after a fork for every job.
-    worker = _worker_class()([_queue(app)], connection=redis_connection(app),
-                          name=f"registry-{os.uname().nodename}-{os.getpid()}-{uuid.uuid4().hex[:6]}")
+    worker = _worker_class()(
+        [_queue(app)],
+        connection=redis_connection(app),
+        name=f"registry-{os.uname().nodename}-{os.getpid()}-{uuid.uuid4().hex[:6]}",
+    )
     # with_scheduler: RQ's own scheduler puts retried jobs back on the queue after their pause.
     worker.work(burst=burst, with_scheduler=True)

@@ -1,4 +1,5 @@
 """Alembic environment: runs migrations on the engine the registry hands over."""
+
 from __future__ import annotations
 
 from alembic import context

@@ -1,4 +1,5 @@
 """Collections: their items and groups, translations, list syncs, and the bodies that change them."""
+
 from __future__ import annotations
 
 from typing import Annotated

@@ -1,4 +1,5 @@
 """Errors and what every list answer shares."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,8 +16,9 @@ def _iso(value: datetime) -> str:
 
 #: A time written as ``datetime.isoformat()`` ("+00:00", never "Z"): the collections and
 #: communities API has always answered so, and its clients may compare the strings.
-Timestamp = Annotated[datetime, PlainSerializer(_iso, when_used="json"),
-                      WithJsonSchema({"type": "string", "format": "date-time"})]
+Timestamp = Annotated[
+    datetime, PlainSerializer(_iso, when_used="json"), WithJsonSchema({"type": "string", "format": "date-time"})
+]
 
 #: A value left out of the JSON when it is None (and only then), for answers whose keys depend
 #: on the case, such as a collection's owner.

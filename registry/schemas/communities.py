@@ -1,4 +1,5 @@
 """Communities and their members."""
+
 from __future__ import annotations
 
 from sqlmodel import Field, SQLModel

@@ -1,4 +1,5 @@
 """Entries: the public shape, the list shape, the page's shape, and the bodies that change one."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,8 +11,23 @@ from .sources import RunPublic
 
 #: An entry's content fields, in the order pages show them; the same as a harvest record's
 #: (harvesters.ENTRY_FIELDS), which a test checks.
-ENTRY_FIELDS = ("kind", "name", "summary", "description", "language", "languages", "license", "tasks", "tags",
-                "frameworks", "region", "homepage", "version", "authors", "citation")
+ENTRY_FIELDS = (
+    "kind",
+    "name",
+    "summary",
+    "description",
+    "language",
+    "languages",
+    "license",
+    "tasks",
+    "tags",
+    "frameworks",
+    "region",
+    "homepage",
+    "version",
+    "authors",
+    "citation",
+)
 #: Those a person edits directly: authors and the citation come only from the repository.
 EDITABLE_FIELDS = tuple(name for name in ENTRY_FIELDS if name not in ("authors", "citation"))
 #: Editable fields that hold a list of text values.

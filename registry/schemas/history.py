@@ -1,4 +1,5 @@
 """An entry's revisions, and its history page: who may do what with it."""
+
 from __future__ import annotations
 
 from typing import Any

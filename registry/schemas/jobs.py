@@ -1,4 +1,5 @@
 """Queued jobs."""
+
 from __future__ import annotations
 
 from datetime import datetime

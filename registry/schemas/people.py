@@ -1,4 +1,5 @@
 """People: one's own account and API tokens."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Proposed edits and translations, and the decisions on them."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Sources, their harvest runs and push hooks."""
+
 from __future__ import annotations
 
 from datetime import datetime

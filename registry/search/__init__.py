@@ -1,4 +1,5 @@
 """Search: one small backend interface, SQLite FTS5 (default) and PostgreSQL, chosen by the database."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -15,8 +16,18 @@ from .postgres import PostgresBackend
 from .query import ParsedQuery, expandable, one_typo_away, parse_query, relax
 from .sqlite import SQLiteBackend
 
-__all__ = ["SearchBackend", "backend_for", "index_entry", "indexed_facet_counts", "reindex", "unindex_entry", "parse_query",
-           "ranked_in_memory", "relaxed_query", "text_matches"]
+__all__ = [
+    "SearchBackend",
+    "backend_for",
+    "index_entry",
+    "indexed_facet_counts",
+    "reindex",
+    "unindex_entry",
+    "parse_query",
+    "ranked_in_memory",
+    "relaxed_query",
+    "text_matches",
+]
 
 #: A relaxed query widens each word with this many typo fixes and substring matches at most.
 MAX_EXPANSIONS = 12
@@ -83,13 +94,39 @@ def backend_for(session: Session) -> SearchBackend:
 
 #: The columns the indexer reads: naming them keeps the migration that backfills the index
 #: working whatever columns later migrations add.
-_ENTRY_COLUMNS = load_only(*attributes(
-    Entry.id, Entry.slug, Entry.kind, Entry.region, Entry.name, Entry.summary, Entry.description, Entry.language,
-    Entry.license, Entry.languages, Entry.tasks, Entry.tags, Entry.frameworks, Entry.authors,
-    Entry.hidden, Entry.deleted_at, Entry.updated_at))
-_TRANSLATION_COLUMNS = load_only(*attributes(
-    Translation.id, Translation.entry_id, Translation.lang, Translation.name,
-    Translation.summary, Translation.description, Translation.origin, Translation.reviewed_by))
+_ENTRY_COLUMNS = load_only(
+    *attributes(
+        Entry.id,
+        Entry.slug,
+        Entry.kind,
+        Entry.region,
+        Entry.name,
+        Entry.summary,
+        Entry.description,
+        Entry.language,
+        Entry.license,
+        Entry.languages,
+        Entry.tasks,
+        Entry.tags,
+        Entry.frameworks,
+        Entry.authors,
+        Entry.hidden,
+        Entry.deleted_at,
+        Entry.updated_at,
+    )
+)
+_TRANSLATION_COLUMNS = load_only(
+    *attributes(
+        Translation.id,
+        Translation.entry_id,
+        Translation.lang,
+        Translation.name,
+        Translation.summary,
+        Translation.description,
+        Translation.origin,
+        Translation.reviewed_by,
+    )
+)
 
 
 def _translations(session: Session, entry_ids: list[int]) -> dict[int, list[Translation]]:
@@ -116,8 +153,9 @@ def unindex_entry(session: Session, entry_id: int) -> None:
     backend_for(session).delete_documents(session, [entry_id])
 
 
-def reindex(session: Session, *, batch_size: int = 500, progress: Callable[[int], None] | None = None,
-            facet_counts: bool = True) -> int:
+def reindex(
+    session: Session, *, batch_size: int = 500, progress: Callable[[int], None] | None = None, facet_counts: bool = True
+) -> int:
     """Rebuild the whole index from the entries; return how many entries were indexed.
 
     ``facet_counts=False`` leaves the counts and codes alone: the migration that makes the index
@@ -127,16 +165,22 @@ def reindex(session: Session, *, batch_size: int = 500, progress: Callable[[int]
     backend.clear(session, facet_counts=facet_counts)
     done, last_id = 0, 0
     while True:
-        entries = session.exec(select(Entry).options(_ENTRY_COLUMNS).where(col(Entry.id) > last_id)
-                               .order_by(col(Entry.id)).limit(batch_size)).all()
+        entries = session.exec(
+            select(Entry)
+            .options(_ENTRY_COLUMNS)
+            .where(col(Entry.id) > last_id)
+            .order_by(col(Entry.id))
+            .limit(batch_size)
+        ).all()
         if not entries:
             return done
         # Rows read from the database always have their id.
         last_id = entries[-1].id or last_id
         visible = [(e.id, e) for e in entries if is_searchable(e) and e.id is not None]
         translations = _translations(session, [id_ for id_, _ in visible])
-        backend.replace_documents(session, [build_document(e, translations[id_]) for id_, e in visible],
-                                  facet_counts=facet_counts)
+        backend.replace_documents(
+            session, [build_document(e, translations[id_]) for id_, e in visible], facet_counts=facet_counts
+        )
         done += len(visible)
         if progress:
             progress(len(entries))
@@ -181,8 +225,15 @@ def relaxed_query(session: Session, query: ParsedQuery) -> ParsedQuery:
     return relax(query, expansions)
 
 
-def ranked_in_memory(session: Session, query: ParsedQuery | None, *, filters: dict[str, list[str]],
-                     hidden: tuple, offset: int, limit: int) -> tuple[int, Counter[str], list[int]] | None:
+def ranked_in_memory(
+    session: Session,
+    query: ParsedQuery | None,
+    *,
+    filters: dict[str, list[str]],
+    hidden: tuple,
+    offset: int,
+    limit: int,
+) -> tuple[int, Counter[str], list[int]] | None:
     """Answer a query sorted by relevance from the in-memory copy of the index (see memory.py).
 
     Return the number of matches, the count of each facet pair over them, and the ids of the page
@@ -203,8 +254,15 @@ def ranked_in_memory(session: Session, query: ParsedQuery | None, *, filters: di
     if unknown:
         index.code_of_pair.update(counts.known_codes(session, unknown))
     filter_codes = [[index.code_of_pair[p] for p in pairs if p in index.code_of_pair] for pairs in wanted.values()]
-    found = memory.rank(snapshot, query, filter_codes=filter_codes, hidden=hidden_ids, offset=offset, limit=limit,
-                        exact_phrase=lambda clause: backend.phrase_ids(session, clause))
+    found = memory.rank(
+        snapshot,
+        query,
+        filter_codes=filter_codes,
+        hidden=hidden_ids,
+        offset=offset,
+        limit=limit,
+        exact_phrase=lambda clause: backend.phrase_ids(session, clause),
+    )
     unnamed = [code for code in found.codes if code not in index.pair_of_code]
     if unnamed:
         index.pair_of_code.update(counts.pairs_of_codes(session, unnamed))

@@ -5,6 +5,7 @@ entry ids it touched (``search_index_changes``). The in-memory copies (memory.py
 counter before each query and, when it moved, read the noted entries again. The counter's row
 lock orders the writers, so notes are read in the order their transactions committed.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -23,11 +24,14 @@ def note_changes(session: Session, entry_ids: Iterable[int]) -> None:
     if not ids or session.info.get("search_index_reset"):
         return  # after a reset in this transaction every copy reads everything anyway
     generation = _bump(session, reset=False)
-    session.execute(text("INSERT INTO search_index_changes (generation, entry_id) VALUES (:g, :e)"),
-                    [{"g": generation, "e": i} for i in ids])
+    session.execute(
+        text("INSERT INTO search_index_changes (generation, entry_id) VALUES (:g, :e)"),
+        [{"g": generation, "e": i} for i in ids],
+    )
     if generation % 1000 == 0:
-        session.execute(text("DELETE FROM search_index_changes WHERE generation < :g"),
-                        {"g": generation - KEEP_CHANGES})
+        session.execute(
+            text("DELETE FROM search_index_changes WHERE generation < :g"), {"g": generation - KEEP_CHANGES}
+        )
     session.info["search_index_written"] = True
 
 
@@ -53,5 +57,6 @@ def bind() -> None:
 def _bump(session: Session, *, reset: bool) -> int:
     # One row: its lock makes index writers commit in the order of their numbers.
     extra = ", reset_generation = generation + 1" if reset else ""
-    return session.execute(text(f"UPDATE search_index_state SET generation = generation + 1{extra} "
-                                "WHERE id = 1 RETURNING generation")).scalar_one()
+    return session.execute(
+        text(f"UPDATE search_index_state SET generation = generation + 1{extra} WHERE id = 1 RETURNING generation")
+    ).scalar_one()

@@ -1,4 +1,5 @@
 """The `reindex` command: rebuild the search index from the entries."""
+
 from __future__ import annotations
 
 import sys
@@ -19,8 +20,9 @@ from . import backend_for, reindex
 def reindex_command():
     """Rebuild the search index from every entry (in one transaction)."""
     if not schema_is_current(current_app):
-        raise click.ClickException("the database schema is missing or out of date: "
-                                   "run `flask --app registry init-db` first")
+        raise click.ClickException(
+            "the database schema is missing or out of date: run `flask --app registry init-db` first"
+        )
     # One transaction: readers see the old index until the new one is complete.
     with write_session(current_app) as session:
         total = session.exec(select(func.count()).select_from(Entry)).one()

@@ -10,6 +10,7 @@ search_facet_codes (never reused, never changed), and each index row keeps its p
 fixed-width hexadecimal in facet_codes. The database joins the matches' codes into one string;
 numpy turns it into integers and counts them, instead of Python splitting and counting strings.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -23,7 +24,7 @@ from .documents import FACET_SEP
 
 #: Hexadecimal digits of one code in facet_codes: room for 16.7 million distinct facet pairs.
 CODE_DIGITS = 6
-MAX_CODE = 16 ** CODE_DIGITS - 1
+MAX_CODE = 16**CODE_DIGITS - 1
 #: Characters of joined codes decoded at a time, so a million matches never need a million-row array.
 CODE_CHUNK = CODE_DIGITS * (1 << 18)
 #: Pairs looked up per statement (SQLite caps the number of parameters).
@@ -51,9 +52,11 @@ def adjust(session: Session, old: dict[int, str], new: dict[int, str]) -> None:
     changes = sorted((pair, n) for pair, n in delta.items() if n)
     if not changes:
         return
-    session.execute(text("""INSERT INTO search_facet_counts (pair, n) VALUES (:pair, :n)
+    session.execute(
+        text("""INSERT INTO search_facet_counts (pair, n) VALUES (:pair, :n)
         ON CONFLICT (pair) DO UPDATE SET n = search_facet_counts.n + excluded.n"""),
-                    [{"pair": pair, "n": n} for pair, n in changes])
+        [{"pair": pair, "n": n} for pair, n in changes],
+    )
     if any(n < 0 for _, n in changes):
         session.execute(text("DELETE FROM search_facet_counts WHERE n <= 0 AND pair <> :total"), {"total": TOTAL})
 
@@ -70,12 +73,18 @@ def read(session: Session, documents, leave_out=None) -> Counter[str]:
     entries ``leave_out`` selects are taken off. One statement reads both, so on PostgreSQL
     one snapshot answers: a change committed between two reads cannot be taken off twice.
     """
-    kept: Select[Any, Any, Any] = (select(column("pair"), column("n"), cast(null(), String).label("facets"))
-            .select_from(table("search_facet_counts")).where(column("n") > 0))
+    kept: Select[Any, Any, Any] = (
+        select(column("pair"), column("n"), cast(null(), String).label("facets"))
+        .select_from(table("search_facet_counts"))
+        .where(column("n") > 0)
+    )
     parts = [kept]
     if leave_out is not None:
-        parts.append(select(cast(null(), String), cast(null(), BigInteger), documents.c.facets)
-                     .where(documents.c.entry_id.in_(leave_out)))
+        parts.append(
+            select(cast(null(), String), cast(null(), BigInteger), documents.c.facets).where(
+                documents.c.entry_id.in_(leave_out)
+            )
+        )
     found: Counter[str] = Counter()
     for pair, n, facets in session.connection().execute(union_all(*parts)):
         if pair is not None:
@@ -99,8 +108,10 @@ def codes_for(session: Session, pairs: set[str]) -> dict[str, int]:
     missing = [pair for pair in wanted if pair not in found]
     if missing:
         # Sorted, and ON CONFLICT: two writers numbering the same new pair get the same code.
-        session.execute(text("INSERT INTO search_facet_codes (pair) VALUES (:pair) ON CONFLICT (pair) DO NOTHING"),
-                        [{"pair": pair} for pair in missing])
+        session.execute(
+            text("INSERT INTO search_facet_codes (pair) VALUES (:pair) ON CONFLICT (pair) DO NOTHING"),
+            [{"pair": pair} for pair in missing],
+        )
         found.update(_codes_of_pairs(session, missing))
     if found and max(found.values()) > MAX_CODE:
         raise RuntimeError(f"more than {MAX_CODE} distinct facet values: widen counts.CODE_DIGITS")
@@ -121,7 +132,7 @@ def _lookup(session: Session, sql: str, keys: list) -> dict:
     stmt = text(sql).bindparams(bindparam("keys", expanding=True))
     found: dict = {}
     for start in range(0, len(keys), _LOOKUP_BATCH):
-        found.update(session.execute(stmt, {"keys": keys[start:start + _LOOKUP_BATCH]}).all())
+        found.update(session.execute(stmt, {"keys": keys[start : start + _LOOKUP_BATCH]}).all())
     return found
 
 
@@ -131,8 +142,16 @@ def meta_rows(session: Session, docs, *, with_codes: bool) -> tuple[list[str], l
     ``with_codes`` adds facet_codes (False only while migrating, before 0009 made the column).
     """
     columns = ["entry_id", "boost", "updated_epoch", "name_keys", "facets"]
-    rows = [{"entry_id": d.entry_id, "boost": d.boost, "updated_epoch": d.updated_epoch, "name_keys": d.name_keys,
-             "facets": d.facets} for d in docs]
+    rows = [
+        {
+            "entry_id": d.entry_id,
+            "boost": d.boost,
+            "updated_epoch": d.updated_epoch,
+            "name_keys": d.name_keys,
+            "facets": d.facets,
+        }
+        for d in docs
+    ]
     if with_codes:
         columns.append("facet_codes")
         for row, codes in zip(rows, document_codes(session, docs), strict=False):
@@ -160,17 +179,17 @@ def count_codes(session: Session, joined: str | None) -> Counter[str]:
     width = CODE_DIGITS // 2
     tally = np.zeros(1, dtype=np.int64)
     for start in range(0, len(joined), CODE_CHUNK):
-        raw = np.frombuffer(bytes.fromhex(joined[start:start + CODE_CHUNK]), dtype=np.uint8)
+        raw = np.frombuffer(bytes.fromhex(joined[start : start + CODE_CHUNK]), dtype=np.uint8)
         digits = raw.reshape(-1, width).astype(np.int64)
         numbers = np.zeros(len(digits), dtype=np.int64)
         for i in range(width):
             numbers = (numbers << 8) | digits[:, i]
         found = np.bincount(numbers)
         if len(found) > len(tally):
-            found[:len(tally)] += tally
+            found[: len(tally)] += tally
             tally = found
         else:
-            tally[:len(found)] += found
+            tally[: len(found)] += found
     present = [int(code) for code in np.flatnonzero(tally)]
     names = pairs_of_codes(session, present)
     if len(names) != len(present):

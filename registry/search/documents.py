@@ -1,4 +1,5 @@
 """What is indexed for an entry: its text in every accepted language, as tokens per weighted field."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -79,7 +80,10 @@ def build_document(entry: Entry, translations: list[Translation]) -> SearchDocum
     shown = [t for t in translations if accepted(t)]
     texts = {
         "name": [entry.name] + [t.name for t in shown],
-        "tags": list(entry.tags) + list(entry.tasks) + list(entry.frameworks) + _author_names(entry.authors)
+        "tags": list(entry.tags)
+        + list(entry.tasks)
+        + list(entry.frameworks)
+        + _author_names(entry.authors)
         + [entry.slug],
         "summary": [entry.summary] + [t.summary for t in shown],
         "description": [entry.description] + [t.description for t in shown],
@@ -94,13 +98,21 @@ def build_document(entry: Entry, translations: list[Translation]) -> SearchDocum
         fields[name] = toks
     languages = list(entry.languages) or ([entry.language] if entry.language else [])
     codes = sorted({str(tag).split("-")[0].lower() for tag in languages if tag})
-    fields["langs"] = [LANGUAGE_MARK + code for code in codes][:MAX_FIELD_TOKENS["langs"]]
+    fields["langs"] = [LANGUAGE_MARK + code for code in codes][: MAX_FIELD_TOKENS["langs"]]
     names = [entry.name] + [t.name for t in shown] + [entry.slug, entry.slug.split("/")[-1]]
     name_keys = "|" + "|".join(dict.fromkeys(k for k in map(key, names) if k)) + "|"
     distinct = set().union(*(fields[name] for name in ("name", "tags", "summary", "description")))
-    terms = {tok for tok in distinct
-             if MIN_SUBSTRING_CHARS <= len(tok) <= MAX_TERM_CHARS and not is_segmented(tok) and not tok.isdigit()}
-    return SearchDocument(entry_id=entry.id, fields={name: fields[name] for name in FIELDS}, name_keys=name_keys,
-                          facets=encode_facets(facet_values(entry)),
-                          boost=1.0 + 0.2 * _completeness(entry), updated_epoch=_epoch(entry.updated_at),
-                          terms=terms)
+    terms = {
+        tok
+        for tok in distinct
+        if MIN_SUBSTRING_CHARS <= len(tok) <= MAX_TERM_CHARS and not is_segmented(tok) and not tok.isdigit()
+    }
+    return SearchDocument(
+        entry_id=entry.id,
+        fields={name: fields[name] for name in FIELDS},
+        name_keys=name_keys,
+        facets=encode_facets(facet_values(entry)),
+        boost=1.0 + 0.2 * _completeness(entry),
+        updated_epoch=_epoch(entry.updated_at),
+        terms=terms,
+    )

@@ -1,4 +1,5 @@
 """Recognise a language named in any language or script (`Chinese`, `中文`, `kiswahili`) from Babel's CLDR data."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -22,6 +22,7 @@ copy keeps for pairs of one-character tokens (which is how Chinese and Japanese 
 indexed, so every such word of three or more characters is answered from memory), or else by
 the database, which has every position. Its frequency for ranking is that of its rarest pair.
 """
+
 from __future__ import annotations
 
 import threading
@@ -49,6 +50,7 @@ DELTA_SHARE, DELTA_MIN = 0.2, 5000
 
 # --- a snapshot: segments with the slots still alive, and the statistics bm25 needs ----------------
 
+
 class Snapshot:
     """Segments and which of their slots are alive, as of one value of the counter; never changed."""
 
@@ -56,8 +58,9 @@ class Snapshot:
         self.segments, self.alive, self.generation = segments, alive, generation
         #: What FTS5 keeps for bm25: the number of indexed rows and their average length in tokens.
         self.rows = int(sum(int(a.sum()) for a in alive))
-        self.average_length = (sum(float(seg.length[a].sum()) for seg, a in zip(segments, alive, strict=False))
-                               / max(1, self.rows))
+        self.average_length = sum(float(seg.length[a].sum()) for seg, a in zip(segments, alive, strict=False)) / max(
+            1, self.rows
+        )
         # bm25's length normalisation of each slot, and which slots may be shown: made on first use.
         self._norms: list[np.ndarray] | None = None
         self._visible: tuple[np.ndarray, list[np.ndarray]] | None = None
@@ -166,8 +169,9 @@ def _char_phrase(seg: Segment, ids: list[int], candidates: np.ndarray) -> np.nda
             break
         start = _both(start + i, lists[i]) - i
     # A slot holds the phrase when a start falls among its tokens (pairs never cross slots).
-    return np.flatnonzero(np.searchsorted(start, seg.token_start[candidates + 1])
-                          > np.searchsorted(start, seg.token_start[candidates]))
+    return np.flatnonzero(
+        np.searchsorted(start, seg.token_start[candidates + 1]) > np.searchsorted(start, seg.token_start[candidates])
+    )
 
 
 def _both(a: np.ndarray, b: np.ndarray, bound: int | None = None) -> np.ndarray:
@@ -202,9 +206,17 @@ def _gather(postings: Postings, a: int, b: int, n: int) -> tuple[np.ndarray, np.
     return slots.astype(np.int64), freq.astype(np.float64)
 
 
-def rank(snapshot: Snapshot, query: ParsedQuery | None, *, filter_codes: list[list[int]],
-         hidden: np.ndarray | list[int],
-         offset: int, limit: int, exact_phrase, now: float | None = None) -> Ranked:
+def rank(
+    snapshot: Snapshot,
+    query: ParsedQuery | None,
+    *,
+    filter_codes: list[list[int]],
+    hidden: np.ndarray | list[int],
+    offset: int,
+    limit: int,
+    exact_phrase,
+    now: float | None = None,
+) -> Ranked:
     """Find, count and rank a query's matches: exact name first, then bm25 × boosts, then entry id.
 
     Without a query every entry is a match (browsing: counted, not ranked). ``filter_codes``
@@ -223,6 +235,7 @@ def rank(snapshot: Snapshot, query: ParsedQuery | None, *, filter_codes: list[li
         if clause not in verified:
             verified[clause] = np.asarray(exact_phrase(clause), dtype=np.int64)
         return verified[clause]
+
     per_seg = []
     hits = np.zeros(len(phrases))
     for seg, alive in zip(snapshot.segments, snapshot.alive, strict=False):
@@ -235,7 +248,9 @@ def rank(snapshot: Snapshot, query: ParsedQuery | None, *, filter_codes: list[li
     ids_all, exact_all, score_all = [], [], []
     code_counts: Counter[int] = Counter()
     total = 0
-    for seg, visible, norms, found in zip(snapshot.segments, snapshot.visible(hidden), snapshot.norms(), per_seg, strict=False):
+    for seg, visible, norms, found in zip(
+        snapshot.segments, snapshot.visible(hidden), snapshot.norms(), per_seg, strict=False
+    ):
         n = seg.size
         clauses = iter(found)
         groups = [[next(clauses)[0] for _ in group.clauses] for group in (query.groups if query else [])]
@@ -291,8 +306,9 @@ def rank(snapshot: Snapshot, query: ParsedQuery | None, *, filter_codes: list[li
     return Ranked(total, code_counts, page)
 
 
-def _selection(seg: Segment, visible: np.ndarray, groups: list[list[np.ndarray]],
-               filter_codes: list[list[int]]) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+def _selection(
+    seg: Segment, visible: np.ndarray, groups: list[list[np.ndarray]], filter_codes: list[list[int]]
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Return the visible slots (ascending) in every group's matches, with every filter's codes.
 
     A query's selection is built from its matches' slot lists, so its cost follows their length,
@@ -383,10 +399,11 @@ def _top(ids: np.ndarray, exact: np.ndarray, score: np.ndarray, offset: int, lim
             keep = keep[part >= threshold]  # ties at the threshold all stay
         ids, exact, score = ids[keep], exact[keep], score[keep]
     order = np.lexsort((ids, -score, ~exact))
-    return ids[order][offset:offset + limit].tolist()
+    return ids[order][offset : offset + limit].tolist()
 
 
 # --- one index per database, refreshed from the change notes ---------------------------------------
+
 
 class MemoryIndex:
     """The in-memory copy of one database's search index, brought up to date before each query."""
@@ -416,7 +433,8 @@ class MemoryIndex:
     def current(self, session: Session) -> Snapshot:
         """Return a snapshot at least as new as the database's counter as this session sees it."""
         generation, reset = session.execute(
-            text("SELECT generation, reset_generation FROM search_index_state WHERE id = 1")).one()
+            text("SELECT generation, reset_generation FROM search_index_state WHERE id = 1")
+        ).one()
         snap = self.snapshot
         # A newer snapshot than this session's view (another thread refreshed it) holds committed
         # changes too: reading them is what a session started a moment later would do.
@@ -449,8 +467,12 @@ class MemoryIndex:
         there are only a few and each row is read again only a few times; when the changed rows
         outgrow a share of the first segment, everything is read again.
         """
-        changed = sorted(r[0] for r in session.execute(
-            text("SELECT DISTINCT entry_id FROM search_index_changes WHERE generation > :g"), {"g": snap.generation}))
+        changed = sorted(
+            r[0]
+            for r in session.execute(
+                text("SELECT DISTINCT entry_id FROM search_index_changes WHERE generation > :g"), {"g": snap.generation}
+            )
+        )
         if not changed:
             return Snapshot(snap.segments, snap.alive, generation)
         gone = np.asarray(changed, dtype=np.int64)

@@ -1,4 +1,5 @@
 """PostgreSQL backend: a stored, weighted tsvector with a GIN index, and pg_trgm over the vocabulary."""
+
 from __future__ import annotations
 
 import time
@@ -98,26 +99,32 @@ class PostgresBackend:
                    CAST(strpos(d.name_keys, :name_key) > 0 AS INTEGER) AS exact, d.facet_codes AS codes
             FROM search_documents AS d, (SELECT CAST(:expr AS tsquery) AS query) AS q
             WHERE d.document @@ q.query""").bindparams(
-            expr=tsquery_literal(query), name_key=f"|{query.key}|", now=time.time())
+            expr=tsquery_literal(query), name_key=f"|{query.key}|", now=time.time()
+        )
         return stmt.columns(entry_id=Integer, score=Float, exact=Integer, codes=String).subquery("text_matches")
 
     def match_ids(self, query: ParsedQuery):
         """Return a subquery of (entry_id, codes) of the matches, for counting: no ranking work."""
-        stmt = text("SELECT entry_id, facet_codes AS codes FROM search_documents "
-                    "WHERE document @@ CAST(:expr AS tsquery)").bindparams(expr=tsquery_literal(query))
+        stmt = text(
+            "SELECT entry_id, facet_codes AS codes FROM search_documents WHERE document @@ CAST(:expr AS tsquery)"
+        ).bindparams(expr=tsquery_literal(query))
         return stmt.columns(entry_id=Integer, codes=String).subquery("text_ids")
 
     def documents(self):
         """Return a subquery of (entry_id, facets, codes) of every indexed entry (browsing, no text)."""
-        return text("SELECT entry_id, facets, facet_codes AS codes FROM search_documents").columns(
-            entry_id=Integer, facets=String, codes=String).subquery("text_ids")
+        return (
+            text("SELECT entry_id, facets, facet_codes AS codes FROM search_documents")
+            .columns(entry_id=Integer, facets=String, codes=String)
+            .subquery("text_ids")
+        )
 
     def facets_of(self, session: Session, entry_ids: list[int]) -> dict[int, str]:
         """Return the indexed facet strings of those of these entries that are in the index."""
         if not entry_ids:
             return {}
-        rows = session.execute(text("SELECT entry_id, facets FROM search_documents WHERE entry_id = ANY(:ids)"),
-                               {"ids": list(entry_ids)})
+        rows = session.execute(
+            text("SELECT entry_id, facets FROM search_documents WHERE entry_id = ANY(:ids)"), {"ids": list(entry_ids)}
+        )
         return dict(rows.all())
 
     def concatenate(self, column, separator: str):
@@ -132,11 +139,14 @@ class PostgresBackend:
         columns, rows = counts.meta_rows(session, docs, with_codes=facet_counts)
         for row, doc in zip(rows, docs, strict=False):
             row["document"] = tsvector_literal(doc)
-        session.execute(text(f"""
+        session.execute(
+            text(f"""
             INSERT INTO search_documents ({", ".join(columns)}, document)
             VALUES ({", ".join(":" + c for c in columns)}, CAST(:document AS tsvector))
             ON CONFLICT (entry_id) DO UPDATE SET document = excluded.document,
-              {", ".join(f"{c} = excluded.{c}" for c in columns[1:])}"""), rows)
+              {", ".join(f"{c} = excluded.{c}" for c in columns[1:])}"""),
+            rows,
+        )
         self.add_terms(session, set().union(*(d.terms for d in docs)))
         if facet_counts:
             counts.adjust(session, old, {d.entry_id: d.facets for d in docs})
@@ -162,8 +172,10 @@ class PostgresBackend:
         if terms:
             # Sorted, so two transactions adding overlapping words lock them in the same order
             # and cannot deadlock.
-            session.execute(text("INSERT INTO search_terms (term) SELECT unnest(CAST(:t AS TEXT[])) "
-                                 "ON CONFLICT DO NOTHING"), {"t": sorted(terms)})
+            session.execute(
+                text("INSERT INTO search_terms (term) SELECT unnest(CAST(:t AS TEXT[])) ON CONFLICT DO NOTHING"),
+                {"t": sorted(terms)},
+            )
 
     def known_terms(self, session: Session, candidates: list[str]) -> set[str]:
         """Return which candidate words are in the vocabulary."""
@@ -176,8 +188,9 @@ class PostgresBackend:
         """Return up to ``limit`` vocabulary words containing a fragment (a pg_trgm index scan)."""
         pattern = "%" + fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         # lower(term) is term (words are stored folded); it is the expression the trigram index is on.
-        rows = session.execute(text("SELECT term FROM search_terms WHERE lower(term) LIKE :p LIMIT :n"),
-                               {"p": pattern, "n": limit})
+        rows = session.execute(
+            text("SELECT term FROM search_terms WHERE lower(term) LIKE :p LIMIT :n"), {"p": pattern, "n": limit}
+        )
         return [r[0] for r in rows]
 
     def phrase_ids(self, session: Session, clause: Clause) -> list[int]:
@@ -186,8 +199,9 @@ class PostgresBackend:
         # not as SQLAlchemy rows.
         cursor = session.connection().connection.cursor()
         try:
-            cursor.execute("SELECT entry_id FROM search_documents WHERE document @@ CAST(%s AS tsquery)",
-                           (_phrase(clause),))
+            cursor.execute(
+                "SELECT entry_id FROM search_documents WHERE document @@ CAST(%s AS tsquery)", (_phrase(clause),)
+            )
             return [r[0] for r in cursor.fetchall()]
         finally:
             cursor.close()
@@ -198,11 +212,13 @@ class PostgresBackend:
         The tokens of each field come back from the tsvector's positions and weights.
         """
         where = "" if entry_ids is None else "WHERE entry_id = ANY(:ids)"
-        rows = session.execute(text(f"""SELECT entry_id, boost, updated_epoch, name_keys, facet_codes,
-            CAST(document AS TEXT) FROM search_documents {where} ORDER BY entry_id"""), {"ids": entry_ids or []})
+        rows = session.execute(
+            text(f"""SELECT entry_id, boost, updated_epoch, name_keys, facet_codes,
+            CAST(document AS TEXT) FROM search_documents {where} ORDER BY entry_id"""),
+            {"ids": entry_ids or []},
+        )
         for entry_id, boost, epoch, name_keys, codes, document in rows:
-            yield Row(entry_id, fields_from_tsvector(document or ""), boost, epoch, name_keys or "",
-                             codes or "")
+            yield Row(entry_id, fields_from_tsvector(document or ""), boost, epoch, name_keys or "", codes or "")
 
     def size_bytes(self, session: Session) -> int:
         """Return the size of the database in bytes."""

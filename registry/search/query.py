@@ -1,4 +1,5 @@
 """Parse what a person typed into a safe, structured query; no input can become query syntax."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -114,7 +115,7 @@ def parse_query(q: str) -> ParsedQuery:
         index, clause, plain = positives[i]
         width, languages = _language_span(positives, i)
         if width:
-            toks = tuple(t for _, c, _ in positives[i:i + width] for t in c.tokens)
+            toks = tuple(t for _, c, _ in positives[i : i + width] for t in c.tokens)
             clause = Clause(toks)
             alternatives = [clause] + [Clause((LANGUAGE_MARK + code,)) for code in sorted(languages)]
             group = Group(alternatives[:MAX_ALTERNATIVES], languages)
@@ -133,7 +134,7 @@ def parse_query(q: str) -> ParsedQuery:
 def _language_span(positives, start: int) -> tuple[int, frozenset[str]]:
     # The longest run of plain words from `start` that names a language, e.g. "modern standard arabic".
     for width in range(MAX_NAME_WORDS, 0, -1):
-        run = positives[start:start + width]
+        run = positives[start : start + width]
         if len(run) < width or not all(plain for _, _, plain in run):
             continue
         if width > 1 and any(i - j != 1 for (i, _, _), (j, _, _) in zip(run[1:], run, strict=False)):
@@ -150,8 +151,14 @@ def expandable(query: ParsedQuery) -> list[str]:
     for group in query.groups:
         for clause in group.clauses:
             tok = clause.tokens[0]
-            if (len(clause.tokens) == 1 and not clause.prefix and len(tok) >= MIN_SUBSTRING_CHARS
-                    and not is_segmented(tok) and not tok.startswith(LANGUAGE_MARK) and not tok.isdigit()):
+            if (
+                len(clause.tokens) == 1
+                and not clause.prefix
+                and len(tok) >= MIN_SUBSTRING_CHARS
+                and not is_segmented(tok)
+                and not tok.startswith(LANGUAGE_MARK)
+                and not tok.isdigit()
+            ):
                 words.append(tok)
     return list(dict.fromkeys(words))
 

@@ -5,6 +5,7 @@ length in tokens, boost, freshness time, exact-name keys and facet codes; and tw
 indexes over the slots: every token, and every pair of adjacent tokens, each posting with the
 field-weighted count of its occurrences (FTS5's bm25 column weights, applied once here).
 """
+
 from __future__ import annotations
 
 import bisect
@@ -59,24 +60,24 @@ class Positions:
         i = int(np.searchsorted(self.keys, key))
         if i == len(self.keys) or self.keys[i] != key:
             return self.at[:0]
-        return self.at[self.ptr[i]:self.ptr[i + 1]]
+        return self.at[self.ptr[i] : self.ptr[i + 1]]
 
 
 @dataclass
 class Segment:
-    ids: np.ndarray          # entry id of each slot
-    length: np.ndarray       # tokens in the entry (all fields)
+    ids: np.ndarray  # entry id of each slot
+    length: np.ndarray  # tokens in the entry (all fields)
     boost: np.ndarray
     epoch: np.ndarray
     names: dict[str, np.ndarray]
-    code_table: np.ndarray   # slot × the first CODE_COLUMNS facet codes (0: none)
+    code_table: np.ndarray  # slot × the first CODE_COLUMNS facet codes (0: none)
     code_more: dict[int, np.ndarray]  # the codes past those, for the few slots that have more
     by_code: dict[int, np.ndarray]
     counting: CodeBitmaps  # the same codes as bitmaps (frequent ones) and slot lists (the rest)
-    vocab: list[str]         # sorted tokens; a token's id is its place here
+    vocab: list[str]  # sorted tokens; a token's id is its place here
     words: Postings
     pairs: Postings
-    char_pairs: Positions    # where each pair of one-character tokens occurs in the token stream
+    char_pairs: Positions  # where each pair of one-character tokens occurs in the token stream
     token_start: np.ndarray  # where each slot's tokens begin in that stream (and where the last ends)
 
     @property
@@ -104,7 +105,7 @@ class Row:
 
 
 def _decode_codes(hexes: str, digits: int) -> list[int]:
-    return [int(hexes[i:i + digits], 16) for i in range(0, len(hexes), digits)]
+    return [int(hexes[i : i + digits], 16) for i in range(0, len(hexes), digits)]
 
 
 def build_segment(rows: Iterable[Row], code_digits: int) -> Segment:
@@ -145,7 +146,9 @@ def build_segment(rows: Iterable[Row], code_digits: int) -> Segment:
     n = slot + 1
     ordered = sorted(vocab)
     rank = np.empty(len(vocab), dtype=np.int32)
-    rank[np.fromiter((vocab[t] for t in ordered), dtype=np.int64, count=len(ordered))] = np.arange(len(ordered), dtype=np.int32)
+    rank[np.fromiter((vocab[t] for t in ordered), dtype=np.int64, count=len(ordered))] = np.arange(
+        len(ordered), dtype=np.int32
+    )
     del vocab
     tokens = rank[np.frombuffer(token_ids, dtype=np.int32)] if len(token_ids) else np.zeros(0, dtype=np.int32)
     del token_ids, rank
@@ -181,8 +184,10 @@ def build_segment(rows: Iterable[Row], code_digits: int) -> Segment:
     narrow = column < CODE_COLUMNS
     code_table = np.zeros((n, CODE_COLUMNS), dtype=np.int32)
     code_table[np.repeat(np.arange(n), lens)[narrow], column[narrow]] = all_codes[narrow]
-    code_more = {int(slot): all_codes[code_ptr[slot] + CODE_COLUMNS:code_ptr[slot + 1]]
-                 for slot in np.flatnonzero(lens > CODE_COLUMNS)}
+    code_more = {
+        int(slot): all_codes[code_ptr[slot] + CODE_COLUMNS : code_ptr[slot + 1]]
+        for slot in np.flatnonzero(lens > CODE_COLUMNS)
+    }
     code_slot = np.repeat(np.arange(n, dtype=np.int64), lens)
     order = np.argsort(all_codes, kind="stable")
     sorted_codes = all_codes[order]
@@ -192,14 +197,22 @@ def build_segment(rows: Iterable[Row], code_digits: int) -> Segment:
         ends = np.r_[starts[1:], len(sorted_codes)]
         for s, e in zip(starts.tolist(), ends.tolist(), strict=False):
             by_code[int(sorted_codes[s])] = code_slot[order[s:e]]
-    return Segment(ids=np.frombuffer(entry_ids, dtype=np.int64).copy(),
-                   counting=CodeBitmaps.of(by_code, n),
-                   length=np.frombuffer(per_slot, dtype=np.int_).astype(np.float64),
-                   boost=np.frombuffer(boosts, dtype=np.float64).copy(),
-                   epoch=np.frombuffer(epochs, dtype=np.float64).copy(),
-                   names={k: np.asarray(v, dtype=np.int64) for k, v in names.items()},
-                   code_table=code_table, code_more=code_more, by_code=by_code, vocab=ordered, words=words, pairs=pairs,
-                   char_pairs=char_pairs, token_start=token_start)
+    return Segment(
+        ids=np.frombuffer(entry_ids, dtype=np.int64).copy(),
+        counting=CodeBitmaps.of(by_code, n),
+        length=np.frombuffer(per_slot, dtype=np.int_).astype(np.float64),
+        boost=np.frombuffer(boosts, dtype=np.float64).copy(),
+        epoch=np.frombuffer(epochs, dtype=np.float64).copy(),
+        names={k: np.asarray(v, dtype=np.int64) for k, v in names.items()},
+        code_table=code_table,
+        code_more=code_more,
+        by_code=by_code,
+        vocab=ordered,
+        words=words,
+        pairs=pairs,
+        char_pairs=char_pairs,
+        token_start=token_start,
+    )
 
 
 @dataclass
@@ -213,12 +226,12 @@ class CodeBitmaps:
     where the table of codes per slot (whose cost grows with the selection) loses.
     """
 
-    dense_codes: np.ndarray   # codes with a bitmap
-    bits: np.ndarray          # their bitmaps: len(dense_codes) × words, uint64, bit i of word j is slot 64j + i
+    dense_codes: np.ndarray  # codes with a bitmap
+    bits: np.ndarray  # their bitmaps: len(dense_codes) × words, uint64, bit i of word j is slot 64j + i
     sparse_codes: np.ndarray  # the other codes
     sparse_slots: np.ndarray  # their slots, code after code
     sparse_index: np.ndarray  # for each of those slots, the place of its code in sparse_codes
-    cost: int                 # about what counting this way costs, in slot-table cells read
+    cost: int  # about what counting this way costs, in slot-table cells read
 
     @classmethod
     def of(cls, by_code: dict[int, np.ndarray], n: int) -> CodeBitmaps:
@@ -232,18 +245,21 @@ class CodeBitmaps:
             bits[row] = np.packbits(mask, bitorder="little")
         slots = [by_code[c] for c in sparse]
         sizes = [len(s) for s in slots]
-        return cls(dense_codes=np.asarray(dense, dtype=np.int64), bits=bits.view(np.uint64),
-                   sparse_codes=np.asarray(sparse, dtype=np.int64),
-                   sparse_slots=np.concatenate(slots).astype(np.int64) if slots else np.zeros(0, dtype=np.int64),
-                   sparse_index=np.repeat(np.arange(len(sparse)), sizes),
-                   # Packing the selection, then a few passes over each bitmap, then the lookups.
-                   cost=n // 4 + len(dense) * words * 2 + sum(sizes))
+        return cls(
+            dense_codes=np.asarray(dense, dtype=np.int64),
+            bits=bits.view(np.uint64),
+            sparse_codes=np.asarray(sparse, dtype=np.int64),
+            sparse_slots=np.concatenate(slots).astype(np.int64) if slots else np.zeros(0, dtype=np.int64),
+            sparse_index=np.repeat(np.arange(len(sparse)), sizes),
+            # Packing the selection, then a few passes over each bitmap, then the lookups.
+            cost=n // 4 + len(dense) * words * 2 + sum(sizes),
+        )
 
     def count(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return (codes, their counts) over the slots a boolean mask selects."""
         words = self.bits.shape[1]
         packed = np.zeros(words * 8, dtype=np.uint8)
-        packed[:(len(mask) + 7) // 8] = np.packbits(mask, bitorder="little")
+        packed[: (len(mask) + 7) // 8] = np.packbits(mask, bitorder="little")
         dense = np.bitwise_count(self.bits & packed.view(np.uint64)).sum(axis=1, dtype=np.int64)
         sparse = np.bincount(self.sparse_index[mask[self.sparse_slots]], minlength=len(self.sparse_codes))
         return np.concatenate([self.dense_codes, self.sparse_codes]), np.concatenate([dense, sparse])
@@ -255,9 +271,12 @@ def _positions(keys: np.ndarray, at: np.ndarray, vocabulary: int) -> Positions:
     keys, at = keys[order], at[order]
     first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
     found = keys[first]
-    width = np.int32 if not len(at) or at[-1] < 2 ** 31 else np.int64
-    return Positions(keys=(found // vocabulary << _SHIFT) | (found % vocabulary),
-                     ptr=np.r_[first, len(keys)].astype(np.int64), at=at.astype(width))
+    width = np.int32 if not len(at) or at[-1] < 2**31 else np.int64
+    return Positions(
+        keys=(found // vocabulary << _SHIFT) | (found % vocabulary),
+        ptr=np.r_[first, len(keys)].astype(np.int64),
+        at=at.astype(width),
+    )
 
 
 _FIELD_WEIGHTS = np.asarray(FIELD_WEIGHTS, dtype=np.float32)
@@ -269,7 +288,7 @@ def _postings(keys: np.ndarray, bound: int, slots: np.ndarray, fields: np.ndarra
     empty = np.zeros(0, dtype=np.int64)
     if not len(keys):
         return Postings(empty, np.zeros(1, dtype=np.int64), empty.astype(np.int32), empty.astype(np.float32))
-    if bound * max(n, 1) * 8 >= 2 ** 62:  # too wide: number the keys that occur first
+    if bound * max(n, 1) * 8 >= 2**62:  # too wide: number the keys that occur first
         distinct, keys = np.unique(keys, return_inverse=True)
     else:
         distinct = None
@@ -289,5 +308,9 @@ def _postings(keys: np.ndarray, bound: int, slots: np.ndarray, fields: np.ndarra
     del packed
     first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     found = key[first]
-    return Postings(keys=found if distinct is None else distinct[found], ptr=np.r_[first, len(key)].astype(np.int64),
-                    slots=slot.astype(np.int32), freq=freq)
+    return Postings(
+        keys=found if distinct is None else distinct[found],
+        ptr=np.r_[first, len(key)].astype(np.int64),
+        slots=slot.astype(np.int32),
+        freq=freq,
+    )

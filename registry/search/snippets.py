@@ -1,4 +1,5 @@
 """Result snippets: a short window of an entry's text with the query's words marked, as plain segments."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -33,7 +34,7 @@ def plain_text(markdown: str, *, limit: int | None = None) -> str:
     ``limit``: only about that many characters of the start are wanted (twice that is read).
     """
     if limit is not None:
-        markdown = (markdown or "")[:2 * limit]
+        markdown = (markdown or "")[: 2 * limit]
     return " ".join(_MARKUP.sub(lambda m: m.group(1) if m.group(1) is not None else " ", markdown or "").split())
 
 
@@ -65,8 +66,9 @@ def _hits(text: str, terms: set[str], prefixes: tuple[str, ...], width: int) -> 
     return spans
 
 
-def highlight(text: str, terms: list[str], prefixes: list[str] | None = None, *, width: int = WIDTH,
-              lang: str | None = None) -> Snippet | None:
+def highlight(
+    text: str, terms: list[str], prefixes: list[str] | None = None, *, width: int = WIDTH, lang: str | None = None
+) -> Snippet | None:
     """Return a window of plain ``text`` around its first match, or None when no term occurs in it."""
     text = " ".join(text[:MAX_SCANNED].split())
     spans = _hits(text, set(terms), tuple(prefixes or ()), width)
@@ -100,8 +102,9 @@ def highlight(text: str, terms: list[str], prefixes: list[str] | None = None, *,
     return Snippet(segments, lang)
 
 
-def best_snippet(texts: Iterable[tuple[str, str | None]], terms: list[str], prefixes: list[str] | None = None
-                 ) -> Snippet | None:
+def best_snippet(
+    texts: Iterable[tuple[str, str | None]], terms: list[str], prefixes: list[str] | None = None
+) -> Snippet | None:
     """Return the snippet of the first (text, language) pair in which a term occurs (pairs are read lazily)."""
     for value, lang in texts:
         if value:

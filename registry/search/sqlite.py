@@ -1,4 +1,5 @@
 """SQLite FTS5 backend: a unicode61 word index with bm25 field weights, and a trigram index of the vocabulary."""
+
 from __future__ import annotations
 
 import json
@@ -49,7 +50,8 @@ class SQLiteBackend:
                    instr(d.name_keys, :name_key) > 0 AS exact, d.facet_codes AS codes
             FROM search_words CROSS JOIN search_meta AS d ON d.entry_id = search_words.rowid
             WHERE search_words MATCH :expr""").bindparams(
-            expr=match_expression(query), name_key=f"|{query.key}|", now=time.time())
+            expr=match_expression(query), name_key=f"|{query.key}|", now=time.time()
+        )
         # CROSS JOIN keeps the full-text scan as the outer loop: the other order would run the
         # MATCH once per document row.
         return stmt.columns(entry_id=Integer, score=Float, exact=Integer, codes=String).subquery("text_matches")
@@ -63,16 +65,20 @@ class SQLiteBackend:
 
     def documents(self):
         """Return a subquery of (entry_id, facets, codes) of every indexed entry (browsing, no text)."""
-        return text("SELECT entry_id, facets, facet_codes AS codes FROM search_meta").columns(
-            entry_id=Integer, facets=String, codes=String).subquery("text_ids")
+        return (
+            text("SELECT entry_id, facets, facet_codes AS codes FROM search_meta")
+            .columns(entry_id=Integer, facets=String, codes=String)
+            .subquery("text_ids")
+        )
 
     def facets_of(self, session: Session, entry_ids: list[int]) -> dict[int, str]:
         """Return the indexed facet strings of those of these entries that are in the index."""
         if not entry_ids:
             return {}
-        rows = session.execute(text("SELECT entry_id, facets FROM search_meta "
-                                    "WHERE entry_id IN (SELECT value FROM json_each(:ids))"),
-                               {"ids": json.dumps(entry_ids)})
+        rows = session.execute(
+            text("SELECT entry_id, facets FROM search_meta WHERE entry_id IN (SELECT value FROM json_each(:ids))"),
+            {"ids": json.dumps(entry_ids)},
+        )
         return dict(rows.all())
 
     def concatenate(self, column, separator: str):
@@ -85,14 +91,19 @@ class SQLiteBackend:
             return
         old = self.facets_of(session, [d.entry_id for d in docs]) if facet_counts else {}
         columns, rows = counts.meta_rows(session, docs, with_codes=facet_counts)
-        session.execute(text(f"""
+        session.execute(
+            text(f"""
             INSERT INTO search_meta ({", ".join(columns)}) VALUES ({", ".join(":" + c for c in columns)})
-            ON CONFLICT (entry_id) DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in columns[1:])}"""), rows)
-        session.execute(text(f"""
+            ON CONFLICT (entry_id) DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in columns[1:])}"""),
+            rows,
+        )
+        session.execute(
+            text(f"""
             INSERT INTO search_documents (entry_id, {", ".join(FIELDS)})
             VALUES (:entry_id, {", ".join(":" + f for f in FIELDS)})
             ON CONFLICT (entry_id) DO UPDATE SET {", ".join(f"{f} = excluded.{f}" for f in FIELDS)}"""),
-            [{"entry_id": d.entry_id, **{f: d.text(f) for f in FIELDS}} for d in docs])
+            [{"entry_id": d.entry_id, **{f: d.text(f) for f in FIELDS}} for d in docs],
+        )
         self.add_terms(session, set().union(*(d.terms for d in docs)))
         if facet_counts:
             counts.adjust(session, old, {d.entry_id: d.facets for d in docs})
@@ -104,8 +115,10 @@ class SQLiteBackend:
             counts.adjust(session, self.facets_of(session, entry_ids), {})
             changes.note_changes(session, entry_ids)
             for table in ("search_meta", "search_documents"):
-                session.execute(text(f"DELETE FROM {table} WHERE entry_id IN (SELECT value FROM json_each(:ids))"),
-                                {"ids": json.dumps(entry_ids)})
+                session.execute(
+                    text(f"DELETE FROM {table} WHERE entry_id IN (SELECT value FROM json_each(:ids))"),
+                    {"ids": json.dumps(entry_ids)},
+                )
 
     def clear(self, session: Session, *, facet_counts: bool = True) -> None:
         """Empty the index and its vocabulary."""
@@ -118,21 +131,27 @@ class SQLiteBackend:
     def add_terms(self, session: Session, terms: set[str]) -> None:
         """Remember words for typo and substring expansion (never removed until a reindex)."""
         if terms:
-            session.execute(text("INSERT OR IGNORE INTO search_terms (term) SELECT value FROM json_each(:t)"),
-                            {"t": json.dumps(sorted(terms))})
+            session.execute(
+                text("INSERT OR IGNORE INTO search_terms (term) SELECT value FROM json_each(:t)"),
+                {"t": json.dumps(sorted(terms))},
+            )
 
     def known_terms(self, session: Session, candidates: list[str]) -> set[str]:
         """Return which candidate words are in the vocabulary."""
         if not candidates:
             return set()
-        rows = session.execute(text("SELECT term FROM search_terms WHERE term IN (SELECT value FROM json_each(:c))"),
-                               {"c": json.dumps(candidates)})
+        rows = session.execute(
+            text("SELECT term FROM search_terms WHERE term IN (SELECT value FROM json_each(:c))"),
+            {"c": json.dumps(candidates)},
+        )
         return {r[0] for r in rows}
 
     def terms_containing(self, session: Session, fragment: str, limit: int) -> list[str]:
         """Return up to ``limit`` vocabulary words that contain a fragment of three or more characters."""
-        rows = session.execute(text("SELECT term FROM search_terms_trigram WHERE search_terms_trigram MATCH :q "
-                                    "LIMIT :n"), {"q": '"' + fragment.replace('"', '""') + '"', "n": limit})
+        rows = session.execute(
+            text("SELECT term FROM search_terms_trigram WHERE search_terms_trigram MATCH :q LIMIT :n"),
+            {"q": '"' + fragment.replace('"', '""') + '"', "n": limit},
+        )
         return [r[0] for r in rows]
 
     def phrase_ids(self, session: Session, clause: Clause) -> list[int]:
@@ -149,13 +168,22 @@ class SQLiteBackend:
     def memory_rows(self, session: Session, entry_ids: list[int] | None) -> Iterator[Row]:
         """Yield the index rows of these entries (None: all), in entry order, for the in-memory copy."""
         where = "" if entry_ids is None else "WHERE m.entry_id IN (SELECT value FROM json_each(:ids))"
-        rows = session.execute(text(f"""
+        rows = session.execute(
+            text(f"""
             SELECT m.entry_id, m.boost, m.updated_epoch, m.name_keys, m.facet_codes, {", ".join("d." + f for f in FIELDS)}
             FROM search_meta AS m JOIN search_documents AS d ON d.entry_id = m.entry_id {where}
-            ORDER BY m.entry_id"""), {"ids": json.dumps(entry_ids or [])})
+            ORDER BY m.entry_id"""),
+            {"ids": json.dumps(entry_ids or [])},
+        )
         for entry_id, boost, epoch, name_keys, codes, *texts in rows:
-            yield Row(entry_id, {f: (t or "").split() for f, t in zip(FIELDS, texts, strict=False)}, boost, epoch,
-                             name_keys or "", codes or "")
+            yield Row(
+                entry_id,
+                {f: (t or "").split() for f, t in zip(FIELDS, texts, strict=False)},
+                boost,
+                epoch,
+                name_keys or "",
+                codes or "",
+            )
 
     def size_bytes(self, session: Session) -> int:
         """Return the size of the database file in bytes."""

@@ -1,4 +1,5 @@
 """Text normalisation shared by indexing and querying, so both backends see identical tokens."""
+
 from __future__ import annotations
 
 import re
@@ -11,8 +12,7 @@ import regex
 #: and a query in them becomes a phrase of characters, so 1- and 2-character queries work
 #: (a trigram index cannot find anything shorter than three characters).
 _SEGMENTED = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Bopomofo}"
-TOKEN = regex.compile(
-    rf"[{_SEGMENTED}]\p{{M}}*|[[\p{{L}}\p{{M}}\p{{N}}\p{{Co}}]--[{_SEGMENTED}]]+", regex.V1)
+TOKEN = regex.compile(rf"[{_SEGMENTED}]\p{{M}}*|[[\p{{L}}\p{{M}}\p{{N}}\p{{Co}}]--[{_SEGMENTED}]]+", regex.V1)
 _SEGMENTED_CHAR = regex.compile(rf"[{_SEGMENTED}]", regex.V1)
 # Accents are folded only on Latin and Greek letters: in Indic scripts the marks are letters
 # of the word, and Cyrillic й/и are distinct letters to their readers.
@@ -42,7 +42,7 @@ def tokens(text: str | None, *, limit: int | None = None) -> list[str]:
     if not text or (limit is not None and limit <= 0):
         return []
     if limit is not None:
-        text = text[:limit * 40]  # no token is 40 characters on average: folding the rest is waste
+        text = text[: limit * 40]  # no token is 40 characters on average: folding the rest is waste
     out: list[str] = []
     for found in _line_tokens(text):
         out += [tok for tok in found if len(tok) <= MAX_TOKEN_CHARS]

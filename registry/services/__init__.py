@@ -3,6 +3,7 @@
 Each is a plain function taking the session as its first argument and keyword-only
 arguments after it; views and the API call the same ones.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -3,6 +3,7 @@
 The rules themselves (canonical URLs, local paths, what is unsafe) live in harvesters.addresses;
 here a refusal becomes an ``Invalid`` naming the ``source_url`` field, for the pages and the API.
 """
+
 from __future__ import annotations
 
 from harvesters import HarvestOptions, UnsafeSource, addresses

@@ -1,4 +1,5 @@
 """Reading the registry in date order for feeds, sitemaps and OAI-PMH harvesters."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,12 +45,21 @@ def _window_query(window: Window):
     if window.kind is not None:
         stmt = stmt.where(col(Entry.kind) == window.kind)
     if window.collection is not None:
-        stmt = stmt.where(col(Entry.id).in_(
-            select(CollectionItem.entry_id).join(Collection, col(Collection.id) == CollectionItem.collection_id)
-            .where(col(Collection.slug) == window.collection, col(Collection.visibility) == "public")))
+        stmt = stmt.where(
+            col(Entry.id).in_(
+                select(CollectionItem.entry_id)
+                .join(Collection, col(Collection.id) == CollectionItem.collection_id)
+                .where(col(Collection.slug) == window.collection, col(Collection.visibility) == "public")
+            )
+        )
     if window.language is not None:
-        stmt = stmt.where(col(Entry.id).in_(select(FacetValue.entry_id).where(
-            col(FacetValue.facet) == "language", col(FacetValue.value) == window.language)))
+        stmt = stmt.where(
+            col(Entry.id).in_(
+                select(FacetValue.entry_id).where(
+                    col(FacetValue.facet) == "language", col(FacetValue.value) == window.language
+                )
+            )
+        )
     return stmt
 
 
@@ -64,17 +74,22 @@ def entries_in_window(session: Session, window: Window, *, limit: int) -> tuple[
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     if window.after is not None:
         stamp, last_id = window.after
-        stmt = stmt.where(or_(col(Entry.updated_at) > stamp,
-                              (col(Entry.updated_at) == stamp) & (col(Entry.id) > last_id)))
+        stmt = stmt.where(
+            or_(col(Entry.updated_at) > stamp, (col(Entry.updated_at) == stamp) & (col(Entry.id) > last_id))
+        )
     rows = session.exec(stmt.order_by(Entry.updated_at, Entry.id).limit(limit)).all()
     return list(rows), total
 
 
-def newest_entries(session: Session, *, limit: int, language: str | None = None, actor: Actor | None = None,
-                   lang: str | None = None):
+def newest_entries(
+    session: Session, *, limit: int, language: str | None = None, actor: Actor | None = None, lang: str | None = None
+):
     """Return the most recently changed visible entries in their public shape, newest first."""
-    stmt = (_window_query(Window(language=language))
-            .order_by(col(Entry.updated_at).desc(), col(Entry.id).desc()).limit(limit))
+    stmt = (
+        _window_query(Window(language=language))
+        .order_by(col(Entry.updated_at).desc(), col(Entry.id).desc())
+        .limit(limit)
+    )
     return [to_public(session, e, actor=actor, lang=lang) for e in session.exec(stmt).all()]
 
 
@@ -91,13 +106,21 @@ def find_visible(session: Session, slug: str) -> Entry | None:
 
 def sitemap_rows(session: Session, *, offset: int, limit: int) -> list[tuple[str, datetime, list[str], str | None]]:
     """Return (slug, updated_at, translation languages, own language) of visible entries, by slug."""
-    rows = session.exec(select(Entry.id, Entry.slug, Entry.updated_at, Entry.language).where(_visible())
-                        .order_by(Entry.slug).offset(offset).limit(limit)).all()
+    rows = session.exec(
+        select(Entry.id, Entry.slug, Entry.updated_at, Entry.language)
+        .where(_visible())
+        .order_by(Entry.slug)
+        .offset(offset)
+        .limit(limit)
+    ).all()
     ids = [r[0] for r in rows]
     langs: dict[int | None, list[str]] = {}  # keyed by ids read from the database, never None
     if ids:
-        for entry_id, lang in session.exec(select(Translation.entry_id, Translation.lang)
-                                           .where(col(Translation.entry_id).in_(ids)).order_by(Translation.lang)):
+        for entry_id, lang in session.exec(
+            select(Translation.entry_id, Translation.lang)
+            .where(col(Translation.entry_id).in_(ids))
+            .order_by(Translation.lang)
+        ):
             langs.setdefault(entry_id, []).append(lang)
     return [(slug, as_utc(updated), langs.get(entry_id, []), language) for entry_id, slug, updated, language in rows]
 
@@ -112,8 +135,11 @@ def localize_summaries(session: Session, items: list[EntrySummary], lang: str | 
     if not lang or not items:
         return items
     slugs = [i.slug for i in items]
-    rows = session.exec(select(Entry.slug, Translation).join(Translation, col(Translation.entry_id) == Entry.id)
-                        .where(col(Entry.slug).in_(slugs))).all()
+    rows = session.exec(
+        select(Entry.slug, Translation)
+        .join(Translation, col(Translation.entry_id) == Entry.id)
+        .where(col(Entry.slug).in_(slugs))
+    ).all()
     by_slug: dict[str, dict[str, Translation]] = {}
     for slug, tr in rows:
         by_slug.setdefault(slug, {})[tr.lang] = tr
@@ -129,8 +155,13 @@ def localize_summaries(session: Session, items: list[EntrySummary], lang: str | 
 
 def public_collections(session: Session) -> list[tuple[str, str]]:
     """Return (slug, title) of every public collection, by slug."""
-    return list(session.exec(select(Collection.slug, Collection.title).where(col(Collection.visibility) == "public")
-                             .order_by(Collection.slug)).all())
+    return list(
+        session.exec(
+            select(Collection.slug, Collection.title)
+            .where(col(Collection.visibility) == "public")
+            .order_by(Collection.slug)
+        ).all()
+    )
 
 
 def collections_of(session: Session, entry_ids: list[int]) -> dict[int, list[str]]:
@@ -138,10 +169,12 @@ def collections_of(session: Session, entry_ids: list[int]) -> dict[int, list[str
     if not entry_ids:
         return {}
     found: dict[int, list[str]] = {}
-    rows = session.exec(select(CollectionItem.entry_id, Collection.slug)
-                        .join(Collection, col(Collection.id) == CollectionItem.collection_id)
-                        .where(col(CollectionItem.entry_id).in_(entry_ids), col(Collection.visibility) == "public")
-                        .order_by(Collection.slug)).all()
+    rows = session.exec(
+        select(CollectionItem.entry_id, Collection.slug)
+        .join(Collection, col(Collection.id) == CollectionItem.collection_id)
+        .where(col(CollectionItem.entry_id).in_(entry_ids), col(Collection.visibility) == "public")
+        .order_by(Collection.slug)
+    ).all()
     for entry_id, slug in rows:
         assert entry_id is not None  # matched one of entry_ids
         found.setdefault(entry_id, []).append(slug)
@@ -150,13 +183,18 @@ def collections_of(session: Session, entry_ids: list[int]) -> dict[int, list[str
 
 def collection_sitemap_rows(session: Session) -> list[tuple[str, datetime, list[str], str | None]]:
     """Return (slug, updated_at, translation languages, own language) of every public collection."""
-    rows = session.exec(select(Collection.id, Collection.slug, Collection.updated_at, Collection.language)
-                        .where(col(Collection.visibility) == "public").order_by(Collection.slug)).all()
+    rows = session.exec(
+        select(Collection.id, Collection.slug, Collection.updated_at, Collection.language)
+        .where(col(Collection.visibility) == "public")
+        .order_by(Collection.slug)
+    ).all()
     langs: dict[int | None, list[str]] = {}  # keyed by ids read from the database, never None
     ids = [r[0] for r in rows]
     if ids:
-        for cid, lang in session.exec(select(CollectionTranslation.collection_id, CollectionTranslation.lang)
-                                      .where(col(CollectionTranslation.collection_id).in_(ids))
-                                      .order_by(CollectionTranslation.lang)):
+        for cid, lang in session.exec(
+            select(CollectionTranslation.collection_id, CollectionTranslation.lang)
+            .where(col(CollectionTranslation.collection_id).in_(ids))
+            .order_by(CollectionTranslation.lang)
+        ):
             langs.setdefault(cid, []).append(lang)
     return [(slug, as_utc(updated), langs.get(cid, []), language) for cid, slug, updated, language in rows]

@@ -1,4 +1,5 @@
 """The one path every change to an entry takes: revision, snapshot, facet rows, search index."""
+
 from __future__ import annotations
 
 from sqlmodel import Session, col, delete
@@ -18,8 +19,14 @@ def record_change(session: Session, entry: Entry, *, author: str, reason: str, c
     entry.revision += 1
     entry.updated_at = utcnow()
     assert entry.id is not None  # a stored entry: revisions are written after it
-    rev = Revision(entry_id=entry.id, number=entry.revision, author=author, reason=reason[:500],
-                   changes=changes, snapshot=snapshot(entry))
+    rev = Revision(
+        entry_id=entry.id,
+        number=entry.revision,
+        author=author,
+        reason=reason[:500],
+        changes=changes,
+        snapshot=snapshot(entry),
+    )
     session.add(entry)
     session.add(rev)
     session.flush()

@@ -1,4 +1,5 @@
 """Claiming an entry: a token bound to a person and an entry, found by the next harvest in the source."""
+
 from __future__ import annotations
 
 import hashlib
@@ -30,8 +31,9 @@ def request_claim(session: Session, *, slug: str, actor: Actor | None) -> str:
     token = f"acc-{entry.id}-{secrets.token_urlsafe(24)}"
     assert entry.id is not None  # find_entry read it from the database
     assert actor.user_id is not None  # claims are made by accounts (a session or a token)
-    session.add(Claim(user_id=actor.user_id, entry_id=entry.id, token_hash=_digest(token),
-                      expires_at=utcnow() + CLAIM_VALID))
+    session.add(
+        Claim(user_id=actor.user_id, entry_id=entry.id, token_hash=_digest(token), expires_at=utcnow() + CLAIM_VALID)
+    )
     session.flush()
     return token
 
@@ -44,14 +46,16 @@ def verify_claim(session: Session, *, entry: Entry, token: str | None) -> int | 
     """
     if not token:
         return None
-    claim = session.exec(select(Claim).where(col(Claim.token_hash) == _digest(token),
-                                             col(Claim.entry_id) == entry.id)).first()
+    claim = session.exec(
+        select(Claim).where(col(Claim.token_hash) == _digest(token), col(Claim.entry_id) == entry.id)
+    ).first()
     if claim is None or claim.verified_at is not None or claim.expires_at <= utcnow():
         return None
     claim.verified_at = utcnow()
     session.add(claim)
-    exists = session.exec(select(Maintainer).where(col(Maintainer.user_id) == claim.user_id,
-                                                   col(Maintainer.entry_id) == entry.id)).first()
+    exists = session.exec(
+        select(Maintainer).where(col(Maintainer.user_id) == claim.user_id, col(Maintainer.entry_id) == entry.id)
+    ).first()
     if exists is None:
         assert entry.id is not None  # a stored entry
         session.add(Maintainer(user_id=claim.user_id, entry_id=entry.id, via="claim"))

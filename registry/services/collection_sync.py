@@ -3,6 +3,7 @@
 A re-sync touches only the groups and items that came from the list: curators' own items,
 groups and notes stay, in the places they put them.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -48,8 +49,11 @@ class ListSyncResult:
 
 def _check_allowed(session: Session, *, actor: Actor, url: str, collection: str | None) -> None:
     # Refused before anything is fetched: a sync the actor may not do writes nothing.
-    target = session.exec(select(Collection).where(col(Collection.slug) == collection.lower())).first() \
-        if collection else None
+    target = (
+        session.exec(select(Collection).where(col(Collection.slug) == collection.lower())).first()
+        if collection
+        else None
+    )
     if target is None and not collection:
         src = session.exec(select(Source).where(col(Source.kind) == "list", col(Source.url) == url)).first()
         if src is not None:
@@ -80,20 +84,30 @@ class CollectionApplier:
         linked = session.exec(select(Collection.slug).where(col(Collection.list_source_id) == src.id)).first()
         return f"collection {linked}" if linked else None
 
-    def apply(self, session: Session, harvested: HarvestedList, *, src: Source, actor: Actor,
-              target: str | None, display: str) -> HarvestResult:
+    def apply(
+        self, session: Session, harvested: HarvestedList, *, src: Source, actor: Actor, target: str | None, display: str
+    ) -> HarvestResult:
         """Bring the collection in step with the list and record the run."""
         synced = apply_list(session, parsed=harvested, src=src, actor=actor, collection=target)
         synced.source = display
-        notes = [f"{synced.pending} linked repositories registered as sources, harvested when due"] \
-            if synced.pending else []
-        return HarvestResult(source=display, outcome=synced.outcome,
-                             slug=synced.collection and f"collection {synced.collection}", changes=synced.changes,
-                             warnings=synced.warnings + notes, detail=synced)
+        notes = (
+            [f"{synced.pending} linked repositories registered as sources, harvested when due"]
+            if synced.pending
+            else []
+        )
+        return HarvestResult(
+            source=display,
+            outcome=synced.outcome,
+            slug=synced.collection and f"collection {synced.collection}",
+            changes=synced.changes,
+            warnings=synced.warnings + notes,
+            detail=synced,
+        )
 
 
-def apply_list(session: Session, *, parsed: HarvestedList, src: Source, actor: Actor,
-               collection: str | None = None) -> ListSyncResult:
+def apply_list(
+    session: Session, *, parsed: HarvestedList, src: Source, actor: Actor, collection: str | None = None
+) -> ListSyncResult:
     """Bring a collection's list groups and items in step with a parsed list; record the run."""
     source_url = src.url
     target = find_collection(session, collection) if collection and _exists(session, collection) else None
@@ -102,15 +116,22 @@ def apply_list(session: Session, *, parsed: HarvestedList, src: Source, actor: A
     created = target is None
     if target is None:
         slug = (collection or make_slug(split_source(source_url)[1], fallback="list")).lower()
-        target = create_collection(session, actor=actor, slug=slug, title=parsed.title or slug,
-                                   description=parsed.description, language=parsed.language)
+        target = create_collection(
+            session,
+            actor=actor,
+            slug=slug,
+            title=parsed.title or slug,
+            description=parsed.description,
+            language=parsed.language,
+        )
     elif not can_curate_collection(session, actor, target):
         require(False, "Only the collection's curators sync it.")
     if target.list_source_id not in (None, src.id):
         raise Conflict(f"{target.slug} is synced from another list.", details={"collection": target.slug})
     target.list_source_id = src.id
-    result = ListSyncResult(source=source_url, outcome=Outcome.UNCHANGED, collection=target.slug,
-                            warnings=list(parsed.warnings))
+    result = ListSyncResult(
+        source=source_url, outcome=Outcome.UNCHANGED, collection=target.slug, warnings=list(parsed.warnings)
+    )
     groups = _sync_groups(session, target, parsed)
     _sync_items(session, target, parsed, groups, result, actor=actor)
     if created:
@@ -121,8 +142,7 @@ def apply_list(session: Session, *, parsed: HarvestedList, src: Source, actor: A
         target.updated_at = utcnow()
     session.add(target)
     src.last_commit = parsed.commit
-    record_run(session, src, result.outcome, commit=parsed.commit, changes=result.changes,
-                warnings=result.warnings)
+    record_run(session, src, result.outcome, commit=parsed.commit, changes=result.changes, warnings=result.warnings)
     return result
 
 
@@ -133,8 +153,13 @@ def _exists(session: Session, slug: str) -> bool:
 def _sync_groups(session: Session, collection: Collection, parsed: HarvestedList) -> dict[str, int | None]:
     """Make one list group per section, in the list's order; drop list groups the list no longer has."""
     assert collection.id is not None  # a stored collection (create_collection flushes a new one)
-    current = list(session.exec(select(CollectionGroup).where(col(CollectionGroup.collection_id) == collection.id)
-                                .order_by(col(CollectionGroup.position), col(CollectionGroup.id))))
+    current = list(
+        session.exec(
+            select(CollectionGroup)
+            .where(col(CollectionGroup.collection_id) == collection.id)
+            .order_by(col(CollectionGroup.position), col(CollectionGroup.id))
+        )
+    )
     by_title = {g.title: g for g in current if g.from_list}
     wanted = [g.title for g in parsed.groups if g.title]
     ids: dict[str, int | None] = {"": None}
@@ -183,11 +208,23 @@ def _item_key(item: CollectionItem) -> str:
     return item.url or ""
 
 
-def _sync_items(session: Session, collection: Collection, parsed: HarvestedList, groups: dict[str, int | None],
-                result: ListSyncResult, *, actor: Actor) -> None:
+def _sync_items(
+    session: Session,
+    collection: Collection,
+    parsed: HarvestedList,
+    groups: dict[str, int | None],
+    result: ListSyncResult,
+    *,
+    actor: Actor,
+) -> None:
     assert collection.id is not None  # a stored collection (create_collection flushes a new one)
-    existing = list(session.exec(select(CollectionItem).where(col(CollectionItem.collection_id) == collection.id)
-                                 .order_by(col(CollectionItem.position), col(CollectionItem.id))))
+    existing = list(
+        session.exec(
+            select(CollectionItem)
+            .where(col(CollectionItem.collection_id) == collection.id)
+            .order_by(col(CollectionItem.position), col(CollectionItem.id))
+        )
+    )
     listed: dict[str, CollectionItem] = {}
     for item in existing:
         if item.from_list:
@@ -207,8 +244,13 @@ def _sync_items(session: Session, collection: Collection, parsed: HarvestedList,
     for key, (group_id, parsed_item) in wanted.items():
         entry_id, source_id = _target(session, getattr(parsed_item, "repository", None), result)
         row = listed.pop(key, None)
-        values: dict[str, Any] = {"group_id": group_id, "title": parsed_item.title, "note": parsed_item.note,
-                  "entry_id": entry_id, "source_id": source_id}
+        values: dict[str, Any] = {
+            "group_id": group_id,
+            "title": parsed_item.title,
+            "note": parsed_item.note,
+            "entry_id": entry_id,
+            "source_id": source_id,
+        }
         if row is None:
             row = CollectionItem(collection_id=collection.id, url=key, from_list=True, added_by=actor.name, **values)
             result.added += 1

@@ -1,4 +1,5 @@
 """A collection's title and description in other languages: curators publish, everyone else proposes."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -23,16 +24,24 @@ def _clean(collection: Collection, lang: str, text: dict[str, Any]) -> tuple[str
     if tag is None:
         raise Invalid(f"{lang!r} is not a language tag", details={"fields": {"lang": "not a language tag"}})
     if tag == collection.language:
-        raise Invalid("That is the collection's own language; edit the collection instead.",
-                      details={"fields": {"lang": "the collection's own language"}})
-    return tag, {"title": clean_text("title", text.get("title"), required=True),
-                 "description": clean_text("description", text.get("description"))}
+        raise Invalid(
+            "That is the collection's own language; edit the collection instead.",
+            details={"fields": {"lang": "the collection's own language"}},
+        )
+    return tag, {
+        "title": clean_text("title", text.get("title"), required=True),
+        "description": clean_text("description", text.get("description")),
+    }
 
 
-def _publish(session: Session, collection: Collection, lang: str, text: dict[str, str], *, origin: str,
-             reviewer: str | None) -> CollectionTranslation:
-    tr = session.exec(select(CollectionTranslation).where(CollectionTranslation.collection_id == collection.id,
-                                                          CollectionTranslation.lang == lang)).first()
+def _publish(
+    session: Session, collection: Collection, lang: str, text: dict[str, str], *, origin: str, reviewer: str | None
+) -> CollectionTranslation:
+    tr = session.exec(
+        select(CollectionTranslation).where(
+            CollectionTranslation.collection_id == collection.id, CollectionTranslation.lang == lang
+        )
+    ).first()
     if tr is None:
         assert collection.id is not None  # read from the database, so it has its id
         tr = CollectionTranslation(collection_id=collection.id, lang=lang)
@@ -45,8 +54,9 @@ def _publish(session: Session, collection: Collection, lang: str, text: dict[str
     return tr
 
 
-def submit_collection_translation(session: Session, *, slug: str, actor: Actor | None, lang: str,
-                                  text: dict[str, Any]) -> CollectionProposal | CollectionTranslation:
+def submit_collection_translation(
+    session: Session, *, slug: str, actor: Actor | None, lang: str, text: dict[str, Any]
+) -> CollectionProposal | CollectionTranslation:
     """Translate a collection: its curators publish directly, everyone else proposes for review."""
     actor = require_signed_in(actor)
     collection = find_collection(session, slug)
@@ -55,11 +65,17 @@ def submit_collection_translation(session: Session, *, slug: str, actor: Actor |
         return _publish(session, collection, tag, clean, origin="curator", reviewer=None)
     if actor.user_id is None:
         raise Invalid("Proposals need an account.")
-    open_count = len(session.exec(select(CollectionProposal.id).where(
-        CollectionProposal.author_id == actor.user_id, CollectionProposal.status == "open")).all())
+    open_count = len(
+        session.exec(
+            select(CollectionProposal.id).where(
+                CollectionProposal.author_id == actor.user_id, CollectionProposal.status == "open"
+            )
+        ).all()
+    )
     if open_count >= MAX_OPEN_PER_USER:
-        raise Conflict(f"You have {open_count} open proposals; wait for some to be reviewed.",
-                       code="too_many_open_proposals")
+        raise Conflict(
+            f"You have {open_count} open proposals; wait for some to be reviewed.", code="too_many_open_proposals"
+        )
     assert collection.id is not None  # find_collection read it from the database
     proposal = CollectionProposal(collection_id=collection.id, author_id=actor.user_id, lang=tag, changes=clean)
     session.add(proposal)
@@ -67,8 +83,9 @@ def submit_collection_translation(session: Session, *, slug: str, actor: Actor |
     return proposal
 
 
-def decide_collection_proposal(session: Session, *, slug: str, proposal_id: int, actor: Actor | None,
-                               accept: bool, note: str = "") -> CollectionProposal:
+def decide_collection_proposal(
+    session: Session, *, slug: str, proposal_id: int, actor: Actor | None, accept: bool, note: str = ""
+) -> CollectionProposal:
     """Accept (publish as a community translation) or reject a proposed translation of collection ``slug``."""
     actor = require_signed_in(actor)
     proposal = session.get(CollectionProposal, proposal_id) if 0 < proposal_id < 2**63 else None
@@ -89,12 +106,16 @@ def decide_collection_proposal(session: Session, *, slug: str, proposal_id: int,
     return proposal
 
 
-def collection_proposals(session: Session, *, slug: str, actor: Actor | None,
-                         status: str = "open") -> list[CollectionProposalPublic]:
+def collection_proposals(
+    session: Session, *, slug: str, actor: Actor | None, status: str = "open"
+) -> list[CollectionProposalPublic]:
     """Return a collection's proposals: curators see all, others their own."""
     collection = find_collection(session, slug)
-    stmt = select(CollectionProposal).where(CollectionProposal.collection_id == collection.id,
-                                            CollectionProposal.status == status).order_by(col(CollectionProposal.id))
+    stmt = (
+        select(CollectionProposal)
+        .where(CollectionProposal.collection_id == collection.id, CollectionProposal.status == status)
+        .order_by(col(CollectionProposal.id))
+    )
     if not can_curate_collection(session, actor, collection):
         if not actor or actor.user_id is None:
             return []
@@ -105,9 +126,20 @@ def collection_proposals(session: Session, *, slug: str, actor: Actor | None,
     shown: list[CollectionProposalPublic] = []
     for p in rows:
         assert p.id is not None  # read from the database, so it has its id
-        shown.append(CollectionProposalPublic(
-            id=p.id, collection=collection.slug, lang=p.lang, title=p.changes.get("title", ""),
-            description=p.changes.get("description", ""), original_title=collection.title,
-            original_description=collection.description, status=p.status, author=names.get(p.author_id),
-            reviewer=names.get(p.reviewer_id), note=p.note, created_at=p.created_at))
+        shown.append(
+            CollectionProposalPublic(
+                id=p.id,
+                collection=collection.slug,
+                lang=p.lang,
+                title=p.changes.get("title", ""),
+                description=p.changes.get("description", ""),
+                original_title=collection.title,
+                original_description=collection.description,
+                status=p.status,
+                author=names.get(p.author_id),
+                reviewer=names.get(p.reviewer_id),
+                note=p.note,
+                created_at=p.created_at,
+            )
+        )
     return shown

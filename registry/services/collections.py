@@ -1,4 +1,5 @@
 """Collections: curated, ordered lists of entries in groups, with notes, translations and an Atom feed."""
+
 from __future__ import annotations
 
 from typing import Any, TypeVar
@@ -63,19 +64,31 @@ def _counts(session: Session, ids: list[int]) -> dict[int | None, int]:
     # Keyed by stored collections' ids, never None: typed so a row's optional id looks a count up.
     if not ids:
         return {}
-    return dict(session.exec(select(CollectionItem.collection_id, func.count())
-                             .where(col(CollectionItem.collection_id).in_(ids))
-                             .group_by(col(CollectionItem.collection_id))).all())
+    return dict(
+        session.exec(
+            select(CollectionItem.collection_id, func.count())
+            .where(col(CollectionItem.collection_id).in_(ids))
+            .group_by(col(CollectionItem.collection_id))
+        ).all()
+    )
 
 
 Shown = TypeVar("Shown", bound=CollectionPublic)
 
 
-def _view(session: Session, collection: Collection, *, lang: str | None, count: int, shape: type[Shown],
-          translations: list[CollectionTranslation] | None = None) -> Shown:
+def _view(
+    session: Session,
+    collection: Collection,
+    *,
+    lang: str | None,
+    count: int,
+    shape: type[Shown],
+    translations: list[CollectionTranslation] | None = None,
+) -> Shown:
     if translations is None:
-        translations = list(session.exec(select(CollectionTranslation)
-                                         .where(CollectionTranslation.collection_id == collection.id)))
+        translations = list(
+            session.exec(select(CollectionTranslation).where(CollectionTranslation.collection_id == collection.id))
+        )
     by_lang = {t.lang: t for t in translations}
     shown = closest_language(lang, list(by_lang)) if lang and lang != collection.language else None
     if lang and collection.language and closest_language(lang, [collection.language]):
@@ -87,19 +100,38 @@ def _view(session: Session, collection: Collection, *, lang: str | None, count: 
         original = {"title": collection.title, "description": collection.description}
     source = session.get(Source, collection.list_source_id) if collection.list_source_id else None
     return shape(
-        slug=collection.slug, title=title, description=description, language=collection.language,
-        shown_language=shown or collection.language, region=collection.region, visibility=collection.visibility,
+        slug=collection.slug,
+        title=title,
+        description=description,
+        language=collection.language,
+        shown_language=shown or collection.language,
+        region=collection.region,
+        visibility=collection.visibility,
         owner=_owner(session, collection),
-        translations={t.lang: CollectionTranslationPublic(title=t.title, description=t.description, origin=t.origin,
-                                                          reviewed_by=t.reviewed_by)
-                      for t in sorted(translations, key=lambda t: t.lang)},
+        translations={
+            t.lang: CollectionTranslationPublic(
+                title=t.title, description=t.description, origin=t.origin, reviewed_by=t.reviewed_by
+            )
+            for t in sorted(translations, key=lambda t: t.lang)
+        },
         list_source=source.url if source is not None and not source.url.startswith("/") else None,
-        item_count=count, created_at=collection.created_at, updated_at=collection.updated_at, original=original)
+        item_count=count,
+        created_at=collection.created_at,
+        updated_at=collection.updated_at,
+        original=original,
+    )
 
 
-def list_collections(session: Session, *, language: str | None = None, community: str | None = None,
-                     owner: str | None = None, lang: str | None = None, page: int = 1,
-                     per_page: int = 20) -> tuple[list[CollectionPublic], int, dict[str, dict[str, int]]]:
+def list_collections(
+    session: Session,
+    *,
+    language: str | None = None,
+    community: str | None = None,
+    owner: str | None = None,
+    lang: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> tuple[list[CollectionPublic], int, dict[str, dict[str, int]]]:
     """Return one page of public collections (newest first), the total, and counts by language."""
     stmt = select(Collection).where(Collection.visibility == "public")
     if community:
@@ -114,11 +146,14 @@ def list_collections(session: Session, *, language: str | None = None, community
     if language:
         rows = [c for c in rows if c.language and closest_language(language, [c.language])]
     total = len(rows)
-    rows = rows[(page - 1) * per_page:page * per_page]
+    rows = rows[(page - 1) * per_page : page * per_page]
     counts = _counts(session, [c.id for c in rows if c.id is not None])  # read from the database: all have ids
     facets["language"] = dict(sorted(facets["language"].items(), key=lambda kv: (-kv[1], kv[0])))
-    return ([_view(session, c, lang=lang, count=counts.get(c.id, 0), shape=CollectionPublic) for c in rows],
-            total, facets)
+    return (
+        [_view(session, c, lang=lang, count=counts.get(c.id, 0), shape=CollectionPublic) for c in rows],
+        total,
+        facets,
+    )
 
 
 def _entry_texts(session: Session, entries: dict[int, Entry], lang: str | None) -> dict[int, EntrySummary]:
@@ -143,18 +178,33 @@ def _entry_texts(session: Session, entries: dict[int, Entry], lang: str | None) 
 def get_collection(session: Session, *, slug: str, actor: Actor | None, lang: str | None = None) -> CollectionDetail:
     """Return a collection with its groups and items in order; entries the reader may not see are left out."""
     collection = find_collection(session, slug)
-    groups = list(session.exec(select(CollectionGroup).where(CollectionGroup.collection_id == collection.id)
-                               .order_by(col(CollectionGroup.position), col(CollectionGroup.id))))
-    items = list(session.exec(select(CollectionItem).where(CollectionItem.collection_id == collection.id)
-                              .order_by(col(CollectionItem.position), col(CollectionItem.id))))
+    groups = list(
+        session.exec(
+            select(CollectionGroup)
+            .where(CollectionGroup.collection_id == collection.id)
+            .order_by(col(CollectionGroup.position), col(CollectionGroup.id))
+        )
+    )
+    items = list(
+        session.exec(
+            select(CollectionItem)
+            .where(CollectionItem.collection_id == collection.id)
+            .order_by(col(CollectionItem.position), col(CollectionItem.id))
+        )
+    )
     view = _view(session, collection, lang=lang, count=len(items), shape=CollectionDetail)
     view.can_curate = can_curate_collection(session, actor, collection)
     entry_ids = {i.entry_id for i in items if i.entry_id}
     source_ids = {i.source_id for i in items if i.source_id and not i.entry_id}
-    sources = {s.id: s for s in session.exec(select(Source).where(col(Source.id).in_(source_ids)))} if source_ids else {}
+    sources = (
+        {s.id: s for s in session.exec(select(Source).where(col(Source.id).in_(source_ids)))} if source_ids else {}
+    )
     entry_ids |= {s.entry_id for s in sources.values() if s.entry_id}
-    entries = ({e.id: e for e in session.exec(select(Entry).where(col(Entry.id).in_(entry_ids))) if e.id is not None}
-               if entry_ids else {})  # read from the database: every entry has its id
+    entries = (
+        {e.id: e for e in session.exec(select(Entry).where(col(Entry.id).in_(entry_ids))) if e.id is not None}
+        if entry_ids
+        else {}
+    )  # read from the database: every entry has its id
     visible = {eid: e for eid, e in entries.items() if is_staff(actor) or (not e.hidden and e.deleted_at is None)}
     summaries = _entry_texts(session, visible, lang or view.shown_language)
     titles = {g.id: g.title for g in groups}
@@ -169,12 +219,22 @@ def get_collection(session: Session, *, slug: str, actor: Actor | None, lang: st
             continue
         summary = summaries.get(entry_id) if entry_id else None
         assert item.id is not None  # read from the database, so it has its id
-        view.items.append(CollectionItemPublic(
-            id=item.id, position=item.position, group=titles.get(item.group_id), group_id=item.group_id,
-            slug=summary.slug if summary else None, entry=summary, url=item.url,
-            title=item.title or (summary.name if summary else item.url or ""), note=item.note,
-            pending=summary is None and item.source_id is not None, from_list=item.from_list,
-            added_at=item.created_at))
+        view.items.append(
+            CollectionItemPublic(
+                id=item.id,
+                position=item.position,
+                group=titles.get(item.group_id),
+                group_id=item.group_id,
+                slug=summary.slug if summary else None,
+                entry=summary,
+                url=item.url,
+                title=item.title or (summary.name if summary else item.url or ""),
+                note=item.note,
+                pending=summary is None and item.source_id is not None,
+                from_list=item.from_list,
+                added_at=item.created_at,
+            )
+        )
     view.item_count = len(view.items)
     return view
 
@@ -182,8 +242,10 @@ def get_collection(session: Session, *, slug: str, actor: Actor | None, lang: st
 def _curated(session: Session, slug: str, actor: Actor | None) -> tuple[Actor, Collection]:
     actor = require_signed_in(actor)
     collection = find_collection(session, slug)
-    require(can_curate_collection(session, actor, collection),
-            "Only the collection's owner, its community's curators and moderators change it.")
+    require(
+        can_curate_collection(session, actor, collection),
+        "Only the collection's owner, its community's curators and moderators change it.",
+    )
     return actor, collection
 
 
@@ -194,8 +256,10 @@ def _touch(session: Session, collection: Collection) -> None:
 
 def _clean_visibility(value: Any) -> str:
     if value not in COLLECTION_VISIBILITY:
-        raise Invalid(f"visibility: one of {', '.join(COLLECTION_VISIBILITY)}",
-                      details={"fields": {"visibility": "public or unlisted"}})
+        raise Invalid(
+            f"visibility: one of {', '.join(COLLECTION_VISIBILITY)}",
+            details={"fields": {"visibility": "public or unlisted"}},
+        )
     return value
 
 
@@ -207,23 +271,40 @@ def _clean_region(value: Any) -> str | None:
     return value.strip().upper()
 
 
-def create_collection(session: Session, *, actor: Actor | None, title: str, slug: str | None = None,
-                      description: str = "", language: str | None = None, community: str | None = None,
-                      visibility: str = "public", region: str | None = None) -> Collection:
+def create_collection(
+    session: Session,
+    *,
+    actor: Actor | None,
+    title: str,
+    slug: str | None = None,
+    description: str = "",
+    language: str | None = None,
+    community: str | None = None,
+    visibility: str = "public",
+    region: str | None = None,
+) -> Collection:
     """Make a collection owned by a community (its curators) or by the actor."""
     actor = require_signed_in(actor)
     owner_community = find_community(session, community) if community else None
-    require(can_create_collection(session, actor, owner_community.id if owner_community else None),
-            "Only the community's curators make its collections.")
+    require(
+        can_create_collection(session, actor, owner_community.id if owner_community else None),
+        "Only the community's curators make its collections.",
+    )
     title = clean_text("title", title, required=True)
     slug = check_slug(slug) if slug else make_slug(title)
     if session.exec(select(Collection.id).where(Collection.slug == slug)).first() is not None:
         raise Conflict(f"The collection slug {slug!r} is taken.", details={"field": "slug"})
-    collection = Collection(slug=slug, title=title, description=clean_text("description", description),
-                            language=clean_language(language), visibility=_clean_visibility(visibility),
-                            region=_clean_region(region), created_by=actor.name,
-                            community_id=owner_community.id if owner_community else None,
-                            owner_id=None if owner_community else actor.user_id)
+    collection = Collection(
+        slug=slug,
+        title=title,
+        description=clean_text("description", description),
+        language=clean_language(language),
+        visibility=_clean_visibility(visibility),
+        region=_clean_region(region),
+        created_by=actor.name,
+        community_id=owner_community.id if owner_community else None,
+        owner_id=None if owner_community else actor.user_id,
+    )
     session.add(collection)
     session.flush()
     return collection
@@ -234,8 +315,10 @@ def update_collection(session: Session, *, slug: str, actor: Actor | None, chang
     _actor, collection = _curated(session, slug, actor)
     unknown = set(changes) - {"title", "description", "language", "visibility", "region"}
     if unknown:
-        raise Invalid(f"These fields cannot be changed: {', '.join(sorted(unknown))}",
-                      details={"fields": {k: "unknown field" for k in unknown}})
+        raise Invalid(
+            f"These fields cannot be changed: {', '.join(sorted(unknown))}",
+            details={"fields": {k: "unknown field" for k in unknown}},
+        )
     if "title" in changes:
         collection.title = clean_text("title", changes["title"], required=True)
     if "description" in changes:
@@ -266,30 +349,46 @@ def _group_id(session: Session, collection: Collection, group: Any) -> int | Non
 
 
 def _next_position(session: Session, collection_id: int) -> int:
-    top = session.exec(select(func.max(CollectionItem.position))
-                       .where(CollectionItem.collection_id == collection_id)).one()
+    top = session.exec(
+        select(func.max(CollectionItem.position)).where(CollectionItem.collection_id == collection_id)
+    ).one()
     return 0 if top is None else top + 1
 
 
-def add_item(session: Session, *, slug: str, actor: Actor | None, entry: str, note: str = "",
-             group: Any = None) -> CollectionItem:
+def add_item(
+    session: Session, *, slug: str, actor: Actor | None, entry: str, note: str = "", group: Any = None
+) -> CollectionItem:
     """Add a registered entry to a collection, at the end, with a curator's note."""
     actor, collection = _curated(session, slug, actor)
-    target = session.exec(select(Entry).where(Entry.slug == (entry or "").strip().lower(),
-                                              col(Entry.deleted_at).is_(None), Entry.hidden == False)).first()  # noqa: E712
+    target = session.exec(
+        select(Entry).where(
+            Entry.slug == (entry or "").strip().lower(),
+            col(Entry.deleted_at).is_(None),
+            Entry.hidden == False,  # noqa: E712 (SQL, not Python: `is False` would not make a query)
+        )
+    ).first()
     if target is None:
         raise Invalid(f"No entry {entry!r} is registered.", details={"fields": {"entry": "not registered"}})
-    if session.exec(select(CollectionItem.id).where(CollectionItem.collection_id == collection.id,
-                                                    CollectionItem.entry_id == target.id)).first():
+    if session.exec(
+        select(CollectionItem.id).where(
+            CollectionItem.collection_id == collection.id, CollectionItem.entry_id == target.id
+        )
+    ).first():
         raise Conflict(f"{target.slug} is in this collection already.")
-    count = session.exec(select(func.count()).select_from(CollectionItem)
-                         .where(CollectionItem.collection_id == collection.id)).one()
+    count = session.exec(
+        select(func.count()).select_from(CollectionItem).where(CollectionItem.collection_id == collection.id)
+    ).one()
     if count >= MAX_ITEMS:
         raise Conflict(f"A collection holds at most {MAX_ITEMS} items.")
     assert collection.id is not None  # find_collection read it from the database
-    item = CollectionItem(collection_id=collection.id, entry_id=target.id, note=clean_text("note", note),
-                          group_id=_group_id(session, collection, group),
-                          position=_next_position(session, collection.id), added_by=actor.name)
+    item = CollectionItem(
+        collection_id=collection.id,
+        entry_id=target.id,
+        note=clean_text("note", note),
+        group_id=_group_id(session, collection, group),
+        position=_next_position(session, collection.id),
+        added_by=actor.name,
+    )
     session.add(item)
     _touch(session, collection)
     session.flush()
@@ -304,15 +403,18 @@ def _item(session: Session, collection: Collection, item_id: Any) -> CollectionI
     return item
 
 
-def update_item(session: Session, *, slug: str, actor: Actor | None, item_id: int,
-                changes: dict[str, Any]) -> CollectionItem:
+def update_item(
+    session: Session, *, slug: str, actor: Actor | None, item_id: int, changes: dict[str, Any]
+) -> CollectionItem:
     """Change an item's note or group."""
     _actor, collection = _curated(session, slug, actor)
     item = _item(session, collection, item_id)
     unknown = set(changes) - {"note", "group"}
     if unknown:
-        raise Invalid(f"These fields cannot be changed: {', '.join(sorted(unknown))}",
-                      details={"fields": {k: "unknown field" for k in unknown}})
+        raise Invalid(
+            f"These fields cannot be changed: {', '.join(sorted(unknown))}",
+            details={"fields": {k: "unknown field" for k in unknown}},
+        )
     if "note" in changes:
         item.note = clean_text("note", changes["note"])
     if "group" in changes:
@@ -333,13 +435,20 @@ def remove_item(session: Session, *, slug: str, actor: Actor | None, item_id: in
 def reorder_items(session: Session, *, slug: str, actor: Actor | None, order: Any) -> None:
     """Put the items in the given order: a list naming every item id once."""
     _actor, collection = _curated(session, slug, actor)
-    items = {i.id: i for i in session.exec(select(CollectionItem)
-                                           .where(CollectionItem.collection_id == collection.id))
-             if i.id is not None}  # read from the database: every item has its id
-    if not isinstance(order, list) or sorted(o for o in order if isinstance(o, int)) != sorted(items) \
-            or len(order) != len(items):
-        raise Invalid("items: list every item id of the collection exactly once",
-                      details={"fields": {"items": "every item id once"}})
+    items = {
+        i.id: i
+        for i in session.exec(select(CollectionItem).where(CollectionItem.collection_id == collection.id))
+        if i.id is not None
+    }  # read from the database: every item has its id
+    if (
+        not isinstance(order, list)
+        or sorted(o for o in order if isinstance(o, int)) != sorted(items)
+        or len(order) != len(items)
+    ):
+        raise Invalid(
+            "items: list every item id of the collection exactly once",
+            details={"fields": {"items": "every item id once"}},
+        )
     for position, item_id in enumerate(order):
         items[item_id].position = position
         session.add(items[item_id])
@@ -350,10 +459,18 @@ def move_item(session: Session, *, slug: str, actor: Actor | None, item_id: int,
     """Move an item up (-1) or down (+1) among the items of its group."""
     _actor, collection = _curated(session, slug, actor)
     item = _item(session, collection, item_id)
-    siblings = list(session.exec(select(CollectionItem).where(
-        CollectionItem.collection_id == collection.id,
-        CollectionItem.group_id == item.group_id if item.group_id is not None else col(CollectionItem.group_id).is_(None))
-        .order_by(col(CollectionItem.position), col(CollectionItem.id))))
+    siblings = list(
+        session.exec(
+            select(CollectionItem)
+            .where(
+                CollectionItem.collection_id == collection.id,
+                CollectionItem.group_id == item.group_id
+                if item.group_id is not None
+                else col(CollectionItem.group_id).is_(None),
+            )
+            .order_by(col(CollectionItem.position), col(CollectionItem.id))
+        )
+    )
     at = siblings.index(item)
     to = at + (1 if offset > 0 else -1)
     if not 0 <= to < len(siblings):
@@ -378,10 +495,12 @@ def curatable_collections(session: Session, *, actor: Actor | None) -> list[Coll
 
 def collections_with_entry(session: Session, *, entry_id: int) -> list[CollectionLink]:
     """Return the public collections that list an entry."""
-    rows = session.exec(select(Collection.slug, Collection.title)
-                        .join(CollectionItem, col(CollectionItem.collection_id) == Collection.id)
-                        .where(CollectionItem.entry_id == entry_id, Collection.visibility == "public")
-                        .order_by(Collection.title)).all()
+    rows = session.exec(
+        select(Collection.slug, Collection.title)
+        .join(CollectionItem, col(CollectionItem.collection_id) == Collection.id)
+        .where(CollectionItem.entry_id == entry_id, Collection.visibility == "public")
+        .order_by(Collection.title)
+    ).all()
     return [CollectionLink(slug=s, title=t) for s, t in rows]
 
 

@@ -1,4 +1,5 @@
 """Communities: members with roles (member, curator, admin) and join requests curators decide."""
+
 from __future__ import annotations
 
 import hashlib
@@ -43,8 +44,10 @@ def check_slug(slug: str) -> str:
     """Return a valid one-segment slug or raise Invalid."""
     slug = (slug or "").strip().lower()
     if not _SLUG.match(slug):
-        raise Invalid("slug: 1–80 lower-case letters, digits and '-', not starting or ending with '-'",
-                      details={"fields": {"slug": "lower-case letters, digits and '-'"}})
+        raise Invalid(
+            "slug: 1–80 lower-case letters, digits and '-', not starting or ending with '-'",
+            details={"fields": {"slug": "lower-case letters, digits and '-'"}},
+        )
     return slug
 
 
@@ -60,8 +63,10 @@ def clean_languages(values: Any, *, field_name: str = "languages") -> list[str]:
             continue
         tag = normalize_tag(raw)
         if tag is None:
-            raise Invalid(f"{field_name}: {raw.strip()!r} is not a language tag",
-                          details={"fields": {field_name: f"{raw.strip()!r} is not a language tag"}})
+            raise Invalid(
+                f"{field_name}: {raw.strip()!r} is not a language tag",
+                details={"fields": {field_name: f"{raw.strip()!r} is not a language tag"}},
+            )
         if tag not in out:
             out.append(tag)
     return out
@@ -107,8 +112,11 @@ def _user(session: Session, name: str) -> User:
 
 
 def _member_count(session: Session, community_id: int) -> int:
-    return session.exec(select(func.count()).select_from(CommunityMember).where(
-        CommunityMember.community_id == community_id, CommunityMember.status == "active")).one()
+    return session.exec(
+        select(func.count())
+        .select_from(CommunityMember)
+        .where(CommunityMember.community_id == community_id, CommunityMember.status == "active")
+    ).one()
 
 
 Shown = TypeVar("Shown", bound=CommunityPublic)
@@ -116,15 +124,29 @@ Shown = TypeVar("Shown", bound=CommunityPublic)
 
 def _view(session: Session, community: Community, *, shape: type[Shown], count: int | None = None) -> Shown:
     assert community.id is not None  # read from the database, so it has its id
-    return shape(slug=community.slug, name=community.name, description=community.description,
-                         language=community.language, region=community.region, languages=list(community.languages),
-                         member_count=_member_count(session, community.id) if count is None else count,
-                         created_at=community.created_at)
+    return shape(
+        slug=community.slug,
+        name=community.name,
+        description=community.description,
+        language=community.language,
+        region=community.region,
+        languages=list(community.languages),
+        member_count=_member_count(session, community.id) if count is None else count,
+        created_at=community.created_at,
+    )
 
 
-def create_community(session: Session, *, actor: Actor | None, name: str, slug: str | None = None,
-                     description: str = "", region: str = "", languages: Any = (), language: str | None = None,
-                     ) -> Community:
+def create_community(
+    session: Session,
+    *,
+    actor: Actor | None,
+    name: str,
+    slug: str | None = None,
+    description: str = "",
+    region: str = "",
+    languages: Any = (),
+    language: str | None = None,
+) -> Community:
     """Start a community; its creator becomes its first admin."""
     actor = require_signed_in(actor)
     require(can_create_community(actor), "Communities are started by people with an account.")
@@ -133,16 +155,29 @@ def create_community(session: Session, *, actor: Actor | None, name: str, slug: 
     slug = check_slug(slug) if slug else make_slug(name)
     if session.exec(select(Community.id).where(Community.slug == slug)).first() is not None:
         raise Conflict(f"The community slug {slug!r} is taken.", details={"field": "slug"})
-    community = Community(slug=slug, name=name, description=description, region=clean_text("region", region),
-                          languages=clean_languages(list(languages) if not isinstance(languages, str) else languages),
-                          language=clean_language(language) or detect_language(f"{name}\n{description}"),
-                          created_by_id=actor.user_id)
+    community = Community(
+        slug=slug,
+        name=name,
+        description=description,
+        region=clean_text("region", region),
+        languages=clean_languages(list(languages) if not isinstance(languages, str) else languages),
+        language=clean_language(language) or detect_language(f"{name}\n{description}"),
+        created_by_id=actor.user_id,
+    )
     session.add(community)
     session.flush()
     assert community.id is not None  # flushed just above, so it has its id
     assert actor.user_id is not None  # can_create_community lets only accounts through
-    session.add(CommunityMember(community_id=community.id, user_id=actor.user_id, role="admin", status="active",
-                                decided_at=utcnow(), decided_by_id=actor.user_id))
+    session.add(
+        CommunityMember(
+            community_id=community.id,
+            user_id=actor.user_id,
+            role="admin",
+            status="active",
+            decided_at=utcnow(),
+            decided_by_id=actor.user_id,
+        )
+    )
     session.flush()
     return community
 
@@ -155,8 +190,10 @@ def update_community(session: Session, *, slug: str, actor: Actor | None, change
     require(can_manage_community(session, actor, community.id), "Only the community's admins change it.")
     unknown = set(changes) - {"name", "description", "region", "languages", "language"}
     if unknown:
-        raise Invalid(f"These fields cannot be changed: {', '.join(sorted(unknown))}",
-                      details={"fields": {k: "unknown field" for k in unknown}})
+        raise Invalid(
+            f"These fields cannot be changed: {', '.join(sorted(unknown))}",
+            details={"fields": {k: "unknown field" for k in unknown}},
+        )
     if "name" in changes:
         community.name = clean_text("name", changes["name"], required=True)
     for name in ("description", "region"):
@@ -170,21 +207,28 @@ def update_community(session: Session, *, slug: str, actor: Actor | None, change
     return community
 
 
-def list_communities(session: Session, *, language: str | None = None, page: int = 1,
-                     per_page: int = 20) -> tuple[list[CommunityPublic], int]:
+def list_communities(
+    session: Session, *, language: str | None = None, page: int = 1, per_page: int = 20
+) -> tuple[list[CommunityPublic], int]:
     """Return one page of communities (most members first) and how many there are."""
     rows = list(session.exec(select(Community).order_by(Community.name)))
     if language:
         primary = language.lower().split("-")[0]
         rows = [c for c in rows if any(t.lower().split("-")[0] == primary for t in c.languages)]
     # Keyed by stored communities' ids, never None: typed so a row's optional id looks a count up.
-    counts: dict[int | None, int] = dict(session.exec(select(CommunityMember.community_id, func.count())
-                                                      .where(CommunityMember.status == "active")
-                                                      .group_by(col(CommunityMember.community_id))).all())
-    views = sorted((_view(session, c, count=counts.get(c.id, 0), shape=CommunityPublic) for c in rows),
-                   key=lambda v: (-v.member_count, v.name.lower()))
+    counts: dict[int | None, int] = dict(
+        session.exec(
+            select(CommunityMember.community_id, func.count())
+            .where(CommunityMember.status == "active")
+            .group_by(col(CommunityMember.community_id))
+        ).all()
+    )
+    views = sorted(
+        (_view(session, c, count=counts.get(c.id, 0), shape=CommunityPublic) for c in rows),
+        key=lambda v: (-v.member_count, v.name.lower()),
+    )
     start = (page - 1) * per_page
-    return views[start:start + per_page], len(views)
+    return views[start : start + per_page], len(views)
 
 
 def get_community(session: Session, *, slug: str, actor: Actor | None) -> CommunityDetail:
@@ -192,15 +236,24 @@ def get_community(session: Session, *, slug: str, actor: Actor | None) -> Commun
     community = find_community(session, slug)
     view = _view(session, community, shape=CommunityDetail)
     assert community.id is not None  # find_community read it from the database
-    rows = session.exec(select(CommunityMember, User).join(User, col(User.id) == CommunityMember.user_id)
-                        .where(CommunityMember.community_id == community.id, col(User.deleted_at).is_(None))
-                        .order_by(col(CommunityMember.created_at))).all()
+    rows = session.exec(
+        select(CommunityMember, User)
+        .join(User, col(User.id) == CommunityMember.user_id)
+        .where(CommunityMember.community_id == community.id, col(User.deleted_at).is_(None))
+        .order_by(col(CommunityMember.created_at))
+    ).all()
     order = {r: i for i, r in enumerate(reversed(COMMUNITY_ROLES))}
     view.can_review = can_review_members(session, actor, community.id)
     view.can_manage = can_manage_community(session, actor, community.id)
     for member, user in rows:
-        shown = CommunityMemberPublic(name=user.name, display_name=user.display_name or user.name, role=member.role,
-                           status=member.status, message=member.message, created_at=member.created_at)
+        shown = CommunityMemberPublic(
+            name=user.name,
+            display_name=user.display_name or user.name,
+            role=member.role,
+            status=member.status,
+            message=member.message,
+            created_at=member.created_at,
+        )
         if member.status == "active":
             view.members.append(shown)
         elif view.can_review:
@@ -220,10 +273,18 @@ def request_join(session: Session, *, slug: str, actor: Actor | None, message: s
     assert community.id is not None  # find_community read it from the database
     existing = session.get(CommunityMember, (community.id, actor.user_id))
     if existing is not None:
-        raise Conflict("You are already a member." if existing.status == "active"
-                       else "Your request to join is waiting for a curator.")
-    row = CommunityMember(community_id=community.id, user_id=actor.user_id, role="member", status="pending",
-                          message=clean_text("message", message))
+        raise Conflict(
+            "You are already a member."
+            if existing.status == "active"
+            else "Your request to join is waiting for a curator."
+        )
+    row = CommunityMember(
+        community_id=community.id,
+        user_id=actor.user_id,
+        role="member",
+        status="pending",
+        message=clean_text("message", message),
+    )
     session.add(row)
     session.flush()
     return row
@@ -267,9 +328,15 @@ def set_member_role(session: Session, *, slug: str, actor: Actor | None, user_na
 
 
 def _keep_an_admin(session: Session, community_id: int) -> None:
-    admins = session.exec(select(func.count()).select_from(CommunityMember).where(
-        CommunityMember.community_id == community_id, CommunityMember.role == "admin",
-        CommunityMember.status == "active")).one()
+    admins = session.exec(
+        select(func.count())
+        .select_from(CommunityMember)
+        .where(
+            CommunityMember.community_id == community_id,
+            CommunityMember.role == "admin",
+            CommunityMember.status == "active",
+        )
+    ).one()
     if admins <= 1:
         raise Conflict("A community needs at least one admin: make someone else admin first.")
 
@@ -293,8 +360,9 @@ def add_member(session: Session, *, community: Community, user_id: int, role: st
     assert community.id is not None  # a stored community (create_community flushes a new one)
     row = session.get(CommunityMember, (community.id, user_id))
     if row is None:
-        session.add(CommunityMember(community_id=community.id, user_id=user_id, role=role, status="active",
-                                    decided_at=utcnow()))
+        session.add(
+            CommunityMember(community_id=community.id, user_id=user_id, role=role, status="active", decided_at=utcnow())
+        )
         session.flush()
 
 
@@ -305,8 +373,10 @@ def curating_communities(session: Session, *, actor: Actor | None) -> list[tuple
     stmt = select(Community.slug, Community.name).order_by(Community.name)
     if not is_staff(actor):
         stmt = stmt.join(CommunityMember, col(CommunityMember.community_id) == Community.id).where(
-            CommunityMember.user_id == actor.user_id, CommunityMember.status == "active",
-            col(CommunityMember.role).in_(("curator", "admin")))
+            CommunityMember.user_id == actor.user_id,
+            CommunityMember.status == "active",
+            col(CommunityMember.role).in_(("curator", "admin")),
+        )
     return [(slug, name) for slug, name in session.exec(stmt).all()]
 
 

@@ -1,4 +1,5 @@
 """Coverage: how many entries there are for each language, region and kind, and which languages have none."""
+
 from __future__ import annotations
 
 import functools
@@ -60,7 +61,8 @@ def _rows(session: Session, facet: str) -> list[Row]:
         select(FacetValue.value, Entry.kind, func.count())
         .join(Entry, col(Entry.id) == FacetValue.entry_id)
         .where(col(FacetValue.facet) == facet, col(FacetValue.entry_id).in_(_visible_ids()))
-        .group_by(FacetValue.value, Entry.kind)).all()
+        .group_by(FacetValue.value, Entry.kind)
+    ).all()
     rows: dict[str, Row] = {}
     for value, kind, n in counts:
         rows.setdefault(value, Row(value=value, by_kind={k: 0 for k in ENTRY_KINDS})).by_kind[kind] = n
@@ -98,8 +100,9 @@ def _speakers(tag: str) -> int:
 def coverage_report(session: Session) -> CoverageReport:
     """Count visible entries by kind, language and region, and list the languages with no model or dataset."""
     by_kind = {k: 0 for k in ENTRY_KINDS}
-    for kind, n in session.exec(select(Entry.kind, func.count()).where(col(Entry.id).in_(_visible_ids()))
-                                .group_by(Entry.kind)).all():
+    for kind, n in session.exec(
+        select(Entry.kind, func.count()).where(col(Entry.id).in_(_visible_ids())).group_by(Entry.kind)
+    ).all():
         by_kind[kind] = n
     by_language = _rows(session, "language")
     report = CoverageReport(by_kind=by_kind, by_language=by_language, by_region=_rows(session, "region"))
@@ -116,7 +119,12 @@ def coverage_report(session: Session) -> CoverageReport:
     # Languages a community works with, or that only projects support, are gaps someone cares about already.
     for tag in set(projects) | set(communities):
         wanted.setdefault(tag, _speakers(tag))
-    report.gaps = sorted((Gap(tag=tag, speakers=n, projects=projects.get(tag, 0), communities=communities.get(tag, 0))
-                          for tag, n in wanted.items() if tag not in covered),
-                         key=lambda g: (-(g.communities > 0), -g.speakers, g.tag))
+    report.gaps = sorted(
+        (
+            Gap(tag=tag, speakers=n, projects=projects.get(tag, 0), communities=communities.get(tag, 0))
+            for tag, n in wanted.items()
+            if tag not in covered
+        ),
+        key=lambda g: (-(g.communities > 0), -g.speakers, g.tag),
+    )
     return report

@@ -1,4 +1,5 @@
 """The demo: sample repositories turned into real git repositories and harvested for real."""
+
 from __future__ import annotations
 
 import shutil
@@ -53,13 +54,19 @@ def build_demo_repository(sample: Path, dest: Path) -> Path:
     if repo.head.is_valid() and not repo.is_dirty(index=True, working_tree=False, untracked_files=False):
         return dest
     actor = git.Actor("AI Commons sample data", "samples@example.org")
-    repo.index.commit("Sample data for the AI Commons Registry demo", author=actor, committer=actor,
-                      author_date=_SAMPLE_DATE, commit_date=_SAMPLE_DATE)
+    repo.index.commit(
+        "Sample data for the AI Commons Registry demo",
+        author=actor,
+        committer=actor,
+        author_date=_SAMPLE_DATE,
+        commit_date=_SAMPLE_DATE,
+    )
     return dest
 
 
-def run_demo(sessions: Sessions, *, repos_dir: Path, options: HarvestOptions,
-             progress: Callable[[str], None] | None = None) -> DemoReport:
+def run_demo(
+    sessions: Sessions, *, repos_dir: Path, options: HarvestOptions, progress: Callable[[str], None] | None = None
+) -> DemoReport:
     """Build the sample repositories under ``repos_dir``, harvest them, and add the sample accounts; idempotent."""
     report = DemoReport()
     for sample in sample_repositories():
@@ -74,12 +81,19 @@ def run_demo(sessions: Sessions, *, repos_dir: Path, options: HarvestOptions,
             if user_exists(session, name=spec["name"]):
                 continue
             password = generate_password()
-            create_user(session, name=spec["name"], email=spec["email"], password=password,
-                        role=spec.get("role", "user"), display_name=spec.get("display_name"),
-                        preferred_language=spec.get("preferred_language") or spec.get("language"))
+            create_user(
+                session,
+                name=spec["name"],
+                email=spec["email"],
+                password=password,
+                role=spec.get("role", "user"),
+                display_name=spec.get("display_name"),
+                preferred_language=spec.get("preferred_language") or spec.get("language"),
+            )
             report.new_users.append((spec["name"], spec.get("role", "user"), password))
-        load_sample_communities(session, communities=extras.get("communities", []),
-                                collections=extras.get("collections", []))
+        load_sample_communities(
+            session, communities=extras.get("communities", []), collections=extras.get("collections", [])
+        )
     return report
 
 
@@ -94,9 +108,14 @@ def load_sample_communities(session: Session, *, communities: list[dict], collec
     for spec in communities:
         if session.exec(select(Community.id).where(col(Community.slug) == spec["slug"])).first() is not None:
             continue
-        community = Community(slug=check_slug(spec["slug"]), name=spec["name"], description=spec.get("description", ""),
-                              region=spec.get("region", ""), languages=clean_languages(list(spec.get("languages", []))),
-                              language=clean_language(spec.get("language")) or detect_language(spec.get("description", "")))
+        community = Community(
+            slug=check_slug(spec["slug"]),
+            name=spec["name"],
+            description=spec.get("description", ""),
+            region=spec.get("region", ""),
+            languages=clean_languages(list(spec.get("languages", []))),
+            language=clean_language(spec.get("language")) or detect_language(spec.get("description", "")),
+        )
         session.add(community)
         session.flush()
         primaries = {t.split("-")[0] for t in community.languages}
@@ -108,9 +127,15 @@ def load_sample_communities(session: Session, *, communities: list[dict], collec
     for spec in collections:
         if session.exec(select(Collection.id).where(col(Collection.slug) == spec["slug"])).first() is not None:
             continue
-        create_collection(session, actor=OPERATOR, title=spec["title"], slug=spec["slug"],
-                          description=spec.get("description", ""), language=spec.get("language"),
-                          community=spec.get("community"))
+        create_collection(
+            session,
+            actor=OPERATOR,
+            title=spec["title"],
+            slug=spec["slug"],
+            description=spec.get("description", ""),
+            language=spec.get("language"),
+            community=spec.get("community"),
+        )
         for slug in spec.get("items", []):
             try:
                 add_item(session, slug=spec["slug"], actor=OPERATOR, entry=slug)

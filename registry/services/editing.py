@@ -1,4 +1,5 @@
 """Direct edits, history, revert, hiding and purging: every change becomes a revision."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -18,16 +19,20 @@ from .validation import validate_changes
 def check_base_revision(session: Session, entry: Entry, base_revision: Any, *, actor: Actor | None) -> None:
     """Refuse a write without a base revision (428) or based on an old one (409, with the current entry)."""
     if base_revision is None:
-        raise PreconditionRequired("Send base_revision: the revision your change is based on.",
-                                   details={"current_revision": entry.revision})
+        raise PreconditionRequired(
+            "Send base_revision: the revision your change is based on.", details={"current_revision": entry.revision}
+        )
     if isinstance(base_revision, bool) or not isinstance(base_revision, int):
         raise Invalid("base_revision must be an integer", details={"fields": {"base_revision": "an integer"}})
     if base_revision != entry.revision:
         raise Conflict(
             f"The entry changed since revision {base_revision}: it is at revision {entry.revision} now. "
             "Review the current version and apply your change again.",
-            details={"current": to_public(session, entry, actor=actor).model_dump(mode="json"),
-                     "base_revision": base_revision})
+            details={
+                "current": to_public(session, entry, actor=actor).model_dump(mode="json"),
+                "base_revision": base_revision,
+            },
+        )
 
 
 def apply_fields(entry: Entry, clean: dict[str, Any], *, editor: str) -> list[str]:
@@ -44,13 +49,16 @@ def apply_fields(entry: Entry, clean: dict[str, Any], *, editor: str) -> list[st
     return changed
 
 
-def edit_entry(session: Session, *, slug: str, actor: Actor | None, changes: dict[str, Any],
-               base_revision: Any, reason: str = "") -> Entry:
+def edit_entry(
+    session: Session, *, slug: str, actor: Actor | None, changes: dict[str, Any], base_revision: Any, reason: str = ""
+) -> Entry:
     """Edit an entry directly (maintainers, moderators, admins); edited fields are locked against harvests."""
     actor = require_signed_in(actor)
     entry = find_entry(session, slug)
-    require(can_edit(session, actor, entry), "Only the entry's maintainers and moderators edit it directly; "
-                                             "propose your change instead.")
+    require(
+        can_edit(session, actor, entry),
+        "Only the entry's maintainers and moderators edit it directly; propose your change instead.",
+    )
     check_base_revision(session, entry, base_revision, actor=actor)
     clean = validate_changes(changes)
     changed = apply_fields(entry, clean, editor=actor.name)
@@ -83,14 +91,25 @@ def unlock_field(session: Session, *, slug: str, actor: Actor | None, field: str
 def list_revisions(session: Session, *, slug: str) -> list[RevisionPublic]:
     """Return an entry's revisions, newest first."""
     entry = find_entry(session, slug)
-    rows = session.exec(select(Revision).where(col(Revision.entry_id) == entry.id)
-                        .order_by(col(Revision.number).desc()))
-    return [RevisionPublic(revision=r.number, author=r.author, reason=r.reason, changes=list(r.changes),
-                           created_at=r.created_at, snapshot=dict(r.snapshot)) for r in rows]
+    rows = session.exec(
+        select(Revision).where(col(Revision.entry_id) == entry.id).order_by(col(Revision.number).desc())
+    )
+    return [
+        RevisionPublic(
+            revision=r.number,
+            author=r.author,
+            reason=r.reason,
+            changes=list(r.changes),
+            created_at=r.created_at,
+            snapshot=dict(r.snapshot),
+        )
+        for r in rows
+    ]
 
 
-def revert_entry(session: Session, *, slug: str, actor: Actor | None, revision: Any, base_revision: Any,
-                 reason: str = "") -> Entry:
+def revert_entry(
+    session: Session, *, slug: str, actor: Actor | None, revision: Any, base_revision: Any, reason: str = ""
+) -> Entry:
     """Bring an entry back to an earlier revision's content; the revert is itself a new revision."""
     actor = require_signed_in(actor)
     entry = find_entry(session, slug)
@@ -98,14 +117,14 @@ def revert_entry(session: Session, *, slug: str, actor: Actor | None, revision: 
     check_base_revision(session, entry, base_revision, actor=actor)
     if isinstance(revision, bool) or not isinstance(revision, int):
         raise Invalid("revision must be an integer", details={"fields": {"revision": "an integer"}})
-    old = session.exec(select(Revision).where(col(Revision.entry_id) == entry.id,
-                                              col(Revision.number) == revision)).first()
+    old = session.exec(
+        select(Revision).where(col(Revision.entry_id) == entry.id, col(Revision.number) == revision)
+    ).first()
     if old is None:
         raise NotFound(f"{slug} has no revision {revision}.")
     restored = {name: old.snapshot[name] for name in EDITABLE_FIELDS if name in old.snapshot}
     changed = apply_fields(entry, restored, editor=actor.name)
-    record_change(session, entry, author=actor.name, reason=reason or f"revert to revision {revision}",
-                  changes=changed)
+    record_change(session, entry, author=actor.name, reason=reason or f"revert to revision {revision}", changes=changed)
     return entry
 
 
@@ -120,8 +139,13 @@ def set_hidden(session: Session, *, slug: str, actor: Actor | None, hidden: bool
         raise Invalid("Say why the entry is hidden.", details={"fields": {"reason": "required"}})
     entry.hidden = hidden
     entry.hidden_reason = reason.strip()[:500] if hidden else None
-    record_change(session, entry, author=actor.name, reason=("hidden: " if hidden else "shown again: ") + reason,
-                  changes=["hidden"])
+    record_change(
+        session,
+        entry,
+        author=actor.name,
+        reason=("hidden: " if hidden else "shown again: ") + reason,
+        changes=["hidden"],
+    )
     return entry
 
 
@@ -145,4 +169,3 @@ def purge_entry(session: Session, *, slug: str, actor: Actor | None, reason: str
     session.delete(entry)
     session.flush()
     return record
-

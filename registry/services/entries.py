@@ -1,4 +1,5 @@
 """Reading entries: one entry in its public shape, and lists with filters and facet counts."""
+
 from __future__ import annotations
 
 import math
@@ -30,9 +31,22 @@ STALE_AFTER_FAILURES = 3
 #: Fewer exact results than this and the query is widened with typo fixes and substrings.
 FEW_RESULTS = 3
 #: What a page of results reads of each entry: its list shape (summarize) and the snippet's text.
-_LISTED_COLUMNS = load_only(*attributes(
-    Entry.id, Entry.slug, Entry.kind, Entry.name, Entry.summary, Entry.description,
-    Entry.language, Entry.languages, Entry.license, Entry.tasks, Entry.region, Entry.updated_at))
+_LISTED_COLUMNS = load_only(
+    *attributes(
+        Entry.id,
+        Entry.slug,
+        Entry.kind,
+        Entry.name,
+        Entry.summary,
+        Entry.description,
+        Entry.language,
+        Entry.languages,
+        Entry.license,
+        Entry.tasks,
+        Entry.region,
+        Entry.updated_at,
+    )
+)
 
 
 @dataclass
@@ -67,6 +81,7 @@ class EntryResults:
 
 def parse_entry_query(args, *, default_per_page: int = 20) -> EntryQuery:
     """Build an EntryQuery from request arguments (a MultiDict); refuse bad values clearly."""
+
     def _int(name: str, default: int, low: int, high: int) -> int:
         raw = args.get(name)
         if raw in (None, ""):
@@ -74,17 +89,20 @@ def parse_entry_query(args, *, default_per_page: int = 20) -> EntryQuery:
         try:
             value = int(raw)
         except ValueError:
-            raise BadRequest(f"{name} must be a whole number, not {raw!r}", code="invalid_parameter",
-                             details={"parameter": name}) from None
+            raise BadRequest(
+                f"{name} must be a whole number, not {raw!r}", code="invalid_parameter", details={"parameter": name}
+            ) from None
         if not low <= value <= high:
-            raise BadRequest(f"{name} must be between {low} and {high}", code="invalid_parameter",
-                             details={"parameter": name})
+            raise BadRequest(
+                f"{name} must be between {low} and {high}", code="invalid_parameter", details={"parameter": name}
+            )
         return value
 
     sort = args.get("sort") or None
     if sort is not None and sort not in SORTS:
-        raise BadRequest(f"sort must be one of {', '.join(SORTS)}", code="invalid_parameter",
-                         details={"parameter": "sort"})
+        raise BadRequest(
+            f"sort must be one of {', '.join(SORTS)}", code="invalid_parameter", details={"parameter": "sort"}
+        )
     filters = {}
     for facet in FACETS:
         # NUL cannot be stored in PostgreSQL text, so no facet value holds one: drop it, not fail.
@@ -92,8 +110,13 @@ def parse_entry_query(args, *, default_per_page: int = 20) -> EntryQuery:
         values = [v for v in values if v]
         if values:
             filters[facet] = values
-    return EntryQuery(q=(args.get("q") or "").strip()[:500], filters=filters, sort=sort,
-                      page=_int("page", 1, 1, 100_000), per_page=_int("per_page", default_per_page, 1, MAX_PER_PAGE))
+    return EntryQuery(
+        q=(args.get("q") or "").strip()[:500],
+        filters=filters,
+        sort=sort,
+        page=_int("page", 1, 1, 100_000),
+        per_page=_int("per_page", default_per_page, 1, MAX_PER_PAGE),
+    )
 
 
 def _visible():
@@ -120,8 +143,9 @@ def _filtered_ids(query: EntryQuery, matches):
     others = [c for c in matches.c if c.name != "entry_id"]
     stmt = select(column.label("id"), *others).where(column.not_in(_invisible_ids()))
     for facet, values in query.filters.items():
-        stmt = stmt.where(column.in_(
-            select(FacetValue.entry_id).where(FacetValue.facet == facet, col(FacetValue.value).in_(values))))
+        stmt = stmt.where(
+            column.in_(select(FacetValue.entry_id).where(FacetValue.facet == facet, col(FacetValue.value).in_(values)))
+        )
     return stmt
 
 
@@ -130,8 +154,9 @@ def _browse_condition(session: Session, query: EntryQuery):
     indexed = text_matches(session, None)
     condition = _visible() & exists().where(indexed.c.entry_id == Entry.id)
     for facet, values in query.filters.items():
-        condition &= exists().where(col(FacetValue.entry_id) == Entry.id, col(FacetValue.facet) == facet,
-                                    col(FacetValue.value).in_(values))
+        condition &= exists().where(
+            col(FacetValue.entry_id) == Entry.id, col(FacetValue.facet) == facet, col(FacetValue.value).in_(values)
+        )
     return condition
 
 
@@ -147,8 +172,9 @@ def _count_matches(session: Session, ids) -> tuple[int, dict[str, dict[str, int]
     # rows per match, several times slower on large result sets. The database joins the codes
     # into one string (tens of thousands of rows cost more to hand over than to count) and
     # numpy counts them (search/counts.py).
-    total, joined = session.connection().execute(
-        select(func.count(), backend_for(session).concatenate(ids.c.codes, ""))).one()
+    total, joined = (
+        session.connection().execute(select(func.count(), backend_for(session).concatenate(ids.c.codes, ""))).one()
+    )
     counter = count_codes(session, joined)
     return total, _sorted_facets((tuple(k.split(PAIR_SEP, 1)), n) for k, n in counter.items())
 
@@ -171,12 +197,21 @@ def _rank_and_count(session: Session, query: EntryQuery, parsed: ParsedQuery, of
     """
     matched = _filtered_ids(query, _text_condition(session, parsed, ranked=True)).cte("matched")
     matched = matched.prefix_with("MATERIALIZED")
-    page = (select(matched.c.id, matched.c.exact, matched.c.score)
-            .order_by(matched.c.exact.desc(), matched.c.score.desc(), matched.c.id)
-            .offset(offset).limit(query.per_page).subquery("page"))
+    page = (
+        select(matched.c.id, matched.c.exact, matched.c.score)
+        .order_by(matched.c.exact.desc(), matched.c.score.desc(), matched.c.id)
+        .offset(offset)
+        .limit(query.per_page)
+        .subquery("page")
+    )
     # sqlalchemy's own select: sqlmodel's is typed for at most four columns.
-    counted = core_select(null().label("id"), null().label("exact"), null().label("score"), func.count().label("n"),
-                     backend_for(session).concatenate(matched.c.codes, "").label("codes")).select_from(matched)
+    counted = core_select(
+        null().label("id"),
+        null().label("exact"),
+        null().label("score"),
+        func.count().label("n"),
+        backend_for(session).concatenate(matched.c.codes, "").label("codes"),
+    ).select_from(matched)
     listed = core_select(page.c.id, page.c.exact, page.c.score, null(), null())
     total, joined, ranked = 0, None, []
     for id_, exact, score, n, codes in session.connection().execute(union_all(counted, listed)):
@@ -194,21 +229,31 @@ def _invisible_fingerprint():
     # whenever the set changes (short of a contrived swap), so the ids are read again only then.
     # 64-bit arithmetic (PostgreSQL's ids are 32-bit), and every term stays far from overflowing.
     big = cast(Entry.id, BigInteger)
-    return select(func.count(), func.coalesce(func.sum(big), 0), func.coalesce(func.sum((big * 7919) % 1000003), 0)
-                  ).where(or_(col(Entry.hidden) == True, col(Entry.deleted_at).is_not(None)))  # noqa: E712
+    return select(
+        func.count(), func.coalesce(func.sum(big), 0), func.coalesce(func.sum((big * 7919) % 1000003), 0)
+    ).where(or_(col(Entry.hidden) == True, col(Entry.deleted_at).is_not(None)))  # noqa: E712
 
 
-def _rank_in_memory(session: Session, query: EntryQuery, parsed: ParsedQuery | None, offset: int, *,
-                    ranked: bool = True):
+def _rank_in_memory(
+    session: Session, query: EntryQuery, parsed: ParsedQuery | None, offset: int, *, ranked: bool = True
+):
     """Return what _rank_and_count returns, from the in-memory copy of the index; None when it cannot answer.
 
     Unranked (or without a query), only the total and the facets: the page comes from the database.
     """
     conn = session.connection()
-    hidden = (lambda: tuple(conn.execute(_invisible_fingerprint()).one()),
-              lambda: conn.execute(_invisible_ids()).scalars().all())
-    found = ranked_in_memory(session, parsed, filters=query.filters, hidden=hidden, offset=offset,
-                             limit=query.per_page if ranked and parsed is not None else 0)
+    hidden = (
+        lambda: tuple(conn.execute(_invisible_fingerprint()).one()),
+        lambda: conn.execute(_invisible_ids()).scalars().all(),
+    )
+    found = ranked_in_memory(
+        session,
+        parsed,
+        filters=query.filters,
+        hidden=hidden,
+        offset=offset,
+        limit=query.per_page if ranked and parsed is not None else 0,
+    )
     if found is None:
         return None
     total, tally, page_ids = found
@@ -236,20 +281,23 @@ def list_entries(session: Session, *, query: EntryQuery) -> EntryResults:
     parsed = parse_query(query.q) if query.q else None
     if parsed is not None and parsed.empty:
         # Only punctuation or exclusions: there is nothing to look for, so nothing matches.
-        return EntryResults(items=[], total=0, page=query.page, per_page=query.per_page,
-                         facets={f: {} for f in FACETS})
+        return EntryResults(items=[], total=0, page=query.page, per_page=query.per_page, facets={f: {} for f in FACETS})
     sort = query.sort or ("relevance" if query.q else "updated")
     offset = (query.page - 1) * query.per_page
     rows: Sequence[Entry]
     if sort == "relevance" and parsed is not None:
+
         def rank(p: ParsedQuery):
             answer = _rank_in_memory(session, query, p, offset)
             return answer if answer is not None else _rank_and_count(session, query, p, offset)
+
         parsed, (total, facets, page_ids) = _widened(session, parsed, rank(parsed), rank)
-        found = {e.id: e for e in session.exec(select(Entry).options(_LISTED_COLUMNS)
-                                               .where(col(Entry.id).in_(page_ids)))}
+        found = {
+            e.id: e for e in session.exec(select(Entry).options(_LISTED_COLUMNS).where(col(Entry.id).in_(page_ids)))
+        }
         rows = [found[i] for i in page_ids if i in found]
     else:
+
         def count(p: ParsedQuery | None):
             ids = _filtered_ids(query, _text_condition(session, p)).subquery()
             counted = _rank_in_memory(session, query, p, offset, ranked=False)
@@ -258,6 +306,7 @@ def list_entries(session: Session, *, query: EntryQuery) -> EntryResults:
             if p is None and not query.filters:
                 return *_count_everything(session), ids
             return *_count_matches(session, ids), ids
+
         answer = count(parsed)
         if parsed is not None:
             parsed, answer = _widened(session, parsed, answer, count)
@@ -276,10 +325,16 @@ def list_entries(session: Session, *, query: EntryQuery) -> EntryResults:
         else:
             stmt = stmt.order_by(col(Entry.updated_at).desc(), col(Entry.id).desc())
         rows = session.exec(stmt.offset(offset).limit(query.per_page)).all()
-    return EntryResults(items=[summarize(e) for e in rows], total=total, page=query.page,
-                     per_page=query.per_page, facets=facets,
-                     snippets=_snippets(session, rows, parsed) if parsed else {},
-                     relaxed=bool(parsed and parsed.relaxed), languages=sorted(parsed.languages) if parsed else [])
+    return EntryResults(
+        items=[summarize(e) for e in rows],
+        total=total,
+        page=query.page,
+        per_page=query.per_page,
+        facets=facets,
+        snippets=_snippets(session, rows, parsed) if parsed else {},
+        relaxed=bool(parsed and parsed.relaxed),
+        languages=sorted(parsed.languages) if parsed else [],
+    )
 
 
 def _snippets(session: Session, rows: Sequence[Entry], parsed: ParsedQuery) -> dict[str, Snippet]:
@@ -287,8 +342,9 @@ def _snippets(session: Session, rows: Sequence[Entry], parsed: ParsedQuery) -> d
     if not rows:
         return {}
     translations: dict[int, list[Translation]] = {}
-    for tr in session.exec(select(Translation).where(col(Translation.entry_id).in_([e.id for e in rows]))
-                           .order_by(Translation.lang)):
+    for tr in session.exec(
+        select(Translation).where(col(Translation.entry_id).in_([e.id for e in rows])).order_by(Translation.lang)
+    ):
         translations.setdefault(tr.entry_id, []).append(tr)
 
     def texts(entry: Entry):
@@ -311,9 +367,18 @@ def _snippets(session: Session, rows: Sequence[Entry], parsed: ParsedQuery) -> d
 
 def summarize(entry: Entry) -> EntrySummary:
     """Return the list shape of an entry."""
-    return EntrySummary(slug=entry.slug, kind=entry.kind, name=entry.name, summary=entry.summary,
-                        language=entry.language, languages=list(entry.languages), license=entry.license,
-                        tasks=list(entry.tasks), region=entry.region, updated_at=entry.updated_at)
+    return EntrySummary(
+        slug=entry.slug,
+        kind=entry.kind,
+        name=entry.name,
+        summary=entry.summary,
+        language=entry.language,
+        languages=list(entry.languages),
+        license=entry.license,
+        tasks=list(entry.tasks),
+        region=entry.region,
+        updated_at=entry.updated_at,
+    )
 
 
 def find_entry(session: Session, slug: str) -> Entry:
@@ -340,8 +405,15 @@ def entry_translations(session: Session, entry: Entry) -> dict[str, Translation]
     return {t.lang: t for t in session.exec(select(Translation).where(Translation.entry_id == entry.id))}
 
 
-def to_public(session: Session, entry: Entry, *, actor: Actor | None, lang: str | None = None,
-              source: Source | None = None, translations: dict[str, Translation] | None = None) -> EntryPublic:
+def to_public(
+    session: Session,
+    entry: Entry,
+    *,
+    actor: Actor | None,
+    lang: str | None = None,
+    source: Source | None = None,
+    translations: dict[str, Translation] | None = None,
+) -> EntryPublic:
     """Build the public shape of an entry as ``actor`` may see it.
 
     ``source`` and ``translations`` (by tag) are the entry's rows when the caller has read them already.
@@ -362,19 +434,36 @@ def to_public(session: Session, entry: Entry, *, actor: Actor | None, lang: str 
         summary = chosen.summary or summary
         description = chosen.description or description
     return EntryPublic(
-        slug=entry.slug, kind=entry.kind, name=name, summary=summary, description=description,
-        language=entry.language, languages=list(entry.languages), license=entry.license,
-        tasks=list(entry.tasks), tags=list(entry.tags), frameworks=list(entry.frameworks), region=entry.region,
-        homepage=entry.homepage, source_url=visible_source_url(entry.source_url, actor),
-        version=entry.version, authors=list(entry.authors), citation=dict(entry.citation),
-        translations={tag: TranslationPublic(name=t.name, summary=t.summary, description=t.description,
-                                             origin=t.origin, reviewed_by=t.reviewed_by)
-                      for tag, t in sorted(translations.items())},
-        relations=[RelationPublic(type=r.type, target=r.target, resolved_slug=resolved.get(r.target_id))
-                   for r in relations],
+        slug=entry.slug,
+        kind=entry.kind,
+        name=name,
+        summary=summary,
+        description=description,
+        language=entry.language,
+        languages=list(entry.languages),
+        license=entry.license,
+        tasks=list(entry.tasks),
+        tags=list(entry.tags),
+        frameworks=list(entry.frameworks),
+        region=entry.region,
+        homepage=entry.homepage,
+        source_url=visible_source_url(entry.source_url, actor),
+        version=entry.version,
+        authors=list(entry.authors),
+        citation=dict(entry.citation),
+        translations={
+            tag: TranslationPublic(
+                name=t.name, summary=t.summary, description=t.description, origin=t.origin, reviewed_by=t.reviewed_by
+            )
+            for tag, t in sorted(translations.items())
+        },
+        relations=[
+            RelationPublic(type=r.type, target=r.target, resolved_slug=resolved.get(r.target_id)) for r in relations
+        ],
         provenance=dict(entry.provenance),
         stale=bool(source and source.consecutive_failures >= STALE_AFTER_FAILURES),
-        revision=entry.revision, updated_at=entry.updated_at,
+        revision=entry.revision,
+        updated_at=entry.updated_at,
     )
 
 
@@ -419,8 +508,10 @@ def count_entries(session: Session) -> dict[str, int]:
     rows = session.exec(select(Entry.kind, func.count()).where(_visible()).group_by(Entry.kind)).all()
     counts = {kind: n for kind, n in rows}
     langs = session.exec(
-        select(func.count(func.distinct(FacetValue.value)))
-        .where(FacetValue.facet == "language", col(FacetValue.entry_id).in_(select(Entry.id).where(_visible())))).one()
+        select(func.count(func.distinct(FacetValue.value))).where(
+            FacetValue.facet == "language", col(FacetValue.entry_id).in_(select(Entry.id).where(_visible()))
+        )
+    ).one()
     counts["total"] = sum(n for k, n in rows)
     counts["languages"] = langs
     return counts

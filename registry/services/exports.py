@@ -4,6 +4,7 @@ A JSON Lines dump has one entry per line in the API's public shape (`EntryPublic
 field names are the API's and stay stable. Loading writes each entry through the one change
 path (`record_change`): a revision, facet rows and the search index, as for any other change.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,9 +36,16 @@ def iter_public_entries(session: Session, *, actor: Actor | None = None) -> Iter
     """Yield every visible entry in its public shape, oldest first, reading in batches."""
     last_id = 0
     while True:
-        rows = session.exec(select(Entry).where(col(Entry.id) > last_id, col(Entry.hidden) == False,  # noqa: E712
-                                                col(Entry.deleted_at).is_(None))
-                            .order_by(col(Entry.id)).limit(_BATCH)).all()
+        rows = session.exec(
+            select(Entry)
+            .where(
+                col(Entry.id) > last_id,
+                col(Entry.hidden) == False,  # noqa: E712
+                col(Entry.deleted_at).is_(None),
+            )
+            .order_by(col(Entry.id))
+            .limit(_BATCH)
+        ).all()
         if not rows:
             return
         for entry in rows:
@@ -64,6 +72,7 @@ def jsonld_chunks(entries: Iterable[EntryPublic], *, url_for_entry: Callable[[st
 
 
 # --- import --------------------------------------------------------------------------
+
 
 @dataclass
 class ImportReport:
@@ -101,24 +110,44 @@ def _spdx_from_url(url: str) -> str:
 
 def _from_jsonld(node: dict[str, Any]) -> dict[str, Any]:
     """Map a schema.org node back to the dump's fields (what JSON-LD can carry)."""
+
     def _list(value):
         return [] if value is None else value if isinstance(value, list) else [value]
 
     identifiers = [i for i in _list(node.get("identifier")) if isinstance(i, str)]
     slug = next((i for i in identifiers if "/" in i and not i.startswith("http")), "")
-    kind = "dataset" if node.get("@type") == "Dataset" else (
-        "model" if node.get("applicationCategory") == "AI model" else "project")
+    kind = (
+        "dataset"
+        if node.get("@type") == "Dataset"
+        else ("model" if node.get("applicationCategory") == "AI model" else "project")
+    )
     licenses = [_spdx_from_url(u) for u in _list(node.get("license")) if isinstance(u, str)]
     doi = next((i for i in identifiers if i.startswith("https://doi.org/")), None)
     return {
-        "slug": slug, "kind": kind, "name": node.get("name") or slug, "summary": node.get("description") or "",
-        "languages": _list(node.get("inLanguage")), "license": " OR ".join(licenses) or None,
-        "authors": [{k: v for k, v in (("name", a.get("name")),
-                                       ("orcid", a.get("identifier")),
-                                       ("affiliation", (a.get("affiliation") or {}).get("name"))) if v}
-                    for a in _list(node.get("author")) if isinstance(a, dict)],
-        "source_url": node.get("codeRepository"), "version": node.get("version"), "homepage": node.get("sameAs"),
-        "tags": _list(node.get("keywords")), "citation": {"doi": doi.removeprefix("https://doi.org/")} if doi else {},
+        "slug": slug,
+        "kind": kind,
+        "name": node.get("name") or slug,
+        "summary": node.get("description") or "",
+        "languages": _list(node.get("inLanguage")),
+        "license": " OR ".join(licenses) or None,
+        "authors": [
+            {
+                k: v
+                for k, v in (
+                    ("name", a.get("name")),
+                    ("orcid", a.get("identifier")),
+                    ("affiliation", (a.get("affiliation") or {}).get("name")),
+                )
+                if v
+            }
+            for a in _list(node.get("author"))
+            if isinstance(a, dict)
+        ],
+        "source_url": node.get("codeRepository"),
+        "version": node.get("version"),
+        "homepage": node.get("sameAs"),
+        "tags": _list(node.get("keywords")),
+        "citation": {"doi": doi.removeprefix("https://doi.org/")} if doi else {},
         "relations": [{"type": "uses", "target": t} for t in _list(node.get("isBasedOn")) if isinstance(t, str)],
         "updated_at": node.get("dateModified"),
     }
@@ -165,11 +194,16 @@ def import_record(session: Session, record: dict[str, Any]) -> str | None:
         return None
     clean = _clean_fields(record)
     source_url = record.get("source_url") if isinstance(record.get("source_url"), str) else None
-    entry = Entry(slug=slug, **clean, authors=_authors(record.get("authors")),
-                  citation=record["citation"] if isinstance(record.get("citation"), dict) else {},
-                  provenance={k: v for k, v in (record.get("provenance") or {}).items()
-                              if isinstance(v, dict)} if isinstance(record.get("provenance"), dict) else {},
-                  source_url=source_url)
+    entry = Entry(
+        slug=slug,
+        **clean,
+        authors=_authors(record.get("authors")),
+        citation=record["citation"] if isinstance(record.get("citation"), dict) else {},
+        provenance={k: v for k, v in (record.get("provenance") or {}).items() if isinstance(v, dict)}
+        if isinstance(record.get("provenance"), dict)
+        else {},
+        source_url=source_url,
+    )
     session.add(entry)
     session.flush()
     if source_url and not is_local_source(source_url):
@@ -205,10 +239,18 @@ def _import_translations(session: Session, entry: Entry, value: Any) -> list[str
         # str() only for the type checker: a value in _TRANSLATION_ORIGINS is one of its strings.
         origin = str(text.get("origin")) if text.get("origin") in _TRANSLATION_ORIGINS else "community"
         assert entry.id is not None  # a stored entry (flushed before its translations)
-        session.add(Translation(entry_id=entry.id, lang=tag, name=str(text.get("name") or "")[:300],
-                                summary=str(text.get("summary") or ""), description=str(text.get("description") or ""),
-                                origin=origin, reviewed_by=text.get("reviewed_by") if isinstance(
-                                    text.get("reviewed_by"), str) else None, updated_at=utcnow()))
+        session.add(
+            Translation(
+                entry_id=entry.id,
+                lang=tag,
+                name=str(text.get("name") or "")[:300],
+                summary=str(text.get("summary") or ""),
+                description=str(text.get("description") or ""),
+                origin=origin,
+                reviewed_by=text.get("reviewed_by") if isinstance(text.get("reviewed_by"), str) else None,
+                updated_at=utcnow(),
+            )
+        )
         changes.append(f"translation:{tag}")
     return changes
 

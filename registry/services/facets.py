@@ -1,4 +1,5 @@
 """Facet rows: one (entry, facet, value) row each, rewritten whenever an entry changes."""
+
 from __future__ import annotations
 
 from sqlmodel import Session, col, delete

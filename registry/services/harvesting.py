@@ -3,6 +3,7 @@
 A harvest never overwrites a field a person edited; every change writes a revision; details
 and warnings are kept beside the entry for its page.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -39,20 +40,33 @@ class EntryApplier:
         """The slug alone: an unchanged source need not load its entry's long texts."""
         return session.exec(select(Entry.slug).where(col(Entry.id) == src.entry_id)).one()
 
-    def apply(self, session: Session, harvested: HarvestedRecord, *, src: Source, actor: Actor,
-              target: str | None, display: str) -> HarvestResult:
+    def apply(
+        self,
+        session: Session,
+        harvested: HarvestedRecord,
+        *,
+        src: Source,
+        actor: Actor,
+        target: str | None,
+        display: str,
+    ) -> HarvestResult:
         """Upsert the entry, keep human edits, write a revision and record the run."""
         return apply_record(session, record=harvested, src=src, display=display)
 
 
-def apply_record(session: Session, *, record: HarvestedRecord, src: Source, display: str | None = None) -> HarvestResult:
+def apply_record(
+    session: Session, *, record: HarvestedRecord, src: Source, display: str | None = None
+) -> HarvestResult:
     """Upsert the entry a record describes, keep human edits, write a revision and record the run."""
     source_url = src.url
     entry = session.get(Entry, src.entry_id) if src.entry_id else None
     created = entry is None
     if entry is None:
-        entry = Entry(slug=_free_slug(session, record.slug_hint, source_url), name=record.slug_hint.split("/")[-1],
-                      source_url=source_url)
+        entry = Entry(
+            slug=_free_slug(session, record.slug_hint, source_url),
+            name=record.slug_hint.split("/")[-1],
+            source_url=source_url,
+        )
         session.add(entry)
         session.flush()
         src.entry_id = entry.id
@@ -66,9 +80,13 @@ def apply_record(session: Session, *, record: HarvestedRecord, src: Source, disp
 
     outcome = Outcome.CREATED if created else (Outcome.UPDATED if changes else Outcome.UNCHANGED)
     if outcome is not Outcome.UNCHANGED:
-        record_change(session, entry, author=HARVESTER.name,
-                      reason="first harvest" if created else f"harvest of {record.commit or 'source'}",
-                      changes=changes)
+        record_change(
+            session,
+            entry,
+            author=HARVESTER.name,
+            reason="first harvest" if created else f"harvest of {record.commit or 'source'}",
+            changes=changes,
+        )
         _resolve_relations_to(session, entry)
     verify_claim(session, entry=entry, token=record.claim_token)
     # Details (results tables, size categories) are not part of a revision's snapshot; their
@@ -77,13 +95,22 @@ def apply_record(session: Session, *, record: HarvestedRecord, src: Source, disp
     src.last_commit = record.commit
     src.etag = record.version_id
     record_run(session, src, outcome, commit=record.commit, changes=run_changes, warnings=record.warnings)
-    return HarvestResult(source=display or source_url, outcome=outcome, slug=entry.slug, changes=changes,
-                         warnings=list(record.warnings))
+    return HarvestResult(
+        source=display or source_url, outcome=outcome, slug=entry.slug, changes=changes, warnings=list(record.warnings)
+    )
 
 
 # What a field goes back to when the source stops saying anything about it.
-_EMPTY = {"summary": "", "description": "", "languages": [], "tasks": [], "tags": [], "frameworks": [],
-          "authors": [], "citation": {}}
+_EMPTY = {
+    "summary": "",
+    "description": "",
+    "languages": [],
+    "tasks": [],
+    "tags": [],
+    "frameworks": [],
+    "authors": [],
+    "citation": {},
+}
 
 
 def _apply_fields(entry: Entry, record: HarvestedRecord) -> list[str]:
@@ -103,8 +130,10 @@ def _apply_fields(entry: Entry, record: HarvestedRecord) -> list[str]:
         if "edited_by" in provenance.get(name, {}):
             # A person's edit wins over every later harvest; keep what the source says so
             # that unlocking the field can bring it back.
-            entry.harvested_values = {**entry.harvested_values,
-                                      name: {"value": value, **record.provenance.get(name, {})}}
+            entry.harvested_values = {
+                **entry.harvested_values,
+                name: {"value": value, **record.provenance.get(name, {})},
+            }
             continue
         if value is None and name in ("name", "summary", "description", "kind"):
             continue
@@ -124,8 +153,12 @@ def _apply_translations(session: Session, entry: Entry, record: HarvestedRecord)
         tr = current.get(lang)
         if tr is not None and tr.origin != "harvested":
             continue  # contributed translations are not replaced by what a README says
-        values: dict[str, Any] = {"name": text.get("name") or "", "summary": text.get("summary") or "",
-                  "description": text.get("description") or "", "origin_file": text.get("origin")}
+        values: dict[str, Any] = {
+            "name": text.get("name") or "",
+            "summary": text.get("summary") or "",
+            "description": text.get("description") or "",
+            "origin_file": text.get("origin"),
+        }
         if tr is None:
             session.add(Translation(entry_id=entry.id, lang=lang, origin="harvested", **values))
             changes.append(f"translation:{lang}")
@@ -152,8 +185,11 @@ def _apply_relations(session: Session, entry: Entry, record: HarvestedRecord) ->
             session.delete(rel)
     for rel_type, target in sorted(wanted - set(current)):
         target_entry = session.exec(select(Entry).where(col(Entry.slug) == target.lower())).first()
-        session.add(Relation(entry_id=entry.id, type=rel_type, target=target,
-                             target_id=target_entry.id if target_entry else None))
+        session.add(
+            Relation(
+                entry_id=entry.id, type=rel_type, target=target, target_id=target_entry.id if target_entry else None
+            )
+        )
     return ["relations"]
 
 

@@ -1,4 +1,5 @@
 """Whether the database answers, for the health check of load balancers and monitors."""
+
 from __future__ import annotations
 
 from sqlalchemy import text

@@ -1,4 +1,5 @@
 """What the contribution pages need to know: an entry's history and what the reader may do with it."""
+
 from __future__ import annotations
 
 from sqlmodel import Session, col, select
@@ -12,9 +13,14 @@ from .permissions import can_edit, can_hide, can_revert, can_review, is_maintain
 
 
 def _abilities(session: Session, actor: Actor | None, entry: Entry) -> Abilities:
-    return Abilities(signed_in=actor is not None, can_edit=can_edit(session, actor, entry),
-                     can_review=can_review(session, actor, entry), can_revert=can_revert(session, actor, entry),
-                     can_hide=can_hide(actor), is_maintainer=is_maintainer(session, actor, entry))
+    return Abilities(
+        signed_in=actor is not None,
+        can_edit=can_edit(session, actor, entry),
+        can_review=can_review(session, actor, entry),
+        can_revert=can_revert(session, actor, entry),
+        can_hide=can_hide(actor),
+        is_maintainer=is_maintainer(session, actor, entry),
+    )
 
 
 def entry_abilities(session: Session, *, slug: str, actor: Actor | None) -> Abilities:
@@ -28,10 +34,29 @@ def entry_history(session: Session, *, slug: str, actor: Actor | None) -> EntryH
     if entry is None or (entry.hidden and not can_hide(actor)):
         raise NotFound(f"No entry {slug!r} is registered.", details={"slug": slug})
     rows = session.exec(select(Revision).where(Revision.entry_id == entry.id).order_by(col(Revision.number).desc()))
-    maintainers = session.exec(select(User.name).join(Maintainer, col(Maintainer.user_id) == User.id)
-                               .where(Maintainer.entry_id == entry.id).order_by(User.name)).all()
+    maintainers = session.exec(
+        select(User.name)
+        .join(Maintainer, col(Maintainer.user_id) == User.id)
+        .where(Maintainer.entry_id == entry.id)
+        .order_by(User.name)
+    ).all()
     return EntryHistory(
-        slug=entry.slug, name=entry.name, revision=entry.revision, hidden=entry.hidden,
-        hidden_reason=entry.hidden_reason, abilities=_abilities(session, actor, entry), maintainers=list(maintainers),
-        revisions=[RevisionPublic(revision=r.number, author=r.author, reason=r.reason, changes=list(r.changes),
-                                  snapshot=dict(r.snapshot), created_at=r.created_at) for r in rows])
+        slug=entry.slug,
+        name=entry.name,
+        revision=entry.revision,
+        hidden=entry.hidden,
+        hidden_reason=entry.hidden_reason,
+        abilities=_abilities(session, actor, entry),
+        maintainers=list(maintainers),
+        revisions=[
+            RevisionPublic(
+                revision=r.number,
+                author=r.author,
+                reason=r.reason,
+                changes=list(r.changes),
+                snapshot=dict(r.snapshot),
+                created_at=r.created_at,
+            )
+            for r in rows
+        ],
+    )

@@ -5,6 +5,7 @@ plain data or text, so the pages, the API, the feeds and the exports all say the
 Citations prefer what the repository's CITATION.cff says (``entry.citation["cff"]``) and fall
 back to the entry's own fields when there is none.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,15 +20,38 @@ from ..schemas import EntryPublic
 CITATION_FORMATS = ("bibtex", "apa", "cff")
 SCHEMA_ORG = "https://schema.org"
 CROISSANT_CONTEXT = {
-    "@vocab": "https://schema.org/", "sc": "https://schema.org/", "cr": "http://mlcommons.org/croissant/",
-    "dct": "http://purl.org/dc/terms/", "rai": "http://mlcommons.org/croissant/RAI/",
-    "citeAs": "cr:citeAs", "column": "cr:column", "conformsTo": "dct:conformsTo", "data": {"@id": "cr:data", "@type": "@json"},
-    "dataType": {"@id": "cr:dataType", "@type": "@vocab"}, "examples": {"@id": "cr:examples", "@type": "@json"},
-    "extract": "cr:extract", "field": "cr:field", "fileObject": "cr:fileObject", "fileProperty": "cr:fileProperty",
-    "fileSet": "cr:fileSet", "format": "cr:format", "includes": "cr:includes", "isLiveDataset": "cr:isLiveDataset",
-    "jsonPath": "cr:jsonPath", "key": "cr:key", "md5": "cr:md5", "parentField": "cr:parentField", "path": "cr:path",
-    "recordSet": "cr:recordSet", "references": "cr:references", "regex": "cr:regex", "repeated": "cr:repeated",
-    "replace": "cr:replace", "separator": "cr:separator", "source": "cr:source", "subField": "cr:subField",
+    "@vocab": "https://schema.org/",
+    "sc": "https://schema.org/",
+    "cr": "http://mlcommons.org/croissant/",
+    "dct": "http://purl.org/dc/terms/",
+    "rai": "http://mlcommons.org/croissant/RAI/",
+    "citeAs": "cr:citeAs",
+    "column": "cr:column",
+    "conformsTo": "dct:conformsTo",
+    "data": {"@id": "cr:data", "@type": "@json"},
+    "dataType": {"@id": "cr:dataType", "@type": "@vocab"},
+    "examples": {"@id": "cr:examples", "@type": "@json"},
+    "extract": "cr:extract",
+    "field": "cr:field",
+    "fileObject": "cr:fileObject",
+    "fileProperty": "cr:fileProperty",
+    "fileSet": "cr:fileSet",
+    "format": "cr:format",
+    "includes": "cr:includes",
+    "isLiveDataset": "cr:isLiveDataset",
+    "jsonPath": "cr:jsonPath",
+    "key": "cr:key",
+    "md5": "cr:md5",
+    "parentField": "cr:parentField",
+    "path": "cr:path",
+    "recordSet": "cr:recordSet",
+    "references": "cr:references",
+    "regex": "cr:regex",
+    "repeated": "cr:repeated",
+    "replace": "cr:replace",
+    "separator": "cr:separator",
+    "source": "cr:source",
+    "subField": "cr:subField",
     "transform": "cr:transform",
 }
 CROISSANT_VERSION = "http://mlcommons.org/croissant/1.0"
@@ -75,8 +99,11 @@ def entry_jsonld(entry: EntryPublic, *, url: str) -> dict[str, Any]:
     data = {
         "@context": SCHEMA_ORG,
         "@type": "Dataset" if entry.kind == "dataset" else "SoftwareSourceCode",
-        "@id": url, "url": url, "identifier": [x for x in (entry.slug, doi) if x],
-        "name": entry.name, "description": entry.summary or entry.description[:5000],
+        "@id": url,
+        "url": url,
+        "identifier": [x for x in (entry.slug, doi) if x],
+        "name": entry.name,
+        "description": entry.summary or entry.description[:5000],
         "license": _one_or_many(license_urls(entry.license)),
         "inLanguage": _one_or_many(languages),
         "author": [_person(a) for a in entry.authors if isinstance(a, dict) and a.get("name")],
@@ -98,10 +125,14 @@ def croissant(entry: EntryPublic, *, url: str) -> dict[str, Any]:
     """Return Croissant 1.0 JSON-LD describing a dataset (metadata level: no record sets are known)."""
     data = {
         "@context": {**CROISSANT_CONTEXT, "@language": entry.language or "en"},
-        "@type": "sc:Dataset", "conformsTo": CROISSANT_VERSION,
-        "name": entry.name, "description": entry.summary or entry.description[:5000], "url": url,
+        "@type": "sc:Dataset",
+        "conformsTo": CROISSANT_VERSION,
+        "name": entry.name,
+        "description": entry.summary or entry.description[:5000],
+        "url": url,
         "license": _one_or_many(license_urls(entry.license)) or entry.license,
-        "version": entry.version, "dateModified": entry.updated_at.isoformat(),
+        "version": entry.version,
+        "dateModified": entry.updated_at.isoformat(),
         "inLanguage": _one_or_many(list(entry.languages) or ([entry.language] if entry.language else [])),
         "keywords": list(dict.fromkeys([*entry.tasks, *entry.tags])),
         "creator": [_person(a) for a in entry.authors if isinstance(a, dict) and a.get("name")],
@@ -109,13 +140,21 @@ def croissant(entry: EntryPublic, *, url: str) -> dict[str, Any]:
         "sameAs": entry.homepage,
     }
     if entry.source_url and entry.source_url.startswith("https://"):
-        data["distribution"] = [{"@type": "cr:FileObject", "@id": "repository", "name": "repository",
-                                 "description": "The dataset's source repository.",
-                                 "contentUrl": entry.source_url, "encodingFormat": "git+https"}]
+        data["distribution"] = [
+            {
+                "@type": "cr:FileObject",
+                "@id": "repository",
+                "name": "repository",
+                "description": "The dataset's source repository.",
+                "contentUrl": entry.source_url,
+                "encodingFormat": "git+https",
+            }
+        ]
     return _drop_empty(data)
 
 
 # --- citations ---------------------------------------------------------------------
+
 
 def _citation(entry: EntryPublic) -> dict[str, Any]:
     return entry.citation if isinstance(entry.citation, dict) else {}
@@ -175,12 +214,27 @@ def _doi(entry: EntryPublic) -> str | None:
 
 def _link(entry: EntryPublic, url: str) -> str:
     cff = _cff(entry)
-    return str(cff.get("url") or cff.get("repository-code") or entry.homepage or
-               (entry.source_url if entry.source_url and entry.source_url.startswith("https://") else None) or url)
+    return str(
+        cff.get("url")
+        or cff.get("repository-code")
+        or entry.homepage
+        or (entry.source_url if entry.source_url and entry.source_url.startswith("https://") else None)
+        or url
+    )
 
 
-_BIBTEX_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "$": r"\$",
-                   "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_BIBTEX_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
 
 
 def _tex(text: str) -> str:
@@ -190,12 +244,21 @@ def _tex(text: str) -> str:
 def bibtex(entry: EntryPublic, *, url: str) -> str:
     """Return a BibTeX `@misc` record (the type every BibTeX style knows)."""
     key = re.sub(r"[^a-z0-9]+", "_", entry.slug.lower()).strip("_") + "_" + _year(entry)
-    fields = [("author", " and ".join(_tex(f"{p['family']}, {p['given']}" if p["family"] and p["given"]
-                                           else p["name"]) for p in _people(entry))),
-              ("title", "{" + _tex(_title(entry)) + "}"), ("year", _year(entry)),
-              ("version", _tex(_version(entry) or "")), ("doi", _tex(_doi(entry) or "")),
-              ("url", _link(entry, url).replace("}", "%7D").replace("{", "%7B")),
-              ("note", "Dataset" if entry.kind == "dataset" else "Software")]
+    fields = [
+        (
+            "author",
+            " and ".join(
+                _tex(f"{p['family']}, {p['given']}" if p["family"] and p["given"] else p["name"])
+                for p in _people(entry)
+            ),
+        ),
+        ("title", "{" + _tex(_title(entry)) + "}"),
+        ("year", _year(entry)),
+        ("version", _tex(_version(entry) or "")),
+        ("doi", _tex(_doi(entry) or "")),
+        ("url", _link(entry, url).replace("}", "%7D").replace("{", "%7B")),
+        ("note", "Dataset" if entry.kind == "dataset" else "Software"),
+    ]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
     return f"@misc{{{key},\n{body}\n}}\n"
 
@@ -243,17 +306,33 @@ def cff(entry: EntryPublic, *, url: str) -> str:
     """Return CITATION.cff text: the repository's own when it has one, else built from the entry."""
     data = _cff(entry)
     if not data:
-        authors = [({"family-names": p["family"], "given-names": p["given"]} if p["family"] and p["given"]
-                    else {"name": p["name"]}) for p in _people(entry)]
-        data = _drop_empty({
-            "cff-version": "1.2.0", "message": "If you use this, please cite it as below.",
-            "type": "dataset" if entry.kind == "dataset" else "software", "title": entry.name,
-            "authors": authors or [{"name": entry.slug.split("/")[0]}], "abstract": entry.summary,
-            "version": entry.version, "doi": _doi(entry), "license": entry.license if entry.license and
-            " " not in entry.license else None, "url": entry.homepage or url,
-            "repository-code": entry.source_url if entry.source_url and entry.source_url.startswith("https://") else None,
-            "keywords": list(entry.tags) or None, "date-released": entry.updated_at.date().isoformat(),
-        })
+        authors = [
+            (
+                {"family-names": p["family"], "given-names": p["given"]}
+                if p["family"] and p["given"]
+                else {"name": p["name"]}
+            )
+            for p in _people(entry)
+        ]
+        data = _drop_empty(
+            {
+                "cff-version": "1.2.0",
+                "message": "If you use this, please cite it as below.",
+                "type": "dataset" if entry.kind == "dataset" else "software",
+                "title": entry.name,
+                "authors": authors or [{"name": entry.slug.split("/")[0]}],
+                "abstract": entry.summary,
+                "version": entry.version,
+                "doi": _doi(entry),
+                "license": entry.license if entry.license and " " not in entry.license else None,
+                "url": entry.homepage or url,
+                "repository-code": entry.source_url
+                if entry.source_url and entry.source_url.startswith("https://")
+                else None,
+                "keywords": list(entry.tags) or None,
+                "date-released": entry.updated_at.date().isoformat(),
+            }
+        )
     return yaml.dump(_plain(data), Dumper=_YAML_DUMPER, allow_unicode=True, sort_keys=False)
 
 

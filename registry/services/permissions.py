@@ -1,4 +1,5 @@
 """Who may do what: every permission predicate lives here, and services call them."""
+
 from __future__ import annotations
 
 from sqlmodel import Session, col, select
@@ -19,8 +20,12 @@ def is_maintainer(session: Session, actor: Actor | None, entry: Entry) -> bool:
     """Tell whether the actor maintains this entry."""
     if not actor or actor.user_id is None:
         return False
-    return session.exec(select(Maintainer).where(col(Maintainer.user_id) == actor.user_id,
-                                                 col(Maintainer.entry_id) == entry.id)).first() is not None
+    return (
+        session.exec(
+            select(Maintainer).where(col(Maintainer.user_id) == actor.user_id, col(Maintainer.entry_id) == entry.id)
+        ).first()
+        is not None
+    )
 
 
 def can_edit(session: Session, actor: Actor | None, entry: Entry) -> bool:

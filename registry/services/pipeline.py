@@ -5,6 +5,7 @@ outside any transaction, and hands what the harvester returned to the applier of
 type (an entry for a HarvestedRecord, a collection for a HarvestedList). Every attempt is one
 HarvestRun, recorded by one function with one back-off policy, whatever the kind.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -48,9 +49,16 @@ def applier_for(kind: str) -> Applier:
 Fetch = Callable[[str, str, HarvestOptions], Any]
 
 
-def run_source(sessions: Sessions, *, source: str, kind: str | None, options: HarvestOptions,
-               actor: Actor = OPERATOR, target: str | None = None,
-               fetch: Fetch = harvesters.run_harvest) -> HarvestResult:
+def run_source(
+    sessions: Sessions,
+    *,
+    source: str,
+    kind: str | None,
+    options: HarvestOptions,
+    actor: Actor = OPERATOR,
+    target: str | None = None,
+    fetch: Fetch = harvesters.run_harvest,
+) -> HarvestResult:
     """Harvest one source of any kind and apply it; a failure keeps the last good data and records why.
 
     With ``kind=None`` a known source keeps its kind and a new one is guessed (git if the remote
@@ -66,8 +74,11 @@ def run_source(sessions: Sessions, *, source: str, kind: str | None, options: Ha
     with sessions.read() as session:
         if kind is None:
             kind = _known_kind(session, url)
-        known = session.exec(select(Source).where(col(Source.kind) == kind, col(Source.url) == url)).first() \
-            if kind else None
+        known = (
+            session.exec(select(Source).where(col(Source.kind) == kind, col(Source.url) == url)).first()
+            if kind
+            else None
+        )
         if kind is not None:
             applier = applier_for(kind)
             applier.check(session, url=url, actor=actor, target=target)
@@ -114,8 +125,15 @@ def run_source(sessions: Sessions, *, source: str, kind: str | None, options: Ha
         return applier.apply(session, harvested, src=src, actor=actor, target=target, display=source)
 
 
-def run_source_as_operator(sessions: Sessions, *, source: str, kind: str | None, options: HarvestOptions,
-                           target: str | None = None, fetch: Fetch = harvesters.run_harvest) -> HarvestResult:
+def run_source_as_operator(
+    sessions: Sessions,
+    *,
+    source: str,
+    kind: str | None,
+    options: HarvestOptions,
+    target: str | None = None,
+    fetch: Fetch = harvesters.run_harvest,
+) -> HarvestResult:
     """Run a source for the operator (CLI, queue, schedule): a refusal becomes a failed result, never an error."""
     try:
         return run_source(sessions, source=source, kind=kind, options=options, target=target, fetch=fetch)

@@ -1,4 +1,5 @@
 """Proposals: edits and translations from anyone, reviewed by maintainers and moderators."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -28,15 +29,20 @@ def _author_id(session: Session, actor: Actor) -> int:
 
 
 def _check_quota(session: Session, user_id: int) -> None:
-    open_count = len(session.exec(select(Proposal.id).where(col(Proposal.author_id) == user_id,
-                                                            col(Proposal.status) == "open")).all())
+    open_count = len(
+        session.exec(
+            select(Proposal.id).where(col(Proposal.author_id) == user_id, col(Proposal.status) == "open")
+        ).all()
+    )
     if open_count >= MAX_OPEN_PER_USER:
-        raise Conflict(f"You have {open_count} open proposals; wait for some to be reviewed.",
-                       code="too_many_open_proposals")
+        raise Conflict(
+            f"You have {open_count} open proposals; wait for some to be reviewed.", code="too_many_open_proposals"
+        )
 
 
-def propose_edit(session: Session, *, slug: str, actor: Actor | None, changes: dict[str, Any],
-                 base_revision: Any, note: str = "") -> Proposal:
+def propose_edit(
+    session: Session, *, slug: str, actor: Actor | None, changes: dict[str, Any], base_revision: Any, note: str = ""
+) -> Proposal:
     """Suggest changes to an entry's fields."""
     actor = require_signed_in(actor)
     entry = find_entry(session, slug)
@@ -48,8 +54,9 @@ def propose_edit(session: Session, *, slug: str, actor: Actor | None, changes: d
     user_id = _author_id(session, actor)
     _check_quota(session, user_id)
     assert entry.id is not None  # read from the database, so it has its id
-    proposal = Proposal(entry_id=entry.id, author_id=user_id, kind="edit", changes=clean,
-                        base_revision=entry.revision, note=note[:2000])
+    proposal = Proposal(
+        entry_id=entry.id, author_id=user_id, kind="edit", changes=clean, base_revision=entry.revision, note=note[:2000]
+    )
     session.add(proposal)
     session.flush()
     return proposal
@@ -60,38 +67,43 @@ def _clean_translation(entry: Entry, lang: str, text: dict[str, Any]) -> tuple[s
     if tag is None:
         raise Invalid(f"{lang!r} is not a language tag", details={"fields": {"lang": "not a language tag"}})
     if tag == entry.language:
-        raise Invalid("That is the entry's own language; propose an edit instead.",
-                      details={"fields": {"lang": "the entry's own language"}})
+        raise Invalid(
+            "That is the entry's own language; propose an edit instead.",
+            details={"fields": {"lang": "the entry's own language"}},
+        )
     clean = validate_changes({k: text.get(k) or "" for k in TEXT_FIELDS if k in text})
     if not clean.get("name"):
         raise Invalid("A translation needs at least a name.", details={"fields": {"name": "required"}})
     return tag, {k: clean.get(k, "") for k in TEXT_FIELDS}
 
 
-def submit_translation(session: Session, *, slug: str, actor: Actor | None, lang: str, text: dict[str, Any],
-                       base_revision: Any) -> Proposal | Translation:
+def submit_translation(
+    session: Session, *, slug: str, actor: Actor | None, lang: str, text: dict[str, Any], base_revision: Any
+) -> Proposal | Translation:
     """Translate an entry: maintainers and moderators publish directly, everyone else proposes."""
     actor = require_signed_in(actor)
     entry = find_entry(session, slug)
     check_base_revision(session, entry, base_revision, actor=actor)
     tag, clean = _clean_translation(entry, lang, text)
     if can_edit(session, actor, entry):
-        return _publish_translation(session, entry, tag, clean, origin="maintainer", reviewer=None,
-                                    author=actor.name)
+        return _publish_translation(session, entry, tag, clean, origin="maintainer", reviewer=None, author=actor.name)
     user_id = _author_id(session, actor)
     _check_quota(session, user_id)
     assert entry.id is not None  # read from the database, so it has its id
-    proposal = Proposal(entry_id=entry.id, author_id=user_id, kind="translation", lang=tag, changes=clean,
-                        base_revision=entry.revision)
+    proposal = Proposal(
+        entry_id=entry.id, author_id=user_id, kind="translation", lang=tag, changes=clean, base_revision=entry.revision
+    )
     session.add(proposal)
     session.flush()
     return proposal
 
 
-def _publish_translation(session: Session, entry: Entry, lang: str, text: dict[str, str], *, origin: str,
-                         reviewer: str | None, author: str) -> Translation:
-    tr = session.exec(select(Translation).where(col(Translation.entry_id) == entry.id,
-                                                col(Translation.lang) == lang)).first()
+def _publish_translation(
+    session: Session, entry: Entry, lang: str, text: dict[str, str], *, origin: str, reviewer: str | None, author: str
+) -> Translation:
+    tr = session.exec(
+        select(Translation).where(col(Translation.entry_id) == entry.id, col(Translation.lang) == lang)
+    ).first()
     if tr is None:
         assert entry.id is not None  # a stored entry
         tr = Translation(entry_id=entry.id, lang=lang)
@@ -111,8 +123,9 @@ def _get(session: Session, proposal_id: int) -> tuple[Proposal, Entry]:
     return proposal, entry
 
 
-def decide_proposal(session: Session, *, proposal_id: int, actor: Actor | None, accept: bool,
-                    note: str = "") -> Proposal:
+def decide_proposal(
+    session: Session, *, proposal_id: int, actor: Actor | None, accept: bool, note: str = ""
+) -> Proposal:
     """Accept (apply as a new revision) or reject a proposal, with a note the author sees."""
     actor = require_signed_in(actor)
     proposal, entry = _get(session, proposal_id)
@@ -127,14 +140,26 @@ def decide_proposal(session: Session, *, proposal_id: int, actor: Actor | None, 
         author_name = author.name if author else "deleted account"
         if proposal.kind == "translation":
             assert proposal.lang is not None  # a translation proposal always names its language
-            _publish_translation(session, entry, proposal.lang, proposal.changes, origin="community",
-                                 reviewer=actor.name, author=author_name)
+            _publish_translation(
+                session,
+                entry,
+                proposal.lang,
+                proposal.changes,
+                origin="community",
+                reviewer=actor.name,
+                author=author_name,
+            )
         else:
             _check_still_applies(session, entry, proposal)
             changed = apply_fields(entry, proposal.changes, editor=author_name)
             if changed:
-                record_change(session, entry, author=author_name,
-                              reason=f"proposal {proposal.id}, accepted by {actor.name}", changes=changed)
+                record_change(
+                    session,
+                    entry,
+                    author=author_name,
+                    reason=f"proposal {proposal.id}, accepted by {actor.name}",
+                    changes=changed,
+                )
     proposal.status = "accepted" if accept else "rejected"
     proposal.reviewer_id = actor.user_id
     proposal.note = note.strip()[:2000] or proposal.note
@@ -149,12 +174,15 @@ def _check_still_applies(session: Session, entry: Entry, proposal: Proposal) -> 
     # overwritten: refuse, and let the reviewer look at both.
     if entry.revision == proposal.base_revision:
         return
-    base = session.exec(select(Revision).where(col(Revision.entry_id) == entry.id,
-                                               col(Revision.number) == proposal.base_revision)).first()
+    base = session.exec(
+        select(Revision).where(col(Revision.entry_id) == entry.id, col(Revision.number) == proposal.base_revision)
+    ).first()
     moved = [k for k in proposal.changes if base is None or base.snapshot.get(k) != getattr(entry, k)]
     if moved:
-        raise Conflict(f"{', '.join(moved)} changed since the proposal was written; reject it or ask for a new one.",
-                       details={"fields": moved, "current_revision": entry.revision})
+        raise Conflict(
+            f"{', '.join(moved)} changed since the proposal was written; reject it or ask for a new one.",
+            details={"fields": moved, "current_revision": entry.revision},
+        )
 
 
 def withdraw_proposal(session: Session, *, proposal_id: int, actor: Actor | None) -> Proposal:
@@ -175,11 +203,22 @@ def _view(session: Session, proposal: Proposal, entry: Entry, names: dict[int | 
     else:
         original = {k: getattr(entry, k) for k in proposal.changes}
     assert proposal.id is not None  # read from the database, so it has its id
-    return ProposalPublic(id=proposal.id, slug=entry.slug, entry_name=entry.name, kind=proposal.kind,
-                        lang=proposal.lang, changes=dict(proposal.changes), original=original,
-                        base_revision=proposal.base_revision, status=proposal.status,
-                        author=names.get(proposal.author_id), reviewer=names.get(proposal.reviewer_id),
-                        note=proposal.note, created_at=proposal.created_at, decided_at=proposal.decided_at)
+    return ProposalPublic(
+        id=proposal.id,
+        slug=entry.slug,
+        entry_name=entry.name,
+        kind=proposal.kind,
+        lang=proposal.lang,
+        changes=dict(proposal.changes),
+        original=original,
+        base_revision=proposal.base_revision,
+        status=proposal.status,
+        author=names.get(proposal.author_id),
+        reviewer=names.get(proposal.reviewer_id),
+        note=proposal.note,
+        created_at=proposal.created_at,
+        decided_at=proposal.decided_at,
+    )
 
 
 def _views(session: Session, rows: list[tuple[Proposal, Entry]]) -> list[ProposalPublic]:
@@ -193,20 +232,29 @@ def review_queue(session: Session, *, actor: Actor | None) -> list[ProposalPubli
     from ..models import Maintainer
 
     actor = require_signed_in(actor)
-    stmt = (select(Proposal, Entry).join(Entry, col(Entry.id) == Proposal.entry_id)
-            .where(col(Proposal.status) == "open", col(Entry.deleted_at).is_(None)).order_by(col(Proposal.id)))
+    stmt = (
+        select(Proposal, Entry)
+        .join(Entry, col(Entry.id) == Proposal.entry_id)
+        .where(col(Proposal.status) == "open", col(Entry.deleted_at).is_(None))
+        .order_by(col(Proposal.id))
+    )
     if not is_staff(actor):
-        stmt = stmt.where(col(Entry.hidden) == False,  # noqa: E712 (SQL)
-                          col(Entry.id).in_(select(Maintainer.entry_id)
-                                            .where(col(Maintainer.user_id) == actor.user_id)))
+        stmt = stmt.where(
+            col(Entry.hidden) == False,  # noqa: E712 (SQL)
+            col(Entry.id).in_(select(Maintainer.entry_id).where(col(Maintainer.user_id) == actor.user_id)),
+        )
     return _views(session, list(session.exec(stmt).all()))
 
 
 def my_proposals(session: Session, *, actor: Actor | None) -> list[ProposalPublic]:
     """The actor's own proposals with their outcome, newest first."""
     actor = require_signed_in(actor)
-    stmt = (select(Proposal, Entry).join(Entry, col(Entry.id) == Proposal.entry_id)
-            .where(col(Proposal.author_id) == actor.user_id).order_by(col(Proposal.id).desc()))
+    stmt = (
+        select(Proposal, Entry)
+        .join(Entry, col(Entry.id) == Proposal.entry_id)
+        .where(col(Proposal.author_id) == actor.user_id)
+        .order_by(col(Proposal.id).desc())
+    )
     return _views(session, list(session.exec(stmt).all()))
 
 
@@ -214,6 +262,8 @@ def get_proposal(session: Session, *, proposal_id: int, actor: Actor | None) -> 
     """One proposal, visible to its author and its reviewers."""
     actor = require_signed_in(actor)
     proposal, entry = _get(session, proposal_id)
-    require(proposal.author_id == actor.user_id or can_review(session, actor, entry),
-            "Only the author and the entry's reviewers see this proposal.")
+    require(
+        proposal.author_id == actor.user_id or can_review(session, actor, entry),
+        "Only the author and the entry's reviewers see this proposal.",
+    )
     return _views(session, [(proposal, entry)])[0]

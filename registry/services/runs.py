@@ -1,4 +1,5 @@
 """What one run of a source did, how a result is applied, and the one run recorder with its back-off."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -33,8 +34,14 @@ class HarvestResult:
 
     def as_json(self) -> dict[str, Any]:
         """Return the JSON a job keeps of this run."""
-        return {"source": self.source, "outcome": self.outcome.value, "slug": self.slug,
-                "changes": list(self.changes), "warnings": list(self.warnings), "error": self.error}
+        return {
+            "source": self.source,
+            "outcome": self.outcome.value,
+            "slug": self.slug,
+            "changes": list(self.changes),
+            "warnings": list(self.warnings),
+            "error": self.error,
+        }
 
 
 class Applier(Protocol):
@@ -49,14 +56,22 @@ class Applier(Protocol):
     def label(self, session: Session, src: Source) -> str | None:
         """Return what the source fills (an entry's slug, "collection x"), for an unchanged run."""
 
-    def apply(self, session: Session, harvested: Any, *, src: Source, actor: Actor, target: str | None,
-              display: str) -> HarvestResult:
+    def apply(
+        self, session: Session, harvested: Any, *, src: Source, actor: Actor, target: str | None, display: str
+    ) -> HarvestResult:
         """Write what was harvested and record the run; return what changed."""
 
 
-def record_run(session: Session, src: Source, outcome: Outcome, *, commit: str | None = None,
-               changes: list[str] | None = None, warnings: list[str] | None = None,
-               error: str | None = None) -> None:
+def record_run(
+    session: Session,
+    src: Source,
+    outcome: Outcome,
+    *,
+    commit: str | None = None,
+    changes: list[str] | None = None,
+    warnings: list[str] | None = None,
+    error: str | None = None,
+) -> None:
     """Record one run of a source and when it is next due; a failure counts towards its back-off."""
     now = utcnow()
     if outcome is Outcome.FAILED:
@@ -74,12 +89,28 @@ def record_run(session: Session, src: Source, outcome: Outcome, *, commit: str |
     src.next_due_at = now + timedelta(hours=hours)
     session.add(src)
     assert src.id is not None  # runs are recorded for stored sources
-    session.add(HarvestRun(source_id=src.id, started_at=now, finished_at=now, outcome=outcome.value, commit=commit,
-                           changes=changes or [], warnings=warnings or [], error=error))
+    session.add(
+        HarvestRun(
+            source_id=src.id,
+            started_at=now,
+            finished_at=now,
+            outcome=outcome.value,
+            commit=commit,
+            changes=changes or [],
+            warnings=warnings or [],
+            error=error,
+        )
+    )
 
 
 def run_public(run: HarvestRun, source_url: str, actor: Actor | None) -> RunPublic:
     """The public shape of a harvest run: a local source's server paths are for admins only."""
-    return RunPublic(started_at=run.started_at, finished_at=run.finished_at, outcome=run.outcome, commit=run.commit,
-                     changes=list(run.changes), warnings=[visible_message(w, source_url, actor) for w in run.warnings],
-                     error=visible_message(run.error, source_url, actor))
+    return RunPublic(
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        outcome=run.outcome,
+        commit=run.commit,
+        changes=list(run.changes),
+        warnings=[visible_message(w, source_url, actor) for w in run.warnings],
+        error=visible_message(run.error, source_url, actor),
+    )

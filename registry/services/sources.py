@@ -1,4 +1,5 @@
 """Sources: which are due, harvests asked for (now or on the queue), and sources and runs as the API shows them."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, or_
@@ -26,25 +27,43 @@ def _visible_sources():
     return col(Source.entry_id).is_(None) | col(Source.entry_id).not_in(hidden)
 
 
-def _public(session: Session, src: Source, actor: Actor | None, slugs: dict[int | None, str], hooks: set[int],
-            jobs: dict[str, JobRef]) -> SourcePublic:
+def _public(
+    session: Session,
+    src: Source,
+    actor: Actor | None,
+    slugs: dict[int | None, str],
+    hooks: set[int],
+    jobs: dict[str, JobRef],
+) -> SourcePublic:
     job = jobs.get(src.url)
     assert src.id is not None  # read from the database, so it has its id
-    return SourcePublic(id=src.id, kind=src.kind, url=visible_source_url(src.url, actor),
-                        entry=slugs.get(src.entry_id), schedule_hours=src.schedule_hours, last_commit=src.last_commit,
-                        consecutive_failures=src.consecutive_failures,
-                        last_error=visible_message(src.last_error, src.url, actor),
-                        last_harvested_at=src.last_harvested_at, next_due_at=src.next_due_at,
-                        has_webhook_secret=src.id in hooks, job=job.public() if job else None)
+    return SourcePublic(
+        id=src.id,
+        kind=src.kind,
+        url=visible_source_url(src.url, actor),
+        entry=slugs.get(src.entry_id),
+        schedule_hours=src.schedule_hours,
+        last_commit=src.last_commit,
+        consecutive_failures=src.consecutive_failures,
+        last_error=visible_message(src.last_error, src.url, actor),
+        last_harvested_at=src.last_harvested_at,
+        next_due_at=src.next_due_at,
+        has_webhook_secret=src.id in hooks,
+        job=job.public() if job else None,
+    )
 
 
 def _publics(session: Session, rows: list[Source], actor: Actor | None) -> list[SourcePublic]:
     entry_ids = [s.entry_id for s in rows if s.entry_id]
-    slugs = (dict(session.exec(select(Entry.id, Entry.slug).where(col(Entry.id).in_(entry_ids))).all())
-             if entry_ids else {})
+    slugs = (
+        dict(session.exec(select(Entry.id, Entry.slug).where(col(Entry.id).in_(entry_ids))).all()) if entry_ids else {}
+    )
     ids = [s.id for s in rows]
-    hooks = (set(session.exec(select(SourceHook.source_id).where(col(SourceHook.source_id).in_(ids))).all())
-             if ids else set())
+    hooks = (
+        set(session.exec(select(SourceHook.source_id).where(col(SourceHook.source_id).in_(ids))).all())
+        if ids
+        else set()
+    )
     # With a queue, each source's latest harvest job (one round trip to Redis for the page).
     jobs = latest_jobs([s.url for s in rows])
     return [_public(session, s, actor, slugs, hooks, jobs) for s in rows]
@@ -53,8 +72,9 @@ def _publics(session: Session, rows: list[Source], actor: Actor | None) -> list[
 def list_sources(session: Session, *, actor: Actor | None, page: int, per_page: int) -> tuple[list[SourcePublic], int]:
     """Return one page of sources, oldest first, and how many there are."""
     total = session.exec(select(func.count()).select_from(Source).where(_visible_sources())).one()
-    rows = session.exec(select(Source).where(_visible_sources()).order_by(col(Source.id))
-                        .offset((page - 1) * per_page).limit(per_page)).all()
+    rows = session.exec(
+        select(Source).where(_visible_sources()).order_by(col(Source.id)).offset((page - 1) * per_page).limit(per_page)
+    ).all()
     return _publics(session, list(rows), actor), total
 
 
@@ -70,14 +90,19 @@ def get_source(session: Session, *, source_id: int, actor: Actor | None) -> Sour
     return _publics(session, [_find(session, source_id)], actor)[0]
 
 
-def list_source_runs(session: Session, *, source_id: int, page: int, per_page: int,
-                     actor: Actor | None = None) -> tuple[list[RunPublic], int]:
+def list_source_runs(
+    session: Session, *, source_id: int, page: int, per_page: int, actor: Actor | None = None
+) -> tuple[list[RunPublic], int]:
     """Return one page of a source's harvest runs, newest first (server paths shown to admins only)."""
     src = _find(session, source_id)
     total = session.exec(select(func.count()).select_from(HarvestRun).where(col(HarvestRun.source_id) == src.id)).one()
-    rows = session.exec(select(HarvestRun).where(col(HarvestRun.source_id) == src.id)
-                        .order_by(col(HarvestRun.id).desc())
-                        .offset((page - 1) * per_page).limit(per_page)).all()
+    rows = session.exec(
+        select(HarvestRun)
+        .where(col(HarvestRun.source_id) == src.id)
+        .order_by(col(HarvestRun.id).desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
     return [run_public(r, src.url, actor) for r in rows], total
 
 
@@ -86,8 +111,10 @@ def request_reharvest(session: Session, *, source_id: int, actor: Actor | None) 
     actor = require_signed_in(actor)
     src = _find(session, source_id)
     entry = session.get(Entry, src.entry_id) if src.entry_id else None
-    require(entry is not None and can_edit(session, actor, entry),
-            "Only the entry's maintainers and moderators ask for a re-harvest.")
+    require(
+        entry is not None and can_edit(session, actor, entry),
+        "Only the entry's maintainers and moderators ask for a re-harvest.",
+    )
     return harvest_known_source(source=src)
 
 
@@ -101,15 +128,21 @@ def harvest_known_source(*, source: Source) -> HarvestOutcome:
     if job.result is None:
         return HarvestOutcome(outcome="queued", job_id=job.id)
     result = job.result
-    return HarvestOutcome(outcome=result["outcome"], slug=result.get("slug"), changes=list(result.get("changes") or []),
-                          warnings=list(result.get("warnings") or []), error=result.get("error"))
+    return HarvestOutcome(
+        outcome=result["outcome"],
+        slug=result.get("slug"),
+        changes=list(result.get("changes") or []),
+        warnings=list(result.get("warnings") or []),
+        error=result.get("error"),
+    )
 
 
 _HARVEST_TASK = "registry.jobs.tasks.harvest"
 
 
-def request_harvest(*, source: str, kind: str | None = "git", operator: bool = False,
-                    collection: str | None = None) -> JobRef:
+def request_harvest(
+    *, source: str, kind: str | None = "git", operator: bool = False, collection: str | None = None
+) -> JobRef:
     """Harvest a source now (no Redis) or queue it for a worker (Redis); return the job.
 
     A harvest of the same source still waiting in the queue is that job: it has not started,
@@ -121,8 +154,16 @@ def request_harvest(*, source: str, kind: str | None = "git", operator: bool = F
     waiting = latest_job(source=identity)
     if waiting is not None and waiting.kind == "harvest" and waiting.status == "queued":
         return waiting
-    return submit(_HARVEST_TASK, identity, kind, operator, collection, kind="harvest", source=identity,
-                  description=f"harvest {kind or 'any'} {identity}")
+    return submit(
+        _HARVEST_TASK,
+        identity,
+        kind,
+        operator,
+        collection,
+        kind="harvest",
+        source=identity,
+        description=f"harvest {kind or 'any'} {identity}",
+    )
 
 
 def due_sources(session: Session, *, include_all: bool = False) -> list[Source]:
@@ -152,13 +193,17 @@ def queue_due_sources(session: Session, *, include_all: bool = False) -> tuple[l
         if current is not None and current.pending:
             pending.append(current)
             continue
-        queued.append(submit(_HARVEST_TASK, url, kind, True, None, kind="harvest", source=url,
-                             description=f"reharvest {kind} {url}"))
+        queued.append(
+            submit(
+                _HARVEST_TASK, url, kind, True, None, kind="harvest", source=url, description=f"reharvest {kind} {url}"
+            )
+        )
     return queued, pending
 
 
-def sync_list(sessions: Sessions, *, source: str, actor: Actor | None, options: HarvestOptions,
-              collection: str | None = None) -> ListSyncResult:
+def sync_list(
+    sessions: Sessions, *, source: str, actor: Actor | None, options: HarvestOptions, collection: str | None = None
+) -> ListSyncResult:
     """Harvest an awesome-list and apply it to its collection (made on first import)."""
     actor = require_signed_in(actor)
     normalize_source(source)  # an address refused before anything is known is an error here, not a run

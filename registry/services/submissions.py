@@ -1,4 +1,5 @@
 """Registering a project from the web or the API: normalize, refuse duplicates, preview, confirm."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -48,20 +49,21 @@ def _existing(session: Session, url: str) -> Entry | None:
 def _mirrors(session: Session, url: str) -> list[str]:
     # The same owner/name on another host (GitHub and Gitee mirrors) is probably the same project.
     hint = slug_from_source(url)
-    rows = session.exec(select(Entry.slug)
-                        .where((col(Entry.slug) == hint) | col(Entry.slug).startswith(hint + "-"))).all()
+    rows = session.exec(
+        select(Entry.slug).where((col(Entry.slug) == hint) | col(Entry.slug).startswith(hint + "-"))
+    ).all()
     return sorted(rows)
 
 
 def _refuse_duplicate(session: Session, url: str) -> None:
     entry = _existing(session, url)
     if entry is not None:
-        raise Conflict(f"{url} is already registered as {entry.slug}.", code="duplicate",
-                       details={"slug": entry.slug})
+        raise Conflict(f"{url} is already registered as {entry.slug}.", code="duplicate", details={"slug": entry.slug})
 
 
-def preview_submission(session: Session, *, url: str, actor: Actor | None,
-                       options: HarvestOptions) -> SubmissionPreview:
+def preview_submission(
+    session: Session, *, url: str, actor: Actor | None, options: HarvestOptions
+) -> SubmissionPreview:
     """Harvest a submitted URL without writing anything and return what was found."""
     require_signed_in(actor)
     url = _identity(url)
@@ -72,21 +74,31 @@ def preview_submission(session: Session, *, url: str, actor: Actor | None,
         record = harvesters.get_harvester(kind).harvest(url, options=options)
     except HarvestError as err:
         raise Invalid(str(err), code="harvest_failed", details={"fields": {"source_url": str(err)}}) from None
-    return SubmissionPreview(source_url=url, slug_hint=record.slug_hint, fields=dict(record.fields),
-                             provenance=dict(record.provenance), translations=sorted(record.translations),
-                             warnings=list(record.warnings), possible_duplicates=_mirrors(session, url))
+    return SubmissionPreview(
+        source_url=url,
+        slug_hint=record.slug_hint,
+        fields=dict(record.fields),
+        provenance=dict(record.provenance),
+        translations=sorted(record.translations),
+        warnings=list(record.warnings),
+        possible_duplicates=_mirrors(session, url),
+    )
 
 
-def confirm_submission(sessions: Sessions, session: Session, *, url: str, actor: Actor | None,
-                       options: HarvestOptions) -> HarvestResult:
+def confirm_submission(
+    sessions: Sessions, session: Session, *, url: str, actor: Actor | None, options: HarvestOptions
+) -> HarvestResult:
     """Register the submitted source for real, with the actor recorded as its submitter."""
     actor = require_signed_in(actor)
     url = _identity(url)
     _refuse_duplicate(session, url)
     result = run_source(sessions, source=url, kind=None, options=options, actor=actor)
     if result.outcome is Outcome.FAILED:
-        raise Invalid(result.error or "The harvest failed.", code="harvest_failed",
-                      details={"fields": {"source_url": result.error}})
+        raise Invalid(
+            result.error or "The harvest failed.",
+            code="harvest_failed",
+            details={"fields": {"source_url": result.error}},
+        )
     with sessions.write() as ws:
         entry = ws.exec(select(Entry).where(col(Entry.slug) == result.slug)).one()
         if entry.submitted_by_id is None:
@@ -96,6 +108,7 @@ def confirm_submission(sessions: Sessions, session: Session, *, url: str, actor:
 
 
 # --- with a queue (REGISTRY_REDIS_URL): the slow harvests run in a worker --------------------
+
 
 @dataclass
 class SubmissionJob:
@@ -129,10 +142,24 @@ def _queue(session: Session, *, url: str, actor: Actor | None, kind: str, option
     refuse_unsafe_source(url, options=options)
     if kind == "preview":
         # Someone is waiting on the page: no retries, and the result is kept only a day.
-        return submit("registry.jobs.tasks.preview_submission", url, actor.user_id, kind="preview", source=url,
-                      owner_id=actor.user_id, retry=False, keep=KEEP_PREVIEWS)
-    return submit("registry.jobs.tasks.register_submission", url, actor.user_id, kind="submission", source=url,
-                  owner_id=actor.user_id)
+        return submit(
+            "registry.jobs.tasks.preview_submission",
+            url,
+            actor.user_id,
+            kind="preview",
+            source=url,
+            owner_id=actor.user_id,
+            retry=False,
+            keep=KEEP_PREVIEWS,
+        )
+    return submit(
+        "registry.jobs.tasks.register_submission",
+        url,
+        actor.user_id,
+        kind="submission",
+        source=url,
+        owner_id=actor.user_id,
+    )
 
 
 def queue_preview(session: Session, *, url: str, actor: Actor | None, options: HarvestOptions) -> JobRef:
@@ -154,8 +181,16 @@ def get_submission_job(*, job_id: str, actor: Actor | None) -> SubmissionJob:
     result = job.result or {}
     preview = SubmissionPreview(**result["preview"]) if job.status == "done" and result.get("preview") else None
     slug = result.get("slug") or (result.get("details") or {}).get("slug")
-    return SubmissionJob(id=job.id, kind=job.kind, status=job.status, source_url=job.source, error=job.error,
-                         code=result.get("code"), slug=slug, preview=preview)
+    return SubmissionJob(
+        id=job.id,
+        kind=job.kind,
+        status=job.status,
+        source_url=job.source,
+        error=job.error,
+        code=result.get("code"),
+        slug=slug,
+        preview=preview,
+    )
 
 
 def _job_actor(session: Session, owner_id: int) -> Actor:

@@ -1,4 +1,5 @@
 """API tokens: shown once, stored as SHA-256, scoped read or write, with an expiry."""
+
 from __future__ import annotations
 
 import hashlib
@@ -22,8 +23,9 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: Session, *, user_name: str, scope: str = "read", name: str = "",
-                 days: int | None = DEFAULT_DAYS) -> tuple[str, TokenPublic]:
+def create_token(
+    session: Session, *, user_name: str, scope: str = "read", name: str = "", days: int | None = DEFAULT_DAYS
+) -> tuple[str, TokenPublic]:
     """Create a token for a user; return the token (shown once) and its public shape."""
     if scope not in SCOPES:
         raise Invalid(f"scope must be one of {', '.join(SCOPES)}", details={"field": "scope"})
@@ -32,8 +34,14 @@ def create_token(session: Session, *, user_name: str, scope: str = "read", name:
         raise NotFound(f"No account named {user_name!r}.")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     assert user.id is not None  # read from the database, so it has its id
-    row = ApiToken(user_id=user.id, name=name[:100], token_hash=_digest(token), prefix=token[:12], scope=scope,
-                   expires_at=utcnow() + timedelta(days=days) if days else None)
+    row = ApiToken(
+        user_id=user.id,
+        name=name[:100],
+        token_hash=_digest(token),
+        prefix=token[:12],
+        scope=scope,
+        expires_at=utcnow() + timedelta(days=days) if days else None,
+    )
     session.add(row)
     session.flush()
     return token, TokenPublic.model_validate(row)
@@ -41,8 +49,11 @@ def create_token(session: Session, *, user_name: str, scope: str = "read", name:
 
 def list_tokens(session: Session, *, actor: Actor) -> list[TokenPublic]:
     """Return the actor's live tokens (never the secrets)."""
-    rows = session.exec(select(ApiToken).where(col(ApiToken.user_id) == actor.user_id,
-                                               col(ApiToken.revoked_at).is_(None)).order_by(col(ApiToken.id)))
+    rows = session.exec(
+        select(ApiToken)
+        .where(col(ApiToken.user_id) == actor.user_id, col(ApiToken.revoked_at).is_(None))
+        .order_by(col(ApiToken.id))
+    )
     return [TokenPublic.model_validate(row) for row in rows]
 
 
@@ -70,7 +81,8 @@ def authenticate_token(session: Session, token: str) -> Actor:
 
 def revoke_all_tokens(session: Session, *, user_id: int) -> None:
     """Revoke every live token of an account."""
-    for row in session.exec(select(ApiToken).where(col(ApiToken.user_id) == user_id,
-                                                   col(ApiToken.revoked_at).is_(None))):
+    for row in session.exec(
+        select(ApiToken).where(col(ApiToken.user_id) == user_id, col(ApiToken.revoked_at).is_(None))
+    ):
         row.revoked_at = utcnow()
         session.add(row)

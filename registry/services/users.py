@@ -1,4 +1,5 @@
 """Accounts: creation with argon2id-hashed passwords, and loading for Flask-Login."""
+
 from __future__ import annotations
 
 import hashlib
@@ -31,8 +32,16 @@ RESET_VALID = timedelta(hours=2)
 class LoginUser(UserMixin):
     """What Flask-Login keeps for the signed-in person: never the ORM row."""
 
-    def __init__(self, user_id: int, name: str, role: str, display_name: str | None = None,
-                 preferred_language: str | None = None, *, session_key: str = ""):
+    def __init__(
+        self,
+        user_id: int,
+        name: str,
+        role: str,
+        display_name: str | None = None,
+        preferred_language: str | None = None,
+        *,
+        session_key: str = "",
+    ):
         self.id, self.name, self.role = user_id, name, role
         self.display_name = display_name or name
         self.preferred_language = preferred_language
@@ -52,8 +61,16 @@ def generate_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def create_user(session: Session, *, name: str, email: str, password: str, role: str = "user",
-                display_name: str | None = None, preferred_language: str | None = None) -> User:
+def create_user(
+    session: Session,
+    *,
+    name: str,
+    email: str,
+    password: str,
+    role: str = "user",
+    display_name: str | None = None,
+    preferred_language: str | None = None,
+) -> User:
     """Create an account; refuse bad names, e-mails, weak passwords and duplicates with a clear reason."""
     name = name.strip().lower()
     email = email.strip()
@@ -72,8 +89,14 @@ def create_user(session: Session, *, name: str, email: str, password: str, role:
         raise Conflict(f"the name {name!r} is taken", details={"field": "name"})
     if session.exec(select(User).where(col(User.email) == email)).first():
         raise Conflict("an account with that e-mail address exists", details={"field": "email"})
-    user = User(name=name, email=email, password_hash=_hasher.hash(password), role=role,
-                display_name=display_name, preferred_language=preferred_language)
+    user = User(
+        name=name,
+        email=email,
+        password_hash=_hasher.hash(password),
+        role=role,
+        display_name=display_name,
+        preferred_language=preferred_language,
+    )
     session.add(user)
     session.flush()
     return user
@@ -108,8 +131,9 @@ def session_key(user: User) -> str:
 def login_user_for(user: User) -> LoginUser:
     """Return what Flask-Login keeps for this account."""
     assert user.id is not None  # a stored account
-    return LoginUser(user.id, user.name, user.role, user.display_name, user.preferred_language,
-                     session_key=session_key(user))
+    return LoginUser(
+        user.id, user.name, user.role, user.display_name, user.preferred_language, session_key=session_key(user)
+    )
 
 
 def load_login_user(user_id: str) -> LoginUser | None:
@@ -129,8 +153,9 @@ def load_login_user(user_id: str) -> LoginUser | None:
 def authenticate(session: Session, *, name: str, password: str) -> LoginUser | None:
     """Check a name (or e-mail) and password; rehash when the hashing parameters changed."""
     key = name.strip().lower()
-    user = session.exec(select(User).where((col(User.name) == key) | (col(User.email) == name.strip()),
-                                           col(User.deleted_at).is_(None))).first()
+    user = session.exec(
+        select(User).where((col(User.name) == key) | (col(User.email) == name.strip()), col(User.deleted_at).is_(None))
+    ).first()
     if user is None:
         _hasher.hash(password)  # spend the same time as a real check, so names cannot be probed
         return None
@@ -147,12 +172,16 @@ def get_me(session: Session, *, actor: Actor) -> MePublic:
     user = session.get(User, actor.user_id)
     if user is None or user.deleted_at is not None:
         raise NotFound("No such account.")
-    return MePublic(name=user.name, display_name=user.display_name, role=user.role,
-                    preferred_language=user.preferred_language, token_scope=actor.scope)
+    return MePublic(
+        name=user.name,
+        display_name=user.display_name,
+        role=user.role,
+        preferred_language=user.preferred_language,
+        token_scope=actor.scope,
+    )
 
 
-def update_profile(session: Session, *, actor: Actor, display_name: str | None,
-                   preferred_language: str | None) -> User:
+def update_profile(session: Session, *, actor: Actor, display_name: str | None, preferred_language: str | None) -> User:
     """Change the display name and preferred language."""
     user = session.get(User, actor.user_id)
     if user is None or user.deleted_at is not None:
@@ -204,7 +233,9 @@ def finish_password_reset(session: Session, *, token: str, password: str) -> Non
     """Set a new password with a reset token; each token works once and expires."""
     reset = session.exec(select(PasswordReset).where(col(PasswordReset.token_hash) == _digest(token))).first()
     if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
-        raise Invalid("This reset link is not valid any more; ask for a new one.", details={"fields": {"token": "expired"}})
+        raise Invalid(
+            "This reset link is not valid any more; ask for a new one.", details={"fields": {"token": "expired"}}
+        )
     if len(password) < MIN_PASSWORD:
         raise Invalid(f"password: at least {MIN_PASSWORD} characters", details={"fields": {"password": "too short"}})
     user = session.get(User, reset.user_id)

@@ -1,4 +1,5 @@
 """Checking and normalizing what people type into entry fields, with one clear reason per field."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -20,8 +21,9 @@ _MAX = {"name": 300, "summary": 1000, "description": 200_000, "version": 100, "h
 @lru_cache(maxsize=1)
 def _regions() -> frozenset[str]:
     # Babel types the keys loosely; they are territory codes (str).
-    return frozenset(code for code in Locale("en").territories
-                     if isinstance(code, str) and len(code) == 2 and code.isalpha())
+    return frozenset(
+        code for code in Locale("en").territories if isinstance(code, str) and len(code) == 2 and code.isalpha()
+    )
 
 
 def normalize_license(expression: str) -> str:

@@ -4,6 +4,7 @@ The order of checks is part of the contract: a request with no signature at all 
 (401) before its body is even parsed; a signature that does not match the source's own secret
 is refused (403); a delivery id seen before is ignored. Nothing is written on a refusal.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -106,16 +107,21 @@ def _delivery_id(headers: Headers, payload: dict[str, Any]) -> str:
     after = payload.get("after") or payload.get("checkout_sha")
     if isinstance(after, str) and after:
         return f"push:{after[:190]}"
-    raise BadRequest("The push has no delivery id (X-GitHub-Delivery, X-Gitea-Delivery or X-Gitlab-Event-UUID).",
-                     code="missing_delivery_id")
+    raise BadRequest(
+        "The push has no delivery id (X-GitHub-Delivery, X-Gitea-Delivery or X-Gitlab-Event-UUID).",
+        code="missing_delivery_id",
+    )
 
 
 def require_signature(headers: Headers) -> tuple[str, str]:
     """Return the push's signature header and value; none at all is a 401, before anything else."""
     signature = _header(headers, SIGNATURE_HEADERS)
     if signature is None:
-        raise Unauthorized("Sign the push with the source's webhook secret (X-Hub-Signature-256, "
-                           "X-Gitea-Signature or X-Gitlab-Token).", code="signature_missing")
+        raise Unauthorized(
+            "Sign the push with the source's webhook secret (X-Hub-Signature-256, "
+            "X-Gitea-Signature or X-Gitlab-Token).",
+            code="signature_missing",
+        )
     return signature
 
 
@@ -132,8 +138,10 @@ def receive_push(session: Session, *, push: PushRequest) -> HookResult:
         raise BadRequest("The push body must be a JSON object.", code="invalid_json")
     source = find_source(session, repository_urls(payload))
     if source is None:
-        raise NotFound("No registered source matches the repository of this push.",
-                       details={"repository_urls": repository_urls(payload)[:10]})
+        raise NotFound(
+            "No registered source matches the repository of this push.",
+            details={"repository_urls": repository_urls(payload)[:10]},
+        )
     hook = session.get(SourceHook, source.id)
     if hook is None or not signature_matches(hook.secret, signature[0], signature[1], push.body):
         # A source without a secret cannot be verified, so it is refused like a wrong signature.
@@ -147,13 +155,17 @@ def receive_push(session: Session, *, push: PushRequest) -> HookResult:
             assert source.id is not None  # read from the database, so it has its id
             ws.add(HookDelivery(source_id=source.id, delivery_id=delivery))
             # Forget old ids: a push replayed after this long only causes a harmless re-harvest.
-            ws.exec(delete(HookDelivery).where(col(HookDelivery.source_id) == source.id,
-                                               col(HookDelivery.received_at) < utcnow() - KEEP_DELIVERIES))
+            ws.exec(
+                delete(HookDelivery).where(
+                    col(HookDelivery.source_id) == source.id, col(HookDelivery.received_at) < utcnow() - KEEP_DELIVERIES
+                )
+            )
     except IntegrityError:
         return HookResult(status="ignored", delivery_id=delivery, source_id=source.id)
     outcome = harvest_known_source(source=source)
-    return HookResult(status="queued" if outcome.job_id else "harvested", delivery_id=delivery,
-                      source_id=source.id, harvest=outcome)
+    return HookResult(
+        status="queued" if outcome.job_id else "harvested", delivery_id=delivery, source_id=source.id, harvest=outcome
+    )
 
 
 def set_hook_secret(session: Session, *, source_id: int, actor: Actor | None) -> str:
@@ -163,8 +175,10 @@ def set_hook_secret(session: Session, *, source_id: int, actor: Actor | None) ->
     entry = session.get(Entry, source.entry_id) if source and source.entry_id else None
     if source is None or (entry is not None and (entry.hidden or entry.deleted_at is not None)):
         raise NotFound(f"No source {source_id}.")
-    require(entry is not None and can_edit(session, actor, entry),
-            "Only the entry's maintainers and moderators set its webhook secret.")
+    require(
+        entry is not None and can_edit(session, actor, entry),
+        "Only the entry's maintainers and moderators set its webhook secret.",
+    )
     secret = secrets.token_hex(32)
     hook = session.get(SourceHook, source.id)
     if hook is None:

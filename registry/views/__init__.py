@@ -7,7 +7,20 @@ def init_app(app) -> None:
     from ..extensions import csrf
     from . import collections, communities, coverage, entries, feeds, jobs, languages, oai, people, proposals, sources
 
-    for blueprint in (entries.bp, entries.editing_bp, people.auth_bp, people.account_bp, proposals.bp, jobs.bp,
-                      feeds.bp, oai.bp, communities.bp, collections.bp, coverage.bp, languages.bp, sources.bp):
+    for blueprint in (
+        entries.bp,
+        entries.editing_bp,
+        people.auth_bp,
+        people.account_bp,
+        proposals.bp,
+        jobs.bp,
+        feeds.bp,
+        oai.bp,
+        communities.bp,
+        collections.bp,
+        coverage.bp,
+        languages.bp,
+        sources.bp,
+    ):
         app.register_blueprint(blueprint)
     csrf.exempt(oai.bp)  # OAI-PMH harvesters POST forms without a session

@@ -1,4 +1,5 @@
 """Collection pages: browse, read (in the reader's language), curate, translate, sync from a list, Atom feed."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
@@ -43,31 +44,53 @@ _FAILED = (Conflict, Invalid, NotFound, Forbidden)
 
 class CollectionForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    slug = StringField(_l("Short name for the address"), validators=[Optional(), Length(max=80)],
-                       description=_l("Lower-case letters, digits and '-'; made from the title when left empty."))
+    slug = StringField(
+        _l("Short name for the address"),
+        validators=[Optional(), Length(max=80)],
+        description=_l("Lower-case letters, digits and '-'; made from the title when left empty."),
+    )
     description = TextAreaField(_l("Description"), validators=[Length(max=20000)], render_kw={"rows": 4})
-    language = StringField(_l("Language of the title and description"), validators=[Length(max=35)],
-                           description=_l("A language tag such as sw, ar, zh-Hans or pt-BR."))
+    language = StringField(
+        _l("Language of the title and description"),
+        validators=[Length(max=35)],
+        description=_l("A language tag such as sw, ar, zh-Hans or pt-BR."),
+    )
     owner = SelectField(_l("Owned by"), choices=[], validate_choice=False)
-    visibility = SelectField(_l("Who finds it"), choices=[SelectChoice("public", _l("Everyone: listed on the site")),
-                                                          SelectChoice("unlisted", _l("Only people with the link"))])
-    list_url = StringField(_l("Import an awesome-list (optional)"), validators=[Optional(), Length(max=2000)],
-                           description=_l("The https:// address of a git repository whose README is a list of "
-                                          "links: its sections become groups and its items are kept in step."))
+    visibility = SelectField(
+        _l("Who finds it"),
+        choices=[
+            SelectChoice("public", _l("Everyone: listed on the site")),
+            SelectChoice("unlisted", _l("Only people with the link")),
+        ],
+    )
+    list_url = StringField(
+        _l("Import an awesome-list (optional)"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l(
+            "The https:// address of a git repository whose README is a list of "
+            "links: its sections become groups and its items are kept in step."
+        ),
+    )
     submit = SubmitField(_l("Make the collection"))
 
 
 class TranslateForm(FlaskForm):
-    lang = StringField(_l("Language"), validators=[DataRequired(), Length(max=35)],
-                       description=_l("A language tag such as sw, ar, zh-Hans or pt-BR."))
+    lang = StringField(
+        _l("Language"),
+        validators=[DataRequired(), Length(max=35)],
+        description=_l("A language tag such as sw, ar, zh-Hans or pt-BR."),
+    )
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Length(max=20000)], render_kw={"rows": 4})
     submit = SubmitField(_l("Send the translation"))
 
 
 class AddItemForm(FlaskForm):
-    entry = StringField(_l("Entry"), validators=[DataRequired(), Length(max=200)],
-                        description=_l("Its address in the registry, such as sample-nairobi-nlp/swahili-sentiment."))
+    entry = StringField(
+        _l("Entry"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("Its address in the registry, such as sample-nairobi-nlp/swahili-sentiment."),
+    )
     group = StringField(_l("Group (optional)"), validators=[Length(max=300)])
     note = TextAreaField(_l("Curator's note"), validators=[Length(max=2000)], render_kw={"rows": 2})
     next = HiddenField()
@@ -75,8 +98,11 @@ class AddItemForm(FlaskForm):
 
 
 class SyncForm(FlaskForm):
-    url = StringField(_l("Awesome-list repository"), validators=[DataRequired(), Length(max=2000)],
-                      description=_l("For example https://github.com/owner/awesome-swahili."))
+    url = StringField(
+        _l("Awesome-list repository"),
+        validators=[DataRequired(), Length(max=2000)],
+        description=_l("For example https://github.com/owner/awesome-swahili."),
+    )
     submit = SubmitField(_l("Import or sync the list"))
 
 
@@ -89,8 +115,9 @@ def kind_label(kind: str) -> str:
 @bp.get("/collections")
 def index():
     language = request.args.get("language") or None
-    rows, total, facets = list_collections(read_session(), language=language, per_page=PER_PAGE,
-                                           lang=content_language(None, []))
+    rows, total, facets = list_collections(
+        read_session(), language=language, per_page=PER_PAGE, lang=content_language(None, [])
+    )
     return render_template("collections/index.html", collections=rows, total=total, facets=facets, language=language)
 
 
@@ -110,9 +137,16 @@ def new():
     if form.validate_on_submit():
         try:
             with write_session() as s:
-                made = create_collection(s, actor=current_actor(), title=form.title.data, slug=form.slug.data or None,
-                                         description=form.description.data or "", language=form.language.data or None,
-                                         community=form.owner.data or None, visibility=form.visibility.data)
+                made = create_collection(
+                    s,
+                    actor=current_actor(),
+                    title=form.title.data,
+                    slug=form.slug.data or None,
+                    description=form.description.data or "",
+                    language=form.language.data or None,
+                    community=form.owner.data or None,
+                    visibility=form.visibility.data,
+                )
                 slug = made.slug
         except _FAILED as err:
             show_errors(form, err)
@@ -136,8 +170,12 @@ def show(slug: str):
     base = get_collection(session, slug=slug, actor=actor)
     lang = content_language(base.language, list(base.translations))
     view = get_collection(session, slug=slug, actor=actor, lang=lang) if lang != base.language else base
-    return render_template("collections/show.html", collection=view, alternates=_alternates(view),
-                           canonical=url_for("collections.show", slug=view.slug, _external=True))
+    return render_template(
+        "collections/show.html",
+        collection=view,
+        alternates=_alternates(view),
+        canonical=url_for("collections.show", slug=view.slug, _external=True),
+    )
 
 
 def _curate_page(slug: str, *, add_form=None, sync_form=None, status: int = 200):
@@ -146,9 +184,13 @@ def _curate_page(slug: str, *, add_form=None, sync_form=None, status: int = 200)
     if not view.can_curate:
         raise Forbidden(_("Only the collection's owner, its community's curators and moderators change it."))
     source = view.list_source or ""
-    return render_template("collections/curate.html", collection=view, add_form=add_form or AddItemForm(formdata=None),
-                           sync_form=sync_form or SyncForm(formdata=None, url=source),
-                           proposals=collection_proposals(session, slug=slug, actor=current_actor())), status
+    return render_template(
+        "collections/curate.html",
+        collection=view,
+        add_form=add_form or AddItemForm(formdata=None),
+        sync_form=sync_form or SyncForm(formdata=None, url=source),
+        proposals=collection_proposals(session, slug=slug, actor=current_actor()),
+    ), status
 
 
 @bp.route("/collections/<slug>/curate", methods=["GET", "POST"])
@@ -157,9 +199,17 @@ def curate(slug: str):
     if request.method == "POST":
         try:
             with write_session() as s:
-                update_collection(s, slug=slug, actor=current_actor(), changes={
-                    "title": request.form.get("title", ""), "description": request.form.get("description", ""),
-                    "language": request.form.get("language", ""), "visibility": request.form.get("visibility", "")})
+                update_collection(
+                    s,
+                    slug=slug,
+                    actor=current_actor(),
+                    changes={
+                        "title": request.form.get("title", ""),
+                        "description": request.form.get("description", ""),
+                        "language": request.form.get("language", ""),
+                        "visibility": request.form.get("visibility", ""),
+                    },
+                )
         except _FAILED as err:
             flash(err.message, "error")
         else:
@@ -177,8 +227,14 @@ def add(slug: str):
         return _curate_page(slug, add_form=form, status=422) if not back else redirect(back)
     try:
         with write_session() as s:
-            add_item(s, slug=slug, actor=current_actor(), entry=form.entry.data, note=form.note.data or "",
-                     group=form.group.data or None)
+            add_item(
+                s,
+                slug=slug,
+                actor=current_actor(),
+                entry=form.entry.data,
+                note=form.note.data or "",
+                group=form.group.data or None,
+            )
     except _FAILED as err:
         if back:
             flash(err.message, "error")
@@ -208,25 +264,43 @@ def item(slug: str, item_id: int):
             elif action == "remove":
                 remove_item(s, slug=slug, actor=current_actor(), item_id=item_id)
             else:
-                update_item(s, slug=slug, actor=current_actor(), item_id=item_id,
-                            changes={"note": request.form.get("note", "")})
+                update_item(
+                    s, slug=slug, actor=current_actor(), item_id=item_id, changes={"note": request.form.get("note", "")}
+                )
     except _FAILED as err:
         flash(err.message, "error")
     return redirect(url_for("collections.curate", slug=slug) + f"#item-{item_id}")
 
 
 def _sync(slug: str, url: str) -> bool:
-    result = sync_list(sessions(), source=url.strip(), actor=current_actor(), collection=slug,
-                       options=harvest_options(current_app.config, operator=False))
+    result = sync_list(
+        sessions(),
+        source=url.strip(),
+        actor=current_actor(),
+        collection=slug,
+        options=harvest_options(current_app.config, operator=False),
+    )
     if result.error:
         flash(_("The list could not be read: %(reason)s", reason=result.error), "error")
         return False
-    flash(_("List synced: %(added)d added, %(removed)d removed, %(updated)d updated.", added=result.added,
-            removed=result.removed, updated=result.updated), "success")
+    flash(
+        _(
+            "List synced: %(added)d added, %(removed)d removed, %(updated)d updated.",
+            added=result.added,
+            removed=result.removed,
+            updated=result.updated,
+        ),
+        "success",
+    )
     if result.pending:
-        flash(ngettext("%(num)d linked repository is not registered yet; it is harvested soon.",
-                       "%(num)d linked repositories are not registered yet; they are harvested soon.",
-                       result.pending), "info")
+        flash(
+            ngettext(
+                "%(num)d linked repository is not registered yet; it is harvested soon.",
+                "%(num)d linked repositories are not registered yet; they are harvested soon.",
+                result.pending,
+            ),
+            "info",
+        )
     return True
 
 
@@ -251,18 +325,27 @@ def translate(slug: str):
     if form.validate_on_submit():
         try:
             with write_session() as s:
-                result = submit_collection_translation(s, slug=slug, actor=current_actor(), lang=form.lang.data,
-                                                       text={"title": form.title.data,
-                                                             "description": form.description.data or ""})
+                result = submit_collection_translation(
+                    s,
+                    slug=slug,
+                    actor=current_actor(),
+                    lang=form.lang.data,
+                    text={"title": form.title.data, "description": form.description.data or ""},
+                )
                 proposed = hasattr(result, "status")
         except _FAILED as err:
             show_errors(form, err)
         else:
-            flash(_("Thank you: a curator will review your translation.") if proposed
-                  else _("The translation is published."), "success")
+            flash(
+                _("Thank you: a curator will review your translation.")
+                if proposed
+                else _("The translation is published."),
+                "success",
+            )
             return redirect(url_for("collections.show", slug=slug))
-    return render_template("collections/translate.html", collection=view, form=form), \
-        422 if form.errors or form.form_errors else 200
+    return render_template(
+        "collections/translate.html", collection=view, form=form
+    ), 422 if form.errors or form.form_errors else 200
 
 
 @bp.post("/collections/<slug>/proposals/<int:proposal_id>")
@@ -271,8 +354,14 @@ def decide(slug: str, proposal_id: int):
     accept = request.form.get("action") == "accept"
     try:
         with write_session() as s:
-            decide_collection_proposal(s, slug=slug, proposal_id=proposal_id, actor=current_actor(), accept=accept,
-                                       note=request.form.get("note", ""))
+            decide_collection_proposal(
+                s,
+                slug=slug,
+                proposal_id=proposal_id,
+                actor=current_actor(),
+                accept=accept,
+                note=request.form.get("note", ""),
+            )
     except _FAILED as err:
         flash(err.message, "error")
     else:
@@ -285,7 +374,13 @@ def feed(slug: str):
     """The collection's items, newest first, as an Atom feed."""
     view = get_collection(read_session(), slug=slug, actor=None)
     items = sorted(view.items, key=lambda i: (i.added_at, i.id), reverse=True)[:FEED_SIZE]
-    return Response(render_template("collections/feed.xml", collection=view, items=items,
-                                    self_url=url_for("collections.feed", slug=slug, _external=True),
-                                    page_url=url_for("collections.show", slug=slug, _external=True)),
-                    mimetype="application/atom+xml")
+    return Response(
+        render_template(
+            "collections/feed.xml",
+            collection=view,
+            items=items,
+            self_url=url_for("collections.feed", slug=slug, _external=True),
+            page_url=url_for("collections.show", slug=slug, _external=True),
+        ),
+        mimetype="application/atom+xml",
+    )

@@ -1,4 +1,5 @@
 """Community pages: browse, start, join, and (curators) decide join requests and roles."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -35,25 +36,37 @@ def role_label(role: str) -> str:
     """Name a community role in the reader's language."""
     return {"member": _("member"), "curator": _("curator"), "admin": _("admin")}.get(role, role)
 
+
 PER_PAGE = 30
 
 
 class CommunityForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    slug = StringField(_l("Short name for the address"), validators=[Optional(), Length(max=80)],
-                       description=_l("Lower-case letters, digits and '-'; made from the name when left empty."))
-    description = TextAreaField(_l("What the community is about"), validators=[Length(max=20000)],
-                                render_kw={"rows": 5})
-    region = StringField(_l("Region"), validators=[Length(max=200)],
-                         description=_l("Where its people are, in your words: “Kenya, Tanzania”."))
-    languages = StringField(_l("Languages"), validators=[Length(max=500)],
-                            description=_l("Language tags separated by commas, e.g. sw, yo, zh-Hans."))
+    slug = StringField(
+        _l("Short name for the address"),
+        validators=[Optional(), Length(max=80)],
+        description=_l("Lower-case letters, digits and '-'; made from the name when left empty."),
+    )
+    description = TextAreaField(
+        _l("What the community is about"), validators=[Length(max=20000)], render_kw={"rows": 5}
+    )
+    region = StringField(
+        _l("Region"),
+        validators=[Length(max=200)],
+        description=_l("Where its people are, in your words: “Kenya, Tanzania”."),
+    )
+    languages = StringField(
+        _l("Languages"),
+        validators=[Length(max=500)],
+        description=_l("Language tags separated by commas, e.g. sw, yo, zh-Hans."),
+    )
     submit = SubmitField(_l("Start the community"))
 
 
 class JoinForm(FlaskForm):
-    message = TextAreaField(_l("A word to the curators (optional)"), validators=[Length(max=500)],
-                            render_kw={"rows": 2})
+    message = TextAreaField(
+        _l("A word to the curators (optional)"), validators=[Length(max=500)], render_kw={"rows": 2}
+    )
     submit = SubmitField(_l("Ask to join"))
 
 
@@ -71,9 +84,15 @@ def new():
     if form.validate_on_submit():
         try:
             with write_session() as s:
-                made = create_community(s, actor=current_actor(), name=form.name.data, slug=form.slug.data or None,
-                                        description=form.description.data or "", region=form.region.data or "",
-                                        languages=form.languages.data or "")
+                made = create_community(
+                    s,
+                    actor=current_actor(),
+                    name=form.name.data,
+                    slug=form.slug.data or None,
+                    description=form.description.data or "",
+                    region=form.region.data or "",
+                    languages=form.languages.data or "",
+                )
                 slug = made.slug
         except (Invalid, Conflict) as err:
             show_errors(form, err)
@@ -87,10 +106,14 @@ def new():
 def show(slug: str):
     session = read_session()
     community = get_community(session, slug=slug, actor=current_actor())
-    return render_template("communities/show.html", community=community, join_form=JoinForm(formdata=None),
-                           collections=collections_of_community(session, slug=community.slug),
-                           roles=COMMUNITY_ROLES,
-                           shown_lang=content_language(community.language, []))
+    return render_template(
+        "communities/show.html",
+        community=community,
+        join_form=JoinForm(formdata=None),
+        collections=collections_of_community(session, slug=community.slug),
+        roles=COMMUNITY_ROLES,
+        shown_lang=content_language(community.language, []),
+    )
 
 
 @bp.post("/communities/<slug>/join")
@@ -134,7 +157,9 @@ def member(slug: str, name: str):
     except (Conflict, Invalid, NotFound) as err:
         flash(err.message, "error")
     else:
-        messages: dict[str | None, str] = {"approve": _("%(name)s is a member now.", name=name),
-                                           "decline": _("The request of %(name)s is declined.", name=name)}
+        messages: dict[str | None, str] = {
+            "approve": _("%(name)s is a member now.", name=name),
+            "decline": _("The request of %(name)s is declined.", name=name),
+        }
         flash(messages.get(action, _("The role of %(name)s is changed.", name=name)), "success")
     return redirect(url_for("communities.show", slug=slug))

@@ -1,4 +1,5 @@
 """The coverage page: server-rendered SVG bar charts of entries by language, region and kind, and the gaps."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -87,12 +88,25 @@ def _chart(rows: list[Row], *, facet: str, label, rtl: bool) -> dict:
             offset += w
         end = LABEL_WIDTH + offset + 6
         query: dict[str, Any] = {facet: row.value}
-        bars.append(Bar(label=label(row.value), href=url_for("pages.entries", **query), y=y,
-                        total=row.total, shown_total=number(row.total), segments=segments,
-                        label_x=(width - LABEL_WIDTH + 8) if rtl else (LABEL_WIDTH - 8),
-                        count_x=(width - end) if rtl else end))
-    return {"bars": bars, "width": width, "height": max(1, len(rows)) * (BAR_HEIGHT + GAP),
-            "label": label, "more": more}
+        bars.append(
+            Bar(
+                label=label(row.value),
+                href=url_for("pages.entries", **query),
+                y=y,
+                total=row.total,
+                shown_total=number(row.total),
+                segments=segments,
+                label_x=(width - LABEL_WIDTH + 8) if rtl else (LABEL_WIDTH - 8),
+                count_x=(width - end) if rtl else end,
+            )
+        )
+    return {
+        "bars": bars,
+        "width": width,
+        "height": max(1, len(rows)) * (BAR_HEIGHT + GAP),
+        "label": label,
+        "more": more,
+    }
 
 
 @bp.get("/coverage")
@@ -101,9 +115,15 @@ def coverage():
     rtl = text_direction(_locale()) == "rtl"
     kinds = [Row(value=kind, by_kind={kind: report.by_kind.get(kind, 0)}) for kind in ENTRY_KINDS]
     return render_template(
-        "coverage.html", report=report, rtl=rtl, number=number,
+        "coverage.html",
+        report=report,
+        rtl=rtl,
+        number=number,
         compact=lambda n: format_compact_decimal(n, locale=_locale(), fraction_digits=1),
         by_language=_chart(report.by_language, facet="language", label=_language_name, rtl=rtl),
         by_region=_chart(report.by_region, facet="region", label=_region_name, rtl=rtl),
         by_kind=_chart(kinds, facet="kind", label=kind_label, rtl=rtl),
-        language_name=_language_name, region_name=_region_name, bar_height=BAR_HEIGHT)
+        language_name=_language_name,
+        region_name=_region_name,
+        bar_height=BAR_HEIGHT,
+    )

@@ -1,4 +1,5 @@
 """Differences between two revision snapshots, as lines for a template to show (Jinja escapes them)."""
+
 from __future__ import annotations
 
 import dataclasses

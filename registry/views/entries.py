@@ -1,5 +1,6 @@
 """Entry pages: the home page, browsing and search, one entry's page, and contributing to an entry
 (edit or propose, translate, history with revert and hiding, claims); plus the health check."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -35,8 +36,7 @@ register_filters(bp)
 def home():
     session = read_session()
     recent = list_entries(session, query=EntryQuery(sort="updated", per_page=8))
-    return render_template("home.html", counts=count_entries(session), recent=recent.items,
-                           facets=recent.facets)
+    return render_template("home.html", counts=count_entries(session), recent=recent.items, facets=recent.facets)
 
 
 @bp.get("/entries")
@@ -48,10 +48,20 @@ def entries():
 
 @bp.get("/entries/<namespace>/<name>")
 def entry(namespace: str, name: str):
-    page = entry_page(read_session(), slug=f"{namespace}/{name}", actor=current_actor(), wanted=reader_languages(),
-                      url=url_for("pages.entry", namespace=namespace, name=name, _external=True))
-    return render_template("entry.html", page=page, entry=page.entry, shown_lang=page.shown_lang,
-                           body=render_markdown(page.entry.description))
+    page = entry_page(
+        read_session(),
+        slug=f"{namespace}/{name}",
+        actor=current_actor(),
+        wanted=reader_languages(),
+        url=url_for("pages.entry", namespace=namespace, name=name, _external=True),
+    )
+    return render_template(
+        "entry.html",
+        page=page,
+        entry=page.entry,
+        shown_lang=page.shown_lang,
+        body=render_markdown(page.entry.description),
+    )
 
 
 @bp.get("/healthz")
@@ -72,10 +82,13 @@ def healthz():
 # --- contributing to an entry ---------------------------------------------------------
 
 editing_bp = Blueprint("editing", __name__, url_prefix="/entries/<namespace>/<name>")
-_proposal_limit = limiter.limit(lambda: current_app.config["PROPOSAL_RATE_LIMIT"], methods=["POST"],
-                                key_func=per_person, scope="proposals",
-                                error_message=lambda: _("You sent many changes in a short time; wait a while "
-                                                        "and try again."))
+_proposal_limit = limiter.limit(
+    lambda: current_app.config["PROPOSAL_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=per_person,
+    scope="proposals",
+    error_message=lambda: _("You sent many changes in a short time; wait a while and try again."),
+)
 
 
 def _int(raw: Any) -> Any:
@@ -110,8 +123,14 @@ def _side_by_side(yours: dict[str, Any], current: dict[str, Any], names) -> list
 
 def _conflict(err: Conflict, *, slug: str, yours: dict[str, Any], names, retry: str):
     current = err.details["current"]
-    return render_template("contribute/conflict.html", slug=slug, message=err.message, current=current,
-                           rows=_side_by_side(yours, current, names), retry=retry), 409
+    return render_template(
+        "contribute/conflict.html",
+        slug=slug,
+        message=err.message,
+        current=current,
+        rows=_side_by_side(yours, current, names),
+        retry=retry,
+    ), 409
 
 
 @editing_bp.route("/edit", methods=["GET", "POST"])
@@ -131,19 +150,38 @@ def edit(namespace: str, name: str):
         try:
             with write_session() as s:
                 if abilities.can_edit:
-                    entry = edit_entry(s, slug=slug, actor=actor, changes=_changed(typed, current),
-                                       base_revision=base, reason=form.note.data or "")
+                    entry = edit_entry(
+                        s,
+                        slug=slug,
+                        actor=actor,
+                        changes=_changed(typed, current),
+                        base_revision=base,
+                        reason=form.note.data or "",
+                    )
                     done = _("Saved as revision %(n)d.", n=entry.revision)
                 else:
-                    propose_edit(s, slug=slug, actor=actor, changes=_changed(typed, current), base_revision=base,
-                                 note=form.note.data or "")
-                    done = _("Thank you. Your proposal is waiting for review by the maintainers; "
-                             "you can follow it on your account page.")
+                    propose_edit(
+                        s,
+                        slug=slug,
+                        actor=actor,
+                        changes=_changed(typed, current),
+                        base_revision=base,
+                        note=form.note.data or "",
+                    )
+                    done = _(
+                        "Thank you. Your proposal is waiting for review by the maintainers; "
+                        "you can follow it on your account page."
+                    )
         except Conflict as err:
             if "current" not in err.details:
                 raise
-            return _conflict(err, slug=slug, yours=typed, names=EDITABLE_FIELDS,
-                             retry=url_for("editing.edit", namespace=namespace, name=name))
+            return _conflict(
+                err,
+                slug=slug,
+                yours=typed,
+                names=EDITABLE_FIELDS,
+                retry=url_for("editing.edit", namespace=namespace, name=name),
+            )
         except Invalid as err:
             show_errors(form, err)
             status = 422
@@ -153,8 +191,9 @@ def edit(namespace: str, name: str):
     else:
         status = 422
     locked = [f for f, p in current.provenance.items() if "edited_by" in p] if abilities.can_edit else []
-    return render_template("contribute/edit.html", entry=current, form=form, abilities=abilities,
-                           locked=sorted(locked)), status
+    return render_template(
+        "contribute/edit.html", entry=current, form=form, abilities=abilities, locked=sorted(locked)
+    ), status
 
 
 @editing_bp.post("/unlock")
@@ -162,8 +201,13 @@ def edit(namespace: str, name: str):
 def unlock(namespace: str, name: str):
     field = request.form.get("field", "")
     with write_session() as s:
-        unlock_field(s, slug=f"{namespace}/{name}", actor=current_actor(), field=field,
-                     base_revision=_int(request.form.get("base_revision")))
+        unlock_field(
+            s,
+            slug=f"{namespace}/{name}",
+            actor=current_actor(),
+            field=field,
+            base_revision=_int(request.form.get("base_revision")),
+        )
     flash(_("%(field)s is unlocked: the next harvest writes it again.", field=field), "success")
     return redirect(url_for("editing.edit", namespace=namespace, name=name))
 
@@ -180,23 +224,42 @@ def translate(namespace: str, name: str):
     if request.method == "GET":
         lang = request.args.get("lang") or ""
         existing = original.translations.get(lang)
-        form.process(data={"lang": lang, "base_revision": str(original.revision),
-                           **({"name": existing.name, "summary": existing.summary,
-                               "description": existing.description} if existing else {})})
+        form.process(
+            data={
+                "lang": lang,
+                "base_revision": str(original.revision),
+                **(
+                    {"name": existing.name, "summary": existing.summary, "description": existing.description}
+                    if existing
+                    else {}
+                ),
+            }
+        )
     elif form.validate_on_submit():
         text = {"name": form.name.data, "summary": form.summary.data or "", "description": form.description.data or ""}
         try:
             with write_session() as s:
-                result = submit_translation(s, slug=slug, actor=actor, lang=form.lang.data, text=text,
-                                            base_revision=_int(form.base_revision.data))
+                result = submit_translation(
+                    s,
+                    slug=slug,
+                    actor=actor,
+                    lang=form.lang.data,
+                    text=text,
+                    base_revision=_int(form.base_revision.data),
+                )
                 published = not hasattr(result, "status")
                 assert result.lang is not None  # a translation, published or proposed, names its language
                 lang = result.lang
         except Conflict as err:
             if "current" not in err.details:
                 raise
-            return _conflict(err, slug=slug, yours=text, names=TEXT_FIELDS,
-                             retry=url_for("editing.translate", namespace=namespace, name=name, lang=form.lang.data))
+            return _conflict(
+                err,
+                slug=slug,
+                yours=text,
+                names=TEXT_FIELDS,
+                retry=url_for("editing.translate", namespace=namespace, name=name, lang=form.lang.data),
+            )
         except Invalid as err:
             show_errors(form, err)
             status = 422
@@ -204,8 +267,13 @@ def translate(namespace: str, name: str):
             if published:
                 flash(_("The translation is published."), "success")
                 return redirect(url_for("pages.entry", namespace=namespace, name=name, lang=lang))
-            flash(_("Thank you. Your translation is waiting for review by the maintainers; "
-                    "you can follow it on your account page."), "success")
+            flash(
+                _(
+                    "Thank you. Your translation is waiting for review by the maintainers; "
+                    "you can follow it on your account page."
+                ),
+                "success",
+            )
             return redirect(url_for("pages.entry", namespace=namespace, name=name))
     else:
         status = 422
@@ -216,10 +284,16 @@ def translate(namespace: str, name: str):
 def history(namespace: str, name: str):
     view = entry_history(read_session(), slug=f"{namespace}/{name}", actor=current_actor())
     older = view.revisions[1:] + [None]
-    diffs = [(rev, snapshot_diff(prev.snapshot if prev else None, rev.snapshot))
-             for rev, prev in zip(view.revisions, older, strict=False)]
-    return render_template("contribute/history.html", history=view, diffs=diffs,
-                           hide_form=HideForm(formdata=None, reason=view.hidden_reason or ""))
+    diffs = [
+        (rev, snapshot_diff(prev.snapshot if prev else None, rev.snapshot))
+        for rev, prev in zip(view.revisions, older, strict=False)
+    ]
+    return render_template(
+        "contribute/history.html",
+        history=view,
+        diffs=diffs,
+        hide_form=HideForm(formdata=None, reason=view.hidden_reason or ""),
+    )
 
 
 @editing_bp.post("/revert")
@@ -227,8 +301,13 @@ def history(namespace: str, name: str):
 def revert(namespace: str, name: str):
     revision = _int(request.form.get("revision"))
     with write_session() as s:
-        entry = revert_entry(s, slug=f"{namespace}/{name}", actor=current_actor(), revision=revision,
-                             base_revision=_int(request.form.get("base_revision")))
+        entry = revert_entry(
+            s,
+            slug=f"{namespace}/{name}",
+            actor=current_actor(),
+            revision=revision,
+            base_revision=_int(request.form.get("base_revision")),
+        )
         done = _("Reverted to revision %(old)s; that is revision %(n)d now.", old=revision, n=entry.revision)
     flash(done, "success")
     return redirect(url_for("editing.history", namespace=namespace, name=name))
@@ -254,6 +333,11 @@ def claim(namespace: str, name: str):
     if request.method == "POST":
         with write_session() as s:
             token = request_claim(s, slug=slug, actor=actor)
-    return render_template("contribute/claim.html", entry=entry, token=token, claim_file=CLAIM_FILE,
-                           valid_days=CLAIM_VALID.days,
-                           abilities=entry_abilities(read_session(), slug=slug, actor=actor)), 201 if token else 200
+    return render_template(
+        "contribute/claim.html",
+        entry=entry,
+        token=token,
+        claim_file=CLAIM_FILE,
+        valid_days=CLAIM_VALID.days,
+        abilities=entry_abilities(read_session(), slug=slug, actor=actor),
+    ), 201 if token else 200

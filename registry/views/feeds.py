@@ -1,4 +1,5 @@
 """Machine-readable pages: Atom feeds and the sitemap with hreflang alternates."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -31,10 +32,19 @@ def entry_url(slug: str, lang: str | None = None) -> str:
 
 def _feed(entries, *, title: str, lang: str | None, self_url: str) -> Response:
     updated = max((e.updated_at for e in entries), default=datetime.now(UTC))
-    return Response(render_template("feeds/atom.xml", entries=entries, title=title, lang=lang, self_url=self_url,
-                                    updated=updated, entry_url=entry_url,
-                                    home=url_for("pages.home", _external=True)),
-                    mimetype="application/atom+xml")
+    return Response(
+        render_template(
+            "feeds/atom.xml",
+            entries=entries,
+            title=title,
+            lang=lang,
+            self_url=self_url,
+            updated=updated,
+            entry_url=entry_url,
+            home=url_for("pages.home", _external=True),
+        ),
+        mimetype="application/atom+xml",
+    )
 
 
 def _lang_arg() -> str | None:
@@ -46,8 +56,12 @@ def _lang_arg() -> str | None:
 def entries_feed():
     lang = _lang_arg()
     entries = newest_entries(read_session(), limit=FEED_SIZE, actor=current_actor(), lang=lang)
-    return _feed(entries, title="AI Commons Registry: newest entries", lang=lang,
-                 self_url=url_for("feeds.entries_feed", lang=lang, _external=True))
+    return _feed(
+        entries,
+        title="AI Commons Registry: newest entries",
+        lang=lang,
+        self_url=url_for("feeds.entries_feed", lang=lang, _external=True),
+    )
 
 
 @bp.get("/feeds/languages/<tag>.atom")
@@ -58,8 +72,12 @@ def language_feed(tag: str):
         abort(404)
     lang = _lang_arg() or language
     entries = newest_entries(read_session(), limit=FEED_SIZE, language=language, actor=current_actor(), lang=lang)
-    return _feed(entries, title=f"AI Commons Registry: entries for {language}", lang=lang,
-                 self_url=url_for("feeds.language_feed", tag=language, _external=True))
+    return _feed(
+        entries,
+        title=f"AI Commons Registry: entries for {language}",
+        lang=lang,
+        self_url=url_for("feeds.language_feed", tag=language, _external=True),
+    )
 
 
 @bp.get("/sitemap.xml")
@@ -68,8 +86,9 @@ def sitemap():
     total = count_visible(session)
     if total > SITEMAP_SIZE:
         pages = range(1, (total + SITEMAP_SIZE - 1) // SITEMAP_SIZE + 1)
-        return _xml("feeds/sitemap_index.xml",
-                    maps=[url_for("feeds.sitemap_page", number=n, _external=True) for n in pages])
+        return _xml(
+            "feeds/sitemap_index.xml", maps=[url_for("feeds.sitemap_page", number=n, _external=True) for n in pages]
+        )
     return _sitemap(1, with_pages=True)
 
 
@@ -86,12 +105,15 @@ def _sitemap(number: int, *, with_pages: bool) -> Response:
         abort(404)
     urls: list[dict[str, Any]] = []
     if with_pages:
-        urls += [{"loc": url_for("pages.home", _external=True), "alternates": []},
-                 {"loc": url_for("pages.entries", _external=True), "alternates": []}]
+        urls += [
+            {"loc": url_for("pages.home", _external=True), "alternates": []},
+            {"loc": url_for("pages.entries", _external=True), "alternates": []},
+        ]
         for slug, updated, langs, own in collection_sitemap_rows(read_session()):
             page = url_for("collections.show", slug=slug, _external=True)
             alternates = ([(own, page)] if own and langs else []) + [
-                (t, url_for("collections.show", slug=slug, lang=t, _external=True)) for t in langs]
+                (t, url_for("collections.show", slug=slug, lang=t, _external=True)) for t in langs
+            ]
             urls.append({"loc": page, "lastmod": updated, "alternates": alternates})
     for slug, updated, langs, own in rows:
         alternates = ([(own, entry_url(slug))] if own and langs else []) + [(t, entry_url(slug, t)) for t in langs]

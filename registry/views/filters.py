@@ -1,4 +1,5 @@
 """Template filters and globals: language names, dates, query-string links, text fit for XML."""
+
 from __future__ import annotations
 
 import re
@@ -83,7 +84,8 @@ def install_gettext(app: App) -> None:
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
-        newstyle=True)
+        newstyle=True,
+    )
 
 
 def register_filters(bp: Blueprint) -> None:

@@ -1,4 +1,5 @@
 """The web forms. Fields only check what a browser can get wrong; services check the rest."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -23,14 +24,20 @@ from ..schemas.entries import EDITABLE_FIELDS, LIST_FIELDS
 
 # --- accounts ------------------------------------------------------------------------
 
+
 class RegisterForm(FlaskForm):
-    name = StringField(_l("Account name"), validators=[DataRequired(), Length(max=40)],
-                       description=_l("3–40 characters: lower-case letters, digits, '.', '_' or '-'."))
+    name = StringField(
+        _l("Account name"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l("3–40 characters: lower-case letters, digits, '.', '_' or '-'."),
+    )
     email = StringField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)],
-                             description=_l("At least 10 characters."))
-    confirm = PasswordField(_l("Password again"),
-                            validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))])
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(max=1000)], description=_l("At least 10 characters.")
+    )
+    confirm = PasswordField(
+        _l("Password again"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))]
+    )
     submit = SubmitField(_l("Create account"))
 
 
@@ -47,39 +54,53 @@ class ResetRequestForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=1000)],
-                             description=_l("At least 10 characters."))
-    confirm = PasswordField(_l("New password again"),
-                            validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))])
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(max=1000)], description=_l("At least 10 characters.")
+    )
+    confirm = PasswordField(
+        _l("New password again"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))]
+    )
     submit = SubmitField(_l("Set the new password"))
 
 
 class ProfileForm(FlaskForm):
     display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=100)])
-    preferred_language = StringField(_l("Preferred language"), validators=[Optional(), Length(max=35)],
-                                     description=_l("A language tag such as sw, zh-Hans or pt-BR."))
+    preferred_language = StringField(
+        _l("Preferred language"),
+        validators=[Optional(), Length(max=35)],
+        description=_l("A language tag such as sw, zh-Hans or pt-BR."),
+    )
     submit = SubmitField(_l("Save profile"))
 
 
 class TokenForm(FlaskForm):
-    name = StringField(_l("Token label"), validators=[Optional(), Length(max=100)],
-                       description=_l("To recognise it later, e.g. “laptop script”."))
-    scope = SelectField(_l("Scope"), choices=[SelectChoice("read", _l("read")), SelectChoice("write", _l("write"))], default="read")
-    days = SelectField(_l("Valid for"), coerce=int, default=90,
-                       choices=[SelectChoice(30, _l("30 days")), SelectChoice(90, _l("90 days")),
-                                SelectChoice(365, _l("one year"))])
+    name = StringField(
+        _l("Token label"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("To recognise it later, e.g. “laptop script”."),
+    )
+    scope = SelectField(
+        _l("Scope"), choices=[SelectChoice("read", _l("read")), SelectChoice("write", _l("write"))], default="read"
+    )
+    days = SelectField(
+        _l("Valid for"),
+        coerce=int,
+        default=90,
+        choices=[SelectChoice(30, _l("30 days")), SelectChoice(90, _l("90 days")), SelectChoice(365, _l("one year"))],
+    )
     submit = SubmitField(_l("Create token"))
 
 
 class DeleteAccountForm(FlaskForm):
     password = PasswordField(_l("Your password"), validators=[DataRequired()])
-    confirm = BooleanField(_l("I understand that my account is deleted for good; my contributions stay, "
-                              "attributed to a deleted account."), validators=[DataRequired()])
+    confirm = BooleanField(
+        _l("I understand that my account is deleted for good; my contributions stay, attributed to a deleted account."),
+        validators=[DataRequired()],
+    )
     submit = SubmitField(_l("Delete my account"))
 
 
 # --- entries -------------------------------------------------------------------------
-
 
 
 class EntryForm(FlaskForm):
@@ -88,12 +109,15 @@ class EntryForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=1000)], render_kw={"rows": 3})
     description = TextAreaField(_l("Description (Markdown)"), render_kw={"rows": 14})
-    language = StringField(_l("Language the text is written in"), validators=[Length(max=35)],
-                           description=_l("One language tag, e.g. sw."))
-    languages = StringField(_l("Languages it works with"),
-                            description=_l("Language tags separated by commas, e.g. sw, yo, zh-Hans."))
-    license = StringField(_l("Licence"), validators=[Length(max=200)],
-                          description=_l("An SPDX expression, e.g. MIT OR Apache-2.0."))
+    language = StringField(
+        _l("Language the text is written in"), validators=[Length(max=35)], description=_l("One language tag, e.g. sw.")
+    )
+    languages = StringField(
+        _l("Languages it works with"), description=_l("Language tags separated by commas, e.g. sw, yo, zh-Hans.")
+    )
+    license = StringField(
+        _l("Licence"), validators=[Length(max=200)], description=_l("An SPDX expression, e.g. MIT OR Apache-2.0.")
+    )
     tasks = StringField(_l("Tasks"), description=_l("Separated by commas."))
     tags = StringField(_l("Tags"), description=_l("Separated by commas."))
     frameworks = StringField(_l("Frameworks"), description=_l("Separated by commas."))
@@ -121,11 +145,13 @@ class EntryForm(FlaskForm):
         return out
 
 
-
 class TranslationForm(FlaskForm):
     base_revision = HiddenField()
-    lang = StringField(_l("Language"), validators=[DataRequired(), Length(max=35)],
-                       description=_l("A language tag such as sw, ar, zh-Hans or pt-BR."))
+    lang = StringField(
+        _l("Language"),
+        validators=[DataRequired(), Length(max=35)],
+        description=_l("A language tag such as sw, ar, zh-Hans or pt-BR."),
+    )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=1000)], render_kw={"rows": 3})
     description = TextAreaField(_l("Description (Markdown)"), render_kw={"rows": 14})
@@ -145,8 +171,11 @@ class ReviewForm(FlaskForm):
 
 
 class SubmitForm(FlaskForm):
-    url = StringField(_l("Repository or page address"), validators=[DataRequired(), Length(max=2000)],
-                      description=_l("For example https://github.com/owner/name."))
+    url = StringField(
+        _l("Repository or page address"),
+        validators=[DataRequired(), Length(max=2000)],
+        description=_l("For example https://github.com/owner/name."),
+    )
     submit = SubmitField(_l("Preview"))
 
 

@@ -3,6 +3,7 @@
 Without a queue the preview and the registration run in the request. With one (Redis), each
 is a job: the person is sent to the job's page, which refreshes itself until it is done.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
@@ -31,10 +32,13 @@ bp = Blueprint("submit", __name__)
 #: Seconds between two reloads of a job's page while it is queued or running.
 JOB_REFRESH_SECONDS = 2
 
-_submit_limit = limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"], methods=["POST"],
-                              key_func=per_person, scope="submissions",
-                              error_message=lambda: _("You registered many projects in a short time; "
-                                                      "wait a while and try again."))
+_submit_limit = limiter.limit(
+    lambda: current_app.config["SUBMIT_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=per_person,
+    scope="submissions",
+    error_message=lambda: _("You registered many projects in a short time; wait a while and try again."),
+)
 
 
 def _refused(form: SubmitForm, err: Conflict | Invalid):
@@ -76,8 +80,9 @@ def confirm():
         if submissions_queued():
             job = queue_submission(read_session(), url=form.url.data, actor=current_actor(), options=options)
             return redirect(url_for("submit.job", job_id=job.id), 303)
-        result = confirm_submission(sessions(), read_session(), url=form.url.data, actor=current_actor(),
-                                    options=options)
+        result = confirm_submission(
+            sessions(), read_session(), url=form.url.data, actor=current_actor(), options=options
+        )
     except (Conflict, Invalid) as err:
         return _refused(SubmitForm(formdata=None, url=form.url.data), err)
     flash(_("%(slug)s is registered. Thank you!", slug=result.slug), "success")
@@ -96,12 +101,22 @@ def job(job_id: str):
         confirm = ConfirmSubmitForm(formdata=None, url=state.preview.source_url)
     elif state.status == "failed":
         retry = SubmitForm(formdata=None, url=state.source_url)
-    return render_template("submit/job.html", job=state, preview=state.preview, confirm=confirm, form=retry,
-                           refresh=JOB_REFRESH_SECONDS if state.pending else None)
+    return render_template(
+        "submit/job.html",
+        job=state,
+        preview=state.preview,
+        confirm=confirm,
+        form=retry,
+        refresh=JOB_REFRESH_SECONDS if state.pending else None,
+    )
 
 
 @bp.app_template_global("job_state_label")
 def job_state_label(status: str) -> str:
     """Name a job's state in the reader's language."""
-    return {"queued": pgettext("job state", "queued"), "running": pgettext("job state", "running"),
-            "done": pgettext("job state", "done"), "failed": pgettext("job state", "failed")}.get(status, status)
+    return {
+        "queued": pgettext("job state", "queued"),
+        "running": pgettext("job state", "running"),
+        "done": pgettext("job state", "done"),
+        "failed": pgettext("job state", "failed"),
+    }.get(status, status)

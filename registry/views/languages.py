@@ -1,4 +1,5 @@
 """Which language a reader reads content in, and language names in their own script."""
+
 from __future__ import annotations
 
 import functools
@@ -77,15 +78,21 @@ def switch():
         actor = current_actor()
         assert actor is not None  # @login_required
         with write_session() as s:
-            update_profile(s, actor=actor, preferred_language=chosen,
-                           display_name=current_user.display_name if current_user.display_name != current_user.name
-                           else "")
+            update_profile(
+                s,
+                actor=actor,
+                preferred_language=chosen,
+                display_name=current_user.display_name if current_user.display_name != current_user.name else "",
+            )
     return remember_ui_language(redirect(back), chosen)
 
 
 @bp.app_template_global("outcome_label")
 def outcome_label(outcome: str) -> str:
     """Name a harvest outcome in the reader's language."""
-    return {"created": pgettext("harvest outcome", "created"), "updated": pgettext("harvest outcome", "updated"),
-            "unchanged": pgettext("harvest outcome", "unchanged"),
-            "failed": pgettext("harvest outcome", "failed")}.get(outcome, outcome)
+    return {
+        "created": pgettext("harvest outcome", "created"),
+        "updated": pgettext("harvest outcome", "updated"),
+        "unchanged": pgettext("harvest outcome", "unchanged"),
+        "failed": pgettext("harvest outcome", "failed"),
+    }.get(outcome, outcome)

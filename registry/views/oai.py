@@ -5,6 +5,7 @@ the public collections (`collection:<slug>`).
 Pages end in a resumption token that carries the whole request and a cursor on
 (datestamp, id), so the answer does not depend on server state between pages.
 """
+
 from __future__ import annotations
 
 import base64
@@ -79,7 +80,7 @@ def _identifier(slug: str) -> str:
 
 def _slug_from(identifier: str) -> str | None:
     prefix = f"oai:{_repository_id()}:"
-    return identifier[len(prefix):] if identifier.startswith(prefix) else None
+    return identifier[len(prefix) :] if identifier.startswith(prefix) else None
 
 
 def _arguments() -> tuple[str, dict[str, str]]:
@@ -116,8 +117,11 @@ def _decode_token(token: str) -> dict:
         if not isinstance(state, dict) or state.get("p") not in FORMATS:
             raise ValueError
         # A token comes back from outside: every part must have the type this module wrote.
-        if any(not isinstance(state.get(k), (str, type(None))) for k in ("f", "u", "s")) or \
-                not isinstance(state.get("n", 0), int) or not isinstance(state.get("c", []), list):
+        if (
+            any(not isinstance(state.get(k), (str, type(None))) for k in ("f", "u", "s"))
+            or not isinstance(state.get("n", 0), int)
+            or not isinstance(state.get("c", []), list)
+        ):
             raise ValueError
         return state
     except (ValueError, binascii.Error, UnicodeDecodeError):
@@ -149,7 +153,8 @@ def _window(args: dict) -> tuple[dict, Window]:
         if spec in SETS:
             kind = spec.removeprefix("kind:")
         elif spec.startswith("collection:") and spec.removeprefix("collection:") in dict(
-                public_collections(read_session())):
+            public_collections(read_session())
+        ):
             collection = spec.removeprefix("collection:")
         else:
             raise OaiError("badArgument", f"There is no set {spec!r}.")
@@ -165,18 +170,23 @@ def _window(args: dict) -> tuple[dict, Window]:
 def _dc(entry) -> dict:
     """Return the Dublin Core fields of an entry's public shape."""
     titles = [(entry.name, entry.language)] + [(t.name, lang) for lang, t in entry.translations.items() if t.name]
-    descriptions = [(entry.summary, entry.language)] + [(t.summary, lang) for lang, t in entry.translations.items()
-                                                        if t.summary]
+    descriptions = [(entry.summary, entry.language)] + [
+        (t.summary, lang) for lang, t in entry.translations.items() if t.summary
+    ]
     doi = entry.citation.get("doi") if isinstance(entry.citation, dict) else None
     return {
-        "titles": titles, "descriptions": [d for d in descriptions if d[0]],
+        "titles": titles,
+        "descriptions": [d for d in descriptions if d[0]],
         "creators": [a.get("name") for a in entry.authors if isinstance(a, dict) and a.get("name")],
         "subjects": list(dict.fromkeys([*entry.tasks, *entry.tags])),
-        "date": _stamp(entry.updated_at), "type": _DC_TYPES.get(entry.kind, "Software"),
+        "date": _stamp(entry.updated_at),
+        "type": _DC_TYPES.get(entry.kind, "Software"),
         "identifiers": [entry_url(entry.slug)] + ([f"https://doi.org/{doi}"] if doi else []),
         "languages": list(entry.languages) or ([entry.language] if entry.language else []),
-        "rights": entry.license, "relations": [entry.source_url] if entry.source_url else [],
-        "formats": [], "version": entry.version,
+        "rights": entry.license,
+        "relations": [entry.source_url] if entry.source_url else [],
+        "formats": [],
+        "version": entry.version,
     }
 
 
@@ -199,24 +209,42 @@ def _records(verb: str, args: dict) -> dict:
     records = []
     for entry in page:
         public = to_public(session, entry, actor=None) if verb == "ListRecords" else None
-        records.append({"identifier": _identifier(entry.slug), "datestamp": _stamp(entry.updated_at),
-                        "sets": _sets(entry, member_of), "dc": _dc(public) if public else None})
+        records.append(
+            {
+                "identifier": _identifier(entry.slug),
+                "datestamp": _stamp(entry.updated_at),
+                "sets": _sets(entry, member_of),
+                "dc": _dc(public) if public else None,
+            }
+        )
     cursor = state.get("n", 0)
     token = ""
     if more:
         last = page[-1]
-        token = _encode_token({**{k: state.get(k) for k in ("p", "f", "u", "s")},
-                               "c": [as_utc(last.updated_at).isoformat(), last.id], "n": cursor + len(page)})
-    return {"records": records, "token": token, "complete": total, "cursor": cursor, "paged": more or
-            "resumptionToken" in args}
+        token = _encode_token(
+            {
+                **{k: state.get(k) for k in ("p", "f", "u", "s")},
+                "c": [as_utc(last.updated_at).isoformat(), last.id],
+                "n": cursor + len(page),
+            }
+        )
+    return {
+        "records": records,
+        "token": token,
+        "complete": total,
+        "cursor": cursor,
+        "paged": more or "resumptionToken" in args,
+    }
 
 
 def _answer(verb: str, args: dict) -> dict:
     session = read_session()
     if verb == "Identify":
         earliest = earliest_datestamp(session)
-        return {"earliest": _stamp(earliest) if earliest else "1970-01-01T00:00:00Z",
-                "admin_email": current_app.config.get("ADMIN_EMAIL") or f"admin@{_repository_id()}"}
+        return {
+            "earliest": _stamp(earliest) if earliest else "1970-01-01T00:00:00Z",
+            "admin_email": current_app.config.get("ADMIN_EMAIL") or f"admin@{_repository_id()}",
+        }
     if verb == "ListMetadataFormats":
         if args.get("identifier"):
             slug = _slug_from(args["identifier"])
@@ -236,8 +264,16 @@ def _answer(verb: str, args: dict) -> dict:
             raise OaiError("idDoesNotExist", f"{args['identifier']!r} is not in this repository.")
         public = to_public(session, entry, actor=None)
         assert entry.id is not None  # read from the database, so it has its id
-        return {"records": [{"identifier": _identifier(entry.slug), "datestamp": _stamp(entry.updated_at),
-                             "sets": _sets(entry, collections_of(session, [entry.id])), "dc": _dc(public)}]}
+        return {
+            "records": [
+                {
+                    "identifier": _identifier(entry.slug),
+                    "datestamp": _stamp(entry.updated_at),
+                    "sets": _sets(entry, collections_of(session, [entry.id])),
+                    "dc": _dc(public),
+                }
+            ]
+        }
     return _records(verb, args)
 
 
@@ -254,6 +290,13 @@ def oai():
         error = err
     # For badVerb and badArgument the <request> element carries no attributes (the spec's rule).
     echo = {} if error and error.code in ("badVerb", "badArgument") else {"verb": verb, **args}
-    body = render_template("oai/response.xml", verb=verb, echo=echo, error=error, data=data,
-                           now=_stamp(datetime.now(UTC)), base_url=request.base_url)
+    body = render_template(
+        "oai/response.xml",
+        verb=verb,
+        echo=echo,
+        error=error,
+        data=data,
+        now=_stamp(datetime.now(UTC)),
+        base_url=request.base_url,
+    )
     return Response(body, mimetype="text/xml")

@@ -1,5 +1,6 @@
 """People's pages: signing up, in and out, resetting a forgotten password, and one's own account
 (profile, API tokens, proposals, deleting the account)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -39,6 +40,8 @@ from .forms import (
 
 auth_bp = Blueprint("auth", __name__)
 account_bp = Blueprint("account", __name__)
+
+
 def _limit(name: str):
     return lambda: current_app.config[name]
 
@@ -54,8 +57,10 @@ def _failed(response) -> bool:
     return response.status_code != 302
 
 
-_TOO_MANY_LOGINS = _l("Too many sign-in attempts from this address or for this account. "
-                      "Wait a few minutes and try again, or reset your password.")
+_TOO_MANY_LOGINS = _l(
+    "Too many sign-in attempts from this address or for this account. "
+    "Wait a few minutes and try again, or reset your password."
+)
 
 
 def _sign_in(user) -> None:
@@ -72,8 +77,12 @@ def _after_login(target: str | None):
 
 
 @auth_bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_limit("REGISTER_RATE_LIMIT"), methods=["POST"], key_func=get_remote_address,
-               error_message=_l("Too many new accounts from this address; try again later."))
+@limiter.limit(
+    _limit("REGISTER_RATE_LIMIT"),
+    methods=["POST"],
+    key_func=get_remote_address,
+    error_message=_l("Too many new accounts from this address; try again later."),
+)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("account.account"))
@@ -93,10 +102,21 @@ def register():
 
 
 @auth_bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_limit("LOGIN_RATE_LIMIT"), methods=["POST"], key_func=get_remote_address, deduct_when=_failed,
-               error_message=_TOO_MANY_LOGINS)
-@limiter.limit(_limit("LOGIN_RATE_LIMIT"), methods=["POST"], key_func=_account_key, deduct_when=_failed,
-               error_message=_TOO_MANY_LOGINS, scope="login-account")
+@limiter.limit(
+    _limit("LOGIN_RATE_LIMIT"),
+    methods=["POST"],
+    key_func=get_remote_address,
+    deduct_when=_failed,
+    error_message=_TOO_MANY_LOGINS,
+)
+@limiter.limit(
+    _limit("LOGIN_RATE_LIMIT"),
+    methods=["POST"],
+    key_func=_account_key,
+    deduct_when=_failed,
+    error_message=_TOO_MANY_LOGINS,
+    scope="login-account",
+)
 def login():
     form = LoginForm()
     if request.method == "GET":
@@ -128,8 +148,12 @@ def logout():
 
 
 @auth_bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(_limit("RESET_RATE_LIMIT"), methods=["POST"], key_func=get_remote_address,
-               error_message=_l("Too many reset requests from this address; try again later."))
+@limiter.limit(
+    _limit("RESET_RATE_LIMIT"),
+    methods=["POST"],
+    key_func=get_remote_address,
+    error_message=_l("Too many reset requests from this address; try again later."),
+)
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
@@ -138,10 +162,18 @@ def reset_request():
         if found is not None:
             address, token = found
             link = url_for("auth.reset_password", token=token, _external=True)
-            send_mail(Message(to=address, subject=_("Reset your AI Commons Registry password"),
-                              body=_("Someone asked to reset the password of your account. If it was you, "
-                                     "open this link within two hours to choose a new password:\n\n%(link)s\n\n"
-                                     "If it was not you, ignore this message; nothing changes.", link=link)))
+            send_mail(
+                Message(
+                    to=address,
+                    subject=_("Reset your AI Commons Registry password"),
+                    body=_(
+                        "Someone asked to reset the password of your account. If it was you, "
+                        "open this link within two hours to choose a new password:\n\n%(link)s\n\n"
+                        "If it was not you, ignore this message; nothing changes.",
+                        link=link,
+                    ),
+                )
+            )
         # The same answer whether or not the address has an account: addresses cannot be probed.
         return render_template("auth/reset_sent.html")
     return render_template("auth/reset_request.html", form=form), 422 if form.errors else 200
@@ -164,21 +196,35 @@ def reset_password(token: str):
 
 # --- one's own account ---------------------------------------------------------------
 
+
 def _token_rows(actor) -> list[TokenPublic]:
     return list_tokens(read_session(), actor=actor)
 
 
-def _page(*, profile: ProfileForm | None = None, token_form: TokenForm | None = None,
-          delete_form: DeleteAccountForm | None = None, new_token: str | None = None, status: int = 200):
+def _page(
+    *,
+    profile: ProfileForm | None = None,
+    token_form: TokenForm | None = None,
+    delete_form: DeleteAccountForm | None = None,
+    new_token: str | None = None,
+    status: int = 200,
+):
     actor = current_actor()
     if profile is None:
-        profile = ProfileForm(formdata=None, display_name=current_user.display_name
-                              if current_user.display_name != current_user.name else "",
-                              preferred_language=current_user.preferred_language or "")
+        profile = ProfileForm(
+            formdata=None,
+            display_name=current_user.display_name if current_user.display_name != current_user.name else "",
+            preferred_language=current_user.preferred_language or "",
+        )
     return render_template(
-        "account/account.html", profile=profile, token_form=token_form or TokenForm(formdata=None),
-        delete_form=delete_form or DeleteAccountForm(formdata=None), tokens=_token_rows(actor), new_token=new_token,
-        proposals=my_proposals(read_session(), actor=actor)), status
+        "account/account.html",
+        profile=profile,
+        token_form=token_form or TokenForm(formdata=None),
+        delete_form=delete_form or DeleteAccountForm(formdata=None),
+        tokens=_token_rows(actor),
+        new_token=new_token,
+        proposals=my_proposals(read_session(), actor=actor),
+    ), status
 
 
 @account_bp.get("/account")
@@ -197,8 +243,9 @@ def profile():
         actor = current_actor()
         assert actor is not None  # @login_required
         with write_session() as s:
-            update_profile(s, actor=actor, display_name=form.display_name.data,
-                           preferred_language=form.preferred_language.data)
+            update_profile(
+                s, actor=actor, display_name=form.display_name.data, preferred_language=form.preferred_language.data
+            )
     except Invalid as err:
         show_errors(form, err)
         return _page(profile=form, status=422)
@@ -213,8 +260,9 @@ def new_token():
     if not form.validate_on_submit():
         return _page(token_form=form, status=422)
     with write_session() as s:
-        token, _row = create_token(s, user_name=current_user.name, scope=form.scope.data, name=form.name.data or "",
-                                   days=form.days.data)
+        token, _row = create_token(
+            s, user_name=current_user.name, scope=form.scope.data, name=form.name.data or "", days=form.days.data
+        )
     # Rendered, not redirected: the token is shown this once and never stored in the session cookie.
     return _page(new_token=token, status=201)
 

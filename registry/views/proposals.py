@@ -1,4 +1,5 @@
 """One review queue for maintainers and moderators: the original beside the proposal, accept or reject."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -28,12 +29,15 @@ def decide(proposal_id: int):
     accept = bool(form.accept.data)
     try:
         with write_session() as s:
-            decide_proposal(s, proposal_id=proposal_id, actor=current_actor(), accept=accept,
-                            note=form.note.data or "")
+            decide_proposal(s, proposal_id=proposal_id, actor=current_actor(), accept=accept, note=form.note.data or "")
     except Conflict as err:
         # Already decided by someone else, or the fields moved on: say so on the queue.
         flash(err.message, "error")
     else:
-        flash(_("Proposal %(id)d accepted.", id=proposal_id) if accept
-              else _("Proposal %(id)d rejected.", id=proposal_id), "success")
+        flash(
+            _("Proposal %(id)d accepted.", id=proposal_id)
+            if accept
+            else _("Proposal %(id)d rejected.", id=proposal_id),
+            "success",
+        )
     return redirect(url_for("review.queue"))

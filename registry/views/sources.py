@@ -1,4 +1,5 @@
 """A source's page: what is harvested from where, when next, and every run with what it changed."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -19,10 +20,12 @@ def source(source_id: int):
     session = read_session()
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     public = get_source(session, source_id=source_id, actor=current_actor())
-    runs, total = list_source_runs(session, source_id=source_id, page=page, per_page=_RUNS_PER_PAGE,
-                                   actor=current_actor())
-    return render_template("sources/source.html", source=public, runs=runs, total=total, page=page,
-                           per_page=_RUNS_PER_PAGE)
+    runs, total = list_source_runs(
+        session, source_id=source_id, page=page, per_page=_RUNS_PER_PAGE, actor=current_actor()
+    )
+    return render_template(
+        "sources/source.html", source=public, runs=runs, total=total, page=page, per_page=_RUNS_PER_PAGE
+    )
 
 
 @bp.post("/sources/<int:source_id>/reharvest")

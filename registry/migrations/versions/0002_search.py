@@ -4,6 +4,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-28
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -52,9 +53,14 @@ SQLITE = [
     """CREATE TRIGGER search_terms_ad AFTER DELETE ON search_terms BEGIN
         INSERT INTO search_terms_trigram(search_terms_trigram, rowid, term) VALUES ('delete', old.id, old.term); END""",
 ]
-SQLITE_DROP = ["DROP TABLE IF EXISTS search_terms_trigram", "DROP TABLE IF EXISTS search_terms",
-               "DROP TABLE IF EXISTS search_words", "DROP TABLE IF EXISTS search_documents",
-               "DROP TABLE IF EXISTS search_meta", "DROP INDEX IF EXISTS ix_entries_invisible"]
+SQLITE_DROP = [
+    "DROP TABLE IF EXISTS search_terms_trigram",
+    "DROP TABLE IF EXISTS search_terms",
+    "DROP TABLE IF EXISTS search_words",
+    "DROP TABLE IF EXISTS search_documents",
+    "DROP TABLE IF EXISTS search_meta",
+    "DROP INDEX IF EXISTS ix_entries_invisible",
+]
 
 POSTGRES = [
     # pg_trgm is a trusted extension: a database owner may create it without being superuser.
@@ -70,8 +76,11 @@ POSTGRES = [
     # index on term, the planner answers `term = ANY(600 typo candidates)` through it, slowly.
     "CREATE INDEX ix_search_terms_trigram ON search_terms USING GIN (lower(term) gin_trgm_ops)",
 ]
-POSTGRES_DROP = ["DROP TABLE IF EXISTS search_terms", "DROP TABLE IF EXISTS search_documents",
-                 "DROP INDEX IF EXISTS ix_entries_invisible"]
+POSTGRES_DROP = [
+    "DROP TABLE IF EXISTS search_terms",
+    "DROP TABLE IF EXISTS search_documents",
+    "DROP INDEX IF EXISTS ix_entries_invisible",
+]
 
 
 def upgrade() -> None:

@@ -4,6 +4,7 @@ Revision ID: 0003
 Revises: 0001
 Create Date: 2026-11-28
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -42,7 +43,8 @@ def upgrade() -> None:
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("message", sa.String(length=500), nullable=False),
-        _ts("created_at", False), _ts("decided_at"),
+        _ts("created_at", False),
+        _ts("decided_at"),
         _fk("decided_by_id", "users.id", "SET NULL"),
         sa.PrimaryKeyConstraint("community_id", "user_id"),
     )
@@ -60,7 +62,8 @@ def upgrade() -> None:
         sa.Column("visibility", sa.String(length=16), nullable=False),
         _fk("list_source_id", "sources.id", "SET NULL"),
         sa.Column("created_by", sa.String(length=80), nullable=False),
-        _ts("created_at", False), _ts("updated_at", False),
+        _ts("created_at", False),
+        _ts("updated_at", False),
     )
     op.create_index("ix_collections_slug", "collections", ["slug"], unique=True)
     op.create_index("ix_collections_community_id", "collections", ["community_id"])
@@ -115,13 +118,21 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         _fk("reviewer_id", "users.id", "SET NULL"),
         sa.Column("note", sa.String(length=2000), nullable=False),
-        _ts("created_at", False), _ts("decided_at"),
+        _ts("created_at", False),
+        _ts("decided_at"),
     )
     op.create_index("ix_collection_proposals_collection_id", "collection_proposals", ["collection_id"])
     op.create_index("ix_collection_proposals_status", "collection_proposals", ["status"])
 
 
 def downgrade() -> None:
-    for table in ("collection_proposals", "collection_translations", "collection_items", "collection_groups",
-                  "collections", "community_members", "communities"):
+    for table in (
+        "collection_proposals",
+        "collection_translations",
+        "collection_items",
+        "collection_groups",
+        "collections",
+        "community_members",
+        "communities",
+    ):
         op.drop_table(table)

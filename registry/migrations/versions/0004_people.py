@@ -4,6 +4,7 @@ Revision ID: 0004
 Revises: 0001
 Create Date: 2026-11-27
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -34,7 +35,10 @@ def upgrade() -> None:
         sa.Column("token_hash", sa.String(length=64), nullable=False, unique=True),
         sa.Column("prefix", sa.String(length=12), nullable=False),
         sa.Column("scope", sa.String(length=8), nullable=False),
-        _ts("created_at", False), _ts("expires_at"), _ts("last_used_at"), _ts("revoked_at"),
+        _ts("created_at", False),
+        _ts("expires_at"),
+        _ts("last_used_at"),
+        _ts("revoked_at"),
     )
     op.create_index("ix_api_tokens_user_id", "api_tokens", ["user_id"])
     op.create_table(
@@ -50,7 +54,9 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
         sa.Column("entry_id", sa.Integer(), sa.ForeignKey("entries.id", ondelete="CASCADE"), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False, unique=True),
-        _ts("created_at", False), _ts("expires_at", False), _ts("verified_at"),
+        _ts("created_at", False),
+        _ts("expires_at", False),
+        _ts("verified_at"),
     )
     op.create_index("ix_claims_user_id", "claims", ["user_id"])
     op.create_index("ix_claims_entry_id", "claims", ["entry_id"])
@@ -66,7 +72,8 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("reviewer_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
         sa.Column("note", sa.String(length=2000), nullable=False),
-        _ts("created_at", False), _ts("decided_at"),
+        _ts("created_at", False),
+        _ts("decided_at"),
     )
     op.create_index("ix_proposals_entry_id", "proposals", ["entry_id"])
     op.create_index("ix_proposals_status", "proposals", ["status"])
@@ -75,7 +82,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False, unique=True),
-        _ts("created_at", False), _ts("expires_at", False), _ts("used_at"),
+        _ts("created_at", False),
+        _ts("expires_at", False),
+        _ts("used_at"),
     )
     op.create_index("ix_password_resets_user_id", "password_resets", ["user_id"])
     op.create_table(

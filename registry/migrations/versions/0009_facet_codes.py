@@ -4,6 +4,7 @@ Revision ID: 0009
 Revises: 0008
 Create Date: 2026-11-28
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -37,8 +38,12 @@ def upgrade() -> None:
     update = sa.text(f"UPDATE {table} SET facet_codes = :codes WHERE entry_id = :entry_id")
     last = 0
     while rows := bind.execute(select_batch, {"last": last, "n": _BATCH}).all():
-        codes = counts.codes_for(session, {pair for _, facets in rows for pair in (facets or "").split(counts.FACET_SEP)})
-        bind.execute(update, [{"entry_id": entry_id, "codes": counts.encode(facets, codes)} for entry_id, facets in rows])
+        codes = counts.codes_for(
+            session, {pair for _, facets in rows for pair in (facets or "").split(counts.FACET_SEP)}
+        )
+        bind.execute(
+            update, [{"entry_id": entry_id, "codes": counts.encode(facets, codes)} for entry_id, facets in rows]
+        )
         last = rows[-1][0]
     if bind.dialect.name == "postgresql":
         # search_documents rows are wide (the tsvector): counting the facets of a filtered browse

@@ -4,6 +4,7 @@ Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-05
 """
+
 import time
 
 import sqlalchemy as sa

@@ -1,4 +1,5 @@
 """Per-language evaluation of text generators (fictional sample project, AI Commons Registry demo)."""
+
 from .harness import Report, evaluate
 from .metrics import char_f1, exact_match, token_f1
 

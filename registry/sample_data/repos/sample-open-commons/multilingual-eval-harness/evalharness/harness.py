@@ -1,4 +1,5 @@
 """Run a generator over a JSON Lines task file and group the scores by language."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """String metrics that behave the same way in every script."""
+
 from __future__ import annotations
 
 import unicodedata

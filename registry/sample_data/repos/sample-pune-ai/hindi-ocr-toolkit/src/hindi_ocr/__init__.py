@@ -1,4 +1,5 @@
 """Sample clean-up helpers for Devanagari OCR output (AI Commons Registry demo)."""
+
 from .cleanup import normalize, to_ascii_digits, to_devanagari_digits
 
 __all__ = ["normalize", "to_ascii_digits", "to_devanagari_digits"]

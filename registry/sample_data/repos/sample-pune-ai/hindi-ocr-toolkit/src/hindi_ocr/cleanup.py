@@ -2,6 +2,7 @@
 
 Part of a fictional sample project written for the AI Commons Registry demo.
 """
+
 from __future__ import annotations
 
 import sys

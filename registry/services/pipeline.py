@@ -90,6 +90,8 @@ def run_source(
             return HarvestResult(source=source, outcome=Outcome.FAILED, error=str(err))
         known_version = None
         applier = applier_for(kind)
+        with sessions.read() as session:
+            applier.check(session, url=url, actor=actor, target=target)
 
     if known_version and known is not None:
         try:

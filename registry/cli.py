@@ -33,6 +33,20 @@ def _summary_table(results: list[HarvestResult]) -> str:
     return "\n".join(lines)
 
 
+# The batch commands share these two options.
+_jobs_option = click.option(
+    "--jobs",
+    type=click.IntRange(min=1, max=32),
+    default=1,
+    show_default=True,
+    help="How many sources to harvest at once (each in a worker process: use up to the number of cores). "
+    "With a queue (REGISTRY_REDIS_URL) the workers decide.",
+)
+_wait_option = click.option(
+    "--wait", is_flag=True, help="With a queue: wait for the workers to finish the jobs, then print the summary."
+)
+
+
 @click.command("init-db")
 @with_appcontext
 def init_db_command():
@@ -57,17 +71,8 @@ def init_db_command():
     metavar="SLUG",
     help="With --kind list: the collection to fill (default: the list repository's name).",
 )
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=1, max=32),
-    default=1,
-    show_default=True,
-    help="How many sources to harvest at once (each in a worker process: use up to the number of cores). "
-    "With a queue (REGISTRY_REDIS_URL) the workers decide.",
-)
-@click.option(
-    "--wait", is_flag=True, help="With a queue: wait for the workers to finish the jobs, then print the summary."
-)
+@_jobs_option
+@_wait_option
 def harvest_command(sources: tuple[str, ...], kind: str | None, collection: str | None, jobs: int, wait: bool):
     """Harvest git repository URLs or local repository paths, web pages, or awesome-lists (--kind list).
 
@@ -162,17 +167,8 @@ def _harvest_with_progress(
     show_default=True,
     help="Only the sources whose schedule says they are due (default), or every source.",
 )
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=1, max=32),
-    default=1,
-    show_default=True,
-    help="How many sources to harvest at once (each in a worker process: use up to the number of cores). "
-    "With a queue (REGISTRY_REDIS_URL) the workers decide.",
-)
-@click.option(
-    "--wait", is_flag=True, help="With a queue: wait for the workers to finish the jobs, then print the summary."
-)
+@_jobs_option
+@_wait_option
 def reharvest_command(due: bool, jobs: int, wait: bool):
     """Re-harvest sources (for cron); unchanged remotes are skipped by commit id or ETag.
 

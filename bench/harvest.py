@@ -37,9 +37,12 @@ if __name__ == "__main__":
     from harvesters import HarvestOptions, Outcome  # noqa: E402
     from harvesters.gitfetch import GitSource, remote_head  # noqa: E402
     from registry import create_app  # noqa: E402
-    from registry.db import get_engine, upgrade_schema  # noqa: E402
     from registry.config import harvest_options as _harvest_options  # noqa: E402
-    from registry.db import sessions  # noqa: E402
+    from registry.db import (  # noqa: E402
+        get_engine,
+        sessions,  # noqa: E402
+        upgrade_schema,
+    )
     from registry.jobs.batch import harvest_many  # noqa: E402
     from registry.services.sources import due_pairs  # noqa: E402
 

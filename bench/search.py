@@ -35,10 +35,10 @@ from werkzeug.datastructures import MultiDict  # noqa: E402
 
 from registry import create_app  # noqa: E402
 from registry.db import get_engine, make_engine, upgrade_schema  # noqa: E402
+from registry.facets import facet_values  # noqa: E402
 from registry.models import Entry, FacetValue, Translation  # noqa: E402
 from registry.search import backend_for, memory, reindex  # noqa: E402
-from registry.services.entries import list_entries, parse_entry_query  # noqa: E402
-from registry.facets import facet_values  # noqa: E402
+from registry.services.listing import list_entries, parse_entry_query  # noqa: E402
 
 # Small vocabularies per language; words are drawn with a Zipf-like skew, as in real text.
 WORDS = {

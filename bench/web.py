@@ -92,9 +92,9 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
 
-    from registry import create_app
     from sqlmodel import Session, select
 
+    from registry import create_app
     from registry.db import get_engine, make_engine, upgrade_schema
     from registry.models import Entry
     from registry.search import reindex

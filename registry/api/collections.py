@@ -18,21 +18,13 @@ from ..schemas import (
     CollectionTranslationCreate,
     ProposalDecision,
 )
+from ..services.collection_items import add_item, remove_item, reorder_items, update_item
 from ..services.collection_translations import (
     collection_proposals,
     decide_collection_proposal,
     submit_collection_translation,
 )
-from ..services.collections import (
-    add_item,
-    create_collection,
-    get_collection,
-    list_collections,
-    remove_item,
-    reorder_items,
-    update_collection,
-    update_item,
-)
+from ..services.collections import create_collection, get_collection, list_collections, update_collection
 from ..services.sources import sync_list
 from . import bp
 from .common import body_as, changes_as, list_page, query_lang, writer

@@ -22,7 +22,8 @@ from ..schemas import (
 )
 from ..services.catalog import localize_summaries
 from ..services.editing import edit_entry, list_revisions, revert_entry, set_hidden
-from ..services.entries import SORTS, get_entry, list_entries, parse_entry_query, to_public
+from ..services.entries import get_entry, to_public
+from ..services.listing import SORTS, list_entries, parse_entry_query
 from ..services.proposals import propose_edit, submit_translation
 from ..services.submissions import confirm_submission, queue_submission, submissions_queued
 from . import bp

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from ..services.entries import MAX_PER_PAGE
+from ..services.listing import MAX_PER_PAGE
 
 JSON = "application/json"
 LD = "application/ld+json"

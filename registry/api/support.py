@@ -13,7 +13,7 @@ from werkzeug.routing import IntegerConverter
 
 from ..errors import BadRequest
 from ..extensions import limiter
-from ..services.entries import MAX_PER_PAGE
+from ..services.listing import MAX_PER_PAGE
 
 WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
 DEFAULT_WRITE_LIMIT = "120 per minute"

@@ -17,7 +17,8 @@ from ..db import Sessions
 from ..errors import Invalid
 from ..models import Collection, Community, User
 from . import OPERATOR
-from .collections import add_item, create_collection
+from .collection_items import add_item
+from .collections import create_collection
 from .communities import add_member, check_slug, clean_language, clean_languages
 from .pipeline import HarvestResult, run_source
 from .users import create_user, generate_password, user_exists

@@ -16,21 +16,13 @@ from ..config import harvest_options
 from ..db import read_session, sessions, write_session
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..security import safe_next
+from ..services.collection_items import add_item, move_item, remove_item, update_item
 from ..services.collection_translations import (
     collection_proposals,
     decide_collection_proposal,
     submit_collection_translation,
 )
-from ..services.collections import (
-    add_item,
-    create_collection,
-    get_collection,
-    list_collections,
-    move_item,
-    remove_item,
-    update_collection,
-    update_item,
-)
+from ..services.collections import create_collection, get_collection, list_collections, update_collection
 from ..services.communities import curating_communities
 from ..services.sources import sync_list
 from .forms import show_errors

@@ -18,10 +18,11 @@ from ..schemas.entries import EDITABLE_FIELDS, LIST_FIELDS, TEXT_FIELDS
 from ..security import per_person
 from ..services.claims import CLAIM_FILE, CLAIM_VALID, request_claim
 from ..services.editing import edit_entry, revert_entry, set_hidden, unlock_field
-from ..services.entries import EntryQuery, count_entries, get_entry, list_entries, parse_entry_query
+from ..services.entries import get_entry
 from ..services.entry_page import entry_page
 from ..services.health import database_status
 from ..services.history import entry_abilities, entry_history
+from ..services.listing import EntryQuery, count_entries, list_entries, parse_entry_query
 from ..services.proposals import propose_edit, submit_translation
 from .diffs import snapshot_diff
 from .filters import register_filters

@@ -37,8 +37,9 @@ from registry.db import get_engine, sessions, write_session
 from registry.models import Source, User
 from registry.rendering import render_markdown
 from registry.services import Actor
+from registry.services.collection_items import add_item
 from registry.services.collection_translations import submit_collection_translation
-from registry.services.collections import add_item, create_collection
+from registry.services.collections import create_collection
 from registry.services.communities import create_community, decide_join, request_join
 from registry.services.editing import edit_entry, set_hidden
 from registry.services.proposals import decide_proposal, propose_edit, submit_translation

@@ -17,8 +17,9 @@ from babel.messages.pofile import read_po
 from registry.db import write_session
 from registry.extensions import UI_LANGUAGES
 from registry.services import Actor
+from registry.services.collection_items import add_item
 from registry.services.collection_translations import submit_collection_translation
-from registry.services.collections import add_item, create_collection
+from registry.services.collections import create_collection
 from registry.services.communities import create_community, request_join
 from registry.services.users import create_user
 from tests.helpers import add_entry

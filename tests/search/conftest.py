@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from registry.db import read_session
-from registry.services.entries import EntryQuery, list_entries
+from registry.services.listing import EntryQuery, list_entries
 from tests.helpers import add_entry
 
 #: Entries whose right answer is obvious to a reader of the language; each has decoys nearby.

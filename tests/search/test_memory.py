@@ -17,7 +17,7 @@ from registry.search.postgres import fields_from_tsvector, tsvector_literal
 from registry.services import Actor
 from registry.services.changes import record_change
 from registry.services.editing import purge_entry, set_hidden
-from registry.services.entries import EntryQuery, list_entries
+from registry.services.listing import EntryQuery, list_entries
 from tests.helpers import add_entry
 from tests.search.conftest import MULTILINGUAL
 

@@ -142,7 +142,8 @@ class World:
 
     def collection(self, actor: str, own: bool | None, *, items: int = 1) -> tuple[str, list[int]]:
         """A new collection the actor curates (OWN) or one of ``elsewhere`` (FOREIGN); return slug and item ids."""
-        from registry.services.collections import add_item, create_collection
+        from registry.services.collection_items import add_item
+        from registry.services.collections import create_collection
 
         slug = self.unique("coll-")
         with write_session(self.app) as s:

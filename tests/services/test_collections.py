@@ -9,21 +9,13 @@ from registry.db import get_engine, sessions, write_session
 from registry.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from registry.models import Collection, CollectionItem, HarvestRun, Source
 from registry.services import OPERATOR, Actor
+from registry.services.collection_items import add_item, move_item, remove_item, reorder_items
 from registry.services.collection_translations import (
     collection_proposals,
     decide_collection_proposal,
     submit_collection_translation,
 )
-from registry.services.collections import (
-    add_item,
-    create_collection,
-    get_collection,
-    list_collections,
-    move_item,
-    remove_item,
-    reorder_items,
-    update_collection,
-)
+from registry.services.collections import create_collection, get_collection, list_collections, update_collection
 from registry.services.communities import (
     create_community,
     decide_join,

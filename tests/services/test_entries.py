@@ -9,7 +9,8 @@ from registry.db import read_session, write_session
 from registry.errors import BadRequest, NotFound
 from registry.models import Entry
 from registry.services import Actor
-from registry.services.entries import EntryQuery, get_entry, list_entries, parse_entry_query
+from registry.services.entries import get_entry
+from registry.services.listing import EntryQuery, list_entries, parse_entry_query
 from tests.helpers import add_entry
 
 

@@ -201,7 +201,8 @@ def test_api_docs_page(client):
 def collection(app, entries):
     """A public collection `swahili-nlp` with two entries, and an unlisted one."""
     from registry.services import OPERATOR
-    from registry.services.collections import add_item, create_collection
+    from registry.services.collection_items import add_item
+    from registry.services.collections import create_collection
 
     with write_session(app) as s:
         create_collection(s, actor=OPERATOR, title="Swahili NLP", slug="swahili-nlp", language="en")

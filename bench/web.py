@@ -2,13 +2,17 @@
 
     python bench/web.py --entries 100000 --backend sqlite --json out.json
     python bench/web.py --entries 100000 --backend postgres --json out.json
+    python bench/web.py --entries 2000 --page-cache 0 --routes hello,entry --duration 4 --rounds 5
 
 Entries are written in bulk with bench/search.py's generator, the search index is built
 with the real `reindex`, then gunicorn serves the app and wrk (Debian's `wrk`) loads each
 route for a fixed duration: a hello-world route (the ceiling of this stack), the home
 page, an entry page, a search page and the API list. Reports requests per second, p95
 latency per route and the gunicorn workers' resident memory. `--page-cache 0` turns the
-per-process page cache off, to measure pages rendered afresh.
+per-process page cache off, to measure pages rendered afresh. `--rounds N` loads the
+routes in turn N times and reports medians: the entry page's rate over hello-world's is
+taken within each round, so that a burst of other work on a shared machine skews one
+round, not the result.
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -75,12 +80,21 @@ def _wrk(url: str, duration: int, concurrency: int, script: Path) -> dict:
     return {"rps": round(rps, 1), "p95_ms": round(p95, 2), "non_2xx": int(errors.group(1)) if errors else 0}
 
 
+def _median(runs: list[dict]) -> dict:
+    """Return the median of each figure over a route's rounds."""
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1/postgres")
-    parser.add_argument("--duration", type=int, default=10, help="seconds of load per route")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per route and round")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="load the routes in turn this many times and report medians (on a shared, noisy "
+                             "machine, alternating short rounds keeps a burst of other work from landing on one "
+                             "route only)")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--routes", default="hello,home,entry,search,api_list",
@@ -147,16 +161,20 @@ def main() -> None:
                 urllib.request.urlopen(base + path, timeout=30).read()
         script = tmp / "p95.lua"
         script.write_text(LUA)
-        results = {}
-        for name, path in routes.items():
-            results[name] = _wrk(base + path, args.duration, args.concurrency, script)
-            # wrk stops sending, but gunicorn still works through the requests it queued; wait
-            # until a hello answers quickly so the next route is measured on an idle server.
-            for _ in range(600):
-                started = time.perf_counter()
-                urllib.request.urlopen(base + "/_bench/hello", timeout=600).read()
-                if time.perf_counter() - started < 0.05:
-                    break
+        rounds: dict[str, list[dict]] = {name: [] for name in routes}
+        for _ in range(args.rounds):
+            for name, path in routes.items():
+                rounds[name].append(_wrk(base + path, args.duration, args.concurrency, script))
+                # wrk stops sending, but gunicorn still works through the requests it queued; wait
+                # until a hello answers quickly so the next route is measured on an idle server.
+                for _ in range(600):
+                    started = time.perf_counter()
+                    urllib.request.urlopen(base + "/_bench/hello", timeout=600).read()
+                    if time.perf_counter() - started < 0.05:
+                        break
+        results = {name: _median(runs) for name, runs in rounds.items()}
+        ratios = ([round(e["rps"] / h["rps"], 3) for e, h in zip(rounds["entry"], rounds["hello"], strict=True)]
+                  if {"entry", "hello"} <= set(rounds) else [])
         children = [int(p) for p in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
                                                    text=True).stdout.split()]
         memory = {"worker_rss_mib_each": round(_rss_mib(children) / max(1, len(children)), 1),
@@ -171,8 +189,9 @@ def main() -> None:
     report = {"backend": args.backend, "entries": args.entries, "concurrency": args.concurrency,
               "duration_s": args.duration, "gunicorn_workers": args.workers,
               "page_cache": args.page_cache if args.page_cache is not None else "default", "routes": results,
-              **({"entry_vs_hello": round(results["entry"]["rps"] / results["hello"]["rps"], 3)}
-                 if {"entry", "hello"} <= set(results) else {}), **memory,
+              "rounds": args.rounds,
+              **({"entry_vs_hello": statistics.median(ratios), "entry_vs_hello_each_round": ratios}
+                 if ratios else {}), **memory,
               "machine": machine()}
     text = json.dumps(report, indent=2, ensure_ascii=False)
     print(text)

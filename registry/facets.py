@@ -23,11 +23,18 @@ def license_ids(expression: str | None) -> list[str]:
     """Return the licence ids in an SPDX expression: `MIT OR Apache-2.0` counts under both."""
     if not expression or expression in ("NOASSERTION", "NONE"):
         return [expression] if expression else []
+    return list(_parsed_license_ids(expression))
+
+
+@lru_cache(maxsize=4096)
+def _parsed_license_ids(expression: str) -> tuple[str, ...]:
+    # Parsing an expression costs more than the rest of an entry page's licence work; a registry
+    # holds a few thousand distinct expressions at most, so each is parsed once per process.
     try:
         keys = spdx_licensing().license_keys(spdx_licensing().parse(expression))
     except Exception:  # the library raises several kinds for unparsable text
-        return [expression]
-    return [k for k in keys if "exception" not in k.lower()] or [expression]
+        return (expression,)
+    return tuple(k for k in keys if "exception" not in k.lower()) or (expression,)
 
 
 def facet_values(entry: Entry) -> set[tuple[str, str]]:

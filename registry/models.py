@@ -113,6 +113,19 @@ class Translation(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class RenderedText(SQLModel, table=True):
+    """An entry's description (``lang`` "") or one of its translations' (``lang`` its tag), rendered to safe
+    HTML when it was written, so that a page shows it without rendering it again."""
+
+    __tablename__ = "rendered_texts"
+
+    entry_id: int = Field(foreign_key="entries.id", primary_key=True, ondelete="CASCADE")
+    lang: str = Field(primary_key=True, max_length=35)
+    html: str = Field(sa_column=Column(Text, nullable=False))
+    #: The renderer's version (rendering.RENDERER_VERSION) that wrote ``html``; another one renders again.
+    renderer: int
+
+
 class Relation(SQLModel, table=True):
     __tablename__ = "relations"
     __table_args__ = (UniqueConstraint("entry_id", "type", "target"),)

@@ -95,6 +95,10 @@ def sanitize_html(html: str) -> str:
     return str(escape(html))
 
 
+#: The version of what render_markdown produces: raise it whenever its output changes (an extension, the
+#: allowlist), so that descriptions rendered and stored by an older version are rendered again when shown.
+RENDERER_VERSION = 1
+
 #: One Markdown converter per thread: building one loads its extensions, which cost more than
 #: converting a README; a converter is not safe to share between threads.
 _converters = threading.local()

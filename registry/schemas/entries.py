@@ -111,6 +111,8 @@ class EntryPage(SQLModel):
     """Everything an entry's page shows, from one service call."""
 
     entry: EntryPublic
+    #: The shown description rendered to safe HTML.
+    body: str
     #: The language version shown (the original's tag when no translation was chosen).
     shown_lang: str | None
     canonical: str

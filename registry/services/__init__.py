@@ -27,3 +27,7 @@ class Actor:
 ANONYMOUS: Actor | None = None
 OPERATOR = Actor(name="operator", role="admin")
 HARVESTER = Actor(name="harvester", role="system")
+
+# Every write keeps its descriptions' rendered HTML in step (an ORM flush listener): imported with the
+# services, so that no write path can miss it.
+from . import rendered as _rendered  # noqa: E402, F401

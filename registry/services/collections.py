@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from ..errors import Conflict, Invalid, NotFound
@@ -345,13 +345,16 @@ def curatable_collections(session: Session, *, actor: Actor | None) -> list[Coll
 
 def collections_with_entry(session: Session, *, entry_id: int) -> list[CollectionLink]:
     """Return the public collections that list an entry."""
-    rows = session.exec(
-        select(Collection.slug, Collection.title)
-        .join(CollectionItem, col(CollectionItem.collection_id) == Collection.id)
-        .where(CollectionItem.entry_id == entry_id, Collection.visibility == "public")
-        .order_by(Collection.title)
-    ).all()
+    rows = session.exec(_LISTING_ENTRY, params={"entry_id": entry_id}).all()
     return [CollectionLink(slug=s, title=t) for s, t in rows]
+
+
+_LISTING_ENTRY = (
+    select(Collection.slug, Collection.title)
+    .join(CollectionItem, col(CollectionItem.collection_id) == Collection.id)
+    .where(col(CollectionItem.entry_id) == bindparam("entry_id"), col(Collection.visibility) == "public")
+    .order_by(Collection.title)
+)
 
 
 def collections_of_community(session: Session, *, slug: str) -> list[CollectionPublic]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, overload
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from ..errors import NotFound
@@ -52,9 +53,14 @@ def get_entry(session: Session, *, slug: str, actor: Actor | None, lang: str | N
     return to_public(session, entry, actor=actor, lang=lang)
 
 
+_TRANSLATIONS = select(Translation).where(col(Translation.entry_id) == bindparam("entry_id"))
+_RELATIONS = select(Relation).where(col(Relation.entry_id) == bindparam("entry_id")).order_by(col(Relation.id))
+_SOURCE = select(Source).where(col(Source.entry_id) == bindparam("entry_id"))
+
+
 def entry_translations(session: Session, entry: Entry) -> dict[str, Translation]:
     """Return an entry's translations by language tag."""
-    return {t.lang: t for t in session.exec(select(Translation).where(Translation.entry_id == entry.id))}
+    return {t.lang: t for t in session.exec(_TRANSLATIONS, params={"entry_id": entry.id})}
 
 
 def to_public(
@@ -72,13 +78,13 @@ def to_public(
     """
     if translations is None:
         translations = entry_translations(session, entry)
-    relations = session.exec(select(Relation).where(Relation.entry_id == entry.id).order_by(col(Relation.id))).all()
+    relations = session.exec(_RELATIONS, params={"entry_id": entry.id}).all()
     resolved = {}
     target_ids = [r.target_id for r in relations if r.target_id]
     if target_ids:
         resolved = dict(session.exec(select(Entry.id, Entry.slug).where(col(Entry.id).in_(target_ids))).all())
     if source is None:
-        source = session.exec(select(Source).where(Source.entry_id == entry.id)).first()
+        source = session.exec(_SOURCE, params={"entry_id": entry.id}).first()
     name, summary, description = entry.name, entry.summary, entry.description
     chosen = closest_version(translations, lang) if lang and lang != entry.language else None
     if chosen is not None:

@@ -8,12 +8,12 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from markupsafe import Markup
 
 from ..auth import current_actor
 from ..db import read_session, write_session
 from ..errors import Conflict, Invalid
 from ..extensions import limiter
-from ..rendering import render_markdown
 from ..schemas.entries import EDITABLE_FIELDS, LIST_FIELDS, TEXT_FIELDS
 from ..security import per_person
 from ..services.claims import CLAIM_FILE, CLAIM_VALID, request_claim
@@ -61,7 +61,7 @@ def entry(namespace: str, name: str):
         page=page,
         entry=page.entry,
         shown_lang=page.shown_lang,
-        body=render_markdown(page.entry.description),
+        body=Markup(page.body),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,6 +12,9 @@ from babel.dates import format_date
 from flask import Blueprint, g, has_app_context, request, url_for
 from flask.sansio.app import App
 from flask_babel import get_locale, get_translations
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from ..extensions import RTL_LANGUAGES, UI_LANGUAGES
 
@@ -19,8 +23,13 @@ def language_name(tag: str | None) -> str:
     """Name a BCP-47 tag in the reader's interface language, falling back to the tag itself."""
     if not tag:
         return ""
+    return _language_name(tag, ui_locale())
+
+
+@lru_cache(maxsize=4096)
+def _language_name(tag: str, locale: str) -> str:
     try:
-        name = Locale.parse(tag, sep="-").get_display_name(str(get_locale() or "en"))
+        name = Locale.parse(tag, sep="-").get_display_name(locale)
     except (ValueError, UnknownLocaleError):
         return tag
     return name or tag
@@ -77,15 +86,65 @@ def _translations():
     return found
 
 
+# Jinja's "newstyle" gettext calls each string through two layers of context calls; these give templates
+# the same meaning (the translation is safe markup in an autoescaped template, then %-formatted with the
+# call's keywords, escaped) in one call, as a page of the registry holds about fifty strings.
+
+
+@pass_eval_context
+def _gettext(eval_ctx: EvalContext, string: str, **variables) -> str:
+    rv = _translations().ugettext(string)
+    if eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables if variables or "%" in rv else rv
+
+
+@pass_eval_context
+def _ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    rv = _translations().ungettext(singular, plural, num)
+    if eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables
+
+
+@pass_eval_context
+def _pgettext(eval_ctx: EvalContext, context: str, string: str, **variables) -> str:
+    variables.setdefault("context", context)
+    rv = _translations().upgettext(context, string)
+    if eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables
+
+
+@pass_eval_context
+def _npgettext(eval_ctx: EvalContext, context: str, singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("context", context)
+    variables.setdefault("num", num)
+    rv = _translations().unpgettext(context, singular, plural, num)
+    if eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables
+
+
 def install_gettext(app: App) -> None:
-    """Give templates `_`, `ngettext` and `pgettext` that read the request's catalog once per request."""
-    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # (added by the i18n extension)
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
-        pgettext=lambda c, s: _translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
-        newstyle=True,
+    """Give templates `_`, `gettext`, `ngettext` and `pgettext` that read the request's catalog once."""
+    env = app.jinja_env
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # (added by the i18n extension)
+        gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext, newstyle=True
     )
+    # Replace the extension's wrappers (which would call ours through another context call) with ours.
+    env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext)
+
+
+def ui_locale() -> str:
+    """Return the interface language's tag for this request (read once per request)."""
+    if not has_app_context():
+        return str(get_locale() or "en")
+    found = g.get("_ui_locale")
+    if found is None:
+        found = g._ui_locale = str(get_locale() or "en")
+    return found
 
 
 def register_filters(bp: Blueprint) -> None:
@@ -98,4 +157,4 @@ def register_filters(bp: Blueprint) -> None:
     bp.add_app_template_filter(rfc3339, "rfc3339")
     bp.add_app_template_global(url_with, "url_with")
     bp.add_app_template_global(lambda: UI_LANGUAGES, "ui_languages")
-    bp.add_app_template_global(lambda: str(get_locale() or "en"), "ui_locale")
+    bp.add_app_template_global(ui_locale, "ui_locale")

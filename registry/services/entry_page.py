@@ -53,7 +53,8 @@ def entry_page(session: Session, *, slug: str, actor: Actor | None, wanted: Sequ
     row = session.exec(_PAGE_ROW, params={"slug": slug.lower()}).first()
     if row is None or row[0].hidden or row[0].deleted_at is not None:
         raise entry_not_found(slug)
-    entry, source, details, stored = row
+    entry, source, details, original_html = row
+    stored: str | None = original_html  # (None: not stored, or by an older renderer)
     assert entry.id is not None  # read from the database just above
     translations, rendered = translations_rendered(session, entry_id=entry.id)
     available = ([entry.language] if entry.language else []) + [t for t in translations if t != entry.language]

@@ -59,9 +59,7 @@ def _store_renderings(session: Session, _context) -> None:
         by_lang[lang].append(entry_id)
     for lang, ids in by_lang.items():
         for start in range(0, len(ids), _CHUNK):
-            conn.execute(
-                delete(table).where(table.c.lang == lang, table.c.entry_id.in_(ids[start : start + _CHUNK]))
-            )
+            conn.execute(delete(table).where(table.c.lang == lang, table.c.entry_id.in_(ids[start : start + _CHUNK])))
     rows = [
         {"entry_id": e, "lang": lang, "html": str(render_markdown(text)), "renderer": RENDERER_VERSION}
         for (e, lang), text in written.items()

@@ -143,9 +143,9 @@ def _key() -> tuple | None:
     if not set(request.cookies) <= {UI_COOKIE}:
         return None  # a session or remember-me cookie: the page may be someone's own
     # Everything the page is made from besides the database: the address (canonical links are
-    # absolute), the query, and what chooses the languages.
+    # absolute; every link starts with where the app is mounted), the query, and what chooses the languages.
     return (
-        request.host_url,
+        request.root_url,
         request.full_path,
         request.headers.get("Accept-Language", ""),
         request.cookies.get(UI_COOKIE, ""),

@@ -147,6 +147,28 @@ def ui_locale() -> str:
     return found
 
 
+def template_url_for(endpoint: str, **values: Any) -> str:
+    """`url_for` for templates, remembering each address it built: a page builds two dozen, each as costly as
+    a database query, and the same ones on every page.
+
+    An address depends only on the URL map (fixed once the app runs), the endpoint, its values and where
+    the app is mounted; static files (fingerprinted by content), blueprint-relative endpoints, options
+    (`_external`…) and unhashable values are built afresh every time.
+    """
+    if endpoint == "static" or endpoint.startswith(".") or any(key.startswith("_") for key in values):
+        return url_for(endpoint, **values)
+    key = tuple(sorted(values.items()))
+    try:
+        return _built_url(request.host, request.script_root, endpoint, key)
+    except TypeError:  # a list or another unhashable value
+        return url_for(endpoint, **values)
+
+
+@lru_cache(maxsize=4096)
+def _built_url(_host: str, _script_root: str, endpoint: str, values: tuple[tuple[str, Any], ...]) -> str:
+    return url_for(endpoint, **dict(values))
+
+
 def register_filters(bp: Blueprint) -> None:
     """Make the filters available to every template."""
     bp.record_once(lambda state: install_gettext(state.app))
@@ -156,5 +178,6 @@ def register_filters(bp: Blueprint) -> None:
     bp.add_app_template_filter(xmlsafe, "xmlsafe")
     bp.add_app_template_filter(rfc3339, "rfc3339")
     bp.add_app_template_global(url_with, "url_with")
+    bp.add_app_template_global(template_url_for, "url_for")
     bp.add_app_template_global(lambda: UI_LANGUAGES, "ui_languages")
     bp.add_app_template_global(ui_locale, "ui_locale")

@@ -10,6 +10,7 @@ page, an entry page, a search page and the API list. Reports requests per second
 latency per route and the gunicorn workers' resident memory. `--page-cache 0` turns the
 per-process page cache off, to measure pages rendered afresh.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,8 +68,12 @@ def _rss_mib(pids: list[int]) -> float:
 
 
 def _wrk(url: str, duration: int, concurrency: int, script: Path) -> dict:
-    out = subprocess.run(["wrk", "-t2", f"-c{concurrency}", f"-d{duration}s", "-s", str(script), url],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{concurrency}", f"-d{duration}s", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p95 = int(re.search(r"P95_US (\d+)", out).group(1)) / 1000
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -83,10 +88,17 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per route")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--routes", default="hello,home,entry,search,api_list",
-                        help="comma-separated routes to load (hello, home, entry, search, api_list)")
-    parser.add_argument("--page-cache", type=int, default=None,
-                        help="REGISTRY_PAGE_CACHE_SIZE for the workers (0 measures every page rendered afresh)")
+    parser.add_argument(
+        "--routes",
+        default="hello,home,entry,search,api_list",
+        help="comma-separated routes to load (hello, home, entry, search, api_list)",
+    )
+    parser.add_argument(
+        "--page-cache",
+        type=int,
+        default=None,
+        help="REGISTRY_PAGE_CACHE_SIZE for the workers (0 measures every page rendered afresh)",
+    )
     parser.add_argument("--json", dest="out")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -111,8 +123,12 @@ def main() -> None:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
         url = sa.engine.make_url(args.database_url).set(database=name).render_as_string(hide_password=False)
-    env = {**os.environ, "REGISTRY_DATABASE_URL": url, "REGISTRY_SECRET_KEY": "bench",
-           "REGISTRY_INSTANCE_PATH": str(tmp / "instance")}
+    env = {
+        **os.environ,
+        "REGISTRY_DATABASE_URL": url,
+        "REGISTRY_SECRET_KEY": "bench",
+        "REGISTRY_INSTANCE_PATH": str(tmp / "instance"),
+    }
     if args.page_cache is not None:
         env["REGISTRY_PAGE_CACHE_SIZE"] = str(args.page_cache)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": str(tmp / "instance")})
@@ -128,12 +144,29 @@ def main() -> None:
 
     port = _free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen([str(gunicorn), "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}",
-                               "--log-level", "warning", "bench.web:bench_app()"], cwd=ROOT, env=env,
-                              start_new_session=True)
+    server = subprocess.Popen(
+        [
+            str(gunicorn),
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "bench.web:bench_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
-    routes = {"hello": "/_bench/hello", "home": "/", "entry": f"/entries/{slug}", "search": "/entries?q=speech",
-              "api_list": "/api/v1/entries"}
+    routes = {
+        "hello": "/_bench/hello",
+        "home": "/",
+        "entry": f"/entries/{slug}",
+        "search": "/entries?q=speech",
+        "api_list": "/api/v1/entries",
+    }
     routes = {name: path for name, path in routes.items() if name in args.routes.split(",")}
     try:
         for _ in range(120):
@@ -157,10 +190,11 @@ def main() -> None:
                 urllib.request.urlopen(base + "/_bench/hello", timeout=600).read()
                 if time.perf_counter() - started < 0.05:
                     break
-        children = [int(p) for p in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
-                                                   text=True).stdout.split()]
-        memory = {"worker_rss_mib_each": round(_rss_mib(children) / max(1, len(children)), 1),
-                  "workers": len(children)}
+        children = [
+            int(p)
+            for p in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+        ]
+        memory = {"worker_rss_mib_each": round(_rss_mib(children) / max(1, len(children)), 1), "workers": len(children)}
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -168,12 +202,22 @@ def main() -> None:
             with admin.connect() as conn:
                 conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
         shutil.rmtree(tmp, ignore_errors=True)
-    report = {"backend": args.backend, "entries": args.entries, "concurrency": args.concurrency,
-              "duration_s": args.duration, "gunicorn_workers": args.workers,
-              "page_cache": args.page_cache if args.page_cache is not None else "default", "routes": results,
-              **({"entry_vs_hello": round(results["entry"]["rps"] / results["hello"]["rps"], 3)}
-                 if {"entry", "hello"} <= set(results) else {}), **memory,
-              "machine": machine()}
+    report = {
+        "backend": args.backend,
+        "entries": args.entries,
+        "concurrency": args.concurrency,
+        "duration_s": args.duration,
+        "gunicorn_workers": args.workers,
+        "page_cache": args.page_cache if args.page_cache is not None else "default",
+        "routes": results,
+        **(
+            {"entry_vs_hello": round(results["entry"]["rps"] / results["hello"]["rps"], 3)}
+            if {"entry", "hello"} <= set(results)
+            else {}
+        ),
+        **memory,
+        "machine": machine(),
+    }
     text = json.dumps(report, indent=2, ensure_ascii=False)
     print(text)
     if args.out:

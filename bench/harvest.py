@@ -11,6 +11,7 @@ Measures, on the same repositories:
   read from its files; an https source would take one ``ls-remote``, whose CPU is measured too);
 - peak memory of this process and of the git processes it started.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,17 +35,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 if __name__ == "__main__":
     # Only when run: the harvest worker processes import this script as their main module
     # (multiprocessing does), and a worker never needs the registry (2.5 s of imports).
-    from harvesters import HarvestOptions, Outcome  # noqa: E402
-    from harvesters.gitfetch import GitSource, remote_head  # noqa: E402
-    from registry import create_app  # noqa: E402
-    from registry.config import harvest_options as _harvest_options  # noqa: E402
-    from registry.db import (  # noqa: E402
+    from harvesters import HarvestOptions, Outcome
+    from harvesters.gitfetch import GitSource, remote_head
+    from registry import create_app
+    from registry.config import harvest_options as _harvest_options
+    from registry.db import (
         get_engine,
-        sessions,  # noqa: E402
+        sessions,
         upgrade_schema,
     )
-    from registry.jobs.batch import harvest_many  # noqa: E402
-    from registry.services.sources import due_pairs  # noqa: E402
+    from registry.jobs.batch import harvest_many
+    from registry.services.sources import due_pairs
 
     def harvest_options(app, *, operator):
         return _harvest_options(app.config, operator=operator)
@@ -54,13 +55,22 @@ if __name__ == "__main__":
             pairs = due_pairs(session, include_all=include_all)
         return harvest_many(app, sources=pairs, options=options, jobs=jobs)
 
+
 SAMPLES = Path(__file__).resolve().parent.parent / "registry" / "sample_data" / "repos"
 LICENSES = Path(__file__).resolve().parent.parent / "harvesters" / "data" / "licenses"
-GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
-           "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.org",
-           "GIT_AUTHOR_DATE": "1769940000 +0000", "GIT_COMMITTER_DATE": "1769940000 +0000"}
-WORDS = ("model data corpus language speech text translation tokenizer evaluation training sentence dialect "
-         "annotation sample benchmark open community research pipeline inference accuracy multilingual").split()
+GIT_ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "Bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.org",
+    "GIT_COMMITTER_NAME": "Bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.org",
+    "GIT_AUTHOR_DATE": "1769940000 +0000",
+    "GIT_COMMITTER_DATE": "1769940000 +0000",
+}
+WORDS = (  # noqa: SIM905
+    "model data corpus language speech text translation tokenizer evaluation training sentence dialect "
+    "annotation sample benchmark open community research pipeline inference accuracy multilingual"
+).split()
 
 
 def _prose(rng: random.Random, sentences: int) -> str:
@@ -74,7 +84,7 @@ def _prose(rng: random.Random, sentences: int) -> str:
 def _code(rng: random.Random, lines: int) -> str:
     body = []
     for i in range(lines // 4):
-        body.append(f"def step_{i}(values):\n    \"\"\"{_prose(rng, 1)}\"\"\"\n    return [v * {i} for v in values]\n")
+        body.append(f'def step_{i}(values):\n    """{_prose(rng, 1)}"""\n    return [v * {i} for v in values]\n')
     return "\n".join(body)
 
 
@@ -85,8 +95,13 @@ def make_repository(root: Path, index: int, rng: random.Random) -> Path:
     dest = root / f"bench-org-{index % 20}" / f"{sample.name}-{index}"
     shutil.copytree(sample, dest)
     readme = dest / "README.md"
-    readme.write_text(readme.read_text(encoding="utf-8") + "\n## More\n\n" + "\n\n".join(
-        _prose(rng, 6) for _ in range(rng.randint(10, 40))) + "\n", encoding="utf-8")
+    readme.write_text(
+        readme.read_text(encoding="utf-8")
+        + "\n## More\n\n"
+        + "\n\n".join(_prose(rng, 6) for _ in range(rng.randint(10, 40)))
+        + "\n",
+        encoding="utf-8",
+    )
     for n in range(rng.randint(10, 40)):  # source files, 2-12 KB each
         path = dest / "src" / f"module_{n}.py"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -116,8 +131,9 @@ def bare_clones(repos: list[Path], scratch: Path, jobs: int) -> float:
 
     def clone(item: tuple[int, Path]) -> None:
         i, repo = item
-        subprocess.run(["git", "clone", "-q", "--depth", "1", repo.as_uri(), str(scratch / str(i))], check=True,
-                       env=GIT_ENV)
+        subprocess.run(
+            ["git", "clone", "-q", "--depth", "1", repo.as_uri(), str(scratch / str(i))], check=True, env=GIT_ENV
+        )
 
     os.sync()  # the previous phase's files are written out now, not during this timed one
     start = time.perf_counter()
@@ -159,14 +175,23 @@ def cpu_per_repository(repos: list[Path], work: Path) -> dict:
         remote_head(GitSource(url=repo.as_uri(), local_path=repo), options=options)
     ls_remote = (_cpu() - start) / len(repos)
     clone, harvest = clone / len(repos), harvest / (len(repos) - 1)
-    return {"repositories": len(repos), "bare_clone": round(clone * 1000, 1),
-            "harvest": round(harvest * 1000, 1), "harvest_vs_clone": round(harvest / clone, 2),
-            "ls_remote": round(ls_remote * 1000, 1)}
+    return {
+        "repositories": len(repos),
+        "bare_clone": round(clone * 1000, 1),
+        "harvest": round(harvest * 1000, 1),
+        "harvest_vs_clone": round(harvest / clone, 2),
+        "ls_remote": round(ls_remote * 1000, 1),
+    }
 
 
 def fresh_app(folder: Path):
-    app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'bench.db'}", "SECRET_KEY": "bench",
-                      "INSTANCE_PATH": str(folder / "instance")})
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+            "SECRET_KEY": "bench",
+            "INSTANCE_PATH": str(folder / "instance"),
+        }
+    )
     upgrade_schema(app)
     return app
 
@@ -182,19 +207,51 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 def worker_peak_mb(repos: list[Path]) -> int:
     """Return the peak memory of one process harvesting the repositories one after another (a worker)."""
-    out = subprocess.run([sys.executable, "-c", _WORKER_PEAK, *map(str, repos)], check=True, capture_output=True,
-                         text=True, cwd=Path(__file__).resolve().parent.parent).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", _WORKER_PEAK, *map(str, repos)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    ).stdout
     return round(int(out.split()[-1]) / 1024)
 
 
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
-    mem = next((int(line.split()[1]) // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
-                if line.startswith("MemTotal")), 0) if Path("/proc/meminfo").exists() else 0
+    cpu = (
+        next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        if Path("/proc/cpuinfo").exists()
+        else ""
+    )
+    mem = (
+        next(
+            (
+                int(line.split()[1]) // 1024
+                for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")
+            ),
+            0,
+        )
+        if Path("/proc/meminfo").exists()
+        else 0
+    )
     git = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_mb": mem, "os": platform.platform(),
-            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version, "git": git}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_mb": mem,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "git": git,
+    }
 
 
 def main() -> None:
@@ -213,8 +270,11 @@ def main() -> None:
     start = time.perf_counter()
     repos = [make_repository(root, i, rng) for i in range(args.repos)]
     sizes = [tree_bytes(r) for r in repos]
-    print(f"{len(repos)} repositories in {time.perf_counter() - start:.1f} s; files {statistics.median(sizes) / 1024:.0f} KB "
-          f"median, {max(sizes) / 1024:.0f} KB max", file=sys.stderr)
+    print(
+        f"{len(repos)} repositories in {time.perf_counter() - start:.1f} s; files {statistics.median(sizes) / 1024:.0f} KB "
+        f"median, {max(sizes) / 1024:.0f} KB max",
+        file=sys.stderr,
+    )
 
     bare_clones(repos, work / "warm", args.jobs)  # warm the page cache once, untimed
     # Rounds alternate a bare clone of everything and a harvest of everything, so that both
@@ -240,26 +300,44 @@ def main() -> None:
             outcomes = {o.value: sum(1 for r in again if r.outcome is o) for o in Outcome}
             assert outcomes["unchanged"] == len(repos), outcomes
         get_engine(app).dispose()
-        print(f"round {round_ + 1}: clone {clone_times[-1]:.1f} s, harvest {first_times[-1]:.1f} s, "
-              f"re-harvest {again_times[-1]:.1f} s", file=sys.stderr)
+        print(
+            f"round {round_ + 1}: clone {clone_times[-1]:.1f} s, harvest {first_times[-1]:.1f} s, "
+            f"re-harvest {again_times[-1]:.1f} s",
+            file=sys.stderr,
+        )
 
     clone = statistics.median(clone_times)
     first = statistics.median(first_times)
     again = statistics.median(again_times)
     results = {
-        "repositories": len(repos), "jobs": args.jobs, "rounds": args.rounds,
-        "repository_kb_median": round(statistics.median(sizes) / 1024), "repository_kb_max": round(max(sizes) / 1024),
-        "rounds_s": {"bare_clone": [round(t, 2) for t in clone_times], "first_harvest": [round(t, 2) for t in first_times],
-                     "reharvest": [round(t, 2) for t in again_times]},
-        "bare_clone_s": round(clone, 2), "first_harvest_s": round(first, 2), "reharvest_unchanged_s": round(again, 2),
-        "first_vs_clone": round(first / clone, 2), "reharvest_vs_first": round(again / first, 3),
-        "per_repository_ms": {"clone": round(clone / len(repos) * 1000, 1), "harvest": round(first / len(repos) * 1000, 1),
-                              "reharvest": round(again / len(repos) * 1000, 1)},
-        "peak_memory_mb": {"registry_process": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-                           "one_harvest_worker": worker_peak_mb(repos)},
+        "repositories": len(repos),
+        "jobs": args.jobs,
+        "rounds": args.rounds,
+        "repository_kb_median": round(statistics.median(sizes) / 1024),
+        "repository_kb_max": round(max(sizes) / 1024),
+        "rounds_s": {
+            "bare_clone": [round(t, 2) for t in clone_times],
+            "first_harvest": [round(t, 2) for t in first_times],
+            "reharvest": [round(t, 2) for t in again_times],
+        },
+        "bare_clone_s": round(clone, 2),
+        "first_harvest_s": round(first, 2),
+        "reharvest_unchanged_s": round(again, 2),
+        "first_vs_clone": round(first / clone, 2),
+        "reharvest_vs_first": round(again / first, 3),
+        "per_repository_ms": {
+            "clone": round(clone / len(repos) * 1000, 1),
+            "harvest": round(first / len(repos) * 1000, 1),
+            "reharvest": round(again / len(repos) * 1000, 1),
+        },
+        "peak_memory_mb": {
+            "registry_process": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "one_harvest_worker": worker_peak_mb(repos),
+        },
         "load_average_before": load_before,
-        "cpu_ms_per_repository": cpu_per_repository(repos[:args.cpu_sample], work),
-        "reharvest_outcomes": outcomes, "machine": machine(),
+        "cpu_ms_per_repository": cpu_per_repository(repos[: args.cpu_sample], work),
+        "reharvest_outcomes": outcomes,
+        "machine": machine(),
     }
     print(json.dumps(results, indent=2))
     if args.json:

@@ -14,6 +14,7 @@ routes in turn N times and reports medians: the entry page's rate over hello-wor
 taken within each round, so that a burst of other work on a shared machine skews one
 round, not the result.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,8 +73,12 @@ def _rss_mib(pids: list[int]) -> float:
 
 
 def _wrk(url: str, duration: int, concurrency: int, script: Path) -> dict:
-    out = subprocess.run(["wrk", "-t2", f"-c{concurrency}", f"-d{duration}s", "-s", str(script), url],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{concurrency}", f"-d{duration}s", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p95 = int(re.search(r"P95_US (\d+)", out).group(1)) / 1000
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -91,16 +96,27 @@ def main() -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1/postgres")
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per route and round")
-    parser.add_argument("--rounds", type=int, default=1,
-                        help="load the routes in turn this many times and report medians (on a shared, noisy "
-                             "machine, alternating short rounds keeps a burst of other work from landing on one "
-                             "route only)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="load the routes in turn this many times and report medians (on a shared, noisy "
+        "machine, alternating short rounds keeps a burst of other work from landing on one "
+        "route only)",
+    )
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--routes", default="hello,home,entry,search,api_list",
-                        help="comma-separated routes to load (hello, home, entry, search, api_list)")
-    parser.add_argument("--page-cache", type=int, default=None,
-                        help="REGISTRY_PAGE_CACHE_SIZE for the workers (0 measures every page rendered afresh)")
+    parser.add_argument(
+        "--routes",
+        default="hello,home,entry,search,api_list",
+        help="comma-separated routes to load (hello, home, entry, search, api_list)",
+    )
+    parser.add_argument(
+        "--page-cache",
+        type=int,
+        default=None,
+        help="REGISTRY_PAGE_CACHE_SIZE for the workers (0 measures every page rendered afresh)",
+    )
     parser.add_argument("--json", dest="out")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -125,8 +141,12 @@ def main() -> None:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
         url = sa.engine.make_url(args.database_url).set(database=name).render_as_string(hide_password=False)
-    env = {**os.environ, "REGISTRY_DATABASE_URL": url, "REGISTRY_SECRET_KEY": "bench",
-           "REGISTRY_INSTANCE_PATH": str(tmp / "instance")}
+    env = {
+        **os.environ,
+        "REGISTRY_DATABASE_URL": url,
+        "REGISTRY_SECRET_KEY": "bench",
+        "REGISTRY_INSTANCE_PATH": str(tmp / "instance"),
+    }
     if args.page_cache is not None:
         env["REGISTRY_PAGE_CACHE_SIZE"] = str(args.page_cache)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": str(tmp / "instance")})
@@ -142,12 +162,29 @@ def main() -> None:
 
     port = _free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen([str(gunicorn), "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}",
-                               "--log-level", "warning", "bench.web:bench_app()"], cwd=ROOT, env=env,
-                              start_new_session=True)
+    server = subprocess.Popen(
+        [
+            str(gunicorn),
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "bench.web:bench_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
-    routes = {"hello": "/_bench/hello", "home": "/", "entry": f"/entries/{slug}", "search": "/entries?q=speech",
-              "api_list": "/api/v1/entries"}
+    routes = {
+        "hello": "/_bench/hello",
+        "home": "/",
+        "entry": f"/entries/{slug}",
+        "search": "/entries?q=speech",
+        "api_list": "/api/v1/entries",
+    }
     routes = {name: path for name, path in routes.items() if name in args.routes.split(",")}
     try:
         for _ in range(120):
@@ -173,12 +210,16 @@ def main() -> None:
                     if time.perf_counter() - started < 0.05:
                         break
         results = {name: _median(runs) for name, runs in rounds.items()}
-        ratios = ([round(e["rps"] / h["rps"], 3) for e, h in zip(rounds["entry"], rounds["hello"], strict=True)]
-                  if {"entry", "hello"} <= set(rounds) else [])
-        children = [int(p) for p in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
-                                                   text=True).stdout.split()]
-        memory = {"worker_rss_mib_each": round(_rss_mib(children) / max(1, len(children)), 1),
-                  "workers": len(children)}
+        ratios = (
+            [round(e["rps"] / h["rps"], 3) for e, h in zip(rounds["entry"], rounds["hello"], strict=True)]
+            if {"entry", "hello"} <= set(rounds)
+            else []
+        )
+        children = [
+            int(p)
+            for p in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+        ]
+        memory = {"worker_rss_mib_each": round(_rss_mib(children) / max(1, len(children)), 1), "workers": len(children)}
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -186,13 +227,19 @@ def main() -> None:
             with admin.connect() as conn:
                 conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
         shutil.rmtree(tmp, ignore_errors=True)
-    report = {"backend": args.backend, "entries": args.entries, "concurrency": args.concurrency,
-              "duration_s": args.duration, "gunicorn_workers": args.workers,
-              "page_cache": args.page_cache if args.page_cache is not None else "default", "routes": results,
-              "rounds": args.rounds,
-              **({"entry_vs_hello": statistics.median(ratios), "entry_vs_hello_each_round": ratios}
-                 if ratios else {}), **memory,
-              "machine": machine()}
+    report = {
+        "backend": args.backend,
+        "entries": args.entries,
+        "concurrency": args.concurrency,
+        "duration_s": args.duration,
+        "gunicorn_workers": args.workers,
+        "page_cache": args.page_cache if args.page_cache is not None else "default",
+        "routes": results,
+        "rounds": args.rounds,
+        **({"entry_vs_hello": statistics.median(ratios), "entry_vs_hello_each_round": ratios} if ratios else {}),
+        **memory,
+        "machine": machine(),
+    }
     text = json.dumps(report, indent=2, ensure_ascii=False)
     print(text)
     if args.out:

@@ -44,7 +44,7 @@ def short_date(value: datetime | None) -> str:
     """Format a date for the reader's locale."""
     if value is None:
         return ""
-    return format_date(value, format="medium", locale=str(get_locale() or "en"))
+    return format_date(value, format="medium", locale=ui_locale())
 
 
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

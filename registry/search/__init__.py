@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from typing import Protocol
 
@@ -11,27 +10,23 @@ from sqlmodel import Session, col, select
 
 from ..models import Entry, Translation, attributes
 from . import counts, memory
-from .documents import PAIR_SEP, SearchDocument, build_document, is_searchable
+from .documents import SearchDocument, build_document, is_searchable
+from .planner import SearchRequest, SearchResult, search
 from .postgres import PostgresBackend
-from .query import ParsedQuery, expandable, one_typo_away, parse_query, relax
+from .query import ParsedQuery, parse_query
 from .sqlite import SQLiteBackend
 
 __all__ = [
     "SearchBackend",
+    "SearchRequest",
+    "SearchResult",
     "backend_for",
     "index_entry",
-    "indexed_facet_counts",
-    "reindex",
-    "unindex_entry",
     "parse_query",
-    "ranked_in_memory",
-    "relaxed_query",
-    "text_matches",
+    "reindex",
+    "search",
+    "unindex_entry",
 ]
-
-#: A relaxed query widens each word with this many typo fixes and substring matches at most.
-MAX_EXPANSIONS = 12
-_SUBSTRING_SCAN = 200
 
 
 class SearchBackend(Protocol):
@@ -185,89 +180,6 @@ def reindex(
         if progress:
             progress(len(entries))
         session.expunge_all()  # a million entries must not pile up in the identity map
-
-
-def indexed_facet_counts(session: Session, *, leave_out=None) -> Counter[str]:
-    """Return the count of every facet pair over the whole index, and the entries under counts.TOTAL.
-
-    The kept counts are read, and the index rows of the entries the ``leave_out`` select
-    names (when indexed) are taken off, in one statement.
-    """
-    return counts.read(session, backend_for(session).documents(), leave_out)
-
-
-def text_matches(session: Session, query: ParsedQuery | None, *, ranked: bool = True):
-    """Return the (entry_id, score, exact, codes) subquery of a parsed query, or (entry_id, codes) unranked.
-
-    Without a query, every indexed entry (unranked): browsing counts facets the same way.
-    """
-    backend = backend_for(session)
-    if query is None:
-        return backend.documents()
-    return backend.matches(query) if ranked else backend.match_ids(query)
-
-
-def relaxed_query(session: Session, query: ParsedQuery) -> ParsedQuery:
-    """Return the query widened by indexed words one typo away from, or containing, each word."""
-    backend = backend_for(session)
-    words = expandable(query)
-    if not words:
-        return query
-    candidates = {w: one_typo_away(w) for w in words}
-    known = backend.known_terms(session, sorted({c for cs in candidates.values() for c in cs}))
-    expansions = {}
-    for word in words:
-        fixes = sorted(c for c in candidates[word] if c in known)
-        inside = sorted(t for t in backend.terms_containing(session, word, _SUBSTRING_SCAN) if t != word)
-        # Shorter containing words are closer to what was meant (`former` → `reformer` before `transformers`).
-        inside.sort(key=len)
-        expansions[word] = list(dict.fromkeys(fixes + inside))[:MAX_EXPANSIONS]
-    return relax(query, expansions)
-
-
-def ranked_in_memory(
-    session: Session,
-    query: ParsedQuery | None,
-    *,
-    filters: dict[str, list[str]],
-    hidden: tuple,
-    offset: int,
-    limit: int,
-) -> tuple[int, Counter[str], list[int]] | None:
-    """Answer a query sorted by relevance from the in-memory copy of the index (see memory.py).
-
-    Return the number of matches, the count of each facet pair over them, and the ids of the page
-    (``limit`` after ``offset``) in rank order; or None when the database must answer instead.
-    ``filters`` are facet values (OR within a facet, AND across). ``hidden`` is (fingerprint,
-    load), two functions: load() returns the ids of entries that never count, called again only
-    when fingerprint() of that set changed.
-    Without a query (browsing) every indexed entry matches and no page is ranked.
-    """
-    backend = backend_for(session)
-    index = memory.index_for(session, backend.memory_rows, counts.CODE_DIGITS)
-    if index is None:
-        return None
-    snapshot = index.current(session)
-    hidden_ids = index.hidden_ids(*hidden)
-    wanted = {facet: [f"{facet}{PAIR_SEP}{value}" for value in values] for facet, values in filters.items()}
-    unknown = [pair for pairs in wanted.values() for pair in pairs if pair not in index.code_of_pair]
-    if unknown:
-        index.code_of_pair.update(counts.known_codes(session, unknown))
-    filter_codes = [[index.code_of_pair[p] for p in pairs if p in index.code_of_pair] for pairs in wanted.values()]
-    found = memory.rank(
-        snapshot,
-        query,
-        filter_codes=filter_codes,
-        hidden=hidden_ids,
-        offset=offset,
-        limit=limit,
-        exact_phrase=lambda clause: backend.phrase_ids(session, clause),
-    )
-    unnamed = [code for code in found.codes if code not in index.pair_of_code]
-    if unnamed:
-        index.pair_of_code.update(counts.pairs_of_codes(session, unnamed))
-    tally = Counter({index.pair_of_code[code]: n for code, n in found.codes.items()})
-    return found.total, tally, found.page
 
 
 def warm(engine) -> bool:

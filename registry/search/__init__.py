@@ -40,6 +40,9 @@ class SearchBackend(Protocol):
     def match_ids(self, query: ParsedQuery):
         """Return a subquery (entry_id, codes) of the same matches, without ranking work (codes: see counts.py)."""
 
+    def holds(self, query: ParsedQuery):
+        """Return a condition on `entries` true when the entry matches (checked one entry at a time, in a walk)."""
+
     def documents(self):
         """Return a subquery (entry_id, facets, codes) of every indexed entry."""
 

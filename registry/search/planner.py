@@ -246,29 +246,32 @@ def _page_in_order(session: Session, request: SearchRequest, matches, total: int
 
     Known the number of matches, the cheaper of two plans is taken: few matches are sorted
     themselves (a rare filter value no longer walks every entry); many are found by walking the
-    order's index and checking each entry (visible, indexed, with the filters' values) until the
-    page is full — matches are dense then, so the walk stops early. Only ids are read: the page's
-    (long) entry rows are read by the caller.
+    order's index (`updated_at`, or `lower(name), id`) and checking each entry — visible, indexed,
+    with the filters' values, holding the query — until the page is full: matches are dense then,
+    so the walk stops early. Only ids are read: the page's (long) entry rows are read by the caller.
     """
     if total == 0 or request.offset >= total:
         return []
-    order = _order(request.sort)
-    if total <= FEW_TO_SORT or request.query is not None:
+    if total <= FEW_TO_SORT:
         stmt = select(Entry.id).where(col(Entry.id).in_(select(matches.c.id)))
     else:
-        stmt = select(Entry.id).where(_browse_condition(session, request))
-    page = session.exec(stmt.order_by(*order).offset(request.offset).limit(request.limit)).all()
+        stmt = select(Entry.id).where(_walk_condition(session, request))
+    page = session.exec(stmt.order_by(*_order(request.sort)).offset(request.offset).limit(request.limit)).all()
     return [id_ for id_ in page if id_ is not None]
 
 
-def _browse_condition(session: Session, request: SearchRequest):
-    """Return the condition on Entry that browsing with the request's filters (and no text) selects."""
+def _walk_condition(session: Session, request: SearchRequest):
+    """Return the condition on Entry that the request selects, checked one entry at a time."""
+    from . import backend_for
+
     indexed = _text_condition(session, None, ranked=False)
     condition = _visible() & exists().where(indexed.c.entry_id == Entry.id)
     for facet, values in request.filters.items():
         condition &= exists().where(
             col(FacetValue.entry_id) == Entry.id, col(FacetValue.facet) == facet, col(FacetValue.value).in_(values)
         )
+    if request.query is not None:
+        condition &= backend_for(session).holds(request.query)
     return condition
 
 

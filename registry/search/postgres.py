@@ -110,6 +110,13 @@ class PostgresBackend:
         ).bindparams(expr=tsquery_literal(query))
         return stmt.columns(entry_id=Integer, codes=String).subquery("text_ids")
 
+    def holds(self, query: ParsedQuery):
+        """Return a condition on `entries` that is true when the entry matches the query (one entry at a time)."""
+        return text(
+            "EXISTS (SELECT 1 FROM search_documents AS held WHERE held.entry_id = entries.id "
+            "AND held.document @@ CAST(:held AS tsquery))"
+        ).bindparams(held=tsquery_literal(query))
+
     def documents(self):
         """Return a subquery of (entry_id, facets, codes) of every indexed entry (browsing, no text)."""
         return (

@@ -63,6 +63,16 @@ class SQLiteBackend:
             WHERE search_words MATCH :expr""").bindparams(expr=match_expression(query))
         return stmt.columns(entry_id=Integer, codes=String).subquery("text_ids")
 
+    def holds(self, query: ParsedQuery):
+        """Return a condition on `entries` that is true when the entry matches the query (one entry at a time).
+
+        FTS5 answers a MATCH with a rowid constraint by seeking in the query's postings, so a walk
+        over an order's index that checks each entry stops after a page of matches.
+        """
+        return text(
+            "EXISTS (SELECT 1 FROM search_words WHERE search_words MATCH :held AND search_words.rowid = entries.id)"
+        ).bindparams(held=match_expression(query))
+
     def documents(self):
         """Return a subquery of (entry_id, facets, codes) of every indexed entry (browsing, no text)."""
         return (

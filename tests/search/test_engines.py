@@ -3,6 +3,8 @@ of the benchmark's mixes (totals, facets, and the page's order where both rank t
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlmodel import Session
 from werkzeug.datastructures import MultiDict
@@ -82,3 +84,24 @@ def _hidden(session) -> set[int]:
     from registry.models import Entry
 
     return set(session.exec(select(Entry.id).where(or_(col(Entry.hidden), col(Entry.deleted_at).is_not(None)))))
+
+
+@pytest.mark.slow
+def test_a_page_in_date_or_name_order_is_the_same_whether_matches_are_sorted_or_the_order_is_walked(
+    corpus, monkeypatch
+):
+    from registry.search import planner
+
+    ordered = [
+        (key, req) for key, req in _requests() if req.sort != "relevance" or req.query is None
+    ]
+    ordered += [(f"{key} by {sort}", replace(req, sort=sort, offset=offset)) for key, req in list(_requests())[:40]
+                for sort, offset in (("updated", 0), ("name", 20))]
+    assert len(ordered) > 60
+    with Session(get_engine(corpus)) as session:
+        for key, request in ordered:
+            monkeypatch.setattr(planner, "FEW_TO_SORT", 10**9)  # sort the matches themselves
+            sorted_ = DatabaseEngine().answer(session, request)
+            monkeypatch.setattr(planner, "FEW_TO_SORT", 0)  # walk the order's index, checking each entry
+            walked = DatabaseEngine().answer(session, request)
+            assert (walked.total, walked.ids) == (sorted_.total, sorted_.ids), key

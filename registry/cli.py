@@ -333,7 +333,7 @@ def restore_command(path: Path):
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    from .cli_exports import export_command, import_command
+    from .cli_exports import export_command, import_command, render_descriptions_command
 
     for command in (
         init_db_command,
@@ -344,6 +344,7 @@ def init_app(app: Flask) -> None:
         create_token_command,
         export_command,
         import_command,
+        render_descriptions_command,
         purge_command,
         backup_command,
         restore_command,

@@ -7,11 +7,14 @@ import sys
 import click
 from flask import current_app, url_for
 from flask.cli import with_appcontext
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from .db import get_engine, require_schema, write_session
 from .errors import RegistryError
+from .models import Entry
 from .services.exports import EXPORT_FORMATS, import_records, iter_public_entries, jsonl_lines, jsonld_chunks, read_dump
+from .services.rendered import RENDER_LATER, render_missing
 
 
 def _entry_url(slug: str) -> str:
@@ -60,11 +63,16 @@ def import_command(file: str):
     """Load a dump (JSON Lines or JSON-LD) into this registry; entries whose slug is taken are skipped."""
     require_schema()
     with click.open_file(file, "r", encoding="utf-8") as fh:
-        text = fh.read()
+        # Counted first, for the progress bar (a line is a record in JSON Lines; JSON-LD shows lines read).
+        total = sum(1 for line in fh if line.strip()) if file != "-" else None
     try:
-        records = read_dump(text)
-        with write_session(current_app) as session:
-            report = import_records(session, records)
+        with (
+            click.open_file(file, "r", encoding="utf-8") as fh,
+            click.progressbar(length=total, label="Importing", file=sys.stderr) as bar,  # type: ignore[var-annotated]
+            write_session(current_app) as session,
+        ):
+            session.info[RENDER_LATER] = True  # rendered below, or by `render-descriptions`
+            report = import_records(session, read_dump(fh), progress=bar.update)
     except RegistryError as err:
         raise click.ClickException(err.message) from None
     for line in report.errors:
@@ -73,5 +81,22 @@ def import_command(file: str):
         f"Imported {len(report.created)} entries, skipped {len(report.skipped)} already registered, "
         f"{len(report.errors)} refused."
     )
+    if report.created:
+        click.echo(
+            "Their descriptions are rendered when their pages are first shown; "
+            "`flask --app registry render-descriptions` renders them all now."
+        )
     if report.errors:
         sys.exit(1)
+
+
+@click.command("render-descriptions")
+@with_appcontext
+def render_descriptions_command():
+    """Render and store every description that has no stored rendering (after an import, or a new renderer)."""
+    require_schema()
+    with write_session(current_app) as session:
+        todo = session.exec(select(func.count()).select_from(Entry).where(col(Entry.description) != "")).one()
+        with click.progressbar(length=todo, label="Rendering", file=sys.stderr) as bar:
+            done = render_missing(session, progress=bar.update)
+    click.echo(f"Rendered {done} descriptions.")

@@ -22,6 +22,7 @@ __all__ = [
     "SearchResult",
     "backend_for",
     "index_entry",
+    "index_entries",
     "parse_query",
     "reindex",
     "search",
@@ -144,6 +145,19 @@ def index_entry(session: Session, entry: Entry) -> None:
         backend.delete_documents(session, [entry.id])
         return
     backend.replace_documents(session, [build_document(entry, _translations(session, [entry.id])[entry.id])])
+
+
+def index_entries(session: Session, entry_ids: list[int], *, batch_size: int = 500) -> None:
+    """Bring many entries' index rows up to date in the caller's transaction (a bulk load's last step)."""
+    backend = backend_for(session)
+    session.flush()
+    for start in range(0, len(entry_ids), batch_size):
+        ids = entry_ids[start : start + batch_size]
+        entries = session.exec(select(Entry).options(_ENTRY_COLUMNS).where(col(Entry.id).in_(ids))).all()
+        visible = [e for e in entries if is_searchable(e) and e.id is not None]
+        translations = _translations(session, [e.id for e in visible if e.id is not None])
+        backend.replace_documents(session, [build_document(e, translations[e.id]) for e in visible if e.id])
+        backend.delete_documents(session, [e.id for e in entries if e.id is not None and not is_searchable(e)])
 
 
 def unindex_entry(session: Session, entry_id: int) -> None:

@@ -1,34 +1,40 @@
 """Dumps of every public entry (JSON Lines or one JSON-LD graph), and loading a dump into a registry.
 
 A JSON Lines dump has one entry per line in the API's public shape (`EntryPublic`), so its
-field names are the API's and stay stable. Loading writes each entry through the one change
-path (`record_change`): a revision, facet rows and the search index, as for any other change.
+field names are the API's and stay stable. Loading writes what any change writes — the entry, its
+first revision, its facet rows, its place in the search index — but in batches, with the index
+brought up to date once at the end, so a dump of a million entries loads in minutes.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from harvesters.language import normalize_tag
 
 from ..errors import Invalid
-from ..models import ENTRY_KINDS, Entry, Relation, Source, Translation, utcnow
+from ..facets import facet_values
+from ..models import ENTRY_KINDS, Entry, FacetValue, Relation, Revision, Source, Translation, utcnow
 from ..schemas import EDITABLE_FIELDS, EntryPublic
+from ..search import index_entries
 from . import Actor
-from .changes import record_change, refresh_derived
-from .entries import is_local_source, to_public
+from .entries import is_local_source, snapshot, to_public
 from .openformats import SCHEMA_ORG, entry_jsonld
 from .validation import validate_changes
 
 EXPORT_FORMATS = ("jsonl", "jsonld")
 IMPORT_AUTHOR = "import"
 _BATCH = 200
+#: Entries written per flush when loading a dump.
+_IMPORT_BATCH = 500
 _TRANSLATION_ORIGINS = ("harvested", "community", "maintainer")
 
 
@@ -81,17 +87,31 @@ class ImportReport:
     errors: list[str] = field(default_factory=list)  # "line 3: why"
 
 
-def read_dump(text: str) -> list[dict[str, Any]]:
-    """Parse a dump: JSON Lines in the API's shape, or a JSON-LD document this registry wrote."""
-    stripped = text.lstrip()
-    if stripped.startswith("{") and '"@graph"' in stripped[:200]:
-        try:
-            doc = json.loads(text)
-        except ValueError as err:
-            raise Invalid(f"The JSON-LD document is not valid JSON: {err}") from None
-        return [_from_jsonld(node) for node in doc.get("@graph", []) if isinstance(node, dict)]
-    records = []
-    for number, line in enumerate(text.splitlines(), start=1):
+def read_dump(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """Read a dump record by record: JSON Lines in the API's shape (streamed, one line at a time), or a
+    JSON-LD document this registry wrote (read whole: it is one JSON document)."""
+    lines = iter(lines)
+    blank = 0
+    first = None
+    for line in lines:
+        if line.strip():
+            first = line
+            break
+        blank += 1
+    if first is None:
+        return
+    if not _one_object(first):
+        rest = "".join(lines)
+        whole = (first + rest).lstrip()
+        if whole.startswith("{") and '"@graph"' in whole[:200]:
+            try:
+                doc = json.loads(whole)
+            except ValueError as err:
+                raise Invalid(f"The JSON-LD document is not valid JSON: {err}") from None
+            yield from (_from_jsonld(node) for node in doc.get("@graph", []) if isinstance(node, dict))
+            return
+        lines = iter(rest.splitlines(keepends=True))
+    for number, line in enumerate(itertools.chain([first], lines), start=blank + 1):
         if not line.strip():
             continue
         try:
@@ -100,8 +120,17 @@ def read_dump(text: str) -> list[dict[str, Any]]:
             raise Invalid(f"line {number} is not JSON: {err}", details={"line": number}) from None
         if not isinstance(record, dict):
             raise Invalid(f"line {number} is not a JSON object", details={"line": number})
-        records.append(record)
-    return records
+        if "@graph" in record and isinstance(record["@graph"], list):  # a JSON-LD document on one line
+            yield from (_from_jsonld(node) for node in record["@graph"] if isinstance(node, dict))
+            continue
+        yield record
+
+
+def _one_object(line: str) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
 
 
 def _spdx_from_url(url: str) -> str:
@@ -187,13 +216,20 @@ def _slug(value: Any) -> str:
     return slug
 
 
-def import_record(session: Session, record: dict[str, Any]) -> str | None:
-    """Create one entry from a dump record; return its slug, or None when the slug is taken already."""
+@dataclass
+class _Loaded:
+    entry: Entry
+    record: dict[str, Any]
+    changes: list[str]
+
+
+def _prepare(record: dict[str, Any]) -> _Loaded:
+    """Check a record and make its entry (not stored yet); raise Invalid for a record that cannot load."""
     slug = _slug(record.get("slug"))
-    if session.exec(select(Entry.id).where(col(Entry.slug) == slug)).first() is not None:
-        return None
     clean = _clean_fields(record)
     source_url = record.get("source_url") if isinstance(record.get("source_url"), str) else None
+    if source_url is not None and len(source_url) > 2000:
+        raise Invalid(f"{slug}: source_url is longer than 2000 characters")
     entry = Entry(
         slug=slug,
         **clean,
@@ -203,31 +239,86 @@ def import_record(session: Session, record: dict[str, Any]) -> str | None:
         if isinstance(record.get("provenance"), dict)
         else {},
         source_url=source_url,
+        revision=1,
     )
-    session.add(entry)
+    entry.updated_at = _when(record.get("updated_at")) or utcnow()
+    return _Loaded(entry=entry, record=record, changes=sorted(clean))
+
+
+def import_records(
+    session: Session, records: Iterable[dict[str, Any]], *, progress: Callable[[int], None] | None = None
+) -> ImportReport:
+    """Load dump records in batches; a record that cannot load is reported and the others still load.
+
+    Each entry is written as any change is (its first revision, its facet rows), a batch at a time;
+    the search index takes the new entries once, at the end, in batches too; then relations kept by
+    name are linked. Entries whose slug is taken (already registered, or earlier in the dump) are skipped.
+    """
+    report = ImportReport()
+    seen: set[str] = set()
+    created: list[int] = []
+    batch: list[_Loaded] = []
+    for number, record in enumerate(records, start=1):
+        try:
+            loaded = _prepare(record)
+        except Invalid as err:
+            report.errors.append(f"record {number}: {err.message}")
+        else:
+            if loaded.entry.slug in seen:
+                report.skipped.append(loaded.entry.slug)
+            else:
+                seen.add(loaded.entry.slug)
+                batch.append(loaded)
+        if len(batch) >= _IMPORT_BATCH:
+            created += _store(session, batch, report)
+            batch = []
+        if progress:
+            progress(1)
+    created += _store(session, batch, report)
+    index_entries(session, created)
+    resolve_relations(session)
+    return report
+
+
+def _store(session: Session, batch: list[_Loaded], report: ImportReport) -> list[int]:
+    """Write a batch of checked entries with what comes with them; return their ids."""
+    if not batch:
+        return []
+    taken = set(session.exec(select(Entry.slug).where(col(Entry.slug).in_([b.entry.slug for b in batch]))))
+    report.skipped += [b.entry.slug for b in batch if b.entry.slug in taken]
+    batch = [b for b in batch if b.entry.slug not in taken]
+    session.add_all(b.entry for b in batch)
     session.flush()
-    if source_url and not is_local_source(source_url):
-        known = session.exec(select(Source).where(col(Source.kind) == "git", col(Source.url) == source_url)).first()
-        if known is None:
-            session.add(Source(kind="git", url=source_url, entry_id=entry.id))
-        elif known.entry_id is None:
-            known.entry_id = entry.id
-            session.add(known)
-    changes = sorted(clean) + _import_translations(session, entry, record.get("translations"))
-    for rel in record.get("relations") or []:
-        if isinstance(rel, dict) and isinstance(rel.get("type"), str) and isinstance(rel.get("target"), str):
-            assert entry.id is not None  # a stored entry (flushed before its relations)
-            session.add(Relation(entry_id=entry.id, type=rel["type"][:32], target=rel["target"][:300]))
+    urls = {b.entry.source_url for b in batch if b.entry.source_url and not is_local_source(b.entry.source_url)}
+    known = {s.url: s for s in session.exec(select(Source).where(col(Source.kind) == "git", col(Source.url).in_(urls)))}
+    for b in batch:
+        entry = b.entry
+        assert entry.id is not None  # flushed above
+        url = entry.source_url
+        if url in urls:
+            if url not in known:
+                known[url] = Source(kind="git", url=url, entry_id=entry.id)
+                session.add(known[url])
+            elif known[url].entry_id is None:
+                known[url].entry_id = entry.id
+        b.changes += _import_translations(session, entry, b.record.get("translations"))
+        for rel in b.record.get("relations") or []:
+            if isinstance(rel, dict) and isinstance(rel.get("type"), str) and isinstance(rel.get("target"), str):
+                session.add(Relation(entry_id=entry.id, type=rel["type"][:32], target=rel["target"][:300]))
+        session.add_all(FacetValue(entry_id=entry.id, facet=f, value=v) for f, v in sorted(facet_values(entry)))
+        session.add(
+            Revision(
+                entry_id=entry.id,
+                number=1,
+                author=IMPORT_AUTHOR,
+                reason="imported from a dump",
+                changes=b.changes,
+                snapshot=snapshot(entry),
+            )
+        )
     session.flush()
-    record_change(session, entry, author=IMPORT_AUTHOR, reason="imported from a dump", changes=changes)
-    updated = _when(record.get("updated_at"))
-    if updated is not None:
-        # Keep the date the entry last changed where it came from: feeds and sitemaps use it.
-        entry.updated_at = updated
-        session.add(entry)
-        session.flush()
-        refresh_derived(session, entry)
-    return slug
+    report.created += [b.entry.slug for b in batch]
+    return [b.entry.id for b in batch if b.entry.id is not None]
 
 
 def _import_translations(session: Session, entry: Entry, value: Any) -> list[str]:
@@ -256,27 +347,11 @@ def _import_translations(session: Session, entry: Entry, value: Any) -> list[str
 
 
 def resolve_relations(session: Session) -> None:
-    """Link relations kept by name to the entries that are registered now."""
-    for rel in session.exec(select(Relation).where(col(Relation.target_id).is_(None))):
-        target = session.exec(select(Entry.id).where(col(Entry.slug) == rel.target.lower())).first()
-        if target is not None:
-            rel.target_id = target
-            session.add(rel)
-
-
-def import_records(session: Session, records: list[dict[str, Any]]) -> ImportReport:
-    """Load dump records; a record that fails is reported and the others still load."""
-    report = ImportReport()
-    for number, record in enumerate(records, start=1):
-        try:
-            with session.begin_nested():
-                slug = import_record(session, record)
-        except Invalid as err:
-            report.errors.append(f"record {number}: {err.message}")
-            continue
-        if slug is None:
-            report.skipped.append(str(record.get("slug")))
-        else:
-            report.created.append(slug)
-    resolve_relations(session)
-    return report
+    """Link relations kept by name to the entries that are registered now (one statement)."""
+    registered = select(Entry.id).where(col(Entry.slug) == func.lower(Relation.target)).scalar_subquery()
+    session.execute(
+        update(Relation)
+        .where(col(Relation.target_id).is_(None))
+        .values(target_id=registered)
+        .execution_options(synchronize_session=False)
+    )

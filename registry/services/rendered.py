@@ -12,7 +12,7 @@ from collections import defaultdict
 from itertools import chain
 
 from markupsafe import Markup
-from sqlalchemy import and_, bindparam, delete, event, insert
+from sqlalchemy import and_, bindparam, delete, event, insert, literal, tuple_
 from sqlalchemy.orm import Session, attributes
 from sqlmodel import col, select
 
@@ -32,8 +32,14 @@ def _key(obj) -> tuple[int, str] | None:
     return None
 
 
+#: A session whose info holds this key leaves rendering for later (a bulk load: `render_missing` after it).
+RENDER_LATER = "render_later"
+
+
 @event.listens_for(Session, "after_flush")
 def _store_renderings(session: Session, _context) -> None:
+    if session.info.get(RENDER_LATER):
+        return
     written: dict[tuple[int, str], str] = {}
     gone: set[tuple[int, str]] = set()
     for obj in chain(session.new, session.dirty):
@@ -96,3 +102,47 @@ def translations_rendered(session, *, entry_id: int) -> tuple[dict[str, Translat
 def html_of(text: str, stored: str | None) -> Markup:
     """Return a description as safe HTML: its stored rendering when there is one, else rendered now."""
     return Markup(stored) if stored is not None else render_markdown(text)
+
+
+def render_missing(session, *, batch_size: int = 200, progress=None) -> int:
+    """Render and store every description that has no rendering by this renderer; return how many.
+
+    After a bulk load (which leaves rendering for later) or a change of renderer. Reads in batches
+    by entry id, so memory stays bounded whatever the registry's size.
+    """
+    table = RenderedText.__table__  # type: ignore[attr-defined]
+    done = 0
+    for model, key in ((Entry, Entry.id), (Translation, Translation.entry_id)):
+        lang = col(Translation.lang) if model is Translation else literal(_ORIGINAL)
+        entry_id = col(key)
+        rendered = select(RenderedText.entry_id).where(
+            col(RenderedText.entry_id) == entry_id,
+            col(RenderedText.lang) == lang,
+            col(RenderedText.renderer) == RENDERER_VERSION,
+        )
+        after = (0, "")
+        while True:
+            rows = session.exec(
+                select(entry_id, lang, col(model.description))
+                .where(col(model.description) != "", ~rendered.exists(), tuple_(entry_id, lang) > tuple_(*after))
+                .order_by(entry_id, lang)
+                .limit(batch_size)
+            ).all()
+            if not rows:
+                break
+            keys = [(e, str(tag)) for e, tag, _text in rows]
+            for tag in {tag for _e, tag in keys}:
+                ids = [e for e, t in keys if t == tag]
+                session.execute(delete(table).where(table.c.lang == tag, table.c.entry_id.in_(ids)))
+            session.execute(
+                insert(table),
+                [
+                    {"entry_id": e, "lang": str(tag), "html": str(render_markdown(text)), "renderer": RENDERER_VERSION}
+                    for e, tag, text in rows
+                ],
+            )
+            after = keys[-1]
+            done += len(rows)
+            if progress:
+                progress(len(rows))
+    return done

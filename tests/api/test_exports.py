@@ -118,3 +118,42 @@ def test_import_reports_bad_records_and_loads_the_rest(empty_app, tmp_path):
     broken.write_text("{not json\n", encoding="utf-8")
     result = empty_app.test_cli_runner().invoke(args=["import", str(broken)])
     assert result.exit_code != 0 and "line 1 is not JSON" in result.output
+
+
+def test_a_large_dump_loads_in_batches_with_duplicates_skipped_relations_linked_and_search_built(
+    empty_app, tmp_path
+):
+    from registry.models import RenderedText, Relation
+
+    records = [
+        {"slug": f"bulk/entry-{n}", "name": f"Bulk entry {n}", "kind": "dataset" if n % 3 else "model",
+         "language": "sw", "languages": ["sw"], "license": "MIT", "summary": f"Kiswahili corpus number {n}.",
+         "description": f"# Entry {n}\n\nMaandishi ya **Kiswahili**.",
+         "relations": [{"type": "uses", "target": f"bulk/entry-{n - 1}"}] if n else [],
+         "updated_at": "2026-01-02T03:04:05+00:00"}
+        for n in range(1203)
+    ]
+    records.insert(700, {"slug": "bulk/entry-5", "name": "Twice"})  # the same slug again, in another batch
+    records.append({"slug": "bad", "name": "No namespace"})
+    path = tmp_path / "bulk.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    runner = empty_app.test_cli_runner()
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 1 and "Imported 1203 entries, skipped 1 already registered, 1 refused" in result.output
+    with write_session(empty_app) as s:
+        assert s.exec(select(func.count()).select_from(Revision)).one() == 1203
+        assert s.exec(select(func.count()).select_from(FacetValue).where(FacetValue.facet == "language")).one() == 1203
+        linked = s.exec(select(func.count()).select_from(Relation).where(Relation.target_id.is_not(None))).one()
+        assert linked == 1202
+        assert s.exec(select(Entry.name).where(Entry.slug == "bulk/entry-5")).one() == "Bulk entry 5"
+        assert s.exec(select(func.count()).select_from(RenderedText)).one() == 0  # left for later
+    client = empty_app.test_client()
+    found = client.get("/api/v1/entries?q=kiswahili&language=sw&per_page=5").get_json()
+    assert found["total"] == 1203
+    page = client.get("/entries/bulk/entry-7").get_data(as_text=True)
+    assert "<strong>Kiswahili</strong>" in page  # rendered when shown, until stored
+    result = runner.invoke(args=["render-descriptions"])
+    assert result.exit_code == 0 and "Rendered 1203 descriptions" in result.output
+    with write_session(empty_app) as s:
+        assert s.exec(select(func.count()).select_from(RenderedText)).one() == 1203
+    assert "Rendered 0 descriptions" in runner.invoke(args=["render-descriptions"]).output

@@ -334,6 +334,13 @@ def restore_command(path: Path):
 def init_app(app: Flask) -> None:
     """Register the commands."""
     from .cli_exports import export_command, import_command
+    from .search import build
+    from .search.cli import search_build_command
+
+    # The shared search index's directory, known to the engine's index even where no app context
+    # is pushed (gunicorn's warming hook, the scheduler). (Belongs in search.init_app, which is
+    # being reworked: see issue 22.)
+    build.bind(app)
 
     for command in (
         init_db_command,
@@ -347,5 +354,6 @@ def init_app(app: Flask) -> None:
         purge_command,
         backup_command,
         restore_command,
+        search_build_command,
     ):
         app.cli.add_command(command)

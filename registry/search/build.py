@@ -141,8 +141,8 @@ def _chunk(rows: Iterator[Row]) -> Iterator[Row]:
 def fold_if_due(engine: Engine, reader, code_digits: int, directory: Path) -> dict | None:
     """Build a new set when the change log has grown past the current one; return its manifest, else None.
 
-    Due when there is no usable set, or more than FOLD_CHANGES changes are past it, or the oldest
-    of them is older than FOLD_AGE seconds. Never waits for another builder.
+    Due when there is no usable set, or more than FOLD_CHANGES changes are past it, or any are
+    and the set is older than FOLD_AGE seconds. Never waits for another builder.
     """
     manifest = store.read_manifest(directory)
     with Session(engine) as session:
@@ -156,3 +156,16 @@ def fold_if_due(engine: Engine, reader, code_digits: int, directory: Path) -> di
                 if behind <= FOLD_CHANGES and time.time() - built < FOLD_AGE:
                     return None
     return build_set(engine, reader, code_digits, directory, wait=False)
+
+
+def fold_for_app(app) -> dict | None:
+    """Fold the change log into a new set of the app's shared index when it is due (the scheduler's hook)."""
+    directory = directory_of(app)
+    if directory is None or not app.config.get("SEARCH_IN_MEMORY"):
+        return None
+    from . import backend_for, counts
+
+    engine = app.extensions["registry_engine"]
+    with Session(engine) as session:
+        reader = backend_for(session).memory_rows
+    return fold_if_due(engine, reader, counts.CODE_DIGITS, directory)

@@ -24,6 +24,9 @@ DEFAULTS = {
     "PER_PAGE": 20,
     # Rank and count text searches from a copy of the search index in each process's memory.
     "SEARCH_IN_MEMORY": True,
+    # Where the machine's shared search index lives (None: <instance>/search-index; empty: none, each
+    # process reads the index into its own memory).
+    "SEARCH_INDEX_DIR": None,
     # Rendered anonymous pages kept per web process, checked against the write counter (0: off).
     "PAGE_CACHE_SIZE": 512,
     # Connections per process on PostgreSQL: kept idle, and opened beyond that under load.

@@ -1,4 +1,4 @@
-"""The scheduler: queue the sources that are due, every so often, until stopped."""
+"""The scheduler: queue the sources that are due, and fold the search index's changes into a new shared set, every so often."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ def run_scheduler(
 ) -> int:
     """Queue the due sources every ``interval`` seconds until stopped (SIGTERM, SIGINT) or ``ticks`` ran out."""
     from ..db import sessions
+    from ..search.build import fold_for_app
     from ..services.sources import queue_due_sources
 
     stop = threading.Event()
@@ -38,6 +39,12 @@ def run_scheduler(
         else:
             if report:
                 report(queued, pending)
+        try:  # the machine's shared search index: the change log folded into a new set when grown
+            with app.app_context():
+                fold_for_app(app)
+        except Exception as err:
+            if on_error:
+                on_error(err)
         done += 1
         if ticks is not None and done >= ticks:
             break

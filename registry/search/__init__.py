@@ -210,11 +210,16 @@ def warm(engine) -> bool:
 
 
 def init_app(app) -> None:
-    """Register `reindex`, bind the index's session listeners, and turn on the in-memory copy when configured."""
-    from . import changes
-    from .cli import reindex_command
+    """Register `reindex` and `search-build`, bind the index's session listeners and the shared index's
+    directory, and turn on the in-memory copy when configured."""
+    from . import build, changes
+    from .cli import reindex_command, search_build_command
 
     changes.bind()
+    # The shared index's directory, known to the engine's index even where no app context is
+    # pushed (gunicorn's warming hook, the scheduler).
+    build.bind(app)
     app.cli.add_command(reindex_command)
+    app.cli.add_command(search_build_command)
     if app.config.get("SEARCH_IN_MEMORY"):
         memory.enable(app.extensions["registry_engine"])

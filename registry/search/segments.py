@@ -8,16 +8,16 @@ field-weighted count of its occurrences (FTS5's bm25 column weights, applied onc
 
 from __future__ import annotations
 
-import bisect
 import itertools
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from .documents import FIELD_WEIGHTS, FIELDS
+from .lists import IntLists, Strings, StrLists
 
 _SHIFT = np.int64(32)
 #: Facet codes per slot kept in a fixed-width table (more are kept aside).
@@ -69,12 +69,12 @@ class Segment:
     length: np.ndarray  # tokens in the entry (all fields)
     boost: np.ndarray
     epoch: np.ndarray
-    names: dict[str, np.ndarray]
+    names: StrLists  # exact-name key -> slots
     code_table: np.ndarray  # slot × the first CODE_COLUMNS facet codes (0: none)
-    code_more: dict[int, np.ndarray]  # the codes past those, for the few slots that have more
-    by_code: dict[int, np.ndarray]
+    code_more: IntLists  # the codes past those, for the few slots that have more
+    by_code: IntLists  # facet code -> its slots
     counting: CodeBitmaps  # the same codes as bitmaps (frequent ones) and slot lists (the rest)
-    vocab: list[str]  # sorted tokens; a token's id is its place here
+    vocab: Strings  # sorted tokens; a token's id is its place here
     words: Postings
     pairs: Postings
     char_pairs: Positions  # where each pair of one-character tokens occurs in the token stream
@@ -85,11 +85,10 @@ class Segment:
         return len(self.ids)
 
     def token_id(self, token: str) -> int | None:
-        at = bisect.bisect_left(self.vocab, token)
-        return at if at < len(self.vocab) and self.vocab[at] == token else None
+        return self.vocab.find(token)
 
     def prefix_ids(self, prefix: str) -> tuple[int, int]:
-        return bisect.bisect_left(self.vocab, prefix), bisect.bisect_left(self.vocab, prefix + "\U0010ffff")
+        return self.vocab.prefixed(prefix)
 
 
 @dataclass
@@ -184,30 +183,29 @@ def build_segment(rows: Iterable[Row], code_digits: int) -> Segment:
     narrow = column < CODE_COLUMNS
     code_table = np.zeros((n, CODE_COLUMNS), dtype=np.int32)
     code_table[np.repeat(np.arange(n), lens)[narrow], column[narrow]] = all_codes[narrow]
-    code_more = {
-        int(slot): all_codes[code_ptr[slot] + CODE_COLUMNS : code_ptr[slot + 1]]
-        for slot in np.flatnonzero(lens > CODE_COLUMNS)
-    }
+    code_more = IntLists.of(
+        {
+            int(slot): all_codes[code_ptr[slot] + CODE_COLUMNS : code_ptr[slot + 1]]
+            for slot in np.flatnonzero(lens > CODE_COLUMNS)
+        }
+    )
     code_slot = np.repeat(np.arange(n, dtype=np.int64), lens)
     order = np.argsort(all_codes, kind="stable")
     sorted_codes = all_codes[order]
-    by_code: dict[int, np.ndarray] = {}
-    if len(sorted_codes):
-        starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
-        ends = np.r_[starts[1:], len(sorted_codes)]
-        for s, e in zip(starts.tolist(), ends.tolist(), strict=False):
-            by_code[int(sorted_codes[s])] = code_slot[order[s:e]]
+    starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]]) if len(sorted_codes) else order[:0]
+    # Each code's slots, ascending (the sort is stable and the slots were in order).
+    by_code = IntLists(sorted_codes[starts], np.r_[starts, len(sorted_codes)].astype(np.int64), code_slot[order])
     return Segment(
         ids=np.frombuffer(entry_ids, dtype=np.int64).copy(),
         counting=CodeBitmaps.of(by_code, n),
         length=np.frombuffer(per_slot, dtype=np.int_).astype(np.float64),
         boost=np.frombuffer(boosts, dtype=np.float64).copy(),
         epoch=np.frombuffer(epochs, dtype=np.float64).copy(),
-        names={k: np.asarray(v, dtype=np.int64) for k, v in names.items()},
+        names=StrLists.of(names),
         code_table=code_table,
         code_more=code_more,
         by_code=by_code,
-        vocab=ordered,
+        vocab=Strings.of(ordered),
         words=words,
         pairs=pairs,
         char_pairs=char_pairs,
@@ -234,7 +232,7 @@ class CodeBitmaps:
     cost: int  # about what counting this way costs, in slot-table cells read
 
     @classmethod
-    def of(cls, by_code: dict[int, np.ndarray], n: int) -> CodeBitmaps:
+    def of(cls, by_code: Mapping[int, np.ndarray] | IntLists, n: int) -> CodeBitmaps:
         dense = sorted(c for c, slots in by_code.items() if n >= BITMAP_MIN_SLOTS and len(slots) > n * DENSE_SHARE)
         sparse = sorted(set(by_code) - set(dense))
         words = (n + 63) // 64

@@ -163,7 +163,8 @@ def fold_for_app(app) -> dict | None:
     directory = directory_of(app)
     if directory is None or not app.config.get("SEARCH_IN_MEMORY"):
         return None
-    from . import backend_for, counts
+    from . import counts
+    from .backends import backend_for
 
     engine = app.extensions["registry_engine"]
     with Session(engine) as session:

@@ -12,7 +12,8 @@ from sqlmodel import Session, select
 
 from ..db import get_engine, schema_is_current, write_session
 from ..models import Entry
-from . import backend_for, build, counts, reindex
+from . import build, counts, reindex
+from .backends import backend_for
 
 
 def _schema_current() -> None:

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from ..models import FACETS, Entry, FacetValue
 from . import counts, memory
+from .backends import backend_for
 from .counts import TOTAL, count_codes
 from .documents import PAIR_SEP
 from .query import ParsedQuery, expandable, one_typo_away, relax
@@ -145,8 +146,6 @@ def _invisible_ids():
 def _text_condition(session: Session, parsed: ParsedQuery | None, *, ranked: bool):
     # The backend answers the text part as a subquery: (entry_id, codes) for counting, (entry_id,
     # score, exact, codes) for ranking; without a query, every indexed entry. Parsing made any input safe.
-    from . import backend_for
-
     backend = backend_for(session)
     if parsed is None:
         return backend.documents()
@@ -179,8 +178,6 @@ def _count_matches(session: Session, ids) -> tuple[int, dict[str, dict[str, int]
     # rows per match, several times slower on large result sets. The database joins the codes
     # into one string (tens of thousands of rows cost more to hand over than to count) and
     # numpy counts them (counts.py).
-    from . import backend_for
-
     total, joined = (
         session.connection().execute(select(func.count(), backend_for(session).concatenate(ids.c.codes, ""))).one()
     )
@@ -191,8 +188,6 @@ def _count_everything(session: Session) -> tuple[int, dict[str, dict[str, int]]]
     # Browsing everything reads the kept counts instead of every entry's facets. Hidden and
     # deleted entries are never indexed; should a change have skipped the index, their rows
     # are taken off here, as _filtered_ids leaves them out of every other count.
-    from . import backend_for
-
     found = counts.read(session, backend_for(session).documents(), _invisible_ids())
     total = found.pop(TOTAL, 0)
     return total, _sorted_facets(found.items())
@@ -205,8 +200,6 @@ def _rank_and_count(session: Session, request: SearchRequest) -> tuple[int, dict
     them for the count and the facets, and the best ``limit`` after ``offset`` for the page.
     Only the index rows take part: the page's (long) entry rows are read by the caller.
     """
-    from . import backend_for
-
     matched = _filtered_ids(request, _text_condition(session, request.query, ranked=True)).cte("matched")
     matched = matched.prefix_with("MATERIALIZED")
     page = (
@@ -262,8 +255,6 @@ def _page_in_order(session: Session, request: SearchRequest, matches, total: int
 
 def _walk_condition(session: Session, request: SearchRequest):
     """Return the condition on Entry that the request selects, checked one entry at a time."""
-    from . import backend_for
-
     indexed = _text_condition(session, None, ranked=False)
     condition = _visible() & exists().where(indexed.c.entry_id == Entry.id)
     for facet, values in request.filters.items():
@@ -319,8 +310,6 @@ def _ranked_in_memory(
 ) -> tuple[int, Counter[str], list[int]] | None:
     """Return the number of matches, the count of each facet pair over them, and the ids of the page
     (``limit`` after the request's offset) in rank order; or None when the database must answer."""
-    from . import backend_for
-
     backend = backend_for(session)
     index = memory.index_for(session, backend.memory_rows, counts.CODE_DIGITS)
     if index is None:
@@ -360,8 +349,6 @@ ENGINES: tuple[Engine, ...] = (MemoryEngine(), DatabaseEngine())
 
 def relaxed_query(session: Session, query: ParsedQuery) -> ParsedQuery:
     """Return the query widened by indexed words one typo away from, or containing, each word."""
-    from . import backend_for
-
     backend = backend_for(session)
     words = expandable(query)
     if not words:

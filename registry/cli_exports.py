@@ -10,11 +10,11 @@ from flask.cli import with_appcontext
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from .db import get_engine, require_schema, write_session
+from .db import get_engine, require_schema, sessions, write_session
 from .errors import RegistryError
 from .models import Entry
 from .services.exports import EXPORT_FORMATS, import_records, iter_public_entries, jsonl_lines, jsonld_chunks, read_dump
-from .services.rendered import RENDER_LATER, render_missing
+from .services.rendered import render_missing
 
 
 def _entry_url(slug: str) -> str:
@@ -69,10 +69,8 @@ def import_command(file: str):
         with (
             click.open_file(file, "r", encoding="utf-8") as fh,
             click.progressbar(length=total, label="Importing", file=sys.stderr) as bar,  # type: ignore[var-annotated]
-            write_session(current_app) as session,
         ):
-            session.info[RENDER_LATER] = True  # rendered below, or by `render-descriptions`
-            report = import_records(session, read_dump(fh), progress=bar.update)
+            report = import_records(sessions(current_app), read_dump(fh), progress=bar.update)
     except RegistryError as err:
         raise click.ClickException(err.message) from None
     for line in report.errors:

@@ -2,8 +2,7 @@
 
 A JSON Lines dump has one entry per line in the API's public shape (`EntryPublic`), so its
 field names are the API's and stay stable. Loading writes what any change writes — the entry, its
-first revision, its facet rows, its place in the search index — but in batches, with the index
-brought up to date once at the end, so a dump of a million entries loads in minutes.
+first revision, its facet rows, its place in the search index — a batch per short transaction.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from harvesters.language import normalize_tag
 
+from ..db import Sessions
 from ..errors import Invalid
 from ..facets import facet_values
 from ..models import ENTRY_KINDS, Entry, FacetValue, Relation, Revision, Source, Translation, utcnow
@@ -28,6 +28,7 @@ from ..search import index_entries
 from . import Actor
 from .entries import is_local_source, snapshot, to_public
 from .openformats import SCHEMA_ORG, entry_jsonld
+from .rendered import RENDER_LATER
 from .validation import validate_changes
 
 EXPORT_FORMATS = ("jsonl", "jsonld")
@@ -246,18 +247,25 @@ def _prepare(record: dict[str, Any]) -> _Loaded:
 
 
 def import_records(
-    session: Session, records: Iterable[dict[str, Any]], *, progress: Callable[[int], None] | None = None
+    sessions: Sessions, records: Iterable[dict[str, Any]], *, progress: Callable[[int], None] | None = None
 ) -> ImportReport:
-    """Load dump records in batches; a record that cannot load is reported and the others still load.
+    """Load dump records a batch at a time; a record that cannot load is reported and the others still load.
 
-    Each entry is written as any change is (its first revision, its facet rows), a batch at a time;
-    the search index takes the new entries once, at the end, in batches too; then relations kept by
-    name are linked. Entries whose slug is taken (already registered, or earlier in the dump) are skipped.
+    Each batch is one short transaction: its entries get what any change writes (a first revision,
+    facet rows, their place in the search index), so other writers wait at most a moment and an
+    interrupted load keeps every batch it committed; loading the same dump again goes on where it
+    stopped, as entries whose slug is taken (already registered, or earlier in the dump) are skipped.
+    Relations kept by name are linked at the end. Descriptions are left for `render_missing`.
     """
     report = ImportReport()
     seen: set[str] = set()
-    created: list[int] = []
     batch: list[_Loaded] = []
+
+    def store() -> None:
+        with sessions.write() as session:
+            session.info[RENDER_LATER] = True
+            index_entries(session, _store(session, batch, report))
+
     for number, record in enumerate(records, start=1):
         try:
             loaded = _prepare(record)
@@ -270,13 +278,13 @@ def import_records(
                 seen.add(loaded.entry.slug)
                 batch.append(loaded)
         if len(batch) >= _IMPORT_BATCH:
-            created += _store(session, batch, report)
+            store()
             batch = []
         if progress:
             progress(1)
-    created += _store(session, batch, report)
-    index_entries(session, created)
-    resolve_relations(session)
+    store()
+    with sessions.write() as session:
+        resolve_relations(session)
     return report
 
 

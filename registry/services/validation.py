@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlparse
@@ -26,11 +27,19 @@ def _regions() -> frozenset[str]:
     )
 
 
+#: SPDX's own references to a licence outside its list (`LicenseRef-…`, also after a `DocumentRef-…:`),
+#: which harvesters write for a card's `license: other`.
+_LICENSE_REF = re.compile(r"(?:DocumentRef-[A-Za-z0-9.\-]+:)?LicenseRef-[A-Za-z0-9.\-]+\Z")
+
+
 def normalize_license(expression: str) -> str:
     """Return an SPDX expression in its canonical spelling, or raise Invalid."""
     if expression in ("NOASSERTION", "NONE"):
         return expression
     info = spdx_licensing().validate(expression)
+    if info.errors and info.invalid_symbols and all(_LICENSE_REF.match(s) for s in info.invalid_symbols):
+        # Only user-defined references are unknown: keep them as written, the listed keys spelled canonically.
+        return str(spdx_licensing().parse(expression))
     if info.errors:
         raise Invalid(f"license: {info.errors[0]}", details={"fields": {"license": info.errors[0]}})
     return info.normalized_expression

@@ -43,7 +43,8 @@ def _fill(app, client):
                                    "origin": "README.en.md"}})
     add_entry(app, "lagos/translator", kind="model", name="Translator", language="en", languages=["yo", "ha"],
               license="MIT OR Apache-2.0", frameworks=["pytorch"], description="# Translator\n\nText.")
-    add_entry(app, "open/harness", kind="project", name="评测工具", summary="多语言评测。", language="zh-Hans")
+    add_entry(app, "open/harness", kind="project", name="评测工具", summary="多语言评测。", language="zh-Hans",
+              license="Apache-2.0 OR LicenseRef-harness-terms")  # a card's `license: other` is kept so
     add_entry(app, "lab/hidden", name="Hidden")
     with write_session(app) as s:
         hidden = s.exec(select(Entry).where(Entry.slug == "lab/hidden")).one()
@@ -80,7 +81,11 @@ def test_jsonl_round_trip_into_an_empty_registry(app, client, empty_app, tmp_pat
                                                                           FacetValue.value == "MIT")).one() == 1
         assert s.exec(select(func.count()).select_from(Source)).one() == 3
     assert other.get("/api/v1/entries?q=评测").get_json()["items"][0]["slug"] == "open/harness"
-    assert other.get("/api/v1/entries?license=Apache-2.0").get_json()["total"] == 1
+    assert other.get("/api/v1/entries?license=Apache-2.0").get_json()["total"] == 2
+    assert other.get("/api/v1/entries?license=LicenseRef-harness-terms").get_json()["total"] == 1
+    # Exported again, the same bytes for every entry but the two that say when it was written here.
+    again_dump = [json.loads(line) for line in other.get("/api/v1/dump").get_data(as_text=True).splitlines()]
+    assert [_comparable(e) for e in again_dump] == [_comparable(json.loads(line)) for line in lines]
     # Importing the same dump again changes nothing.
     again = empty_app.test_cli_runner().invoke(args=["import", str(dump)])
     assert again.exit_code == 0 and "Imported 0 entries, skipped 3" in again.output
@@ -157,3 +162,30 @@ def test_a_large_dump_loads_in_batches_with_duplicates_skipped_relations_linked_
     with write_session(empty_app) as s:
         assert s.exec(select(func.count()).select_from(RenderedText)).one() == 1203
     assert "Rendered 0 descriptions" in runner.invoke(args=["render-descriptions"]).output
+
+
+def test_an_interrupted_import_keeps_its_committed_batches_and_a_second_run_finishes_it(empty_app, tmp_path,
+                                                                                         monkeypatch):
+    from registry.services import exports
+
+    records = [{"slug": f"bulk/e-{n}", "name": f"E {n}", "license": "LicenseRef-x"} for n in range(1100)]
+    path = tmp_path / "bulk.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    real, calls = exports._store, []
+
+    def store_then_fail(session, batch, report):
+        calls.append(len(batch))
+        if len(calls) == 2:
+            raise OSError("the disk is full")
+        return real(session, batch, report)
+
+    monkeypatch.setattr(exports, "_store", store_then_fail)
+    result = empty_app.test_cli_runner().invoke(args=["import", str(path)])
+    assert result.exit_code != 0
+    with write_session(empty_app) as s:
+        assert s.exec(select(func.count()).select_from(Entry)).one() == 500  # the first batch stayed
+    monkeypatch.setattr(exports, "_store", real)
+    result = empty_app.test_cli_runner().invoke(args=["import", str(path)])
+    assert result.exit_code == 0 and "Imported 600 entries, skipped 500 already registered" in result.output
+    with write_session(empty_app) as s:
+        assert s.exec(select(func.count()).select_from(Revision)).one() == 1100

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .documents import FRESHNESS_SECONDS
+from .documents import FIELD_WEIGHTS, FRESHNESS_SECONDS
 from .query import Clause, ParsedQuery
-from .segments import CODE_COLUMNS, Postings, Segment
+from .segments import CODE_COLUMNS, FIELD_BITS, Postings, Segment
 
 #: bm25 as FTS5 computes it, with the same field weights as the SQLite backend.
 K1, B = 1.2, 0.75
@@ -114,9 +114,9 @@ def _clause(seg: Segment, clause: Clause, exact) -> tuple[np.ndarray, np.ndarray
     if len(toks) >= 3:
         if clause.prefix or any(len(t) != 1 for t in toks):
             i, _ = _common(found[0], _slots_of(seg, exact(clause)))
+            found = (found[0][i], found[1][i])
         else:
-            i = _char_phrase(seg, ids, found[0])
-        found = (found[0][i], found[1][i])
+            found = _char_phrase(seg, ids, found[0])
     return found
 
 
@@ -132,23 +132,31 @@ def _common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return i, at[i]
 
 
-def _char_phrase(seg: Segment, ids: list[int], candidates: np.ndarray) -> np.ndarray:
-    """Return the places of the candidate slots (ascending) that hold a phrase of one-character tokens (by id) whole.
+_FIELD_WEIGHTS = np.asarray(FIELD_WEIGHTS, dtype=np.float64)
+
+
+def _char_phrase(seg: Segment, ids: list[int], candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the candidate slots (ascending) that hold a phrase of one-character tokens (by id) whole,
+    and the field-weighted count of its occurrences in each (what FTS5's bm25 counts for a phrase).
 
     The phrase starts at x when its first pair is at x, its second at x + 1, and so on; the
     rarest pair's positions are the starts to try, and each other pair keeps those it continues.
+    Pairs never cross fields, so a start keeps the field of its first pair.
     """
-    lists = [seg.char_pairs.of((ids[i] << 32) | ids[i + 1]) for i in range(len(ids) - 1)]
+    step = 1 << FIELD_BITS
+    lists = [seg.char_pairs.of((ids[i] << 32) | ids[i + 1]).astype(np.int64) for i in range(len(ids) - 1)]
     order = sorted(range(len(lists)), key=lambda i: len(lists[i]))  # rarest first: fewer to carry on
-    start = lists[order[0]].astype(np.int64) - order[0]
+    start = lists[order[0]] - order[0] * step
     for i in order[1:]:
         if not len(start):
             break
-        start = _both(start + i, lists[i]) - i
+        start = _both(start + i * step, lists[i]) - i * step
     # A slot holds the phrase when a start falls among its tokens (pairs never cross slots).
-    return np.flatnonzero(
-        np.searchsorted(start, seg.token_start[candidates + 1]) > np.searchsorted(start, seg.token_start[candidates])
-    )
+    weights = np.r_[0.0, np.cumsum(_FIELD_WEIGHTS[start & (step - 1)], dtype=np.float64)]
+    low = np.searchsorted(start, seg.token_start[candidates] << FIELD_BITS)
+    high = np.searchsorted(start, seg.token_start[candidates + 1] << FIELD_BITS)
+    held = np.flatnonzero(high > low)
+    return candidates[held], weights[high[held]] - weights[low[held]]
 
 
 def _both(a: np.ndarray, b: np.ndarray, bound: int | None = None) -> np.ndarray:

@@ -20,6 +20,8 @@ from .documents import FIELD_WEIGHTS, FIELDS
 from .lists import IntLists, Strings, StrLists
 
 _SHIFT = np.int64(32)
+#: Low bits of a Positions value that hold the field (FIELDS has five).
+FIELD_BITS = 3
 #: Facet codes per slot kept in a fixed-width table (more are kept aside).
 CODE_COLUMNS = 12
 #: A code held by more than this share of a segment's slots is also kept as a bitmap; segments
@@ -48,7 +50,9 @@ class Positions:
 
     Kept only for pairs of one-character tokens: scripts written without spaces (Chinese,
     Japanese) are indexed one character per token, so every word of three or more characters
-    is a phrase, and these positions answer it exactly without asking the database.
+    is a phrase, and these positions answer it exactly without asking the database. Each value
+    is ``position << FIELD_BITS | field``: the next position of the same field is the value plus
+    ``1 << FIELD_BITS``, and the field gives an occurrence its bm25 weight.
     """
 
     keys: np.ndarray
@@ -166,7 +170,7 @@ def build_segment(rows: Iterable[Row], code_digits: int) -> Segment:
     pair_keys += tokens[nxt]
     one_char = np.fromiter((len(t) == 1 for t in ordered), dtype=bool, count=len(ordered))
     short = np.flatnonzero(one_char[tokens[nxt - 1]] & one_char[tokens[nxt]])
-    char_pairs = _positions(pair_keys[short], nxt[short], len(ordered))
+    char_pairs = _positions(pair_keys[short], nxt[short] << FIELD_BITS | field_of[nxt[short]], len(ordered))
     del one_char, short
     pairs = _postings(pair_keys, len(ordered) ** 2, slot_of[nxt], field_of[nxt], n)
     del pair_keys, nxt, tokens, slot_of, field_of
@@ -264,7 +268,8 @@ class CodeBitmaps:
 
 
 def _positions(keys: np.ndarray, at: np.ndarray, vocabulary: int) -> Positions:
-    # ``at`` ascends, so a stable sort by key leaves each key's positions in order.
+    # ``at`` ascends (positions with their field in the low bits), so a stable sort by key leaves
+    # each key's positions in order.
     order = np.argsort(keys, kind="stable")
     keys, at = keys[order], at[order]
     first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)

@@ -42,7 +42,7 @@ from .lists import IntLists, Strings, StrLists
 from .segments import CodeBitmaps, Positions, Postings, Segment
 
 #: Bumped whenever the files' layout or meaning changes: a set of another version is never read.
-FORMAT = 1
+FORMAT = 2
 MANIFEST, LOCK = "manifest.json", "lock"
 _SET_NAME = re.compile(r"^set-\d+-[0-9a-f]{8}$")
 _CHUNK, _ALIGN = 8 * 2**20, 64

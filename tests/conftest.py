@@ -1,12 +1,10 @@
 """Fixtures: an app on a fresh SQLite file copied from a migrated template, a client, a CLI runner,
 and a factory of real git repositories; and the run-wide caches that keep building an app per test cheap
-(compiled templates, CLDR's language names) and RQ workers quick to stop."""
+(compiled templates) and RQ workers quick to stop."""
 from __future__ import annotations
 
-import fcntl
 import itertools
 import os
-import pickle
 import shutil
 import uuid
 from pathlib import Path
@@ -79,34 +77,6 @@ def _url_rules_compiled_once():
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(Rule, "_compile_builder", shared_builder)
-        yield
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _language_names_built_once(tmp_path_factory):
-    """Build CLDR's table of language names (about 3 s) once per run, not once per xdist worker."""
-    from registry.search import languages
-
-    # Every xdist worker's temporary folder sits in the run's own folder: the first to need the table
-    # builds it there, the others read it.
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent
-    build = languages.language_names
-    names: dict[str, frozenset[str]] = {}
-
-    def shared_table() -> dict[str, frozenset[str]]:
-        if not names:
-            table = shared / "language-names.pickle"
-            with open(shared / "language-names.lock", "w") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                if not table.exists():
-                    table.write_bytes(pickle.dumps(build()))
-                names.update(pickle.loads(table.read_bytes()))
-        return names
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(languages, "language_names", shared_table)
         yield
 
 

@@ -27,6 +27,7 @@ def test_wheel_carries_templates_static_migrations_and_samples(tmp_path):
                if n.startswith("registry/sample_data/repos/") and n.endswith("/README.md") and n.count("/") == 5}
     assert len(samples) >= 12
     assert any(n.startswith("harvesters/data/licenses/") for n in names)
+    assert "registry/search/data/language-names.tsv" in names
     assert not any("/.git/" in n or n.startswith("tests/") for n in names)
     # Every Python package of the source tree travels (a new subpackage missing from pyproject.toml's list
     # would import from a checkout and fail once installed).

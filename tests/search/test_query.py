@@ -1,9 +1,11 @@
 """Query parsing, tokens, language names and snippets, without a database."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from registry.search import languages
 from registry.search.languages import find_language
 from registry.search.postgres import tsquery_literal
 from registry.search.query import LANGUAGE_MARK, Clause, one_typo_away, parse_query
@@ -81,3 +83,13 @@ def test_highlight_marks_words_and_keeps_text_plain():
     assert ("语音", True) in cjk.segments
     assert highlight("nothing here", ["absent"]) is None
     assert plain_text("# Title\n\n[link text](https://x.example) and `code`") == "Title link text and code"
+
+
+@pytest.mark.slow
+def test_the_shipped_language_names_are_those_babel_gives_today(tmp_path):
+    # Built from every CLDR locale (a few seconds): a Babel upgrade or a change to how names are
+    # folded into keys must come with the file written again (python -m registry.search.languages).
+    built = languages.build_language_names()
+    assert languages.read_table() == built, "registry/search/data/language-names.tsv is stale"
+    languages.write_table(built, tmp_path / "names.tsv")
+    assert (tmp_path / "names.tsv").read_text(encoding="utf-8") == languages.TABLE.read_text(encoding="utf-8")

@@ -5,14 +5,22 @@ A directory (``SEARCH_INDEX_DIR``, by default ``<instance>/search-index/``) hold
     lock              flock()ed by the one builder at a time (build.py)
     manifest.json     names the current set; replaced atomically (temp file, fsync, os.replace)
     set-<g>-<hex>     one set: every array of every segment, one after the other (64-byte aligned)
+    set-<g>-<hex>.ok  the file as it was when its checksum was last found right
 
 The manifest holds the format version, the database's ``reset_generation`` and the
 ``generation`` the set was built at, the database it was built from (a digest of its URL), the
 facet code width, each segment's size, each array's type, shape and place in the file, and the
 file's size and CRC-32. A reader opens a set only when all of that matches: the version, the
-database and its reset number, the file's size and checksum (read once per process, about a
-quarter of a second a gigabyte), and the arrays' shapes. Anything else and the set is not read
-(the caller builds another).
+database and its reset number, the file's size and checksum, and the arrays' shapes. Anything
+else and the set is not read (the caller builds another).
+
+Reading the whole file for its checksum costs about a quarter of a second a gigabyte, so it is
+done once per file, not once per process: the first reader to find it right leaves
+``set-<g>-<hex>.ok`` beside it, naming the file's inode, size, modification and change times and
+the checksum it matched. A reader whose file still has exactly those skips the sum; any write to
+the file, or a copy put in its place, changes its change time (which no one can set back), and
+the sum is taken again. (A damage that bypasses the file system, such as a failing disk, is not
+seen after the first check.)
 
 A set is written beside the current one, under a name that starts with a dot, fsynced, renamed
 into place, and only then named by a new manifest; a crash leaves at worst a dot file that no
@@ -31,6 +39,7 @@ import mmap
 import os
 import re
 import secrets
+import time
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -43,8 +52,12 @@ from .segments import CodeBitmaps, Positions, Postings, Segment
 
 #: Bumped whenever the files' layout or meaning changes: a set of another version is never read.
 FORMAT = 2
-MANIFEST, LOCK = "manifest.json", "lock"
+MANIFEST, LOCK, CHECKED = "manifest.json", "lock", ".ok"
+#: A file is marked as checked only once it has not changed for this long (seconds).
+SETTLED_S = 0.1
 _SET_NAME = re.compile(r"^set-\d+-[0-9a-f]{8}$")
+# A set, a set being written (a dot first), a set's checked mark, or a mark being written.
+_OURS = re.compile(r"^\.?set-\d+-[0-9a-f]{8}(\.ok)?(\.[0-9a-f]{8})?$")
 _CHUNK, _ALIGN = 8 * 2**20, 64
 
 
@@ -229,9 +242,10 @@ def remove_unnamed(directory: Path) -> None:
     """Remove the sets and unfinished builds no manifest names (call under the builder's lock)."""
     manifest = read_manifest(directory)
     current = manifest.get("set") if manifest else None
+    keep = {current, f"{current}{CHECKED}"}
     for path in directory.iterdir():
         name = path.name
-        if name != current and (_SET_NAME.match(name.removeprefix(".")) or name.startswith(f".{MANIFEST}.")):
+        if name not in keep and (_OURS.match(name) or name.startswith(f".{MANIFEST}.")):
             path.unlink(missing_ok=True)
 
 
@@ -292,10 +306,15 @@ def open_set(directory: Path, *, database: str, code_digits: int) -> SharedSet |
     try:
         path = directory / manifest["set"]
         with open(path, "rb") as fh:
-            # The size and the checksum of the whole file, read once per process (into the page cache,
-            # where the queries will want it anyway): a truncated or damaged set is never read.
-            if os.fstat(fh.fileno()).st_size != manifest["bytes"] or _crc32(fh) != manifest["crc32"]:
+            # The size, and the checksum of the whole file unless this very file was found right
+            # before: a truncated or damaged set is never read.
+            st = os.fstat(fh.fileno())
+            if st.st_size != manifest["bytes"]:
                 return None
+            if not _checked_before(path, st, manifest["crc32"]):
+                if _crc32(fh) != manifest["crc32"]:
+                    return None
+                _mark_checked(path, manifest["crc32"])
             mapped = mmap.mmap(fh.fileno(), 0, prot=mmap.PROT_READ) if manifest["bytes"] else b""
         segments = []
         for info in manifest["segments"]:
@@ -328,6 +347,37 @@ def _array(mapped, spec: dict) -> np.ndarray:
     shape = tuple(int(x) for x in spec["shape"])
     count = int(np.prod(shape)) if shape else 1
     return np.frombuffer(mapped, dtype=dtype, count=count, offset=int(spec["offset"])).reshape(shape)
+
+
+def _file_state(st: os.stat_result) -> list[int]:
+    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def _checked_before(path: Path, st: os.stat_result, crc: int) -> bool:
+    """Return whether this file, unchanged since, was found to have this checksum."""
+    try:
+        mark = json.loads(path.with_name(path.name + CHECKED).read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(mark, dict) and mark.get("crc32") == crc and mark.get("file") == _file_state(st)
+
+
+def _mark_checked(path: Path, crc: int) -> None:
+    """Note that the file, as it is now, has this checksum (best effort: without it, the next reader sums).
+
+    Only a file unchanged for SETTLED_S is marked: file times move in clock ticks (a few
+    milliseconds), so a write in the tick of the mark's look would leave them as the mark says.
+    """
+    mark = path.with_name(path.name + CHECKED)
+    temp = path.with_name(f".{mark.name}.{secrets.token_hex(4)}")
+    try:
+        st = os.stat(path)
+        if time.time_ns() - st.st_ctime_ns < SETTLED_S * 1e9:
+            return
+        temp.write_text(json.dumps({"crc32": crc, "file": _file_state(st)}))
+        os.replace(temp, mark)
+    except OSError:
+        temp.unlink(missing_ok=True)
 
 
 def _crc32(fh) -> int:

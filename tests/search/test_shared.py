@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -55,6 +57,12 @@ def _manifest(app) -> dict:
     return json.loads((_directory(app) / store.MANIFEST).read_text())
 
 
+def _files(app) -> list[str]:
+    """The directory's files, but for the current set's checked mark (made once the set has settled)."""
+    current = _manifest(app)["set"]
+    return sorted(p.name for p in _directory(app).iterdir() if p.name != current + store.CHECKED)
+
+
 def _set_file(app):
     return _directory(app) / _manifest(app)["set"]
 
@@ -88,7 +96,7 @@ def test_the_first_process_builds_the_set_and_the_next_one_opens_it(app, other, 
     second = other()
     _same_answers(second, database, QUERIES[::3])
     assert _index(second).shared.name == name  # opened, not built again
-    assert sorted(p.name for p in _directory(app).iterdir()) == sorted(["lock", "manifest.json", name])
+    assert _files(app) == sorted(["lock", "manifest.json", name])
 
 
 def test_a_mapped_segment_answers_as_the_one_built_in_memory(app, tmp_path):
@@ -142,6 +150,48 @@ def test_a_damaged_set_is_never_read_and_is_built_again(app, other, database, da
     assert not (_directory(app) / manifest["set"]).exists() or damage in ("format", "other database")
 
 
+def test_a_set_is_summed_once_until_its_file_changes(app, monkeypatch):
+    _fill(app, 30)
+    assert _answer(app, "river")[0] > 0
+    path, manifest = _set_file(app), _manifest(app)
+    mark = path.parent / (path.name + ".ok")
+    summed = []
+    real = store._crc32
+    monkeypatch.setattr(store, "_crc32", lambda fh: summed.append(1) or real(fh))
+
+    def opened():
+        return store.open_set(_directory(app), database=manifest["database"], code_digits=counts.CODE_DIGITS)
+
+    def settle():  # a file is marked only once it has not changed for a moment
+        time.sleep(store.SETTLED_S + 0.05)
+
+    settle()
+    summed.clear()
+    mark.unlink(missing_ok=True)
+    assert opened() is not None and summed == [1] and mark.exists()  # the first reader sums and marks
+    assert opened() is not None and opened() is not None and summed == [1]  # the next ones do not
+    # The same byte written back over itself: the content is right, but the file was written to.
+    spec = manifest["arrays"]["s0.words.slots"]
+    with open(path, "r+b") as fh:
+        fh.seek(spec["offset"])
+        byte = fh.read(1)
+        fh.seek(spec["offset"])
+        fh.write(byte)
+    assert opened() is not None and summed == [1, 1]  # summed again (and found right)
+    settle()
+    assert opened() is not None and summed == [1, 1, 1]  # marked now that it has settled
+    assert opened() is not None and summed == [1, 1, 1]
+    # A damaged byte with the modification time set back: the change time still moves, so it is summed.
+    stat = path.stat()
+    with open(path, "r+b") as fh:
+        fh.seek(spec["offset"])
+        fh.write(bytes([byte[0] ^ 0x55]))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert opened() is None and summed == [1, 1, 1, 1]
+    settle()
+    assert opened() is None and summed == [1, 1, 1, 1, 1]  # and never marked while wrong
+
+
 def test_a_build_that_fails_midway_leaves_the_old_set_named(app, monkeypatch):
     _fill(app, 30)
     assert _answer(app, "river")[0] > 0
@@ -160,7 +210,7 @@ def test_a_build_that_fails_midway_leaves_the_old_set_named(app, monkeypatch):
     with pytest.raises(RuntimeError):
         build.build_set(engine, backend_for_engine(app), counts.CODE_DIGITS, _directory(app))
     assert _manifest(app) == before
-    assert sorted(p.name for p in _directory(app).iterdir()) == sorted(["lock", "manifest.json", before["set"]])
+    assert _files(app) == sorted(["lock", "manifest.json", before["set"]])
     # A build killed outright leaves a dot file: never named, removed by the next builder.
     (_directory(app) / ".set-99-0123abcd").write_bytes(b"half")
     monkeypatch.undo()

@@ -17,8 +17,9 @@ Staying in step: every index write also bumps one counter row (``search_index_st
 notes the entry ids it touched (``search_index_changes``), in its own transaction. Before a
 query the copy reads the counter; when it moved, it reads the noted entries' index rows again
 into a small private segment, and their slots in the set die. When those outgrow a share of the
-set, the process folds them into a new set (unless another builder is at it), and every process
-moves to a newer set when the manifest names one. The counter's row lock orders the writers,
+set, the process folds them into a new set in a background thread (unless another builder is at
+it), answering from the segments meanwhile, and every process moves to a newer set when the
+manifest names one. The counter's row lock orders the writers,
 so changes are seen in the order they committed. A session that wrote the index in its open
 transaction is answered by the database instead (the copy holds committed data only).
 """
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import weakref
 from pathlib import Path
 
@@ -47,6 +49,8 @@ log = logging.getLogger(__name__)
 #: Changed entries are kept in small further segments; past this share of the set (or this
 #: many), they are folded into a new set (or, without one, everything is read again).
 DELTA_SHARE, DELTA_MIN = 0.2, 5000
+#: After a fold failed, the next is tried this many seconds later at the earliest.
+FOLD_RETRY_S = 60.0
 
 
 class MemoryIndex:
@@ -70,6 +74,12 @@ class MemoryIndex:
         self._database = store.database_key(engine) if engine is not None else ""
         self.shared: store.SharedSet | None = None  # the set the snapshot's first segments are mapped from
         self._stamp: tuple | None = None  # the manifest as last looked at
+        #: The thread folding the changes into a new base (a set, or without a directory a whole
+        #: new copy), so that no query waits for it; and that copy, with its reset number, when done.
+        self.folding: threading.Thread | None = None
+        self._folded: tuple[int, Snapshot] | None = None
+        self._fold_after = 0.0
+        self._fold_done = False
 
     def hidden_ids(self, fingerprint, load) -> np.ndarray:
         """Return the ids of entries never to show, calling load() only when fingerprint() changed."""
@@ -86,11 +96,17 @@ class MemoryIndex:
         snap = self.snapshot
         # A newer snapshot than this session's view (another thread refreshed it) holds committed
         # changes too: reading them is what a session started a moment later would do.
-        if snap is not None and snap.generation >= generation and reset == self.reset_generation:
+        if (
+            snap is not None
+            and snap.generation >= generation
+            and reset == self.reset_generation
+            and not self._fold_done
+        ):
             return snap
         with self._lock:
             snap = self.snapshot
-            if snap is not None and snap.generation >= generation and reset == self.reset_generation:
+            fold_done, self._fold_done = self._fold_done, False  # a fold's result is taken up even without changes
+            if snap is not None and snap.generation >= generation and reset == self.reset_generation and not fold_done:
                 return snap
             if snap is None or reset != self.reset_generation or generation - snap.generation > KEEP_CHANGES:
                 # Codes are numbered for good, but a migration that makes the index again numbers them anew.
@@ -98,7 +114,11 @@ class MemoryIndex:
                 self.reset_generation = reset
                 snap = self._load(session, generation)
             else:
-                snap = self._newer_set(session, generation) or self._apply(session, snap, generation)
+                snap = (
+                    self._newer_set(session, generation)
+                    or self._take_folded(session, generation)
+                    or self._apply(session, snap, generation)
+                )
             self.snapshot = snap
             return snap
 
@@ -134,15 +154,14 @@ class MemoryIndex:
         found = store.open_set(self.directory, database=self._database, code_digits=self._code_digits)
         return found if found is not None and self._fits(found.manifest, generation, self.reset_generation) else None
 
-    def _build(self, generation: int, *, wait: bool, newer_than: int = -1) -> store.SharedSet | None:
-        """Build a set under the lock (or take the one another builder made meanwhile, newer than
-        ``newer_than``); None when none came."""
+    def _build(self, generation: int, *, wait: bool) -> store.SharedSet | None:
+        """Build a set under the lock (or take the one another builder made meanwhile); None when none came."""
         assert self.directory is not None and self._engine is not None
         opened: list[store.SharedSet] = []
 
         def done_meanwhile() -> bool:  # asked under the lock: another builder may have made one
             found = self._open(generation)
-            if found is not None and found.generation > newer_than:
+            if found is not None:
                 opened.append(found)
             return bool(opened)
 
@@ -223,13 +242,71 @@ class MemoryIndex:
                 alive.append(np.ones(len(merged), dtype=bool))
         newer = sum(int(a.sum()) for a in alive[base:])
         if fold and newer > max(DELTA_MIN, DELTA_SHARE * sum(seg.size for seg in segments[:base])):
-            if self.directory is None:
+            if self._engine is None:
                 return self._load_all(session, generation)
-            # None: another builder is at it; keep these meanwhile (and move to its set when it is named).
-            found = self._build(generation, wait=False, newer_than=snap.generation - 1)
-            if found is not None:
-                return self._from_set(session, found, generation)
+            # In the background: these segments answer meanwhile, and a later query moves to the
+            # new set (or copy) once it is there.
+            self._fold_in_background()
         return Snapshot(segments, alive, generation, base)
+
+    def _fold_in_background(self) -> None:
+        if self.folding is not None and self.folding.is_alive():
+            return
+        if time.monotonic() < self._fold_after:  # a fold failed a moment ago
+            return
+        if self.directory is not None and store.building(self.directory):  # another builder is at it
+            return
+        self.folding = threading.Thread(target=self._fold, name="search-fold", daemon=True)
+        self.folding.start()
+
+    def _fold(self) -> None:
+        """Build a new base from the whole index: a set under the lock (unless another builder is at
+        it, or has named a newer one), or without a directory this process's own copy."""
+        assert self._engine is not None
+        try:
+            if self.directory is not None:
+                since = self.shared.generation if self.shared is not None else -1
+                build.build_set(
+                    self._engine,
+                    self._reader,
+                    self._code_digits,
+                    self.directory,
+                    wait=False,
+                    unless=lambda: self._named_newer(since),
+                )
+                return
+            with Session(self._engine) as session:
+                generation, reset = build.counter(session)
+                base = build_segment(self._reader(session, None), self._code_digits)
+            self._folded = (reset, Snapshot([base], [np.ones(base.size, dtype=bool)], generation))
+        except OSError as err:  # a directory it cannot write: this process reads the index itself from now on
+            log.warning("search index: cannot build a shared set in %s (%s)", self.directory, err)
+            self.directory = None
+        except Exception:  # the segments kept apart go on answering; a fold is tried again a minute later
+            log.exception("search index: folding the changes into a new base failed")
+            self._fold_after = time.monotonic() + FOLD_RETRY_S
+        finally:
+            self._fold_done = True
+
+    def _named_newer(self, since: int) -> bool:
+        # Asked under the builder's lock: a set named meanwhile, newer than this process's, will do.
+        assert self.directory is not None
+        manifest = store.read_manifest(self.directory)
+        return (
+            store.usable(manifest, database=self._database, code_digits=self._code_digits)
+            and manifest is not None
+            and int(manifest.get("generation", -1)) > since
+        )
+
+    def _take_folded(self, session: Session, generation: int) -> Snapshot | None:
+        """Return the copy a background fold made (without a directory), brought up to date; else None."""
+        folded, self._folded = self._folded, None
+        if folded is None or folded[0] != self.reset_generation:
+            return None
+        self.shared = None
+        self.loads += 1
+        snap = folded[1]
+        return self._apply(session, snap, generation, fold=False) if generation > snap.generation else snap
 
 
 _INDEXES: weakref.WeakKeyDictionary[Engine, MemoryIndex] = weakref.WeakKeyDictionary()

@@ -221,7 +221,8 @@ def test_a_purge_and_a_reindex_reach_the_copy(app, runner):
     assert _index(app).loads == 2  # a rebuilt index is read again whole
 
 
-def test_many_changes_are_folded_into_a_fresh_copy(app, monkeypatch):
+def test_many_changes_are_folded_into_a_fresh_copy(pair, monkeypatch):
+    app, database = pair
     monkeypatch.setattr(memory, "DELTA_MIN", 3)
     monkeypatch.setattr(memory, "DELTA_SHARE", 0.0)
     for i in range(3):
@@ -231,8 +232,13 @@ def test_many_changes_are_folded_into_a_fresh_copy(app, monkeypatch):
     assert _answer(app, "second")[0] == 1 and _index(app).loads == 1
     for i in range(4, 8):
         add_entry(app, f"lab/item-{i}", name=f"Item {i}", summary="second words")
+    # Too many apart: a whole new copy is read in the background while these still answer.
     assert _answer(app, "second")[0] == 5 and _answer(app, "first")[0] == 2
-    assert _index(app).loads == 2 and len(_index(app).snapshot.segments) == 1
+    _index(app).folding.join(10)
+    add_entry(app, "lab/item-9", name="Item 9", summary="third words")  # made after the fold began
+    assert _answer(app, "second")[0] == 5 and _answer(app, "third")[0] == 1
+    assert _index(app).loads == 2 and len(_index(app).snapshot.segments) <= 2  # the new copy (and item 9)
+    assert _answer(app, "first") == _answer(database, "first")
 
 
 def test_the_copy_can_be_turned_off(app):

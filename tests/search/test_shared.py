@@ -248,11 +248,44 @@ def test_changes_after_the_set_are_read_from_the_notes_and_folded_later(app, oth
     monkeypatch.setattr(memory, "DELTA_SHARE", 0.0)
     for i in range(2, 6):
         add_entry(app, f"lab/item-{i}", name=f"Item {i}", summary="brand new vocabulary")
-    assert _answer(second, "vocabulary")[0] == 5  # too many apart: this process folded them into a new set
-    assert _manifest(app)["set"] != first_set and _index(second).shared.name == _manifest(app)["set"]
+    assert _answer(second, "vocabulary")[0] == 5  # too many apart: folded into a new set in the background
+    _index(second).folding.join(10)
+    assert _manifest(app)["set"] != first_set
+    assert _answer(second, "vocabulary")[0] == 5 and _index(second).shared.name == _manifest(app)["set"]
     assert not (_directory(app) / first_set).exists()  # no manifest names it: removed
     assert _answer(app, "vocabulary") == _answer(database, "vocabulary")  # the first one still mapped the old
     assert _index(app).shared.name == _manifest(app)["set"]  # and moved to the new one on its next refresh
+
+
+def test_no_query_waits_for_a_fold(app, other, database, monkeypatch):
+    _fill(app, 20)
+    assert _answer(app, "river")[0] > 0
+    second = other()
+    assert _answer(second, "river")[0] > 0
+    first_set = _manifest(app)["set"]
+    monkeypatch.setattr(memory, "DELTA_MIN", 2)
+    monkeypatch.setattr(memory, "DELTA_SHARE", 0.0)
+    started, release = threading.Event(), threading.Event()
+    real = build.build_set
+
+    def held(*args, **kwargs):  # a fold that takes as long as the test says
+        started.set()
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build, "build_set", held)
+    for i in range(2, 6):
+        add_entry(app, f"lab/item-{i}", name=f"Item {i}", summary="brand new vocabulary")
+    try:
+        assert _answer(second, "vocabulary")[0] == 4  # answered while the fold is held
+        assert started.wait(10) and _index(second).folding.is_alive()
+        add_entry(app, "lab/item-7", name="Item 7", summary="brand new vocabulary")
+        _same_answers(second, database, ["vocabulary", "river"])  # and again, with a change since
+        assert _index(second).shared.name == first_set
+    finally:
+        release.set()
+    _index(second).folding.join(10)
+    assert _answer(second, "vocabulary")[0] == 5 and _index(second).shared.name == _manifest(app)["set"] != first_set
 
 
 def test_a_set_of_another_reset_or_too_far_behind_is_not_used(app, runner, other, database, monkeypatch):
@@ -299,11 +332,20 @@ def test_while_another_builds_the_database_answers(app, other, database):
     assert _index(second).shared is not None
 
 
-def test_without_a_directory_each_process_reads_its_own_copy(app, other, database):
+def test_without_a_directory_each_process_reads_its_own_copy(app, other, database, monkeypatch):
     _fill(app, 20)
     alone = other(SEARCH_INDEX_DIR="")
     _same_answers(alone, database, QUERIES[:5])
     assert _index(alone).shared is None and _index(alone).loads == 1
+    monkeypatch.setattr(memory, "DELTA_MIN", 2)
+    monkeypatch.setattr(memory, "DELTA_SHARE", 0.0)
+    for i in range(2, 6):
+        add_entry(app, f"lab/item-{i}", name=f"Item {i}", summary="brand new vocabulary")
+    assert _answer(alone, "vocabulary")[0] == 4  # too many apart: a new copy is read in the background
+    _index(alone).folding.join(10)
+    add_entry(app, "lab/item-7", name="Item 7", summary="brand new vocabulary")  # after the fold read
+    _same_answers(alone, database, ["vocabulary", "river"])
+    assert _index(alone).loads == 2 and _index(alone).shared is None
 
 
 def test_search_build_command_and_the_scheduler_fold(app, runner, monkeypatch):

@@ -294,15 +294,16 @@ class MemoryEngine:
         return SearchResult(total=total, facets=facets, ids=ids, query=request.query)
 
 
-def _invisible_fingerprint():
-    # The count of the hidden and deleted entries, the sum of their ids and a sum of their ids
-    # scrambled: read from the small partial index in a fraction of a millisecond, and different
-    # whenever the set changes (short of a contrived swap), so the ids are read again only then.
-    # 64-bit arithmetic (PostgreSQL's ids are 32-bit), and every term stays far from overflowing.
-    big = cast(Entry.id, BigInteger)
-    return select(
-        func.count(), func.coalesce(func.sum(big), 0), func.coalesce(func.sum((big * 7919) % 1000003), 0)
-    ).where(or_(col(Entry.hidden) == True, col(Entry.deleted_at).is_not(None)))  # noqa: E712
+# The count of the hidden and deleted entries, the sum of their ids and a sum of their ids
+# scrambled: read from the small partial index in a fraction of a millisecond, and different
+# whenever the set changes (short of a contrived swap), so the ids are read again only then.
+# 64-bit arithmetic (PostgreSQL's ids are 32-bit), and every term stays far from overflowing.
+# Built once: building the statement cost more than running it.
+_BIG_ID = cast(Entry.id, BigInteger)
+_INVISIBLE_FINGERPRINT = select(
+    func.count(), func.coalesce(func.sum(_BIG_ID), 0), func.coalesce(func.sum((_BIG_ID * 7919) % 1000003), 0)
+).where(or_(col(Entry.hidden) == True, col(Entry.deleted_at).is_not(None)))  # noqa: E712
+_INVISIBLE_IDS = _invisible_ids()
 
 
 def _ranked_in_memory(
@@ -317,8 +318,8 @@ def _ranked_in_memory(
     snapshot = index.current(session)
     conn = session.connection()
     hidden_ids = index.hidden_ids(
-        lambda: tuple(conn.execute(_invisible_fingerprint()).one()),
-        lambda: conn.execute(_invisible_ids()).scalars().all(),
+        lambda: tuple(conn.execute(_INVISIBLE_FINGERPRINT).one()),
+        lambda: conn.execute(_INVISIBLE_IDS).scalars().all(),
     )
     wanted = {facet: [f"{facet}{PAIR_SEP}{value}" for value in values] for facet, values in request.filters.items()}
     unknown = [pair for pairs in wanted.values() for pair in pairs if pair not in index.code_of_pair]

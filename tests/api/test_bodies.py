@@ -1,6 +1,8 @@
 """Request bodies: a value of the wrong type is a 422 in the error envelope, never a server error."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.helpers import add_entry
@@ -76,3 +78,45 @@ def test_a_body_that_is_not_an_object_is_refused(client, world, body):
     resp = client.post("/api/v1/collections", json=body, headers=world)
     assert resp.status_code in (400, 422)
     assert set(resp.get_json()["error"]) >= {"code", "message", "details"}
+
+
+# Issue 29, finding 3: size, depth and malformed JSON, on every route that takes a body.
+def _envelope(resp, status: int, code: str) -> dict:
+    assert resp.status_code == status, resp.get_data(as_text=True)[:300]
+    body = resp.get_json()
+    assert set(body) == {"error"} and body["error"]["code"] == code, body
+    return body["error"]
+
+
+@pytest.mark.parametrize("method,path,fields", ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
+def test_malformed_json_is_a_400_on_every_route(client, world, method, path, fields):
+    for raw in (b'{"note": ', b"{'note': 'x'}", b"\xff\xfe{}", b'{"note": "a\xed\xb2\x80b"}', b"[1,]"):
+        resp = getattr(client, method)(path, data=raw, headers={**world, "Content-Type": "application/json"})
+        _envelope(resp, 400, "invalid_json")
+
+
+@pytest.mark.parametrize("method,path,fields", ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
+def test_deeply_nested_json_is_a_400_on_every_route(client, world, method, path, fields):
+    for raw in ("[" * 100_000, '{"a":' * 50_000, "[" * 40 + "]" * 40, '{"note": ' + "[" * 500 + "]" * 500 + "}"):
+        resp = getattr(client, method)(path, data=raw, headers={**world, "Content-Type": "application/json"})
+        error = _envelope(resp, 400, "invalid_json")
+        assert "nested" in error["message"] or "JSON" in error["message"]
+
+
+def test_a_body_over_the_limit_is_a_413_in_the_envelope(app, client, world):
+    big = json.dumps({"title": "Swahili", "slug": "big", "description": "x" * (2 * 1024 * 1024)})
+    resp = client.post("/api/v1/collections", data=big, headers={**world, "Content-Type": "application/json"})
+    error = _envelope(resp, 413, "too_large")
+    assert "2 MiB" in error["message"]
+    # The limit is configuration: a small one refuses a small body.
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    body = {"title": "Swahili", "slug": "small", "description": "x" * 2000}
+    _envelope(client.post("/api/v1/collections", json=body, headers=world), 413, "too_large")
+    body["description"] = "x" * 100
+    assert client.post("/api/v1/collections", json=body, headers=world).status_code == 201
+
+
+def test_a_form_over_the_limit_is_a_clear_page(client):
+    resp = client.post("/login", data={"name": "amina", "password": "x" * (3 * 1024 * 1024)})
+    assert resp.status_code == 413 and resp.mimetype == "text/html"
+    assert "too large" in resp.get_data(as_text=True)

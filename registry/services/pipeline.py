@@ -20,6 +20,7 @@ from harvesters import HarvestedList, HarvestedRecord, HarvestError, HarvestOpti
 
 from ..db import Sessions
 from ..errors import Invalid, RegistryError
+from ..inputs import storable
 from ..models import Source
 from . import OPERATOR, Actor
 from .addresses import normalize_source
@@ -122,6 +123,9 @@ def run_source(
         # An unknown source that fails is refused before anything is known: nothing is written.
         return HarvestResult(source=source, outcome=Outcome.FAILED, error=reason)
 
+    # Harvested text is not refused but repaired: NUL and lone surrogates (a card's JSON or YAML
+    # can spell them) become U+FFFD before anything is stored.
+    harvested = storable(harvested)
     with sessions.write() as session:
         src = session.exec(select(Source).where(col(Source.kind) == kind, col(Source.url) == url)).first()
         if src is None:

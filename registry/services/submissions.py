@@ -13,6 +13,7 @@ from harvesters.slugs import slug_from_source
 
 from ..db import Sessions
 from ..errors import Conflict, Invalid, NotFound, RegistryError
+from ..inputs import storable
 from ..jobs.queue import KEEP_PREVIEWS, JobRef, get_job, queue_enabled, submit
 from ..models import Entry, Source, User
 from . import Actor
@@ -71,7 +72,7 @@ def preview_submission(
     try:
         # A repository or a project page: git if the remote answers as git, else page.
         kind = harvesters.guess_kind(url, options=options)
-        record = harvesters.get_harvester(kind).harvest(url, options=options)
+        record = storable(harvesters.get_harvester(kind).harvest(url, options=options))
     except Exception as err:  # whatever a harvester raises is a failed harvest, never a 500
         reason = harvest_error(err)
         raise Invalid(reason, code="harvest_failed", details={"fields": {"source_url": reason}}) from None

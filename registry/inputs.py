@@ -13,10 +13,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 
 from .errors import BadRequest, Invalid
 
@@ -25,6 +25,7 @@ MAX_JSON_DEPTH = 32
 #: A lone surrogate (no UTF-8 spelling) or NUL (PostgreSQL stores no NUL in text).
 UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+View = TypeVar("View", bound=Callable[..., Any])
 _REASON = "contains a character that is not allowed (NUL or a lone UTF-16 surrogate)"
 
 
@@ -115,6 +116,17 @@ def _refused(bad: dict[str, str]) -> Invalid:
     return Invalid("; ".join(f"{name}: {msg}" for name, msg in sorted(bad.items())), details={"fields": bad})
 
 
+def checks_own_text(view: View) -> View:
+    """Mark a view that refuses unstorable text itself, in its protocol's words (OAI-PMH's badArgument)."""
+    view.checks_own_text = True  # type: ignore[attr-defined]  # (a marker read by the request hook)
+    return view
+
+
+def unstorable_names(pairs: Iterable[tuple[str, str]]) -> list[str]:
+    """Return the names of the pairs whose name or value holds NUL or a lone surrogate (repaired for display)."""
+    return sorted(_bad_pairs(pairs))
+
+
 def _bad_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     bad: dict[str, str] = {}
     for name, value in pairs:
@@ -124,6 +136,9 @@ def _bad_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
 
 
 def _check_request() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "checks_own_text", False):
+        return
     if UNSTORABLE.search(request.path):
         raise BadRequest("The address " + _REASON + ".", code="invalid_parameter", details={"parameter": "path"})
     bad = _bad_pairs(request.args.items(multi=True))

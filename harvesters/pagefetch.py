@@ -96,7 +96,7 @@ class PageFetcher:
                 self._check_robots(url)
             page = self._request(url, method=method, validator=validator)
             if page.status in _REDIRECTS and page.headers.get("location"):
-                url = check_page_url(urljoin(url, page.headers["location"]))
+                url = _redirect_target(url, page.headers["location"])
                 continue
             return page
         raise HarvestError(f"the page redirects more than {self.options.max_redirects} times")
@@ -126,6 +126,10 @@ class PageFetcher:
                 return Page(url=url, status=response.status_code, headers=headers, body=bytes(body))
         except httpx.HTTPError as exc:
             raise _plain(exc, timeout=self.options.timeout) from None
+        except (httpx.InvalidURL, ValueError):
+            # httpx refuses some addresses only when it builds the request (a malformed IDNA
+            # label such as xn--a); UnicodeError is a ValueError.
+            raise UnsafeSource(f"{url} or the address it redirects to is not valid") from None
 
     def _wait_turn(self, url: str) -> None:
         # One request at a time per host, spaced by the configured interval (or the site's
@@ -166,7 +170,7 @@ class PageFetcher:
             for _hop in range(self.options.max_redirects + 1):
                 page = self._request(url, method="GET", validator=None, limit=_MAX_ROBOTS_BYTES)
                 if page.status in _REDIRECTS and page.headers.get("location"):
-                    url = check_page_url(urljoin(url, page.headers["location"]))
+                    url = _redirect_target(url, page.headers["location"])
                     continue
                 break
         except UnsafeSource:
@@ -182,6 +186,18 @@ class PageFetcher:
         else:
             return None  # no robots.txt: everything may be read
         return parser
+
+
+def _redirect_target(url: str, location: str) -> str:
+    """Return the checked address a redirect points to; a malformed one is a harvest error, not a crash."""
+    try:
+        target = urljoin(url, location)
+    except ValueError:
+        raise HarvestError(f"the server redirected to an address that is not valid ({location[:200]!r})") from None
+    try:
+        return check_page_url(target)
+    except UnsafeSource as refused:
+        raise UnsafeSource(f"the server redirected to an address that is refused: {refused}") from None
 
 
 def _robots_key(url: str) -> str:
@@ -205,6 +221,9 @@ def _plain(exc: httpx.HTTPError, *, timeout: float) -> HarvestError:
         return HarvestError("could not connect to the server")
     if isinstance(exc, httpx.InvalidURL):
         return UnsafeSource("the URL is not valid")
+    if isinstance(exc, httpx.RemoteProtocolError) and "location" in str(exc).lower():
+        # httpx reads a redirect's Location itself, and refuses a malformed one (http://[::1).
+        return HarvestError("the server redirected to an address that is not valid")
     return HarvestError(f"the page could not be fetched ({type(exc).__name__})")
 
 

@@ -40,13 +40,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = int(app.config["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]  # (Flask middleware)
 
-    from . import api, cli, db, errors, extensions, http_cache, jobs, page_cache, search, security, views
+    from . import api, cli, db, errors, extensions, http_cache, inputs, jobs, page_cache, search, security, views
     from .api.support import BoundedIntConverter
 
     # Before any blueprint adds its rules: ids too large for the database answer 404, not 500.
     app.url_map.converters["int"] = BoundedIntConverter
     # Each module binds itself: its extensions, hooks, commands and blueprints. The page cache
     # comes last: its hooks must see the view's response first.
-    for module in (db, http_cache, security, extensions, errors, search, jobs, cli, views, api, page_cache):
+    for module in (db, http_cache, security, extensions, errors, inputs, search, jobs, cli, views, api, page_cache):
         module.init_app(app)
     return app

@@ -22,6 +22,8 @@ DEFAULTS = {
     "HARVEST_MAX_REPO_BYTES": 200 * 1024 * 1024,
     "HARVEST_MAX_FILE_BYTES": 2 * 1024 * 1024,
     "PER_PAGE": 20,
+    # The largest request body accepted (bytes); a larger one is a 413. Push webhooks have their own 5 MiB.
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     # Rank and count text searches from a copy of the search index in each process's memory.
     "SEARCH_IN_MEMORY": True,
     # Where the machine's shared search index lives (None: <instance>/search-index; empty: none, each
@@ -44,6 +46,7 @@ _INTEGER = {
     "HARVEST_MAX_REPO_BYTES",
     "HARVEST_MAX_FILE_BYTES",
     "PER_PAGE",
+    "MAX_CONTENT_LENGTH",
     "PROXY_HOPS",
     "PAGE_CACHE_SIZE",
     "DB_POOL_SIZE",

@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from .errors import Unavailable
+from .inputs import read_stored_json
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: Seconds a writer waits for the write lock (SQLite's busy timeout, PostgreSQL's lock_timeout).
@@ -126,6 +127,7 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5) -> Engin
             max_overflow=max_overflow,
             pool_recycle=1800,
             pool_timeout=30,
+            json_deserializer=read_stored_json,
         )
         event.listen(engine, "handle_error", _explain_storage_errors)
         if parsed.get_backend_name() == "postgresql":
@@ -139,7 +141,11 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5) -> Engin
 
         return engine
 
-    engine = create_engine(parsed, connect_args={"timeout": LOCK_TIMEOUT, "check_same_thread": False})
+    engine = create_engine(
+        parsed,
+        connect_args={"timeout": LOCK_TIMEOUT, "check_same_thread": False},
+        json_deserializer=read_stored_json,
+    )
     event.listen(engine, "handle_error", _explain_storage_errors)
 
     @event.listens_for(engine, "connect")

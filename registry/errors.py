@@ -82,6 +82,12 @@ def json_error(status: int, code: str, message: str, details: dict | None = None
     return jsonify(body), status
 
 
+def _too_large() -> str:
+    limit = request.max_content_length
+    size = f"{limit / 1024 / 1024:g} MiB" if limit and limit >= 1024 * 1024 else f"{limit} bytes"
+    return f"The request is too large: this registry accepts at most {size}." if limit else "The request is too large."
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers that turn errors into pages or JSON."""
 
@@ -94,6 +100,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):
         status = err.code or 500
+        if status == 413:
+            err.description = _too_large()
         if _wants_json():
             return json_error(status, _HTTP_CODES.get(status, "error"), err.description or err.name)
         return render_template("error.html", status=status, message=err.description), status

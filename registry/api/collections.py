@@ -8,6 +8,7 @@ from .. import schemas as m
 from ..auth import current_actor
 from ..config import harvest_options
 from ..db import read_session, sessions, write_session
+from ..errors import Invalid
 from ..schemas import (
     CollectionCreate,
     CollectionItemCreate,
@@ -222,6 +223,9 @@ def sync_collection(slug: str):
         collection=slug,
         options=harvest_options(current_app.config, operator=False),
     )
+    if result.error:
+        # A failed sync is an error like any other: the envelope, naming the field.
+        raise Invalid(result.error, code="harvest_failed", details={"fields": {"source": result.error}})
     answer = {
         "outcome": result.outcome.value,
         "collection": result.collection,
@@ -232,7 +236,7 @@ def sync_collection(slug: str):
         "warnings": result.warnings,
         "error": result.error,
     }
-    return jsonify(answer), 422 if result.error else 200
+    return jsonify(answer)
 
 
 @bp.post("/collections/<slug>/translations")

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..auth import current_actor
 from ..errors import BadRequest, Forbidden, Invalid, Unauthorized
+from ..inputs import load_json
 from ..services import Actor
 from .support import link_header
 
@@ -16,14 +17,17 @@ from .support import link_header
 def json_body(*, optional: bool = False) -> dict[str, Any]:
     """Return the request's JSON object, or a 400 that says what is wrong with it.
 
-    With ``optional`` a request without a body reads as ``{}``: routes such as a join request
-    or a decision take an optional message, and clients send them bare.
+    The body is read by the one loader, ``registry.inputs.load_json``: malformed, not UTF-8 or
+    nested too deep is a 400 on every route. With ``optional`` a request without a body reads as
+    ``{}`` (routes such as a join request or a decision take an optional message, and clients
+    send them bare); a body that is there must still be a JSON object.
     """
-    data = request.get_json(silent=True)
-    if data is None and optional and not request.get_data():
+    raw = request.get_data(cache=True)
+    if not raw.strip() and optional:
         return {}
-    if data is None:
+    if not raw.strip() or not request.is_json:
         raise BadRequest("Send a JSON object with Content-Type: application/json.", code="invalid_json")
+    data = load_json(raw)
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object.", code="invalid_json")
     return data

@@ -29,6 +29,8 @@ def push_hook():
     require_signature(request.headers)
     if (request.content_length or 0) > MAX_PUSH_BYTES:
         raise PayloadTooLarge(f"A push body may be at most {MAX_PUSH_BYTES} bytes.")
+    # A push may be larger than other requests (MAX_CONTENT_LENGTH); it has its own limit.
+    request.max_content_length = MAX_PUSH_BYTES + 1
     # Read one byte past the limit, so a body sent without a length is refused too.
     push = PushRequest(headers=request.headers, body=request.stream.read(MAX_PUSH_BYTES + 1))
     result = receive_push(read_session(), push=push)

@@ -71,7 +71,14 @@ def _responses(op: Op, method: str) -> dict:
     if method == "get":
         answers["304"] = {"description": "Not modified: the `ETag` sent in `If-None-Match` still holds"}
     # A bearer token that is sent but not valid is refused on every route, reads included.
-    for status in sorted({*op.errors, 401}):
+    statuses = {*op.errors, 401}
+    if op.params or op.body is not None:
+        # The request boundary (registry/inputs.py) refuses NUL or a lone surrogate in any
+        # parameter, and malformed JSON in any body, before the route runs.
+        statuses.add(400)
+    if op.body is not None:
+        statuses.add(413)  # a body over MAX_CONTENT_LENGTH
+    for status in sorted(statuses):
         answers[str(status)] = error
     # Any operation may meet a database that cannot be used (full or read-only disk, a server
     # that is down, a writer lock that stayed busy): nothing is changed and the code is "unavailable".

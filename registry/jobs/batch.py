@@ -15,7 +15,7 @@ from multiprocessing import get_context
 
 from flask import Flask
 
-from harvesters import HarvestError, HarvestOptions, run_harvest
+from harvesters import HarvestError, HarvestOptions, Outcome, run_harvest
 
 from ..db import sessions
 from ..services.pipeline import HarvestResult, run_source_as_operator
@@ -49,9 +49,15 @@ def harvest_many(
         # Each thread needs the application context the services (search indexing) rely on.
         with app.app_context():
             fetch = workers.fetch if workers is not None else run_harvest
-            result = run_source_as_operator(
-                sessions(app), source=source, kind=kind, options=options, target=target, fetch=fetch
-            )
+            try:
+                result = run_source_as_operator(
+                    sessions(app), source=source, kind=kind, options=options, target=target, fetch=fetch
+                )
+            except Exception as err:  # one source failing never stops the batch
+                app.logger.exception("harvesting %s failed", source)
+                result = HarvestResult(
+                    source=source, outcome=Outcome.FAILED, error=f"the harvest failed ({type(err).__name__})"
+                )
         if progress:
             progress(result)
         return result

@@ -8,6 +8,7 @@ HarvestRun, recorded by one function with one back-off policy, whatever the kind
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -19,6 +20,7 @@ from harvesters import HarvestedList, HarvestedRecord, HarvestError, HarvestOpti
 
 from ..db import Sessions
 from ..errors import Invalid, RegistryError
+from ..inputs import storable
 from ..models import Source
 from . import OPERATOR, Actor
 from .addresses import normalize_source
@@ -28,6 +30,8 @@ from .runs import Applier, HarvestResult, record_run
 
 __all__ = ["Applier", "HarvestResult", "record_run", "register_applier", "run_source", "run_source_as_operator"]
 
+
+_log = logging.getLogger(__name__)
 
 _APPLIERS: dict[type, Applier] = {HarvestedRecord: EntryApplier(), HarvestedList: CollectionApplier()}
 
@@ -86,8 +90,8 @@ def run_source(
     if kind is None:
         try:
             kind = harvesters.guess_kind(url, options=options)
-        except HarvestError as err:
-            return HarvestResult(source=source, outcome=Outcome.FAILED, error=str(err))
+        except Exception as err:  # whatever a harvester raises is a failed harvest
+            return HarvestResult(source=source, outcome=Outcome.FAILED, error=harvest_error(err))
         known_version = None
         applier = applier_for(kind)
         with sessions.read() as session:
@@ -96,8 +100,8 @@ def run_source(
     if known_version and known is not None:
         try:
             head = harvesters.get_harvester(kind).head(url, options=replace(options, known_version=known_version))
-        except HarvestError:
-            head = None  # the full harvest below reports the failure in its own words
+        except Exception:  # the full harvest below reports the failure in its own words
+            head = None
         if head and head == known_version:
             with sessions.write() as session:
                 src = session.get(Source, known.id)
@@ -109,15 +113,19 @@ def run_source(
     # The fetch runs outside any transaction: it may take minutes and must not hold the lock.
     try:
         harvested = fetch(kind, url, options)
-    except HarvestError as err:
+    except Exception as err:  # whatever a harvester raises is a failed harvest
+        reason = harvest_error(err)
         if known is not None:
             with sessions.write() as session:
                 failed = session.get(Source, known.id)
                 assert failed is not None  # read before the fetch as `known`
-                record_run(session, failed, Outcome.FAILED, error=str(err))
+                record_run(session, failed, Outcome.FAILED, error=reason)
         # An unknown source that fails is refused before anything is known: nothing is written.
-        return HarvestResult(source=source, outcome=Outcome.FAILED, error=str(err))
+        return HarvestResult(source=source, outcome=Outcome.FAILED, error=reason)
 
+    # Harvested text is not refused but repaired: NUL and lone surrogates (a card's JSON or YAML
+    # can spell them) become U+FFFD before anything is stored.
+    harvested = storable(harvested)
     with sessions.write() as session:
         src = session.exec(select(Source).where(col(Source.kind) == kind, col(Source.url) == url)).first()
         if src is None:
@@ -141,6 +149,19 @@ def run_source_as_operator(
         return run_source(sessions, source=source, kind=kind, options=options, target=target, fetch=fetch)
     except RegistryError as err:
         return HarvestResult(source=source, outcome=Outcome.FAILED, error=err.message)
+
+
+def harvest_error(err: BaseException) -> str:
+    """Return the plain-words reason of a failed fetch; an unexpected exception is logged and named.
+
+    A harvester says what went wrong with a HarvestError. Anything else it lets escape (a
+    parser or HTTP library refusing odd input) is a bug to fix there, but it must still be a
+    failed run with a reason, never a crash that stops the batch or leaves the source due.
+    """
+    if isinstance(err, HarvestError):
+        return str(err)
+    _log.exception("the harvester failed unexpectedly")
+    return f"the harvester failed unexpectedly ({type(err).__name__}); the error has been logged"
 
 
 def _known_kind(session: Session, url: str) -> str | None:

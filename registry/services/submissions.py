@@ -8,17 +8,18 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 import harvesters
-from harvesters import HarvestError, HarvestOptions, Outcome
+from harvesters import HarvestOptions, Outcome
 from harvesters.slugs import slug_from_source
 
 from ..db import Sessions
 from ..errors import Conflict, Invalid, NotFound, RegistryError
+from ..inputs import storable
 from ..jobs.queue import KEEP_PREVIEWS, JobRef, get_job, queue_enabled, submit
 from ..models import Entry, Source, User
 from . import Actor
 from .addresses import normalize_source, normalize_source_url, refuse_unsafe_source
 from .permissions import require_signed_in
-from .pipeline import HarvestResult, run_source
+from .pipeline import HarvestResult, harvest_error, run_source
 
 
 @dataclass
@@ -71,9 +72,10 @@ def preview_submission(
     try:
         # A repository or a project page: git if the remote answers as git, else page.
         kind = harvesters.guess_kind(url, options=options)
-        record = harvesters.get_harvester(kind).harvest(url, options=options)
-    except HarvestError as err:
-        raise Invalid(str(err), code="harvest_failed", details={"fields": {"source_url": str(err)}}) from None
+        record = storable(harvesters.get_harvester(kind).harvest(url, options=options))
+    except Exception as err:  # whatever a harvester raises is a failed harvest, never a 500
+        reason = harvest_error(err)
+        raise Invalid(reason, code="harvest_failed", details={"fields": {"source_url": reason}}) from None
     return SubmissionPreview(
         source_url=url,
         slug_hint=record.slug_hint,

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from babel import Locale
+from license_expression import ExpressionError
 
 from harvesters.language import normalize_tag
 
@@ -29,6 +30,7 @@ def _regions() -> frozenset[str]:
 
 #: SPDX's own references to a licence outside its list (`LicenseRef-…`, also after a `DocumentRef-…:`),
 #: which harvesters write for a card's `license: other`.
+_NOT_SPDX = "not a valid SPDX expression"
 _LICENSE_REF = re.compile(r"(?:DocumentRef-[A-Za-z0-9.\-]+:)?LicenseRef-[A-Za-z0-9.\-]+\Z")
 
 
@@ -36,12 +38,18 @@ def normalize_license(expression: str) -> str:
     """Return an SPDX expression in its canonical spelling, or raise Invalid."""
     if expression in ("NOASSERTION", "NONE"):
         return expression
-    info = spdx_licensing().validate(expression)
-    if info.errors and info.invalid_symbols and all(_LICENSE_REF.match(s) for s in info.invalid_symbols):
-        # Only user-defined references are unknown: keep them as written, the listed keys spelled canonically.
-        return str(spdx_licensing().parse(expression))
-    if info.errors:
-        raise Invalid(f"license: {info.errors[0]}", details={"fields": {"license": info.errors[0]}})
+    try:
+        info = spdx_licensing().validate(expression)
+        if info.errors and info.invalid_symbols and all(_LICENSE_REF.match(s) for s in info.invalid_symbols):
+            # Only user-defined references are unknown: keep them as written, the listed keys spelled canonically.
+            return str(spdx_licensing().parse(expression))
+    except (ExpressionError, AttributeError, TypeError, ValueError):
+        # license_expression fails inside its own error reporting on some input (a lone "€", a
+        # dangling "MIT AND"): whatever it raises, the expression is not one it can read.
+        info = None
+    if info is None or info.errors:
+        reason = info.errors[0] if info is not None else _NOT_SPDX
+        raise Invalid(f"license: {reason}", details={"fields": {"license": reason}})
     return info.normalized_expression
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,6 +19,7 @@ from sqlmodel import Session, col, delete, select
 
 from ..db import write_session
 from ..errors import BadRequest, Forbidden, Invalid, NotFound, RegistryError, Unauthorized
+from ..inputs import load_json
 from ..models import Entry, HookDelivery, Source, SourceHook, utcnow
 from ..schemas import HookResult
 from . import Actor
@@ -130,10 +130,7 @@ def receive_push(session: Session, *, push: PushRequest) -> HookResult:
     signature = require_signature(push.headers)
     if len(push.body) > MAX_PUSH_BYTES:
         raise PayloadTooLarge(f"A push body may be at most {MAX_PUSH_BYTES} bytes.")
-    try:
-        payload = json.loads(push.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise BadRequest("The push body is not JSON.", code="invalid_json") from None
+    payload = load_json(push.body)  # the one loader: malformed, not UTF-8 or too deep is a 400
     if not isinstance(payload, dict):
         raise BadRequest("The push body must be a JSON object.", code="invalid_json")
     source = find_source(session, repository_urls(payload))

@@ -17,6 +17,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request
 
 from ..db import read_session
+from ..inputs import checks_own_text, unstorable_names
 from ..models import ENTRY_KINDS
 from ..services.catalog import (
     Window,
@@ -85,6 +86,10 @@ def _slug_from(identifier: str) -> str | None:
 
 def _arguments() -> tuple[str, dict[str, str]]:
     source = request.form if request.method == "POST" else request.args
+    bad = unstorable_names(source.items(multi=True))
+    if bad:
+        # The request boundary's refusal, in OAI-PMH's words (registry/inputs.py leaves /oai to it).
+        raise OaiError("badArgument", f"{bad[0]} contains a character that is not allowed (NUL or a lone surrogate).")
     for key in source:
         if len(source.getlist(key)) > 1:
             raise OaiError("badArgument", f"{key} is repeated.")
@@ -278,6 +283,7 @@ def _answer(verb: str, args: dict) -> dict:
 
 
 @bp.route("/oai", methods=["GET", "POST"])
+@checks_own_text
 def oai():
     verb: str | None = None
     args: dict[str, str] = {}

@@ -202,3 +202,16 @@ def test_old_delivery_ids_are_forgotten(app, client, hooked):
     assert client.post(PUSH, data=body, headers=_github(hooked["secret"], body, delivery="new")).status_code == 200
     with write_session(app) as s:
         assert sorted(s.exec(select(HookDelivery.delivery_id)).all()) == ["new", "recent"]
+
+
+def test_a_push_larger_than_other_requests_is_still_read_and_a_deep_one_is_a_400(app, client, hooked):
+    # MAX_CONTENT_LENGTH (2 MiB) does not apply: a push has its own limit (5 MiB).
+    body = json.dumps({"ref": "refs/heads/main", "after": "e" * 40, "padding": "x" * (3 * 1024 * 1024),
+                       "repository": {"clone_url": f"file://{hooked['path']}"}}).encode()
+    resp = client.post(PUSH, data=body, headers=_github(hooked["secret"], body, delivery="big"))
+    assert resp.status_code == 200 and resp.get_json()["status"] == "harvested", resp.get_data(as_text=True)[:300]
+    before = _state(app)
+    deep = b"[" * 100_000
+    resp = client.post(PUSH, data=deep, headers=_github(hooked["secret"], deep, delivery="deep"))
+    assert resp.status_code == 400 and resp.get_json()["error"]["code"] == "invalid_json"
+    assert _state(app) == before

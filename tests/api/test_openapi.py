@@ -72,6 +72,19 @@ def test_every_operation_documents_its_errors(client):
                 assert "429" in op["responses"], (method, path)
 
 
+def test_the_request_boundarys_answers_are_documented(app, client):
+    # Issue 29: NUL in any parameter or malformed JSON is a 400, a body over the limit a 413.
+    doc = client.get("/api/v1/openapi.json").get_json()
+    for route, ops in doc["paths"].items():
+        for method, op in ops.items():
+            if op.get("parameters") or "requestBody" in op:
+                assert "400" in op["responses"], (method, route)
+            if "requestBody" in op:
+                assert "413" in op["responses"], (method, route)
+    resp = client.get("/api/v1/collections?language=%00")
+    assert resp.status_code == 400 and resp.get_json()["error"]["code"] == "invalid_parameter"
+
+
 def test_docs_page_needs_no_cdn(client):
     resp = client.get("/api/docs")
     html = resp.get_data(as_text=True)

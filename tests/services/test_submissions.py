@@ -216,3 +216,32 @@ def test_a_queued_submission_of_an_unsafe_address_is_refused_at_once(redis_app, 
             assert refused.value.details["fields"]["source_url"]
     queue = Queue(redis_app.config["QUEUE_NAME"], connection=redis_connection(redis_app))
     assert queue.count == 0
+
+
+def test_the_preview_shows_harvested_text_repaired_and_an_unexpected_error_as_a_422(app, member, monkeypatch):
+    # Issue 29: what a harvester returns is repaired before it is shown (a lone surrogate cannot
+    # be sent to a browser), and whatever it raises is a refusal naming source_url, never a 500.
+    import harvesters
+    from harvesters import HarvestedRecord
+
+    class Odd:
+        def harvest(self, url, *, options):
+            record = HarvestedRecord(source_url=url, source_kind="page", slug_hint="lab/odd")
+            record.set("name", "Odd\udc80 Tool", origin="index.html")
+            record.set("summary", "nul\x00", origin="index.html")
+            return record
+
+    class Broken:
+        def harvest(self, url, *, options):
+            raise KeyError("a parser bug")
+
+    monkeypatch.setattr(harvesters, "guess_kind", lambda url, options: "page")
+    options = harvest_options(app, operator=False)
+    with Session(get_engine(app)) as s:
+        monkeypatch.setattr(harvesters, "get_harvester", lambda kind: Odd())
+        preview = preview_submission(s, url="https://example.org/odd", actor=member, options=options)
+        assert (preview.fields["name"], preview.fields["summary"]) == ("Odd\ufffd Tool", "nul\ufffd")
+        monkeypatch.setattr(harvesters, "get_harvester", lambda kind: Broken())
+        with pytest.raises(Invalid) as err:
+            preview_submission(s, url="https://example.org/odd", actor=member, options=options)
+    assert "unexpectedly (KeyError)" in err.value.message and "source_url" in err.value.details["fields"]

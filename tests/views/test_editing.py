@@ -104,6 +104,17 @@ def test_invalid_values_are_shown_on_their_fields(app, client, people, auth):
     assert _entry(app).revision == 1
 
 
+@pytest.mark.parametrize("licence", ["€", "MIT AND", "Apache-2.0 WITH €"])
+def test_a_licence_the_spdx_library_cannot_read_is_shown_on_its_field(app, client, people, auth, licence):
+    # license_expression fails inside its own error reporting on these (issue 29, finding 5).
+    auth("maint")
+    resp = _edit(client, license=licence)
+    html = text(resp)
+    assert resp.status_code == 422 and 'id="license-error"' in html
+    assert "not a valid SPDX expression" in html
+    assert _entry(app).revision == 1
+
+
 def test_saving_nothing_says_so(client, people, auth):
     auth("maint")
     resp = _edit(client)

@@ -176,6 +176,9 @@ def test_from_until_and_sets_select_records(client, entries):
     ({"verb": "GetRecord", "identifier": "oai:localhost:nairobi/tweets", "metadataPrefix": "x"},
      "cannotDisseminateFormat"),
     ({"verb": "ListMetadataFormats", "identifier": "oai:elsewhere:nairobi/tweets"}, "idDoesNotExist"),
+    # NUL is refused as everywhere (issue 29), in OAI-PMH's words.
+    ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "kind:\x00"}, "badArgument"),
+    ({"verb": "Identify\x00"}, "badArgument"),
 ])
 def test_oai_errors(client, entries, args, code):
     root = _oai(client, **args)

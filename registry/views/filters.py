@@ -9,7 +9,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-from flask import Blueprint, g, has_app_context, request, url_for
+from flask import Blueprint, g, has_app_context, has_request_context, request, url_for
 from flask.sansio.app import App
 from flask_babel import get_locale, get_translations
 from jinja2 import pass_eval_context
@@ -91,50 +91,68 @@ def _translations():
 # call's keywords, escaped) in one call, as a page of the registry holds about fifty strings.
 
 
-@pass_eval_context
-def _gettext(eval_ctx: EvalContext, string: str, **variables) -> str:
-    rv = _translations().ugettext(string)
+def _marked(eval_ctx: EvalContext, rv: str, variables: dict) -> str:
     if eval_ctx.autoescape:
         rv = Markup(rv)
     return rv % variables if variables or "%" in rv else rv
 
 
-@pass_eval_context
-def _ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables) -> str:
-    variables.setdefault("num", num)
-    rv = _translations().ungettext(singular, plural, num)
-    if eval_ctx.autoescape:
-        rv = Markup(rv)
-    return rv % variables
+def _gettext_callables(translations) -> dict[str, Any]:
+    """Return `_`, `gettext`, `ngettext`, `pgettext` and `npgettext` reading one catalog (None: the request's,
+    looked up at each call, for templates rendered outside a request's own context)."""
 
+    def catalog():
+        return translations if translations is not None else _translations()
 
-@pass_eval_context
-def _pgettext(eval_ctx: EvalContext, context: str, string: str, **variables) -> str:
-    variables.setdefault("context", context)
-    rv = _translations().upgettext(context, string)
-    if eval_ctx.autoescape:
-        rv = Markup(rv)
-    return rv % variables
+    @pass_eval_context
+    def gettext(eval_ctx: EvalContext, string: str, **variables) -> str:
+        return _marked(eval_ctx, catalog().ugettext(string), variables)
 
+    @pass_eval_context
+    def ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables) -> str:
+        variables.setdefault("num", num)
+        return _marked(eval_ctx, catalog().ungettext(singular, plural, num), variables)
 
-@pass_eval_context
-def _npgettext(eval_ctx: EvalContext, context: str, singular: str, plural: str, num: int, **variables) -> str:
-    variables.setdefault("context", context)
-    variables.setdefault("num", num)
-    rv = _translations().unpgettext(context, singular, plural, num)
-    if eval_ctx.autoescape:
-        rv = Markup(rv)
-    return rv % variables
+    @pass_eval_context
+    def pgettext(eval_ctx: EvalContext, context: str, string: str, **variables) -> str:
+        variables.setdefault("context", context)
+        return _marked(eval_ctx, catalog().upgettext(context, string), variables)
+
+    @pass_eval_context
+    def npgettext(eval_ctx: EvalContext, context: str, singular: str, plural: str, num: int, **variables) -> str:
+        variables.setdefault("context", context)
+        variables.setdefault("num", num)
+        return _marked(eval_ctx, catalog().unpgettext(context, singular, plural, num), variables)
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "pgettext": pgettext, "npgettext": npgettext}
 
 
 def install_gettext(app: App) -> None:
     """Give templates `_`, `gettext`, `ngettext` and `pgettext` that read the request's catalog once."""
     env = app.jinja_env
+    callables = _gettext_callables(None)
     env.install_gettext_callables(  # type: ignore[attr-defined]  # (added by the i18n extension)
-        gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext, newstyle=True
+        gettext=callables["gettext"],
+        ngettext=callables["ngettext"],
+        pgettext=callables["pgettext"],
+        npgettext=callables["npgettext"],
+        newstyle=True,
     )
     # Replace the extension's wrappers (which would call ours through another context call) with ours.
-    env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext)
+    env.globals.update(callables)
+
+
+def _bound_to_request() -> dict[str, Any]:
+    """Template helpers bound to this request once per rendering: the catalog, the host and the mount are
+    read here, not through Flask's context proxies at each of a page's fifty strings and two dozen links."""
+    if not has_request_context():
+        return {}
+    host, script_root = request.host, request.script_root
+
+    def bound_url_for(endpoint: str, **values: Any) -> str:
+        return _url_for(host, script_root, endpoint, values)
+
+    return {**_gettext_callables(_translations()), "url_for": bound_url_for}
 
 
 def ui_locale() -> str:
@@ -155,11 +173,15 @@ def template_url_for(endpoint: str, **values: Any) -> str:
     the app is mounted; static files (fingerprinted by content), blueprint-relative endpoints, options
     (`_external`…) and unhashable values are built afresh every time.
     """
+    return _url_for(request.host, request.script_root, endpoint, values)
+
+
+def _url_for(host: str, script_root: str, endpoint: str, values: dict[str, Any]) -> str:
     if endpoint == "static" or endpoint.startswith(".") or any(key.startswith("_") for key in values):
         return url_for(endpoint, **values)
     key = tuple(sorted(values.items()))
     try:
-        return _built_url(request.host, request.script_root, endpoint, key)
+        return _built_url(host, script_root, endpoint, key)
     except TypeError:  # a list or another unhashable value
         return url_for(endpoint, **values)
 
@@ -179,5 +201,6 @@ def register_filters(bp: Blueprint) -> None:
     bp.add_app_template_filter(rfc3339, "rfc3339")
     bp.add_app_template_global(url_with, "url_with")
     bp.add_app_template_global(template_url_for, "url_for")
+    bp.app_context_processor(_bound_to_request)
     bp.add_app_template_global(lambda: UI_LANGUAGES, "ui_languages")
     bp.add_app_template_global(ui_locale, "ui_locale")

@@ -301,7 +301,8 @@ class MemoryIndex:
     def _take_folded(self, session: Session, generation: int) -> Snapshot | None:
         """Return the copy a background fold made (without a directory), brought up to date; else None."""
         folded, self._folded = self._folded, None
-        if folded is None or folded[0] != self.reset_generation:
+        # (A copy of another reset, or one the change notes no longer reach back to, is dropped.)
+        if folded is None or folded[0] != self.reset_generation or generation - folded[1].generation > KEEP_CHANGES:
             return None
         self.shared = None
         self.loads += 1

@@ -105,7 +105,9 @@ def build_document(entry: Entry, translations: list[Translation]) -> SearchDocum
     terms = {
         tok
         for tok in distinct
-        if MIN_SUBSTRING_CHARS <= len(tok) <= MAX_TERM_CHARS and not is_segmented(tok) and not tok.isdigit()
+        if MIN_SUBSTRING_CHARS <= len(tok) <= MAX_TERM_CHARS
+        and not tok.isdigit()
+        and (tok.isascii() or not is_segmented(tok))  # (no ASCII token is of a script without spaces)
     }
     return SearchDocument(
         entry_id=entry.id,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import func, insert, update
 from sqlmodel import Session, col, select
 
 from harvesters.language import normalize_tag
@@ -299,6 +299,7 @@ def _store(session: Session, batch: list[_Loaded], report: ImportReport) -> list
     session.flush()
     urls = {b.entry.source_url for b in batch if b.entry.source_url and not is_local_source(b.entry.source_url)}
     known = {s.url: s for s in session.exec(select(Source).where(col(Source.kind) == "git", col(Source.url).in_(urls)))}
+    facet_rows: list[dict[str, Any]] = []
     for b in batch:
         entry = b.entry
         assert entry.id is not None  # flushed above
@@ -313,7 +314,7 @@ def _store(session: Session, batch: list[_Loaded], report: ImportReport) -> list
         for rel in b.record.get("relations") or []:
             if isinstance(rel, dict) and isinstance(rel.get("type"), str) and isinstance(rel.get("target"), str):
                 session.add(Relation(entry_id=entry.id, type=rel["type"][:32], target=rel["target"][:300]))
-        session.add_all(FacetValue(entry_id=entry.id, facet=f, value=v) for f, v in sorted(facet_values(entry)))
+        facet_rows += ({"entry_id": entry.id, "facet": f, "value": v} for f, v in sorted(facet_values(entry)))
         session.add(
             Revision(
                 entry_id=entry.id,
@@ -325,6 +326,8 @@ def _store(session: Session, batch: list[_Loaded], report: ImportReport) -> list
             )
         )
     session.flush()
+    if facet_rows:  # rows, not objects: a batch holds thousands and nothing reads them back
+        session.execute(insert(FacetValue), facet_rows)
     report.created += [b.entry.slug for b in batch]
     return [b.entry.id for b in batch if b.entry.id is not None]
 

@@ -273,7 +273,7 @@ class MemoryEngine:
     """The copy of the index in this process (memory.py): ranks and counts, or only counts.
 
     It cannot answer when the copy is off, or when the session wrote the index in its open
-    transaction (the copy holds committed rows only). A page in date or name order comes from the
+    transaction (the copy holds committed rows only). A page in name order comes from the
     database, after the copy counted the matches.
     """
 
@@ -283,12 +283,15 @@ class MemoryEngine:
         if (empty := _nothing(request)) is not None:
             return empty
         ranked = request.sort == "relevance" and request.query is not None
-        found = _ranked_in_memory(session, request, limit=request.limit if ranked else 0)
+        # Date order (`sort=updated`, and browsing without a query) is the copy's too: each slot
+        # keeps its entry's time. Name order comes from the database.
+        by_date = not ranked and request.sort != "name"
+        found = _ranked_in_memory(session, request, limit=request.limit if ranked or by_date else 0, by_date=by_date)
         if found is None:
             return None
         total, tally, ids = found
         facets = _sorted_facets(tally.items())
-        if not ranked:
+        if not ranked and not by_date:
             matches = _filtered_ids(request, _text_condition(session, request.query, ranked=False)).subquery()
             ids = _page_in_order(session, request, matches, total)
         return SearchResult(total=total, facets=facets, ids=ids, query=request.query)
@@ -307,10 +310,11 @@ _INVISIBLE_IDS = _invisible_ids()
 
 
 def _ranked_in_memory(
-    session: Session, request: SearchRequest, *, limit: int
+    session: Session, request: SearchRequest, *, limit: int, by_date: bool = False
 ) -> tuple[int, Counter[str], list[int]] | None:
     """Return the number of matches, the count of each facet pair over them, and the ids of the page
-    (``limit`` after the request's offset) in rank order; or None when the database must answer."""
+    (``limit`` after the request's offset) in rank order, or newest first ``by_date``; or None when
+    the database must answer."""
     backend = backend_for(session)
     index = memory.index_for(session, backend.memory_rows, counts.CODE_DIGITS)
     if index is None:
@@ -334,6 +338,7 @@ def _ranked_in_memory(
         offset=request.offset,
         limit=limit,
         exact_phrase=lambda clause: backend.phrase_ids(session, clause),
+        by_date=by_date,
     )
     unnamed = [code for code in found.codes if code not in index.pair_of_code]
     if unnamed:

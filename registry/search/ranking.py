@@ -201,6 +201,7 @@ def rank(
     limit: int,
     exact_phrase,
     now: float | None = None,
+    by_date: bool = False,
 ) -> Ranked:
     """Find, count and rank a query's matches: exact name first, then bm25 × boosts, then entry id.
 
@@ -208,7 +209,8 @@ def rank(
     holds, per filtered facet, the codes of its wanted values (one must match); ``hidden`` are
     entry ids never to show whatever the index says. ``exact_phrase(clause)`` returns the ids of
     the entries that hold a phrase of three or more tokens exactly (the database knows positions;
-    the pairs here only narrow it down).
+    the pairs here only narrow it down). ``by_date``: the page is the newest matches instead
+    (each slot's time is its entry's `updated_at`), the higher id first among equals.
     """
     now = time.time() if now is None else now
     hidden = np.asarray(hidden, dtype=np.int64)
@@ -251,6 +253,11 @@ def rank(
             mask = np.zeros(n, dtype=bool)
             mask[sel] = True
         code_counts.update(_count_codes(seg, sel, mask))
+        if by_date and limit:  # newest first, then the higher id: the database's order of `sort=updated`
+            ids_all.append(-seg.ids[sel])
+            exact_all.append(np.zeros(len(sel), dtype=bool))
+            score_all.append(seg.epoch[sel])
+            continue
         if not query or not limit:
             continue
         norm = norms[sel]
@@ -288,7 +295,7 @@ def rank(
     if not ids_all:
         return Ranked(total, code_counts, [])
     page = _top(np.concatenate(ids_all), np.concatenate(exact_all), np.concatenate(score_all), offset, limit)
-    return Ranked(total, code_counts, page)
+    return Ranked(total, code_counts, [-id_ for id_ in page] if by_date else page)
 
 
 def _selection(

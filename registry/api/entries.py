@@ -20,6 +20,7 @@ from ..schemas import (
     RevisionList,
     TranslationList,
 )
+from ..security import submission_limit
 from ..services.catalog import localize_summaries
 from ..services.editing import edit_entry, list_revisions, revert_entry, set_hidden
 from ..services.entries import get_entry, to_public
@@ -30,6 +31,9 @@ from . import bp
 from .common import body_as, changes_as, writer
 from .spec import ENTRY, LANG, PAGE, WRITE, documented, query
 from .support import paginated
+
+# The same allowance as the `/submit` page: a registration fetches and harvests either way.
+_submissions = submission_limit()
 
 
 @bp.get("/entries")
@@ -79,8 +83,10 @@ def entry(namespace: str, name: str):
     description="Without a queue the source is harvested at once and the new entry is the answer (201). "
     "When harvests are queued (Redis) the answer is 202 with the job; follow it at "
     "`GET /jobs/{job_id}` (also in the Location header) until it is `done`, then read the entry "
-    "at its `entry_url`.",
+    "at its `entry_url`. Each registration draws on the account's (or, anonymous, the address's) "
+    "allowance of submissions, shared with the `/submit` page (`REGISTRY_SUBMIT_RATE_LIMIT`).",
 )
+@_submissions
 def register_entry():
     actor = writer()
     url = body_as(EntryRegister).source_url

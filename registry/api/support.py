@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 import time
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from flask_limiter.util import get_remote_address
 from werkzeug.routing import IntegerConverter
 
 from ..errors import BadRequest
 from ..extensions import limiter
+from ..security import per_person
 from ..services.listing import MAX_PER_PAGE
 
 WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
@@ -83,14 +82,6 @@ def paginated(items: list[Any], *, total: int, page: int, per_page: int, facets:
     return resp
 
 
-def _write_key() -> str:
-    # Writes are counted per token when there is one (many people can share an address), else per address.
-    header = request.headers.get("Authorization", "")
-    if header:
-        return "token:" + hashlib.sha256(header.encode()).hexdigest()[:32]
-    return "addr:" + (get_remote_address() or "unknown")
-
-
 def _write_limit() -> str:
     return current_app.config.get("API_WRITE_RATE_LIMIT") or DEFAULT_WRITE_LIMIT
 
@@ -127,7 +118,7 @@ def _link_lists(response: Response) -> Response:
 
 def apply_conventions(bp: Blueprint) -> None:
     """Rate-limit every write of the blueprint (saying so in `RateLimit-*`) and give lists `Link` headers."""
-    limiter.shared_limit(_write_limit, scope="api-writes", key_func=_write_key, methods=WRITE_METHODS)(bp)
+    limiter.shared_limit(_write_limit, scope="api-writes", key_func=per_person, methods=WRITE_METHODS)(bp)
     bp.after_request(_ratelimit_headers)
     bp.after_request(_link_lists)
 

@@ -20,6 +20,7 @@ from ..schemas import (
     RevisionList,
     TranslationList,
 )
+from ..schemas.limits import QUERY_MAX
 from ..security import submission_limit
 from ..services.catalog import localize_summaries
 from ..services.editing import edit_entry, list_revisions, revert_entry, set_hidden
@@ -43,7 +44,7 @@ _submissions = submission_limit()
     "entries",
     response=m.EntryList,
     params=[
-        query("q", {"type": "string"}, "Words to search for, in any script."),
+        query("q", {"type": "string", "maxLength": QUERY_MAX}, "Words to search for, in any script."),
         *[query(f, {"type": "string"}, "Repeat to match any of several values.", array=True) for f in FACETS],
         query("sort", {"type": "string", "enum": list(SORTS)}),
         LANG,

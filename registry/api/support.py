@@ -123,13 +123,30 @@ def apply_conventions(bp: Blueprint) -> None:
     bp.after_request(_link_lists)
 
 
+def digits_at_most(limit: int) -> str:
+    """Return a regular expression matching the decimal numbers from 0 to ``limit`` (no sign)."""
+    text = str(limit)
+    options = [f"[0-9]{{1,{len(text) - 1}}}"] if len(text) > 1 else []
+    for i, digit in enumerate(text):
+        low = 1 if i == 0 and len(text) > 1 else 0
+        if int(digit) > low:
+            rest = len(text) - i - 1
+            options.append(f"{text[:i]}[{low}-{int(digit) - 1}]" + (f"[0-9]{{{rest}}}" if rest else ""))
+    options.append(text)
+    return "(?:" + "|".join(options) + ")"
+
+
 class BoundedIntConverter(IntegerConverter):
     """`<int:…>` limited to what a 32-bit integer column holds (PostgreSQL's `integer`).
 
     An id beyond that cannot exist, and handing it to the database overflows (SQLite) or errors
-    (PostgreSQL) instead of answering 404.
+    (PostgreSQL) instead of answering 404. The bound is in the converter's pattern, not only in
+    its conversion: a path whose number is too large then matches no rule and is a 404 for every
+    method, where a failed conversion made werkzeug answer 405 for the rule's other methods.
     """
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+        if not kwargs.get("signed") and not kwargs.get("fixed_digits") and kwargs.get("min") in (None, 0):
+            self.regex = digits_at_most(kwargs["max"])

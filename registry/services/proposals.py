@@ -12,12 +12,13 @@ from ..errors import Conflict, Invalid, NotFound
 from ..models import Entry, Proposal, Revision, Translation, User, utcnow
 from ..schemas import ProposalPublic
 from ..schemas.entries import TEXT_FIELDS
+from ..schemas.limits import NOTE_MAX
 from . import Actor
 from .changes import record_change
 from .editing import apply_fields, check_base_revision
 from .entries import find_entry
 from .permissions import can_edit, can_review, is_staff, require, require_signed_in
-from .validation import validate_changes
+from .validation import bounded, validate_changes
 
 MAX_OPEN_PER_USER = 50
 
@@ -55,7 +56,12 @@ def propose_edit(
     _check_quota(session, user_id)
     assert entry.id is not None  # read from the database, so it has its id
     proposal = Proposal(
-        entry_id=entry.id, author_id=user_id, kind="edit", changes=clean, base_revision=entry.revision, note=note[:2000]
+        entry_id=entry.id,
+        author_id=user_id,
+        kind="edit",
+        changes=clean,
+        base_revision=entry.revision,
+        note=bounded(note, field="note", limit=NOTE_MAX),
     )
     session.add(proposal)
     session.flush()
@@ -171,7 +177,7 @@ def decide_proposal(
                 )
     proposal.status = "accepted" if accept else "rejected"
     proposal.reviewer_id = actor.user_id
-    proposal.note = note.strip()[:2000] or proposal.note
+    proposal.note = bounded(note, field="note", limit=NOTE_MAX) or proposal.note
     proposal.decided_at = utcnow()
     session.add(proposal)
     session.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 
@@ -88,6 +88,24 @@ def _too_large() -> str:
     return f"The request is too large: this registry accepts at most {size}." if limit else "The request is too large."
 
 
+def _allowed_methods() -> list[str]:
+    """The methods a route of this path takes, leaving out catch-alls that only answer 404.
+
+    werkzeug's own list counts the API's catch-all (every method, answering 404), which would
+    tell a client that `DELETE /api/v1/entries` exists.
+    """
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    allowed = []
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
+        try:
+            endpoint, _ = adapter.match(method=method)
+        except HTTPException:
+            continue
+        if not getattr(current_app.view_functions.get(str(endpoint)), "answers_not_found", False):
+            allowed.append(method)
+    return allowed
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers that turn errors into pages or JSON."""
 
@@ -102,9 +120,19 @@ def init_app(app: Flask) -> None:
         status = err.code or 500
         if status == 413:
             err.description = _too_large()
+        # The exception's own headers stay: a 405 says in `Allow` which methods the URL takes.
+        headers = [(k, v) for k, v in err.get_headers() if k.lower() not in ("content-type", "allow")]
+        if status == 405:
+            allowed = _allowed_methods()
+            if not allowed:
+                # Only a catch-all that answers 404 matched the path: there is no such route.
+                status, err.description = 404, f"There is no route {request.path!r}."
+            else:
+                headers.append(("Allow", ", ".join(allowed)))
         if _wants_json():
-            return json_error(status, _HTTP_CODES.get(status, "error"), err.description or err.name)
-        return render_template("error.html", status=status, message=err.description), status
+            body, _ = json_error(status, _HTTP_CODES.get(status, "error"), err.description or err.name)
+            return body, status, headers
+        return render_template("error.html", status=status, message=err.description), status, headers
 
     @app.errorhandler(Exception)
     def _server_error(err: Exception):

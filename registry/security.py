@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
@@ -15,7 +16,7 @@ RATE_LIMITS = {
     "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
     "REGISTER_RATE_LIMIT": "10 per hour",
     "RESET_RATE_LIMIT": "5 per hour",
-    # Per signed-in person.
+    # Per account (a signed-in person or a token's owner), else per address.
     "SUBMIT_RATE_LIMIT": "30 per hour",
     "PROPOSAL_RATE_LIMIT": "60 per hour",
 }
@@ -58,11 +59,53 @@ def safe_next(target: str | None) -> str | None:
 
 
 def per_person() -> str:
-    """Rate-limit key: the signed-in person, or the address for anonymous requests."""
+    """Rate-limit key: the account acting, or the address for anonymous requests — never the token.
+
+    The account is a bearer token's owner (API) or the signed-in person (pages): an account may
+    hold any number of tokens, so counting per token would give each new token a fresh allowance.
+    The limiter asks before the API has read the token, so the token is looked up here (once per
+    request); a token that is not valid counts against the address (the request is refused with
+    401 after).
+    """
+    if "rate_limit_key" in g:
+        return g.rate_limit_key
     from flask_limiter.util import get_remote_address
     from flask_login import current_user
 
-    return f"user:{current_user.get_id()}" if current_user.is_authenticated else get_remote_address()
+    user_id = None
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        from .db import read_session
+        from .errors import Unauthorized
+        from .services.tokens import authenticate_token
+
+        try:
+            user_id = authenticate_token(read_session(), token).user_id
+        except Unauthorized:
+            user_id = None
+    elif current_user and current_user.is_authenticated:
+        user_id = current_user.id
+    key = f"user:{user_id}" if user_id is not None else f"addr:{get_remote_address() or 'unknown'}"
+    g.rate_limit_key = key
+    return key
+
+
+def submission_limit():
+    """The one allowance of registrations (fetch and harvest) per account or address, `SUBMIT_RATE_LIMIT`.
+
+    Shared by the page's preview and confirmation and by `POST /api/v1/entries`: each draws one
+    from the same bucket, whichever way it comes in.
+    """
+    from .extensions import limiter
+
+    return limiter.shared_limit(
+        lambda: current_app.config["SUBMIT_RATE_LIMIT"],
+        scope="submissions",
+        key_func=per_person,
+        methods=["POST"],
+        override_defaults=False,
+        error_message=lambda: _("You registered many projects in a short time; wait a while and try again."),
+    )
 
 
 #: No inline or third-party script may run; README images may come from any https host.

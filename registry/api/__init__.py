@@ -28,6 +28,9 @@ def unknown(_rest: str):
     raise NotFound(f"There is no API route {request.path!r}.")
 
 
+unknown.answers_not_found = True  # type: ignore[attr-defined]  # (left out of a 405's Allow: registry/errors.py)
+
+
 def init_app(app) -> None:
     """Register the JSON API under /api/v1 (token-authenticated: no CSRF) and its page, /api/docs."""
     from ..extensions import csrf

@@ -20,6 +20,8 @@ from ..schemas import (
     RevisionList,
     TranslationList,
 )
+from ..schemas.limits import QUERY_MAX
+from ..security import submission_limit
 from ..services.catalog import localize_summaries
 from ..services.editing import edit_entry, list_revisions, revert_entry, set_hidden
 from ..services.entries import get_entry, to_public
@@ -31,6 +33,9 @@ from .common import body_as, changes_as, writer
 from .spec import ENTRY, LANG, PAGE, WRITE, documented, query
 from .support import paginated
 
+# The same allowance as the `/submit` page: a registration fetches and harvests either way.
+_submissions = submission_limit()
+
 
 @bp.get("/entries")
 @documented(
@@ -39,7 +44,7 @@ from .support import paginated
     "entries",
     response=m.EntryList,
     params=[
-        query("q", {"type": "string"}, "Words to search for, in any script."),
+        query("q", {"type": "string", "maxLength": QUERY_MAX}, "Words to search for, in any script."),
         *[query(f, {"type": "string"}, "Repeat to match any of several values.", array=True) for f in FACETS],
         query("sort", {"type": "string", "enum": list(SORTS)}),
         LANG,
@@ -79,8 +84,10 @@ def entry(namespace: str, name: str):
     description="Without a queue the source is harvested at once and the new entry is the answer (201). "
     "When harvests are queued (Redis) the answer is 202 with the job; follow it at "
     "`GET /jobs/{job_id}` (also in the Location header) until it is `done`, then read the entry "
-    "at its `entry_url`.",
+    "at its `entry_url`. Each registration draws on the account's (or, anonymous, the address's) "
+    "allowance of submissions, shared with the `/submit` page (`REGISTRY_SUBMIT_RATE_LIMIT`).",
 )
+@_submissions
 def register_entry():
     actor = writer()
     url = body_as(EntryRegister).source_url

@@ -18,10 +18,12 @@ from .spec import documented
     "sources",
     response=m.HookResult,
     body={"type": "object"},
-    errors=(400, 401, 403, 404, 413, 429),
+    errors=(400, 401, 403, 413, 429),
     queued=True,
     description="Signed with the source's secret: `X-Hub-Signature-256` (GitHub), `X-Gitea-Signature` "
-    "(Gitea) or `X-Gitlab-Token` (GitLab). No signature is a 401, a wrong one a 403; a delivery "
+    "(Gitea) or `X-Gitlab-Token` (GitLab). No signature is a 401; a wrong one is a 403, and so, "
+    "with the same answer, is a push for a repository that is no source one may push (not registered, "
+    "no secret set, the entry hidden or deleted); a delivery "
     "id seen before is answered with status `ignored`. The re-harvest runs at once, or is "
     "queued (202) when Redis is configured.",
 )

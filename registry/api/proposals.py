@@ -41,7 +41,9 @@ def proposals():
     response=m.ProposalPublic,
     params=[path("proposal_id", ID)],
     auth=True,
-    errors=(401, 403, 404),
+    errors=(401, 404),
+    description="404 for a proposal that does not exist and for one the caller may not see alike. "
+    "On an entry a moderator has hid, `original` is empty and `entry_name` is the slug for all but moderators.",
 )
 def proposal(proposal_id: int):
     return jsonify(get_proposal(read_session(), proposal_id=proposal_id, actor=reader()).model_dump(mode="json"))

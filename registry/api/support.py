@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 import time
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from flask_limiter.util import get_remote_address
 from werkzeug.routing import IntegerConverter
 
 from ..errors import BadRequest
 from ..extensions import limiter
+from ..security import per_person
 from ..services.listing import MAX_PER_PAGE
 
 WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
@@ -83,14 +82,6 @@ def paginated(items: list[Any], *, total: int, page: int, per_page: int, facets:
     return resp
 
 
-def _write_key() -> str:
-    # Writes are counted per token when there is one (many people can share an address), else per address.
-    header = request.headers.get("Authorization", "")
-    if header:
-        return "token:" + hashlib.sha256(header.encode()).hexdigest()[:32]
-    return "addr:" + (get_remote_address() or "unknown")
-
-
 def _write_limit() -> str:
     return current_app.config.get("API_WRITE_RATE_LIMIT") or DEFAULT_WRITE_LIMIT
 
@@ -127,18 +118,35 @@ def _link_lists(response: Response) -> Response:
 
 def apply_conventions(bp: Blueprint) -> None:
     """Rate-limit every write of the blueprint (saying so in `RateLimit-*`) and give lists `Link` headers."""
-    limiter.shared_limit(_write_limit, scope="api-writes", key_func=_write_key, methods=WRITE_METHODS)(bp)
+    limiter.shared_limit(_write_limit, scope="api-writes", key_func=per_person, methods=WRITE_METHODS)(bp)
     bp.after_request(_ratelimit_headers)
     bp.after_request(_link_lists)
+
+
+def digits_at_most(limit: int) -> str:
+    """Return a regular expression matching the decimal numbers from 0 to ``limit`` (no sign)."""
+    text = str(limit)
+    options = [f"[0-9]{{1,{len(text) - 1}}}"] if len(text) > 1 else []
+    for i, digit in enumerate(text):
+        low = 1 if i == 0 and len(text) > 1 else 0
+        if int(digit) > low:
+            rest = len(text) - i - 1
+            options.append(f"{text[:i]}[{low}-{int(digit) - 1}]" + (f"[0-9]{{{rest}}}" if rest else ""))
+    options.append(text)
+    return "(?:" + "|".join(options) + ")"
 
 
 class BoundedIntConverter(IntegerConverter):
     """`<int:…>` limited to what a 32-bit integer column holds (PostgreSQL's `integer`).
 
     An id beyond that cannot exist, and handing it to the database overflows (SQLite) or errors
-    (PostgreSQL) instead of answering 404.
+    (PostgreSQL) instead of answering 404. The bound is in the converter's pattern, not only in
+    its conversion: a path whose number is too large then matches no rule and is a 404 for every
+    method, where a failed conversion made werkzeug answer 405 for the rule's other methods.
     """
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+        if not kwargs.get("signed") and not kwargs.get("fixed_digits") and kwargs.get("min") in (None, 0):
+            self.regex = digits_at_most(kwargs["max"])

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import SQLModel
 
+from .limits import Description, EntryName, Homepage, Reason, Summary, Terms, Version
 from .sources import RunPublic
 
 #: An entry's content fields, in the order pages show them; the same as a harvest record's
@@ -138,20 +139,20 @@ class EntryPatch(SQLModel):
     """A direct edit: any editable fields, the revision the edit is based on, and a reason."""
 
     base_revision: int | None = None
-    reason: str | None = None
+    reason: Reason | None = None
     kind: str | None = None
-    name: str | None = None
-    summary: str | None = None
-    description: str | None = None
+    name: EntryName | None = None
+    summary: Summary | None = None
+    description: Description | None = None
     language: str | None = None
-    languages: list[str] | None = None
+    languages: Terms | None = None
     license: str | None = None
-    tasks: list[str] | None = None
-    tags: list[str] | None = None
-    frameworks: list[str] | None = None
+    tasks: Terms | None = None
+    tags: Terms | None = None
+    frameworks: Terms | None = None
     region: str | None = None
-    homepage: str | None = None
-    version: str | None = None
+    homepage: Homepage | None = None
+    version: Version | None = None
 
 
 class EntryRegister(SQLModel):
@@ -159,13 +160,13 @@ class EntryRegister(SQLModel):
 
 
 class HideRequest(SQLModel):
-    reason: str = ""
+    reason: Reason = ""
 
 
 class RevertRequest(SQLModel):
     revision: int
     base_revision: int | None = None
-    reason: str | None = None
+    reason: Reason | None = None
 
 
 class TranslationList(SQLModel):

@@ -7,11 +7,12 @@ from typing import Any
 from sqlmodel import SQLModel
 
 from .common import Timestamp
+from .limits import TokenName
 
 
 class TokenCreate(SQLModel):
     scope: str | None = "read"
-    name: str | None = ""
+    name: TokenName | None = ""
 
 
 class TokenPublic(SQLModel):

@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import SQLModel
 
 from .common import Timestamp
+from .limits import Description, EntryName, Note, Summary
 
 
 class ProposalCreate(SQLModel):
@@ -14,11 +15,11 @@ class ProposalCreate(SQLModel):
 
     base_revision: int | None = None
     changes: dict[str, Any] | None = None
-    note: str | None = None
+    note: Note | None = None
     lang: str | None = None
-    name: str | None = None
-    summary: str | None = None
-    description: str | None = None
+    name: EntryName | None = None
+    summary: Summary | None = None
+    description: Description | None = None
 
 
 class ProposalCreated(SQLModel):
@@ -29,7 +30,7 @@ class ProposalCreated(SQLModel):
 
 
 class ProposalDecision(SQLModel):
-    note: str | None = None
+    note: Note | None = None
 
 
 class ProposalPublic(SQLModel):

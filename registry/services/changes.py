@@ -23,6 +23,8 @@ def record_change(session: Session, entry: Entry, *, author: str, reason: str, c
         entry_id=entry.id,
         number=entry.revision,
         author=author,
+        # What a person wrote is refused over its limit before it gets here (schemas/limits.py);
+        # only a composed reason ("hidden: " and theirs) can exceed the column, by its prefix.
         reason=reason[:500],
         changes=changes,
         snapshot=snapshot(entry),

@@ -11,10 +11,12 @@ from harvesters.language import normalize_tag
 from ..errors import Conflict, Invalid, NotFound
 from ..models import Collection, CollectionProposal, CollectionTranslation, User, utcnow
 from ..schemas import CollectionProposalPublic
+from ..schemas.limits import NOTE_MAX
 from . import Actor
 from .collections import find_collection
 from .communities import clean_text
 from .permissions import can_curate_collection, require, require_signed_in
+from .validation import bounded
 
 MAX_OPEN_PER_USER = 50
 
@@ -100,7 +102,7 @@ def decide_collection_proposal(
         _publish(session, collection, proposal.lang, proposal.changes, origin="community", reviewer=actor.name)
     proposal.status = "accepted" if accept else "rejected"
     proposal.reviewer_id, proposal.decided_at = actor.user_id, utcnow()
-    proposal.note = (note or "").strip()[:2000]
+    proposal.note = bounded(note, field="note", limit=NOTE_MAX)
     session.add(proposal)
     session.flush()
     return proposal

@@ -9,11 +9,12 @@ from sqlmodel import Session, col, select
 from ..errors import Conflict, Invalid, NotFound, PreconditionRequired
 from ..models import Entry, PurgeRecord, Revision, Source
 from ..schemas import EDITABLE_FIELDS, RevisionPublic
+from ..schemas.limits import PURGE_REASON_MAX, REASON_MAX
 from . import Actor
 from .changes import forget_entry, record_change
 from .entries import find_entry, to_public
 from .permissions import can_edit, can_hide, can_purge, can_revert, require, require_signed_in
-from .validation import validate_changes
+from .validation import bounded, validate_changes
 
 
 def check_base_revision(session: Session, entry: Entry, base_revision: Any, *, actor: Actor | None) -> None:
@@ -60,6 +61,7 @@ def edit_entry(
         "Only the entry's maintainers and moderators edit it directly; propose your change instead.",
     )
     check_base_revision(session, entry, base_revision, actor=actor)
+    reason = bounded(reason, field="reason", limit=REASON_MAX)
     clean = validate_changes(changes)
     changed = apply_fields(entry, clean, editor=actor.name)
     if changed:
@@ -115,6 +117,7 @@ def revert_entry(
     entry = find_entry(session, slug)
     require(can_revert(session, actor, entry), "Only the entry's maintainers and moderators revert it.")
     check_base_revision(session, entry, base_revision, actor=actor)
+    reason = bounded(reason, field="reason", limit=REASON_MAX)
     if isinstance(revision, bool) or not isinstance(revision, int):
         raise Invalid("revision must be an integer", details={"fields": {"revision": "an integer"}})
     old = session.exec(
@@ -135,10 +138,11 @@ def set_hidden(session: Session, *, slug: str, actor: Actor | None, hidden: bool
     entry = session.exec(select(Entry).where(col(Entry.slug) == slug.lower(), col(Entry.deleted_at).is_(None))).first()
     if entry is None:
         raise NotFound(f"No entry {slug!r} is registered.")
-    if hidden and not reason.strip():
+    reason = bounded(reason, field="reason", limit=REASON_MAX)
+    if hidden and not reason:
         raise Invalid("Say why the entry is hidden.", details={"fields": {"reason": "required"}})
     entry.hidden = hidden
-    entry.hidden_reason = reason.strip()[:500] if hidden else None
+    entry.hidden_reason = reason.strip() if hidden else None
     record_change(
         session,
         entry,
@@ -153,12 +157,13 @@ def purge_entry(session: Session, *, slug: str, actor: Actor | None, reason: str
     """Remove an entry and its history for good (leaked secrets, personal data), leaving a record."""
     actor = require_signed_in(actor)
     require(can_purge(actor), "Only an admin purges.")
-    if len(reason.strip()) < 10:
+    reason = bounded(reason, field="reason", limit=PURGE_REASON_MAX)
+    if len(reason) < 10:
         raise Invalid("A purge needs a reason of at least 10 characters.", details={"fields": {"reason": "required"}})
     entry = session.exec(select(Entry).where(col(Entry.slug) == slug.lower())).first()
     if entry is None:
         raise NotFound(f"No entry {slug!r} is registered.")
-    record = PurgeRecord(slug=entry.slug, actor=actor.name, reason=reason.strip()[:1000])
+    record = PurgeRecord(slug=entry.slug, actor=actor.name, reason=reason.strip())
     session.add(record)
     # The source stays known (so it is not harvested back in) but loses its link.
     for src in session.exec(select(Source).where(col(Source.entry_id) == entry.id)):

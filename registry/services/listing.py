@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from ..errors import BadRequest
 from ..models import FACETS, Entry, FacetValue, Translation, attributes
 from ..schemas import EntrySummary
+from ..schemas.limits import QUERY_MAX
 from ..search.documents import accepted
 from ..search.planner import SORTS, SearchRequest, search
 from ..search.query import ParsedQuery, parse_query
@@ -100,8 +101,13 @@ def parse_entry_query(args, *, default_per_page: int = 20) -> EntryQuery:
         values = [v for v in values if v]
         if values:
             filters[facet] = values
+    q = (args.get("q") or "").strip()
+    if len(q) > QUERY_MAX:
+        raise BadRequest(
+            f"q must be at most {QUERY_MAX} characters", code="invalid_parameter", details={"parameter": "q"}
+        )
     return EntryQuery(
-        q=(args.get("q") or "").strip()[:500],
+        q=q,
         filters=filters,
         sort=sort,
         page=_int("page", 1, 1, 100_000),

@@ -12,12 +12,13 @@ from ..errors import Conflict, Invalid, NotFound
 from ..models import Entry, Proposal, Revision, Translation, User, utcnow
 from ..schemas import ProposalPublic
 from ..schemas.entries import TEXT_FIELDS
+from ..schemas.limits import NOTE_MAX
 from . import Actor
 from .changes import record_change
 from .editing import apply_fields, check_base_revision
 from .entries import find_entry
 from .permissions import can_edit, can_review, is_staff, require, require_signed_in
-from .validation import validate_changes
+from .validation import bounded, validate_changes
 
 MAX_OPEN_PER_USER = 50
 
@@ -55,7 +56,12 @@ def propose_edit(
     _check_quota(session, user_id)
     assert entry.id is not None  # read from the database, so it has its id
     proposal = Proposal(
-        entry_id=entry.id, author_id=user_id, kind="edit", changes=clean, base_revision=entry.revision, note=note[:2000]
+        entry_id=entry.id,
+        author_id=user_id,
+        kind="edit",
+        changes=clean,
+        base_revision=entry.revision,
+        note=bounded(note, field="note", limit=NOTE_MAX),
     )
     session.add(proposal)
     session.flush()
@@ -123,12 +129,21 @@ def _get(session: Session, proposal_id: int) -> tuple[Proposal, Entry]:
     return proposal, entry
 
 
+def _get_visible(session: Session, proposal_id: int, actor: Actor) -> tuple[Proposal, Entry]:
+    """The proposal if the actor may see it (its author, the entry's reviewers); else the same 404 as
+    for one that does not exist, so ids cannot be probed for what exists."""
+    proposal, entry = _get(session, proposal_id)
+    if proposal.author_id != actor.user_id and not can_review(session, actor, entry):
+        raise NotFound(f"No proposal {proposal_id}.")
+    return proposal, entry
+
+
 def decide_proposal(
     session: Session, *, proposal_id: int, actor: Actor | None, accept: bool, note: str = ""
 ) -> Proposal:
     """Accept (apply as a new revision) or reject a proposal, with a note the author sees."""
     actor = require_signed_in(actor)
-    proposal, entry = _get(session, proposal_id)
+    proposal, entry = _get_visible(session, proposal_id, actor)
     if entry.hidden and not is_staff(actor):
         # A hidden entry is out of its maintainers' hands (no edits, reverts or proposals) until shown again.
         raise NotFound(f"No proposal {proposal_id}.")
@@ -162,7 +177,7 @@ def decide_proposal(
                 )
     proposal.status = "accepted" if accept else "rejected"
     proposal.reviewer_id = actor.user_id
-    proposal.note = note.strip()[:2000] or proposal.note
+    proposal.note = bounded(note, field="note", limit=NOTE_MAX) or proposal.note
     proposal.decided_at = utcnow()
     session.add(proposal)
     session.flush()
@@ -188,7 +203,7 @@ def _check_still_applies(session: Session, entry: Entry, proposal: Proposal) -> 
 def withdraw_proposal(session: Session, *, proposal_id: int, actor: Actor | None) -> Proposal:
     """Let the author take back an open proposal."""
     actor = require_signed_in(actor)
-    proposal, _entry = _get(session, proposal_id)
+    proposal, _entry = _get_visible(session, proposal_id, actor)
     require(proposal.author_id == actor.user_id, "Only the author withdraws a proposal.")
     if proposal.status != "open":
         raise Conflict(f"This proposal is already {proposal.status}.")
@@ -197,8 +212,14 @@ def withdraw_proposal(session: Session, *, proposal_id: int, actor: Actor | None
     return proposal
 
 
-def _view(session: Session, proposal: Proposal, entry: Entry, names: dict[int | None, str]) -> ProposalPublic:
-    if proposal.kind == "translation":
+def _view(
+    session: Session, proposal: Proposal, entry: Entry, names: dict[int | None, str], *, shown: bool
+) -> ProposalPublic:
+    if not shown:
+        # A hidden (or deleted) entry's text is not the proposer's to read: their own proposal and
+        # its outcome stay visible, the entry's current values and name do not.
+        original: dict[str, Any] = {}
+    elif proposal.kind == "translation":
         original = {k: getattr(entry, k) for k in TEXT_FIELDS}
     else:
         original = {k: getattr(entry, k) for k in proposal.changes}
@@ -206,7 +227,7 @@ def _view(session: Session, proposal: Proposal, entry: Entry, names: dict[int | 
     return ProposalPublic(
         id=proposal.id,
         slug=entry.slug,
-        entry_name=entry.name,
+        entry_name=entry.name if shown else entry.slug,
         kind=proposal.kind,
         lang=proposal.lang,
         changes=dict(proposal.changes),
@@ -221,10 +242,11 @@ def _view(session: Session, proposal: Proposal, entry: Entry, names: dict[int | 
     )
 
 
-def _views(session: Session, rows: list[tuple[Proposal, Entry]]) -> list[ProposalPublic]:
+def _views(session: Session, rows: list[tuple[Proposal, Entry]], actor: Actor) -> list[ProposalPublic]:
     ids = {i for p, _ in rows for i in (p.author_id, p.reviewer_id) if i}
     names = dict(session.exec(select(User.id, User.name).where(col(User.id).in_(ids))).all()) if ids else {}
-    return [_view(session, p, e, names) for p, e in rows]
+    staff = is_staff(actor)
+    return [_view(session, p, e, names, shown=staff or (not e.hidden and e.deleted_at is None)) for p, e in rows]
 
 
 def review_queue(session: Session, *, actor: Actor | None) -> list[ProposalPublic]:
@@ -243,7 +265,7 @@ def review_queue(session: Session, *, actor: Actor | None) -> list[ProposalPubli
             col(Entry.hidden) == False,  # noqa: E712 (SQL)
             col(Entry.id).in_(select(Maintainer.entry_id).where(col(Maintainer.user_id) == actor.user_id)),
         )
-    return _views(session, list(session.exec(stmt).all()))
+    return _views(session, list(session.exec(stmt).all()), actor)
 
 
 def my_proposals(session: Session, *, actor: Actor | None) -> list[ProposalPublic]:
@@ -255,15 +277,11 @@ def my_proposals(session: Session, *, actor: Actor | None) -> list[ProposalPubli
         .where(col(Proposal.author_id) == actor.user_id)
         .order_by(col(Proposal.id).desc())
     )
-    return _views(session, list(session.exec(stmt).all()))
+    return _views(session, list(session.exec(stmt).all()), actor)
 
 
 def get_proposal(session: Session, *, proposal_id: int, actor: Actor | None) -> ProposalPublic:
-    """One proposal, visible to its author and its reviewers."""
+    """One proposal, visible to its author and its reviewers (404 for anyone else)."""
     actor = require_signed_in(actor)
-    proposal, entry = _get(session, proposal_id)
-    require(
-        proposal.author_id == actor.user_id or can_review(session, actor, entry),
-        "Only the author and the entry's reviewers see this proposal.",
-    )
-    return _views(session, [(proposal, entry)])[0]
+    proposal, entry = _get_visible(session, proposal_id, actor)
+    return _views(session, [(proposal, entry)], actor)[0]

@@ -18,7 +18,7 @@ from ..jobs.queue import KEEP_PREVIEWS, JobRef, get_job, queue_enabled, submit
 from ..models import Entry, Source, User
 from . import Actor
 from .addresses import normalize_source, normalize_source_url, refuse_unsafe_source
-from .permissions import require_signed_in
+from .permissions import is_staff, require_signed_in
 from .pipeline import HarvestResult, harvest_error, run_source
 
 
@@ -47,28 +47,41 @@ def _existing(session: Session, url: str) -> Entry | None:
     return session.get(Entry, src.entry_id) if src else None
 
 
-def _mirrors(session: Session, url: str) -> list[str]:
+def _mirrors(session: Session, url: str, actor: Actor) -> list[str]:
     # The same owner/name on another host (GitHub and Gitee mirrors) is probably the same project.
     hint = slug_from_source(url)
-    rows = session.exec(
-        select(Entry.slug).where((col(Entry.slug) == hint) | col(Entry.slug).startswith(hint + "-"))
-    ).all()
-    return sorted(rows)
+    stmt = select(Entry.slug).where((col(Entry.slug) == hint) | col(Entry.slug).startswith(hint + "-"))
+    if not is_staff(actor):
+        stmt = stmt.where(col(Entry.hidden) == False, col(Entry.deleted_at).is_(None))  # noqa: E712 (SQL)
+    return sorted(session.exec(stmt).all())
 
 
-def _refuse_duplicate(session: Session, url: str) -> None:
+def _refuse(session: Session, url: str, actor: Actor, options: HarvestOptions) -> None:
+    """Refuse a server path that may not be submitted, then a duplicate.
+
+    In that order a server path (or another address that is not http(s)) is refused alike whether
+    or not it is registered, so a submission cannot probe which paths are sources (no host name
+    is resolved for these; http(s) addresses are checked by the harvest, or before queueing it).
+    A duplicate names its entry only to someone who may see it: a hidden or deleted entry's
+    slug, moderators and admins.
+    """
+    if not url.lower().startswith(("http://", "https://")):
+        refuse_unsafe_source(url, options=options)
     entry = _existing(session, url)
-    if entry is not None:
+    if entry is None:
+        return
+    if is_staff(actor) or (not entry.hidden and entry.deleted_at is None):
         raise Conflict(f"{url} is already registered as {entry.slug}.", code="duplicate", details={"slug": entry.slug})
+    raise Conflict(f"{url} is already registered.", code="duplicate")
 
 
 def preview_submission(
     session: Session, *, url: str, actor: Actor | None, options: HarvestOptions
 ) -> SubmissionPreview:
     """Harvest a submitted URL without writing anything and return what was found."""
-    require_signed_in(actor)
+    actor = require_signed_in(actor)
     url = _identity(url)
-    _refuse_duplicate(session, url)
+    _refuse(session, url, actor, options)
     try:
         # A repository or a project page: git if the remote answers as git, else page.
         kind = harvesters.guess_kind(url, options=options)
@@ -83,7 +96,7 @@ def preview_submission(
         provenance=dict(record.provenance),
         translations=sorted(record.translations),
         warnings=list(record.warnings),
-        possible_duplicates=_mirrors(session, url),
+        possible_duplicates=_mirrors(session, url, actor),
     )
 
 
@@ -93,7 +106,7 @@ def confirm_submission(
     """Register the submitted source for real, with the actor recorded as its submitter."""
     actor = require_signed_in(actor)
     url = _identity(url)
-    _refuse_duplicate(session, url)
+    _refuse(session, url, actor, options)
     result = run_source(sessions, source=url, kind=None, options=options, actor=actor)
     if result.outcome is Outcome.FAILED:
         raise Invalid(
@@ -139,7 +152,7 @@ def submissions_queued() -> bool:
 def _queue(session: Session, *, url: str, actor: Actor | None, kind: str, options: HarvestOptions) -> JobRef:
     actor = require_signed_in(actor)
     url = _identity(url)
-    _refuse_duplicate(session, url)
+    _refuse(session, url, actor, options)
     # A local path, a private address or a forbidden scheme is refused now, not later by a worker.
     refuse_unsafe_source(url, options=options)
     if kind == "preview":

@@ -11,7 +11,9 @@ from sqlmodel import Session, col, select
 from ..errors import Invalid, NotFound, Unauthorized
 from ..models import ApiToken, User, utcnow
 from ..schemas import TokenPublic
+from ..schemas.limits import TOKEN_NAME_MAX
 from . import Actor
+from .validation import bounded
 
 TOKEN_PREFIX = "acr_"
 SCOPES = ("read", "write")
@@ -36,7 +38,7 @@ def create_token(
     assert user.id is not None  # read from the database, so it has its id
     row = ApiToken(
         user_id=user.id,
-        name=name[:100],
+        name=bounded(name, field="name", limit=TOKEN_NAME_MAX),
         token_hash=_digest(token),
         prefix=token[:12],
         scope=scope,

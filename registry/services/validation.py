@@ -16,8 +16,18 @@ from ..errors import Invalid
 from ..facets import spdx_licensing
 from ..models import ENTRY_KINDS
 from ..schemas.entries import EDITABLE_FIELDS, LIST_FIELDS
+from ..schemas.limits import ENTRY_TEXT_MAX as _MAX
+from ..schemas.limits import TERM_MAX, TERMS_MAX
 
-_MAX = {"name": 300, "summary": 1000, "description": 200_000, "version": 100, "homepage": 2000}
+
+def bounded(value: str | None, *, field: str, limit: int) -> str:
+    """Return ``value`` stripped, or raise Invalid naming the field and its limit: never cut it short."""
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise Invalid(
+            f"{field}: at most {limit} characters", details={"fields": {field: f"at most {limit} characters"}}
+        )
+    return value
 
 
 @lru_cache(maxsize=1)
@@ -64,7 +74,13 @@ def _one(name: str, value: Any) -> Any:
             if bad:
                 raise ValueError(f"not a language tag: {bad[0]!r}")
             items = tags
-        return list(dict.fromkeys(v[:100] for v in items))[:50]
+        long = [v for v in items if len(v) > TERM_MAX]
+        if long:
+            raise ValueError(f"at most {TERM_MAX} characters each ({long[0][:20]!r}… has {len(long[0])})")
+        items = list(dict.fromkeys(items))
+        if len(items) > TERMS_MAX:
+            raise ValueError(f"at most {TERMS_MAX} values")
+        return items
     if value is None:
         if name in ("kind", "name"):
             raise ValueError("required")

@@ -2,7 +2,10 @@
 
 The order of checks is part of the contract: a request with no signature at all is refused
 (401) before its body is even parsed; a signature that does not match the source's own secret
-is refused (403); a delivery id seen before is ignored. Nothing is written on a refusal.
+is refused (403) — and so, with the same answer, is a push for a repository that is no source one
+may push (none registered, no secret set, the entry hidden or deleted), so the hook tells nobody
+which addresses are registered; a delivery id seen before is ignored. Nothing is written on a
+refusal.
 """
 
 from __future__ import annotations
@@ -125,6 +128,29 @@ def require_signature(headers: Headers) -> tuple[str, str]:
     return signature
 
 
+#: Compared against when no source matches, so a refusal takes as long whatever its reason.
+_NO_SECRET = secrets.token_hex(32)
+
+
+def _pushable_source(session: Session, payload: dict[str, Any], signature: tuple[str, str], body: bytes) -> Source:
+    """The source this push is for, if the signature is that source's; else one 403 for every reason.
+
+    The webhook authenticates with the source's own secret only, so a caller who does not hold it
+    learns nothing: no registered source for the address, a source without a secret, a hidden or
+    deleted entry's source and a wrong signature are the same answer.
+    """
+    source = find_source(session, repository_urls(payload))
+    hook = session.get(SourceHook, source.id) if source is not None else None
+    entry = session.get(Entry, source.entry_id) if source is not None and source.entry_id else None
+    matches = signature_matches(hook.secret if hook else _NO_SECRET, signature[0], signature[1], body)
+    if source is None or hook is None or not matches or (entry is not None and (entry.hidden or entry.deleted_at)):
+        raise Forbidden(
+            "The signature does not match the webhook secret of a registered source of this repository.",
+            code="signature_mismatch",
+        )
+    return source
+
+
 def receive_push(session: Session, *, push: PushRequest) -> HookResult:
     """Verify a push event and re-harvest its source; return what happened."""
     signature = require_signature(push.headers)
@@ -133,16 +159,7 @@ def receive_push(session: Session, *, push: PushRequest) -> HookResult:
     payload = load_json(push.body)  # the one loader: malformed, not UTF-8 or too deep is a 400
     if not isinstance(payload, dict):
         raise BadRequest("The push body must be a JSON object.", code="invalid_json")
-    source = find_source(session, repository_urls(payload))
-    if source is None:
-        raise NotFound(
-            "No registered source matches the repository of this push.",
-            details={"repository_urls": repository_urls(payload)[:10]},
-        )
-    hook = session.get(SourceHook, source.id)
-    if hook is None or not signature_matches(hook.secret, signature[0], signature[1], push.body):
-        # A source without a secret cannot be verified, so it is refused like a wrong signature.
-        raise Forbidden("The signature does not match this source's webhook secret.", code="signature_mismatch")
+    source = _pushable_source(session, payload, signature, push.body)
     delivery = _delivery_id(push.headers, payload)
     event = _header(push.headers, EVENT_HEADERS)
     if event is not None and event[1].lower() not in PUSH_EVENTS:

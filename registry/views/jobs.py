@@ -15,8 +15,7 @@ from ..auth import current_actor
 from ..config import harvest_options
 from ..db import read_session, sessions
 from ..errors import Conflict, Invalid
-from ..extensions import limiter
-from ..security import per_person
+from ..security import submission_limit
 from ..services.submissions import (
     confirm_submission,
     get_submission_job,
@@ -32,13 +31,8 @@ bp = Blueprint("submit", __name__)
 #: Seconds between two reloads of a job's page while it is queued or running.
 JOB_REFRESH_SECONDS = 2
 
-_submit_limit = limiter.limit(
-    lambda: current_app.config["SUBMIT_RATE_LIMIT"],
-    methods=["POST"],
-    key_func=per_person,
-    scope="submissions",
-    error_message=lambda: _("You registered many projects in a short time; wait a while and try again."),
-)
+# One allowance for the preview, the confirmation and the API's registration (registry/security.py).
+_submit_limit = submission_limit()
 
 
 def _refused(form: SubmitForm, err: Conflict | Invalid):

@@ -97,12 +97,27 @@ def test_a_replayed_delivery_is_ignored(app, client, git_repo, hooked):
     assert _state(app) == before
 
 
-def test_unknown_source_is_404_and_writes_nothing(app, client, hooked, tmp_path):
+def _refusal(resp) -> tuple:
+    return resp.status_code, resp.get_json()
+
+
+def test_every_source_one_may_not_push_gets_one_answer(app, client, hooked):
+    """Not registered, no secret, a hidden entry's, a wrong signature: the caller learns nothing of which."""
     before = _state(app)
-    body = json.dumps({"repository": {"html_url": "https://github.com/nobody/nothing",
-                                      "clone_url": "https://github.com/nobody/nothing.git"}}).encode()
-    resp = client.post(PUSH, data=body, headers=_github(hooked["secret"], body))
-    assert resp.status_code == 404 and resp.get_json()["error"]["code"] == "not_found"
+    body = _payload(hooked["path"])
+    wrong = _refusal(client.post(PUSH, data=body, headers=_github("not the secret", body)))
+    assert wrong[0] == 403 and wrong[1]["error"]["code"] == "signature_mismatch"
+    unknown = json.dumps({"repository": {"html_url": "https://github.com/nobody/nothing",
+                                         "clone_url": "https://github.com/nobody/nothing.git"}}).encode()
+    assert _refusal(client.post(PUSH, data=unknown, headers=_github(hooked["secret"], unknown))) == wrong
+    no_urls = json.dumps({"repository": {}}).encode()
+    assert _refusal(client.post(PUSH, data=no_urls, headers=_github(hooked["secret"], no_urls))) == wrong
+    with write_session(app) as s:
+        entry = s.exec(select(Entry)).one()
+        entry.hidden = True
+        s.add(entry)
+    # The right secret, but the entry is hidden: no source one may push either.
+    assert _refusal(client.post(PUSH, data=body, headers=_github(hooked["secret"], body))) == wrong
     assert _state(app) == before
 
 
@@ -111,7 +126,8 @@ def test_a_source_without_a_secret_cannot_be_pushed(app, client, hooked):
         s.delete(s.get(SourceHook, hooked["source_id"]))
     before = _state(app)
     body = _payload(hooked["path"])
-    assert client.post(PUSH, data=body, headers=_github(hooked["secret"], body)).status_code == 403
+    resp = client.post(PUSH, data=body, headers=_github(hooked["secret"], body))
+    assert resp.status_code == 403 and resp.get_json()["error"]["code"] == "signature_mismatch"
     assert _state(app) == before
 
 

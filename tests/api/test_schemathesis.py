@@ -1,7 +1,8 @@
 """Property-based API tests: schemathesis generates requests from the OpenAPI document, offline.
 
-Over at least 1,000 generated requests against the WSGI app (no server, no network), no answer
-may be a server error, use an undocumented status or media type, or break its schema.
+Over at least 1,000 generated requests against the WSGI app (no server, no network), sent
+anonymously, with a moderator's write token and with a plain member's write token, no answer may
+be a server error, use an undocumented status or media type, or break its schema.
 """
 from __future__ import annotations
 
@@ -33,15 +34,18 @@ MINIMUM = 1000
 MARGIN = 1.5
 
 
-def _seed(app) -> dict:
+def _seed(app) -> list[dict]:
+    """Seed entries; return the callers' headers: a moderator's write token and a plain member's."""
     add_entry(app, "nairobi/tweets", kind="dataset", name="Tweets", language="sw", languages=["sw"],
               license="CC0-1.0", authors=[{"name": "Amina"}], citation={"doi": "10.1/x"},
               translations={"en": {"name": "Tweets", "summary": "Tweets.", "description": "", "origin": "README.en.md"}})
     add_entry(app, "lagos/translator", kind="model", name="Translator", language="en", license="MIT OR Apache-2.0")
+    callers = []
     with write_session(app) as s:
-        create_user(s, name="fuzzer", email="fuzzer@example.org", password="long enough pw", role="moderator")
-        token = create_token(s, user_name="fuzzer", scope="write")[0]
-    return {"Authorization": f"Bearer {token}"}
+        for name, role in (("fuzzer", "moderator"), ("member", "user")):
+            create_user(s, name=name, email=f"{name}@example.org", password="long enough pw", role=role)
+            callers.append({"Authorization": f"Bearer {create_token(s, user_name=name, scope='write')[0]}"})
+    return callers
 
 
 class _Run:
@@ -74,13 +78,14 @@ class _Run:
 @pytest.mark.slow
 def test_generated_requests_find_no_server_error_and_no_schema_violation(app):
     app.config["API_WRITE_RATE_LIMIT"] = "1000000 per minute"
-    auth = _seed(app)
+    app.config["PROPOSAL_RATE_LIMIT"] = app.config["SUBMIT_RATE_LIMIT"] = "1000000 per minute"
+    callers = _seed(app)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     plan = []
     for result in schema.get_all_operations():
         operation = result.ok()
         anonymous_only = operation.definition.raw.get("operationId") in NETWORK
-        plan += [(operation, headers) for headers in ([{}] if anonymous_only else [{}, auth])]
+        plan += [(operation, headers) for headers in ([{}] if anonymous_only else [{}, *callers])]
     runs = _Run(examples=math.ceil(MINIMUM * MARGIN / len(plan)))
     for operation, headers in plan:
         runs.operation(operation, headers)

@@ -167,7 +167,9 @@ signed_in_page("account.profile", "POST")
 signed_in_page("account.new_token", "POST")
 signed_in_page("account.delete", "POST")
 rule("account.revoke", "POST", own="token", anonymous=LOGIN, default=f"{OK}/{E404}")
-rule("account.withdraw", "POST", own="authored", anonymous=LOGIN, default=f"{OK}/{E403}")
+# A proposal the caller may not see (neither its author nor its reviewer) is not found, like a missing one.
+_SEEN_BY_STAFF = dict(moderator=f"{OK}/{E403}", admin=f"{OK}/{E403}")
+rule("account.withdraw", "POST", own="authored", anonymous=LOGIN, default=f"{OK}/{E404}", **_SEEN_BY_STAFF)
 
 # --- contributing to entries -----------------------------------------------------------
 
@@ -186,9 +188,11 @@ signed_in_page("editing.claim")
 rule("editing.claim", "POST", own="maintains", anonymous=LOGIN, default=OK,
      other_maintainer=f"{E409}/{OK}", maintainer=f"{E409}/{OK}")
 signed_in_page("review.queue")
+# Deciding a proposal the caller may not see (neither its author nor its reviewer): 404, as for a missing one.
+_REVIEWERS_ONLY = dict(default=E404, other_maintainer=f"{OK}/{E404}", maintainer=f"{OK}/{E404}",
+                       moderator=OK, admin=OK)
 for _variant in ("accept", "reject"):
-    rule("review.decide", "POST", _variant, own="maintains", anonymous=LOGIN, default=E403,
-         **_MAINTAINERS_AND_STAFF)
+    rule("review.decide", "POST", _variant, own="maintains", anonymous=LOGIN, **_REVIEWERS_ONLY)
 
 # --- registering projects and re-harvesting sources ------------------------------------
 
@@ -257,7 +261,7 @@ for _method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
 signed_in_api("api.me", "GET")
 signed_in_api("api.my_tokens", "GET")
 signed_in_api("api.proposals", "GET")
-rule("api.proposal", "GET", own="authored", anonymous=E401, default=f"{OK}/{E403}", moderator=OK, admin=OK)
+rule("api.proposal", "GET", own="authored", anonymous=E401, default=f"{OK}/{E404}", moderator=OK, admin=OK)
 
 # --- the JSON API: writes (bearer token only) ------------------------------------------
 
@@ -274,9 +278,9 @@ rule("api.propose", "POST", "translation", own="maintains", anonymous=E401, defa
 rule("api.hide_entry", "POST", own="maintains", anonymous=E401, default=E403, moderator=OK, admin=OK)
 rule("api.restore_entry", "POST", own="maintains", anonymous=E401, default=E403, moderator=OK, admin=OK)
 for _variant in ("accept", "reject"):
-    rule("api.decide", "POST", _variant, own="maintains", **_API_MAINTAINERS_AND_STAFF)
-# Only the author withdraws a proposal, staff included.
-rule("api.decide", "POST", "withdraw", own="authored", anonymous=E401, default=f"{OK}/{E403}")
+    rule("api.decide", "POST", _variant, own="maintains", anonymous=E401, **_REVIEWERS_ONLY)
+# Only the author withdraws a proposal, staff included (who see it: 403; others: 404).
+rule("api.decide", "POST", "withdraw", own="authored", anonymous=E401, default=f"{OK}/{E404}", **_SEEN_BY_STAFF)
 rule("api.reharvest", "POST", own="maintains", **_API_MAINTAINERS_AND_STAFF)
 rule("api.hook_secret", "POST", own="maintains", **_API_MAINTAINERS_AND_STAFF)
 # Push webhooks are authorized by the source's secret, whoever sends them.

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import uuid
 
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from sqlmodel import func, select
 
 from registry import create_app
@@ -189,3 +192,65 @@ def test_an_interrupted_import_keeps_its_committed_batches_and_a_second_run_fini
     assert result.exit_code == 0 and "Imported 600 entries, skipped 500 already registered" in result.output
     with write_session(empty_app) as s:
         assert s.exec(select(func.count()).select_from(Revision)).one() == 1100
+
+
+# Values a harvester can write: any script, marks and emoji, Markdown, compound and user-defined SPDX
+# licences, language tags with scripts and regions, ORCID'd authors, empty and missing fields.
+_TEXT = (
+    st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x00"), min_size=1, max_size=60)
+    .map(str.strip)  # (a harvester trims what it reads)
+    .filter(bool)
+)
+_LICENSES = ["MIT", "Apache-2.0", "CC-BY-4.0", "CC0-1.0", "GPL-3.0-only", "MIT OR Apache-2.0",
+             "Apache-2.0 AND LicenseRef-extra-terms", "LicenseRef-other", "NOASSERTION"]
+_LANGS = ["en", "sw", "zh-Hans", "ar", "hi", "pt-BR", "yo", "sr-Latn", "ja"]
+_ENTRY = st.fixed_dictionaries(
+    {
+        "kind": st.sampled_from(["model", "dataset", "project"]),
+        "name": _TEXT,
+        "summary": st.one_of(st.just(""), _TEXT),
+        "description": st.one_of(st.just(""), st.builds("# {}\n\n{}\n\n- {}".format, _TEXT, _TEXT, _TEXT)),
+        "language": st.sampled_from(_LANGS),
+        "languages": st.lists(st.sampled_from(_LANGS), max_size=4, unique=True),
+        "license": st.sampled_from(_LICENSES),
+        "tags": st.lists(_TEXT.map(lambda s: s[:40].strip()).filter(bool), max_size=4, unique=True),
+        "region": st.sampled_from(["KE", "NG", "CN", "IN", "BR"]),
+        "authors": st.lists(
+            st.fixed_dictionaries({"name": _TEXT}, optional={"orcid": st.just("0000-0002-1825-0097")}),
+            max_size=3,
+        ),
+    }
+)
+
+
+@pytest.mark.slow
+# (No shrinking: the registries keep every example's entries, so shrinking replays grow slower; the
+# failing example is reported whole.)
+@settings(max_examples=15, deadline=None, phases=[Phase.explicit, Phase.generate],
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entries=st.lists(_ENTRY, min_size=1, max_size=4))
+def test_export_import_export_gives_the_same_entries_for_anything_a_harvester_writes(
+    app, empty_app, tmp_path, entries
+):
+    prefix = f"p{uuid.uuid4().hex[:8]}"
+    for i, fields in enumerate(entries):
+        add_entry(app, f"{prefix}/entry-{i}", **fields)
+    dump = tmp_path / f"{prefix}.jsonl"
+    out = app.test_cli_runner().invoke(args=["export", "--output", str(dump)])
+    assert out.exit_code == 0, out.output
+    mine = [line for line in dump.read_text(encoding="utf-8").splitlines() if f'"slug": "{prefix}/' in line
+            or json.loads(line)["slug"].startswith(prefix + "/")]
+    assert len(mine) == len(entries)
+    dump.write_text("\n".join(mine) + "\n", encoding="utf-8")
+    loaded = empty_app.test_cli_runner().invoke(args=["import", str(dump)])
+    assert loaded.exit_code == 0 and f"Imported {len(entries)} entries" in loaded.output, loaded.output
+    again = tmp_path / f"{prefix}-again.jsonl"
+    assert empty_app.test_cli_runner().invoke(args=["export", "--output", str(again)]).exit_code == 0
+    back = {e["slug"]: e for e in map(json.loads, again.read_text(encoding="utf-8").splitlines())
+            if e["slug"].startswith(prefix + "/")}
+    first = {e["slug"]: e for e in map(json.loads, mine)}
+    assert sorted(back) == sorted(first)
+    for slug, entry in first.items():
+        differ = {k: (v, back[slug].get(k)) for k, v in _comparable(entry).items() if back[slug].get(k) != v}
+        assert not differ, (slug, differ)
+        assert back[slug]["updated_at"] == entry["updated_at"], slug

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
+
 Route = tuple[int, dict[str, str], bytes] | Callable[["_Handler"], tuple[int, dict[str, str], bytes]]
 
 
@@ -78,3 +80,15 @@ def start_site() -> Site:
 def stop_site(site: Site) -> None:
     site.server.shutdown()
     site.server.server_close()
+
+
+@pytest.fixture
+def site():
+    """A local web site on 127.0.0.1 (page tests allow private addresses per test, in their options)."""
+    from harvesters.pagefetch import reset_politeness
+
+    reset_politeness()
+    served = start_site()
+    yield served
+    stop_site(served)
+    reset_politeness()

@@ -7,12 +7,10 @@ import pytest
 from sqlmodel import Session, select
 
 import harvesters
-from harvesters import HarvestError, HarvestOptions, Outcome
-from harvesters.pagefetch import reset_politeness
+from harvesters import HarvestError, HarvestOptions
 from registry.db import get_engine, write_session
 from registry.models import Entry, HarvestRun, Source
 from registry.services.sources import due_sources
-from tests.harvesters.site import start_site, stop_site
 
 OPTIONS = HarvestOptions(allow_local=True, allow_private=True, host_interval=0, timeout=30)
 # Each was an uncaught exception (ValueError, an IDNA error, httpx's RemoteProtocolError) in some
@@ -23,15 +21,6 @@ BAD_LOCATIONS = ["http://[::1", "http://exa mple.com/", "http://xn--a.com/", "ht
 def _page(title: str) -> str:
     return (f'<html lang="en"><head><title>{title}</title><meta name="description" '
             f'content="A sample page about {title}, written for the registry tests."></head></html>')
-
-
-@pytest.fixture
-def site():
-    reset_politeness()
-    served = start_site()
-    yield served
-    stop_site(served)
-    reset_politeness()
 
 
 @pytest.mark.parametrize("location", BAD_LOCATIONS)

@@ -8,13 +8,11 @@ import pytest
 from sqlmodel import Session, select
 
 from harvesters import HarvestOptions, Outcome
-from harvesters.pagefetch import reset_politeness
 from registry.db import get_engine, write_session
 from registry.jobs.batch import _HarvesterPool
 from registry.models import Entry, EntryDetails, HarvestRun, Relation, Source, utcnow
 from registry.services.entries import get_entry
 from registry.services.sources import due_sources
-from tests.harvesters.site import start_site, stop_site
 from tests.helpers import harvest_source, reharvest
 
 README = "# Tiny Tagger\n\nA sample part-of-speech tagger for Yoruba text, written for the registry's own tests.\n"
@@ -26,15 +24,6 @@ PAGE = """<html lang="en"><head><title>Proverbs</title>
 <script type="application/ld+json">{"@context": "https://schema.org", "@type": "Dataset", "name": "Yoruba Proverbs",
  "description": "Five hundred Yoruba proverbs with English glosses, a sample written for the registry's tests.",
  "license": "https://creativecommons.org/publicdomain/zero/1.0/"}</script></head></html>"""
-
-
-@pytest.fixture
-def site():
-    reset_politeness()
-    served = start_site()
-    yield served
-    stop_site(served)
-    reset_politeness()
 
 
 def _session(app):

@@ -1,0 +1,1 @@
+from tests.harvesters.site import site  # noqa: F401  (the local web site fixture, shared with tests/harvesters)

@@ -517,6 +517,7 @@ def compare_paths(app, mix: Mix, timed: int | None = None) -> dict:
 #: requests), plus a line per worker in READY once it is ready, to time each worker's start.
 GUNICORN_CONFIG = """
 import os, time
+from registry.gunicorn_hooks import *  # noqa: F403 (make serve's settings: preload_app, when_ready)
 from registry.gunicorn_hooks import post_worker_init as _warm
 
 def post_worker_init(worker):
@@ -562,6 +563,27 @@ def _replay(port: int, requests: list[tuple[str, str]], out: list) -> None:
             conn.close()
         out.append((category, (time.perf_counter() - started) * 1000, status, time.perf_counter()))
     conn.close()
+
+
+def _replace_one(arbiter: int, children: list[int], ready: Path, port: int, path: str) -> dict:
+    """Kill one worker (SIGKILL, as a crash would) and time its replacement: forked by the arbiter,
+    its ready line written once it has opened the index and answered a search; then every worker
+    answers again."""
+    lines = len(ready.read_text().splitlines())
+    killed = time.time()
+    os.kill(children[0], signal.SIGKILL)
+    found: dict = {}
+    while time.time() - killed < 120:
+        new = ready.read_text().splitlines()[lines:]
+        if new:
+            found["ready_after_kill_s"] = round(float(new[0].split()[1]) - killed, 3)
+            break
+        time.sleep(0.01)
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as answer:
+        answer.read()
+    found["answered_after_kill_s"] = round(time.time() - killed, 3)
+    print(f"  a killed worker's replacement was ready after {found.get('ready_after_kill_s')} s", file=sys.stderr)
+    return found
 
 
 def run_http(
@@ -683,6 +705,7 @@ def run_http(
         ]
         result["worker_memory_after_run"] = [_worker_memory(pid) for pid in children]
         result["arbiter_memory"] = _worker_memory(server.pid)
+        result["replaced_worker"] = _replace_one(server.pid, children, ready, port, paths[0][1])
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, select
 
-from ..models import Entry, Translation, attributes
-from . import counts, memory
+from ..models import Entry
+from . import bulk, counts, memory
 from .backends import SearchBackend, backend_for
 from .documents import build_document, is_searchable
+from .loading import read_documents, translations_of
 from .planner import SearchRequest, SearchResult, search
 from .query import parse_query
 
@@ -29,51 +29,6 @@ __all__ = [
 ]
 
 
-#: The columns the indexer reads: naming them keeps the migration that backfills the index
-#: working whatever columns later migrations add.
-_ENTRY_COLUMNS = load_only(
-    *attributes(
-        Entry.id,
-        Entry.slug,
-        Entry.kind,
-        Entry.region,
-        Entry.name,
-        Entry.summary,
-        Entry.description,
-        Entry.language,
-        Entry.license,
-        Entry.languages,
-        Entry.tasks,
-        Entry.tags,
-        Entry.frameworks,
-        Entry.authors,
-        Entry.hidden,
-        Entry.deleted_at,
-        Entry.updated_at,
-    )
-)
-_TRANSLATION_COLUMNS = load_only(
-    *attributes(
-        Translation.id,
-        Translation.entry_id,
-        Translation.lang,
-        Translation.name,
-        Translation.summary,
-        Translation.description,
-        Translation.origin,
-        Translation.reviewed_by,
-    )
-)
-
-
-def _translations(session: Session, entry_ids: list[int]) -> dict[int, list[Translation]]:
-    found: dict[int, list[Translation]] = {i: [] for i in entry_ids}
-    stmt = select(Translation).options(_TRANSLATION_COLUMNS).where(col(Translation.entry_id).in_(entry_ids))
-    for tr in session.exec(stmt):
-        found[tr.entry_id].append(tr)
-    return found
-
-
 def index_entry(session: Session, entry: Entry) -> None:
     """Bring an entry's index row up to date in the caller's transaction (removing it when hidden)."""
     backend = backend_for(session)
@@ -82,7 +37,7 @@ def index_entry(session: Session, entry: Entry) -> None:
     if not is_searchable(entry):
         backend.delete_documents(session, [entry.id])
         return
-    backend.replace_documents(session, [build_document(entry, _translations(session, [entry.id])[entry.id])])
+    backend.replace_documents(session, [build_document(entry, translations_of(session, [entry.id])[entry.id])])
 
 
 def index_entries(session: Session, entry_ids: list[int], *, batch_size: int = 500) -> None:
@@ -90,12 +45,9 @@ def index_entries(session: Session, entry_ids: list[int], *, batch_size: int = 5
     backend = backend_for(session)
     session.flush()
     for start in range(0, len(entry_ids), batch_size):
-        ids = entry_ids[start : start + batch_size]
-        entries = session.exec(select(Entry).options(_ENTRY_COLUMNS).where(col(Entry.id).in_(ids))).all()
-        visible = [e for e in entries if is_searchable(e) and e.id is not None]
-        translations = _translations(session, [e.id for e in visible if e.id is not None])
-        backend.replace_documents(session, [build_document(e, translations[e.id]) for e in visible if e.id])
-        backend.delete_documents(session, [e.id for e in entries if e.id is not None and not is_searchable(e)])
+        docs, left_out = read_documents(session, entry_ids[start : start + batch_size])
+        backend.replace_documents(session, docs)
+        backend.delete_documents(session, left_out)
 
 
 def unindex_entry(session: Session, entry_id: int) -> None:
@@ -104,37 +56,33 @@ def unindex_entry(session: Session, entry_id: int) -> None:
 
 
 def reindex(
-    session: Session, *, batch_size: int = 500, progress: Callable[[int], None] | None = None, facet_counts: bool = True
+    session: Session,
+    *,
+    batch_size: int = 500,
+    progress: Callable[[int], None] | None = None,
+    facet_counts: bool = True,
+    processes: int = 1,
 ) -> int:
     """Rebuild the whole index from the entries; return how many entries were indexed.
 
-    ``facet_counts=False`` leaves the counts and codes alone: the migration that makes the index
-    runs before the ones that make their tables (and fill them from the index).
+    With ``processes`` above 1, worker processes build the documents from the committed entries
+    while this one writes (bulk.py); the entries must then have no uncommitted change in this
+    session. ``facet_counts=False`` leaves the counts and codes alone: the migration that makes the
+    index runs before the ones that make their tables (and fill them from the index).
     """
     backend = backend_for(session)
-    backend.clear(session, facet_counts=facet_counts)
-    done, last_id = 0, 0
-    while True:
-        entries = session.exec(
-            select(Entry)
-            .options(_ENTRY_COLUMNS)
-            .where(col(Entry.id) > last_id)
-            .order_by(col(Entry.id))
-            .limit(batch_size)
-        ).all()
-        if not entries:
-            return done
-        # Rows read from the database always have their id.
-        last_id = entries[-1].id or last_id
-        visible = [(e.id, e) for e in entries if is_searchable(e) and e.id is not None]
-        translations = _translations(session, [id_ for id_, _ in visible])
-        backend.replace_documents(
-            session, [build_document(e, translations[id_]) for id_, e in visible], facet_counts=facet_counts
-        )
-        done += len(visible)
-        if progress:
-            progress(len(entries))
-        session.expunge_all()  # a million entries must not pile up in the identity map
+    ids = session.exec(select(Entry.id).order_by(col(Entry.id))).all()
+    batches = (
+        [i for i in ids[start : start + batch_size] if i is not None] for start in range(0, len(ids), batch_size)
+    )
+    done = 0
+    with backend.rebuilding(session, facet_counts=facet_counts):
+        for seen, docs, _ in bulk.documents(session, batches, processes=processes):
+            backend.replace_documents(session, docs, facet_counts=facet_counts)
+            done += len(docs)
+            if progress:
+                progress(seen)
+    return done
 
 
 def warm(engine) -> bool:

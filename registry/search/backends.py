@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 from sqlmodel import Session
@@ -44,6 +45,10 @@ class SearchBackend(Protocol):
 
     def clear(self, session: Session, *, facet_counts: bool = True) -> None:
         """Empty the index (and the facet counts)."""
+
+    def rebuilding(self, session: Session, *, facet_counts: bool = True) -> AbstractContextManager[None]:
+        """Empty the index, let the caller add every document with replace_documents, then finish the
+        index (a context manager, in the caller's transaction)."""
 
     def known_terms(self, session: Session, candidates: list[str]) -> set[str]:
         """Return the candidates that are indexed words."""

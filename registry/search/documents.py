@@ -35,7 +35,41 @@ class SearchDocument:
     terms: set[str] = field(default_factory=set)
 
     def text(self, name: str) -> str:
+        if isinstance(self.fields, _JoinedFields):
+            return self.fields.texts[name]
         return " ".join(self.fields[name])
+
+    def __reduce__(self):
+        # Sent between processes (bulk.py) as one string per field: a batch's token lists
+        # unpickled as objects cost more than building them did.
+        texts = tuple(self.text(name) for name in FIELDS)
+        state = (
+            self.entry_id,
+            texts,
+            self.name_keys,
+            self.facets,
+            self.boost,
+            self.updated_epoch,
+            " ".join(self.terms),
+        )
+        return (_from_texts, state)
+
+
+class _JoinedFields(dict):
+    """A document's fields as received from another process: split into tokens only when read."""
+
+    def __init__(self, texts: dict[str, str]):
+        super().__init__()
+        self.texts = texts
+
+    def __missing__(self, name: str) -> list[str]:
+        self[name] = self.texts[name].split()
+        return self[name]
+
+
+def _from_texts(entry_id, texts, name_keys, facets, boost, updated_epoch, terms) -> SearchDocument:
+    fields = _JoinedFields(dict(zip(FIELDS, texts, strict=True)))
+    return SearchDocument(entry_id, fields, name_keys, facets, boost, updated_epoch, set(terms.split()))
 
 
 #: Separators of the facets column: between rows, and between a facet and its value.

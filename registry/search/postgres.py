@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import regex
 from sqlalchemy import Float, Integer, String, func, text
@@ -173,6 +174,12 @@ class PostgresBackend:
         if facet_counts:
             counts.reset(session)
             changes.note_reset(session)
+
+    @contextmanager
+    def rebuilding(self, session: Session, *, facet_counts: bool = True) -> Iterator[None]:
+        """Empty the index; the caller adds every document (the GIN index is kept up as rows come)."""
+        self.clear(session, facet_counts=facet_counts)
+        yield
 
     def add_terms(self, session: Session, terms: set[str]) -> None:
         """Remember words for typo and substring expansion (never removed until a reindex)."""

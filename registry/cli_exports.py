@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from .db import get_engine, require_schema, sessions, write_session
 from .errors import RegistryError
 from .models import Entry
+from .search.bulk import processes_for
 from .services.exports import EXPORT_FORMATS, import_records, iter_public_entries, jsonl_lines, jsonld_chunks, read_dump
 from .services.rendered import render_missing
 
@@ -70,7 +71,9 @@ def import_command(file: str):
             click.open_file(file, "r", encoding="utf-8") as fh,
             click.progressbar(length=total, label="Importing", file=sys.stderr) as bar,  # type: ignore[var-annotated]
         ):
-            report = import_records(sessions(current_app), read_dump(fh), progress=bar.update)
+            report = import_records(
+                sessions(current_app), read_dump(fh), progress=bar.update, processes=processes_for(total)
+            )
     except RegistryError as err:
         raise click.ClickException(err.message) from None
     for line in report.errors:

@@ -1,6 +1,8 @@
 """Small builders shared by tests: put entries in the registry through the real apply path and pipeline."""
 from __future__ import annotations
 
+from sqlalchemy import text
+
 from harvesters import HarvestedRecord
 from registry.config import harvest_options as _options_from_config
 from registry.db import sessions, write_session
@@ -54,3 +56,19 @@ def reharvest(app, *, include_all: bool = False, options=None, jobs: int = 1) ->
     with sessions(app).read() as session:
         pairs = due_pairs(session, include_all=include_all)
     return harvest_many(app, sources=pairs, options=options or harvest_options(app, operator=True), jobs=jobs)
+
+
+def index_snapshot(app) -> dict:
+    """Every stored row of the index, and what a few searches find through the database's index."""
+    with write_session(app) as s:
+        sqlite = s.get_bind().dialect.name == "sqlite"
+        tables = ["search_documents", "search_terms"] + (["search_meta"] if sqlite else [])
+        found = {t: sorted(map(tuple, s.execute(text(f"SELECT * FROM {t}")).all()), key=repr) for t in tables}
+        found["search_terms"] = sorted(row[-1] for row in found["search_terms"])  # ids depend on insert order
+        found["counts"] = sorted(map(tuple, s.execute(text("SELECT * FROM search_facet_counts")).all()))
+        if sqlite:
+            s.execute(text("INSERT INTO search_words (search_words) VALUES ('integrity-check')"))
+            for q in ("speech", "语音", "hisia", "trans*"):
+                found[q] = s.execute(text("SELECT rowid FROM search_words WHERE search_words MATCH :q ORDER BY rowid"),
+                                     {"q": q}).scalars().all()
+    return found

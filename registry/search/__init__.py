@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy import column, exists, table
 from sqlmodel import Session, col, select
 
 from ..models import Entry
 from . import bulk, counts, memory
 from .backends import SearchBackend, backend_for
-from .documents import build_document, is_searchable
+from .documents import SearchDocument, build_document, is_searchable
 from .loading import read_documents, translations_of
 from .planner import SearchRequest, SearchResult, search
 from .query import parse_query
@@ -21,11 +22,13 @@ __all__ = [
     "SearchResult",
     "backend_for",
     "index_entry",
+    "add_built_documents",
     "index_entries",
     "parse_query",
     "reindex",
     "search",
     "unindex_entry",
+    "unindexed_ids",
 ]
 
 
@@ -48,6 +51,48 @@ def index_entries(session: Session, entry_ids: list[int], *, batch_size: int = 5
         docs, left_out = read_documents(session, entry_ids[start : start + batch_size])
         backend.replace_documents(session, docs)
         backend.delete_documents(session, left_out)
+
+
+def add_built_documents(session: Session, docs: list[SearchDocument]) -> int:
+    """Write documents built outside this transaction (bulk.py) for the entries that are still searchable
+    and still have no index row; return how many were written.
+
+    An entry edited, hidden, deleted or indexed in between was indexed or left out by that change,
+    which is newer than the document: its document is dropped. Call under the write lock, so nothing
+    changes between the check and the write.
+    """
+    if not docs:
+        return 0
+    indexed = table("search_documents")
+    fresh = set(
+        session.execute(
+            select(col(Entry.id)).where(
+                col(Entry.id).in_([d.entry_id for d in docs]),
+                col(Entry.hidden).is_(False),
+                col(Entry.deleted_at).is_(None),
+                ~exists().where(column("entry_id") == Entry.id).select_from(indexed).correlate(Entry),
+            )
+        ).scalars()
+    )
+    kept = [d for d in docs if d.entry_id in fresh]
+    backend_for(session).replace_documents(session, kept)
+    return len(kept)
+
+
+def unindexed_ids(session: Session) -> list[int]:
+    """Return the searchable entries that have no index row (a bulk load's last batch, if it was cut short)."""
+    indexed = table("search_documents")
+    return list(
+        session.execute(
+            select(col(Entry.id))
+            .where(
+                col(Entry.hidden).is_(False),
+                col(Entry.deleted_at).is_(None),
+                ~exists().where(column("entry_id") == Entry.id).select_from(indexed).correlate(Entry),
+            )
+            .order_by(col(Entry.id))
+        ).scalars()
+    )
 
 
 def unindex_entry(session: Session, entry_id: int) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
@@ -13,7 +12,7 @@ from sqlmodel import Session, select
 
 from ..db import get_engine, schema_is_current, write_session
 from ..models import Entry
-from . import build, counts, reindex
+from . import build, bulk, counts, reindex
 from .backends import backend_for
 
 
@@ -22,15 +21,6 @@ def _schema_current() -> None:
         raise click.ClickException(
             "the database schema is missing or out of date: run `flask --app registry init-db` first"
         )
-
-
-#: Below this many entries a rebuild takes seconds in one process: starting workers would cost more.
-PARALLEL_FROM = 5000
-
-
-def _processes(entries: int) -> int:
-    """Worker processes for building documents: one per core for a large rebuild, none for a small one."""
-    return (os.cpu_count() or 1) if entries >= PARALLEL_FROM else 1
 
 
 @click.command("reindex")
@@ -42,7 +32,7 @@ def reindex_command():
     with write_session(current_app) as session:
         total = session.exec(select(func.count()).select_from(Entry)).one()
         with click.progressbar(length=total, label="Indexing", file=sys.stderr) as bar:
-            indexed = reindex(session, progress=bar.update, processes=_processes(total))
+            indexed = reindex(session, progress=bar.update, processes=bulk.processes_for(total))
         backend = backend_for(session).name
     click.echo(f"Indexed {indexed} entries ({total - indexed} hidden or deleted left out) with the {backend} backend.")
     if build.directory_of(current_app) is not None and current_app.config.get("SEARCH_IN_MEMORY"):

@@ -24,7 +24,8 @@ from ..errors import Invalid
 from ..facets import facet_values
 from ..models import ENTRY_KINDS, Entry, FacetValue, Relation, Revision, Source, Translation, utcnow
 from ..schemas import EDITABLE_FIELDS, EntryPublic
-from ..search import index_entries
+from ..search import add_built_documents, index_entries, unindexed_ids
+from ..search.bulk import Builder
 from . import Actor
 from .entries import is_local_source, snapshot, to_public
 from .openformats import SCHEMA_ORG, entry_jsonld
@@ -247,7 +248,11 @@ def _prepare(record: dict[str, Any]) -> _Loaded:
 
 
 def import_records(
-    sessions: Sessions, records: Iterable[dict[str, Any]], *, progress: Callable[[int], None] | None = None
+    sessions: Sessions,
+    records: Iterable[dict[str, Any]],
+    *,
+    progress: Callable[[int], None] | None = None,
+    processes: int = 1,
 ) -> ImportReport:
     """Load dump records a batch at a time; a record that cannot load is reported and the others still load.
 
@@ -255,35 +260,56 @@ def import_records(
     facet rows, their place in the search index), so other writers wait at most a moment and an
     interrupted load keeps every batch it committed; loading the same dump again goes on where it
     stopped, as entries whose slug is taken (already registered, or earlier in the dump) are skipped.
+    With ``processes`` above 1, worker processes build a committed batch's search documents while
+    the next batch is written, and each batch's transaction writes the documents that are ready;
+    the last ones, and any an interrupted load left unindexed, are written at the end.
     Relations kept by name are linked at the end. Descriptions are left for `render_missing`.
     """
     report = ImportReport()
     seen: set[str] = set()
     batch: list[_Loaded] = []
+    with sessions.read() as reader, Builder(reader, processes=processes) as builder:
 
-    def store() -> None:
-        with sessions.write() as session:
-            session.info[RENDER_LATER] = True
-            index_entries(session, _store(session, batch, report))
+        def write_built(session: Session, *, everything: bool) -> None:
+            for _, docs, _ in builder.take(wait=everything):
+                add_built_documents(session, docs)
+            if builder.full:  # the workers are a few batches ahead: wait for the oldest
+                for _, docs, _ in itertools.islice(builder.take(), 1):
+                    add_built_documents(session, docs)
 
-    for number, record in enumerate(records, start=1):
-        try:
-            loaded = _prepare(record)
-        except Invalid as err:
-            report.errors.append(f"record {number}: {err.message}")
-        else:
-            if loaded.entry.slug in seen:
-                report.skipped.append(loaded.entry.slug)
+        def store() -> None:
+            with sessions.write() as session:
+                session.info[RENDER_LATER] = True
+                ids = _store(session, batch, report)
+                if builder.processes == 1:
+                    index_entries(session, ids)
+                else:
+                    write_built(session, everything=False)
+            if builder.processes > 1 and ids:
+                builder.submit(ids)  # committed: the workers can read them
+
+        for number, record in enumerate(records, start=1):
+            try:
+                loaded = _prepare(record)
+            except Invalid as err:
+                report.errors.append(f"record {number}: {err.message}")
             else:
-                seen.add(loaded.entry.slug)
-                batch.append(loaded)
-        if len(batch) >= _IMPORT_BATCH:
-            store()
-            batch = []
-        if progress:
-            progress(1)
-    store()
+                if loaded.entry.slug in seen:
+                    report.skipped.append(loaded.entry.slug)
+                else:
+                    seen.add(loaded.entry.slug)
+                    batch.append(loaded)
+            if len(batch) >= _IMPORT_BATCH:
+                store()
+                batch = []
+            if progress:
+                progress(1)
+        store()
+        with sessions.write() as session:
+            write_built(session, everything=True)
     with sessions.write() as session:
+        # Entries of an earlier, interrupted load that stopped between a batch and its documents.
+        index_entries(session, unindexed_ids(session))
         resolve_relations(session)
     return report
 

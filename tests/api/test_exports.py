@@ -254,3 +254,67 @@ def test_export_import_export_gives_the_same_entries_for_anything_a_harvester_wr
         differ = {k: (v, back[slug].get(k)) for k, v in _comparable(entry).items() if back[slug].get(k) != v}
         assert not differ, (slug, differ)
         assert back[slug]["updated_at"] == entry["updated_at"], slug
+
+
+def _bulk_dump(tmp_path, n: int):
+    langs = ["sw", "zh-Hans", "ar", "hi", "en"]
+    records = [{"slug": f"bulk/e-{i}", "name": f"Entry {i} {['speech', '语音识别', 'كلام', 'वाक्', 'text'][i % 5]}",
+                "summary": f"Words number {i}, shared words, rare{i}.", "language": langs[i % 5],
+                "languages": [langs[i % 5]], "kind": ["model", "dataset", "project"][i % 3],
+                "license": ["MIT", "CC-BY-4.0", "LicenseRef-x"][i % 3], "tags": [f"tag{i % 7}"],
+                "translations": {"en": {"name": f"English {i}", "summary": "In English.", "origin": "README.en.md"}}
+                if i % 4 == 0 else {}} for i in range(n)]
+    path = tmp_path / "bulk.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_an_import_with_worker_processes_indexes_exactly_what_a_rebuild_does(empty_app, tmp_path):
+    from registry.db import sessions
+    from registry.search import reindex
+    from registry.services.exports import import_records, read_dump
+    from tests.helpers import index_snapshot
+
+    path = _bulk_dump(tmp_path, 1234)
+    with path.open(encoding="utf-8") as fh:
+        report = import_records(sessions(empty_app), read_dump(fh), processes=2)
+    assert len(report.created) == 1234 and not report.errors
+    loaded = index_snapshot(empty_app)
+    assert len(loaded["search_documents"]) == 1234
+    with write_session(empty_app) as s:
+        reindex(s)
+    assert index_snapshot(empty_app) == loaded
+
+
+def test_an_import_cut_between_a_batch_and_its_documents_is_indexed_by_the_next_run(empty_app, tmp_path,
+                                                                                    monkeypatch):
+    from registry.db import sessions
+    from registry.search import reindex, unindexed_ids
+    from registry.services import exports
+    from registry.services.exports import import_records, read_dump
+    from tests.helpers import index_snapshot
+
+    path = _bulk_dump(tmp_path, 1600)
+    real, calls = exports._store, []
+
+    def store_then_fail(session, batch, report):
+        calls.append(len(batch))
+        if len(calls) == 3:  # two batches committed; the second one's documents were still being built
+            raise OSError("the disk is full")
+        return real(session, batch, report)
+
+    monkeypatch.setattr(exports, "_store", store_then_fail)
+    with pytest.raises(OSError), path.open(encoding="utf-8") as fh:
+        import_records(sessions(empty_app), read_dump(fh), processes=2)
+    with write_session(empty_app) as s:
+        assert s.exec(select(func.count()).select_from(Entry)).one() == 1000
+        assert len(unindexed_ids(s)) >= 500  # the second batch's documents went with the failed transaction
+    monkeypatch.setattr(exports, "_store", real)
+    with path.open(encoding="utf-8") as fh:
+        report = import_records(sessions(empty_app), read_dump(fh), processes=2)
+    assert len(report.created) == 600 and len(report.skipped) == 1000
+    loaded = index_snapshot(empty_app)
+    assert len(loaded["search_documents"]) == 1600
+    with write_session(empty_app) as s:
+        reindex(s)
+    assert index_snapshot(empty_app) == loaded

@@ -10,7 +10,7 @@ from registry.models import Entry, Translation
 from registry.services import Actor
 from registry.services.changes import record_change
 from registry.services.editing import purge_entry, set_hidden
-from tests.helpers import add_entry
+from tests.helpers import add_entry, index_snapshot
 from tests.search.conftest import search, slugs
 
 MODERATOR = Actor(name="mod", role="moderator")
@@ -107,22 +107,6 @@ def test_reindex_command_rebuilds_the_index(app, runner):
     assert slugs(app, "searchable") == ["lab/tool"]
 
 
-def _whole_index(app) -> dict:
-    """Every stored row of the index, and what a few searches find through the database's index."""
-    with write_session(app) as s:
-        sqlite = s.get_bind().dialect.name == "sqlite"
-        tables = ["search_documents", "search_terms"] + (["search_meta"] if sqlite else [])
-        found = {t: sorted(map(tuple, s.execute(text(f"SELECT * FROM {t}")).all()), key=repr) for t in tables}
-        found["search_terms"] = sorted(row[-1] for row in found["search_terms"])  # ids depend on insert order
-        found["counts"] = sorted(map(tuple, s.execute(text("SELECT * FROM search_facet_counts")).all()))
-        if sqlite:
-            s.execute(text("INSERT INTO search_words (search_words) VALUES ('integrity-check')"))
-            for q in ("speech", "语音", "hisia", "trans*"):
-                found[q] = s.execute(text("SELECT rowid FROM search_words WHERE search_words MATCH :q ORDER BY rowid"),
-                                     {"q": q}).scalars().all()
-    return found
-
-
 def test_a_rebuild_in_worker_processes_writes_the_same_index(multilingual, app):
     from registry.search import reindex
 
@@ -130,12 +114,12 @@ def test_a_rebuild_in_worker_processes_writes_the_same_index(multilingual, app):
         s.exec(select(Entry).where(Entry.slug == "acme/transformer-tiny")).one().hidden = True
     with write_session(app) as s:
         reindex(s)
-    one_process = _whole_index(app)
+    one_process = index_snapshot(app)
     assert one_process["search_documents"] and one_process["counts"]
     with write_session(app) as s:
         s.execute(text("DELETE FROM search_documents"))  # (nothing left to find from here on)
         assert reindex(s, batch_size=3, processes=2) == len(one_process["search_documents"])
-    assert _whole_index(app) == one_process
+    assert index_snapshot(app) == one_process
     assert slugs(app, "speech") and "acme/transformer-tiny" not in slugs(app, "transformer")
 
 
@@ -148,13 +132,13 @@ def test_after_a_rebuild_every_change_is_indexed_again(multilingual, app):
     assert slugs(app, "zebrafish") == ["lab/newcomer"]
     add_entry(app, "lab/newcomer", name="Newcomer", summary="Now about axolotls.")
     assert slugs(app, "zebrafish") == [] and slugs(app, "axolotls") == ["lab/newcomer"]
-    _whole_index(app)  # (on SQLite: FTS5's own integrity check passes)
+    index_snapshot(app)  # (on SQLite: FTS5's own integrity check passes)
 
 
 def test_a_rebuild_that_fails_halfway_leaves_the_index_as_it_was(multilingual, app):
     from registry.search import reindex
 
-    before = _whole_index(app)
+    before = index_snapshot(app)
 
     def fail_on_second_batch(seen, calls=[]):  # noqa: B006 (counts the calls)
         calls.append(seen)
@@ -163,6 +147,29 @@ def test_a_rebuild_that_fails_halfway_leaves_the_index_as_it_was(multilingual, a
 
     with pytest.raises(RuntimeError), write_session(app) as s:
         reindex(s, batch_size=2, progress=fail_on_second_batch)
-    assert _whole_index(app) == before
+    assert index_snapshot(app) == before
     add_entry(app, "lab/after", name="After", summary="Quokka words.")
     assert slugs(app, "quokka") == ["lab/after"]
+
+
+def test_documents_built_before_a_change_never_overwrite_it(multilingual, app):
+    from registry.search import add_built_documents, bulk
+
+    with write_session(app) as s:
+        ids = sorted(s.exec(select(Entry.id)).all())
+        s.execute(text("DELETE FROM search_documents"))  # as if these entries were just loaded
+        if s.get_bind().dialect.name == "sqlite":
+            s.execute(text("DELETE FROM search_meta"))
+    with write_session(app) as s:
+        [(_, built, _)] = bulk.documents(s, [ids])
+    # While the documents wait: a moderator hides one entry, a harvest rewrites another.
+    with write_session(app) as s:
+        s.exec(select(Entry).where(Entry.slug == "nairobi/sw-sentiment")).one().hidden = True
+    add_entry(app, "acme/speech-corpus", name="Speech Corpus", summary="Now about axolotl recordings.")
+    with write_session(app) as s:
+        assert add_built_documents(s, built) == len(ids) - 2
+    assert slugs(app, "axolotl") == ["acme/speech-corpus"]
+    assert "acme/speech-corpus" not in slugs(app, "transcripts")  # the old words stayed out
+    assert "nairobi/sw-sentiment" not in slugs(app, "hisia")
+    with write_session(app) as s:
+        assert add_built_documents(s, built) == 0  # (all indexed now: nothing is written twice)

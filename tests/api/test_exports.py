@@ -318,3 +318,18 @@ def test_an_import_cut_between_a_batch_and_its_documents_is_indexed_by_the_next_
     with write_session(empty_app) as s:
         reindex(s)
     assert index_snapshot(empty_app) == loaded
+
+
+def test_a_record_naming_a_translation_or_a_relation_twice_still_loads(empty_app, tmp_path):
+    from registry.models import Relation, Translation
+
+    record = {"slug": "lab/twice", "name": "Twice", "language": "en",
+              "translations": {"pt-br": {"name": "Duas vezes"}, "pt-BR": {"name": "Outra vez"}},
+              "relations": [{"type": "uses", "target": "lab/base"}, {"type": "uses", "target": "lab/base"}]}
+    path = tmp_path / "twice.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = empty_app.test_cli_runner().invoke(args=["import", str(path)])
+    assert result.exit_code == 0 and "Imported 1 entries" in result.output, result.output
+    with write_session(empty_app) as s:
+        assert [t.name for t in s.exec(select(Translation))] == ["Duas vezes"]  # the first spelling wins
+        assert s.exec(select(func.count()).select_from(Relation)).one() == 1

@@ -11,13 +11,13 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from multiprocessing import get_context
 
 from flask import Flask
 
 from harvesters import HarvestError, HarvestOptions, Outcome, run_harvest
 
 from ..db import sessions
+from ..processes import worker_context
 from ..services.pipeline import HarvestResult, run_source_as_operator
 
 Progress = Callable[[HarvestResult], None]
@@ -85,14 +85,9 @@ class _HarvesterPool:
         """Return the worker pool, starting it on first use."""
         with self._lock:
             if self._pool is None:
-                # forkserver: workers start from a clean process, not a fork of this threaded one.
-                # That server imports the harvesters and loads what they need (language model,
-                # licence texts; harvesters.warmup) once, and the workers are forked from it.
-                # It also imports the program's main module, which each worker would otherwise
-                # import itself.
-                context = get_context("forkserver")
-                context.set_forkserver_preload(["__main__", "harvesters.warmup"])
-                self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
+                # Workers start from a clean server process, not as forks of this threaded one; that
+                # server has loaded what harvests need once (registry/processes.py).
+                self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=worker_context())
             return self._pool
 
     def fetch(self, kind: str, source: str, options: HarvestOptions):

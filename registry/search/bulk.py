@@ -5,13 +5,12 @@ and the other half — writing rows and the full-text index — has to happen in
 that holds the write transaction. So the writer hands out batches of committed entry ids, and
 each worker opens a connection of its own, reads those entries and builds their documents,
 while the writer writes the batches that are done. A few batches at most wait in between, so
-memory stays bounded whatever the corpus size. Workers start from a fresh server process
-(``forkserver``), never as forks of the writer: a database connection must not cross a fork.
+memory stays bounded whatever the corpus size. Workers start from the registry's server process
+(registry/processes.py), never as forks of the writer: a database connection must not cross a fork.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -21,6 +20,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from ..db import make_engine
+from ..processes import worker_context
 from .documents import SearchDocument
 from .loading import read_documents
 
@@ -73,8 +73,7 @@ class Builder:
     def __enter__(self) -> Builder:
         if self.processes > 1:
             url = self.session.get_bind().engine.url.render_as_string(hide_password=False)
-            context = multiprocessing.get_context("forkserver")
-            self._pool = context.Pool(self.processes, initializer=_start, initargs=(url,))
+            self._pool = worker_context().Pool(self.processes, initializer=_start, initargs=(url,))
         return self
 
     def __exit__(self, *exc) -> None:

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.search import machine  # noqa: E402
+from bench.measure import machine  # noqa: E402
 
 READER = r"""
 import json, sys, time

@@ -36,7 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.search import fill, machine  # noqa: E402
+from bench.measure import machine  # noqa: E402
+from bench.search import fill  # noqa: E402
 
 LUA = """
 done = function(summary, latency, requests)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -33,6 +34,13 @@ def _empty_list() -> list:
 
 def _empty_dict() -> dict:
     return {}
+
+
+# pydantic asks each default factory for its signature every time it makes an object (does the
+# factory take the validated data?), and inspect.signature costs 9 µs a call: an entry has eleven
+# factories. A function that states its signature (no parameters) answers at once.
+for _factory in (utcnow, _empty_list, _empty_dict):
+    setattr(_factory, "__signature__", inspect.Signature())  # noqa: B010 (read by inspect.signature)
 
 
 def _json(default=None):

@@ -267,7 +267,8 @@ def propose(namespace: str, name: str):
                 session,
                 slug=slug,
                 actor=actor,
-                changes=body.changes,
+                # The names sent, each checked by the shape (an unknown name is refused there).
+                changes=body.changes.model_dump(exclude_unset=True),
                 base_revision=body.base_revision,
                 note=body.note or "",
             )

@@ -23,7 +23,7 @@ def _refused(resp, field: str, limit: int) -> None:
     assert resp.status_code == 422, resp.get_data(as_text=True)[:300]
     error = resp.get_json()["error"]
     assert error["code"] == "invalid"
-    named = {k: v for k, v in error["details"]["fields"].items() if k.split(".")[0] == field}
+    named = {k: v for k, v in error["details"]["fields"].items() if k == field or k.startswith(field + ".")}
     assert named, error
     assert any(str(limit) in v for v in named.values()), error
 
@@ -49,9 +49,9 @@ def test_tags_over_their_limits_are_refused_in_edits_and_proposals(app, client, 
     _refused(client.patch(PATH, json={"tags": ["t" * 101], "base_revision": 1}, headers=mod), "tags", 100)
     _refused(client.patch(PATH, json={"tags": [f"t{i}" for i in range(51)], "base_revision": 1}, headers=mod),
              "tags", 50)
-    # In a proposal's `changes` (an open dict in the shape) the service names the field alike.
+    # In a proposal's `changes` (the editable fields' shape) the field is named with its place.
     _refused(client.post(PATH + "/proposals", json={"changes": {"tasks": ["x" * 101]}, "base_revision": 1},
-                         headers=api_tokens["member"]), "tasks", 100)
+                         headers=api_tokens["member"]), "changes.tasks", 100)
     ok = client.patch(PATH, json={"tags": ["t" * 100] + [f"t{i}" for i in range(49)], "base_revision": 1},
                       headers=mod)
     assert ok.status_code == 200 and ok.get_json()["tags"][0] == "t" * 100 and len(ok.get_json()["tags"]) == 50

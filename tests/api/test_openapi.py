@@ -170,3 +170,32 @@ def test_a_proposals_changes_have_the_shape_of_the_editable_fields(app, client, 
     assert made.status_code == 201
     proposal = client.get(f"/api/v1/proposals/{made.get_json()['id']}", headers=member).get_json()
     assert proposal["changes"] == {"tags": ["nlp"], "summary": "Tags."}
+
+
+def test_links_lead_from_what_an_answer_made_to_the_operations_on_it(app):
+    """Each link names an operation of the document, sets only its path parameters, and takes each from a
+    field the answer's shape has (or from the request's own path), so a client — or schemathesis' stateful
+    mode — can follow it."""
+    doc = openapi_document(app)
+    ops = {op["operationId"]: (path, op) for path, methods in doc["paths"].items() for op in methods.values()}
+    schemas = doc["components"]["schemas"]
+    found = 0
+    for path, methods in doc["paths"].items():
+        for op in methods.values():
+            for status, answer in op["responses"].items():
+                for link in answer.get("links", {}).values():
+                    found += 1
+                    target_path, target = ops[link["operationId"]]
+                    names = {p["name"] for p in target.get("parameters", []) if p["in"] == "path"}
+                    assert set(link["parameters"]) <= names, (op["operationId"], link)
+                    for expression in link["parameters"].values():
+                        if expression.startswith("$request.path."):
+                            assert "{" + expression.removeprefix("$request.path.") + "}" in path
+                            continue
+                        assert expression.startswith("$response.body#/"), expression
+                        shape = schemas[answer["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]]
+                        assert expression.removeprefix("$response.body#/") in shape["properties"], (shape, link)
+    assert found >= 15
+    made = {o["operationId"] for m in doc["paths"].values() for o in m.values()
+            if any(a.get("links") for a in o["responses"].values())}
+    assert {"createCollection", "createCommunity", "proposeChange", "createToken"} <= made

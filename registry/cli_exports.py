@@ -63,12 +63,13 @@ def export_command(fmt: str, output: str):
 def import_command(file: str):
     """Load a dump (JSON Lines or JSON-LD) into this registry; entries whose slug is taken are skipped."""
     require_schema()
-    with click.open_file(file, "r", encoding="utf-8") as fh:
+    # Bytes that are not UTF-8 are read as lone surrogates, which the import repairs and reports.
+    with click.open_file(file, "r", encoding="utf-8", errors="surrogateescape") as fh:
         # Counted first, for the progress bar (a line is a record in JSON Lines; JSON-LD shows lines read).
         total = sum(1 for line in fh if line.strip()) if file != "-" else None
     try:
         with (
-            click.open_file(file, "r", encoding="utf-8") as fh,
+            click.open_file(file, "r", encoding="utf-8", errors="surrogateescape") as fh,
             click.progressbar(length=total, label="Importing", file=sys.stderr) as bar,  # type: ignore[var-annotated]
         ):
             report = import_records(
@@ -78,6 +79,8 @@ def import_command(file: str):
         raise click.ClickException(err.message) from None
     for line in report.errors:
         click.echo(f"error: {line}", err=True)
+    for line in report.repaired:
+        click.echo(f"repaired (NUL or a lone surrogate replaced by U+FFFD): {line}", err=True)
     click.echo(
         f"Imported {len(report.created)} entries, skipped {len(report.skipped)} already registered, "
         f"{len(report.errors)} refused."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, render_template, request
@@ -90,11 +91,43 @@ def per_person() -> str:
     return key
 
 
-def submission_limit():
+#: How long a preview on the page pays for the confirmation of the same address (seconds).
+PREVIEW_PAYS_FOR = 3600
+
+
+def _preview_counter(kind: str, url: str) -> str:
+    digest = hashlib.sha256(url.encode("utf-8", "replace")).hexdigest()[:32]
+    return f"submission-{kind}/{per_person()}/{digest}"
+
+
+def remember_paid_preview(url: str) -> None:
+    """Note that this person's preview of ``url`` drew on the allowance, so that confirming it does not draw again."""
+    from .extensions import limiter
+
+    if limiter.enabled and current_app.config.get("RATELIMIT_ENABLED", True):
+        limiter.limiter.storage.incr(_preview_counter("previews", url), PREVIEW_PAYS_FOR)
+
+
+def _confirms_a_paid_preview() -> bool:
+    # One registration on the page is a preview and its confirmation: the preview drew one from
+    # the allowance, so the confirmation of that address is free — once per preview, counted on
+    # the server (a replayed form or cookie gets nothing more). A confirmation no preview paid
+    # for (a form posted by hand) draws one like any registration.
+    from .extensions import limiter
+
+    url = request.form.get("url", "")
+    storage = limiter.limiter.storage
+    paid = storage.get(_preview_counter("previews", url))
+    return bool(paid) and storage.incr(_preview_counter("confirmations", url), PREVIEW_PAYS_FOR) <= paid
+
+
+def submission_limit(*, confirmation: bool = False):
     """The one allowance of registrations (fetch and harvest) per account or address, `SUBMIT_RATE_LIMIT`.
 
-    Shared by the page's preview and confirmation and by `POST /api/v1/entries`: each draws one
-    from the same bucket, whichever way it comes in.
+    Shared by the page's preview and confirmation and by `POST /api/v1/entries`: each registration
+    draws one from the same bucket, whichever way it comes in. On the page a registration is a
+    preview then its confirmation (``confirmation=True``), which draws nothing when a preview of
+    the same address paid for it (``remember_paid_preview``).
     """
     from .extensions import limiter
 
@@ -104,6 +137,7 @@ def submission_limit():
         key_func=per_person,
         methods=["POST"],
         override_defaults=False,
+        exempt_when=_confirms_a_paid_preview if confirmation else None,
         error_message=lambda: _("You registered many projects in a short time; wait a while and try again."),
     )
 

@@ -29,7 +29,7 @@ from ..services.collections import create_collection, get_collection, list_colle
 from ..services.sources import sync_list
 from . import bp
 from .common import body_as, changes_as, list_page, query_lang, writer
-from .spec import ID, LANG, PAGE, SLUG, WRITE, documented, path, query
+from .spec import ID, LANG, MADE_ID, MADE_SLUG, PAGE, PATH_SLUG, SLUG, WRITE, documented, links, path, query
 from .support import page_args
 
 ITEM = [*SLUG, path("item_id", {"type": "integer"})]
@@ -96,6 +96,15 @@ def collection(slug: str):
     body=m.CollectionCreate,
     auth=True,
     errors=(*WRITE, 409),
+    links=links(
+        "getCollection",
+        "editCollection",
+        "addCollectionItem",
+        "orderCollection",
+        "translateCollection",
+        "listCollectionProposals",
+        slug=MADE_SLUG,
+    ),
 )
 def new_collection():
     actor, body = writer(), body_as(CollectionCreate)
@@ -145,6 +154,7 @@ def patch_collection(slug: str):
     params=SLUG,
     auth=True,
     errors=(*WRITE, 409),
+    links=links("getCollection", "orderCollection", slug=PATH_SLUG),
 )
 def new_item(slug: str):
     actor, body = writer(), body_as(CollectionItemCreate)
@@ -250,6 +260,11 @@ def sync_collection(slug: str):
     params=SLUG,
     auth=True,
     errors=(*WRITE, 409),
+    # A translation that waits for a curator (status "open") is a proposal with an id.
+    links={
+        **links("getCollection", "listCollectionProposals", slug=PATH_SLUG),
+        **links("decideCollectionProposal", slug=PATH_SLUG, proposal_id=MADE_ID),
+    },
 )
 def translate_collection(slug: str):
     """Curators publish a translation at once; everyone else's waits for a curator as a proposal."""

@@ -21,7 +21,7 @@ from ..services.communities import (
 )
 from . import bp
 from .common import body_as, changes_as, list_page, writer
-from .spec import PAGE, SLUG, WRITE, documented, path, query
+from .spec import MADE_SLUG, PAGE, SLUG, WRITE, documented, links, path, query
 from .support import page_args
 
 
@@ -70,6 +70,7 @@ def community(slug: str):
     body=m.CommunityCreate,
     auth=True,
     errors=(*WRITE, 409),
+    links=links("getCommunity", "editCommunity", "joinCommunity", "leaveCommunity", slug=MADE_SLUG),
 )
 def new_community():
     actor, body = writer(), body_as(CommunityCreate)

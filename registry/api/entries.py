@@ -30,7 +30,7 @@ from ..services.proposals import propose_edit, submit_translation
 from ..services.submissions import confirm_submission, queue_submission, submissions_queued
 from . import bp
 from .common import body_as, changes_as, writer
-from .spec import ENTRY, LANG, PAGE, WRITE, documented, query
+from .spec import ENTRY, LANG, MADE_ID, PAGE, WRITE, documented, links, query
 from .support import paginated
 
 # The same allowance as the `/submit` page: a registration fetches and harvests either way.
@@ -240,6 +240,8 @@ def translations(namespace: str, name: str):
     params=ENTRY,
     auth=True,
     errors=(*WRITE, 409, 428),
+    # A proposal that waits for review has an id (a translation published at once has none).
+    links=links("getProposal", "decideProposal", proposal_id=MADE_ID),
 )
 def propose(namespace: str, name: str):
     """Propose an edit (`{"changes": {…}}`) or a translation (`{"lang": "sw", "name": …}`)."""
@@ -267,7 +269,8 @@ def propose(namespace: str, name: str):
                 session,
                 slug=slug,
                 actor=actor,
-                changes=body.changes,
+                # The names sent, each checked by the shape (an unknown name is refused there).
+                changes=body.changes.model_dump(exclude_unset=True),
                 base_revision=body.base_revision,
                 note=body.note or "",
             )

@@ -34,12 +34,17 @@ def _ld(data: dict) -> Response:
     return Response(json.dumps(data, ensure_ascii=False, indent=1), mimetype="application/ld+json")
 
 
+#: A CITATION.cff document is YAML whose data is a mapping (`cff-version`, `message`, `title`, …),
+#: the repository's own or one built from the entry: what a client reads from it is an object.
+CFF = {"type": "object", "description": "A CITATION.cff (1.2.0) document"}
+
+
 @bp.get("/entries/<namespace>/<name>/citation")
 @documented(
     "getCitation",
     "How to cite an entry",
     "formats",
-    response={"application/x-bibtex": TEXT, "text/plain": TEXT, "application/yaml": TEXT},
+    response={"application/x-bibtex": TEXT, "text/plain": TEXT, "application/yaml": CFF},
     params=[
         *ENTRY,
         query("format", {"type": "string", "enum": list(CITATION_FORMATS)}, "bibtex (default), apa or cff."),

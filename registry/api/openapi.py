@@ -58,6 +58,11 @@ def _responses(op: Op, method: str) -> dict:
         "description": 'An error: `{"error": {"code", "message", "details"}}`',
         "content": {JSON: {"schema": _ref(m.ErrorEnvelope)}},
     }
+    if op.links:
+        ok["links"] = {
+            target[0].upper() + target[1:]: {"operationId": target, "parameters": dict(parameters)}
+            for target, parameters in op.links.items()
+        }
     answers = {str(op.ok): ok}
     if op.queued:
         queued = {**ok, "description": "Queued for a harvest worker (when Redis is configured)"}

@@ -11,7 +11,7 @@ from ..services.tokens import create_token, list_tokens, revoke_token
 from ..services.users import get_me
 from . import bp
 from .common import body_as, reader, writer
-from .spec import ID, WRITE, documented, path
+from .spec import ID, MADE_ID, WRITE, documented, links, path
 
 
 @bp.get("/me")
@@ -42,6 +42,7 @@ def my_tokens():
     body=m.TokenCreate,
     auth=True,
     errors=WRITE,
+    links=links("revokeToken", token_id=MADE_ID),
 )
 def new_token():
     actor = writer()

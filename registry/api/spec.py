@@ -40,6 +40,10 @@ class Op:
     # Answers 202 when a worker will do the job (Redis configured): True with the same shape,
     # or the model it answers with then; a Location header gives the job's URL.
     queued: Any = False
+    #: OpenAPI links from the successful answer: the operations that act on what it made, by
+    #: operationId, with where each of their parameters comes from (a runtime expression such as
+    #: ``$response.body#/slug``). Only links that hold: the target finds what the answer names.
+    links: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 #: Every declared operation, by the endpoint of its route ("api.entries").
@@ -85,5 +89,16 @@ LANG = query(
     "lang", {"type": "string"}, "Show name, summary and description in this language (BCP-47) when translated."
 )
 ENTRY = [path("namespace"), path("name")]
+
+
+def links(*targets: str, **parameters: str) -> dict[str, dict[str, str]]:
+    """Return ``Op.links`` to each of ``targets`` (operationIds), all taking the same ``parameters``."""
+    return {target: dict(parameters) for target in targets}
+
+
+#: Where the slug of what an answer made, or of the address it was sent to, is found.
+MADE_SLUG = "$response.body#/slug"
+PATH_SLUG = "$request.path.slug"
+MADE_ID = "$response.body#/id"
 SOURCE = [path("source_id", ID)]
 SLUG = [path("slug")]

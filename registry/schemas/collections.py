@@ -8,6 +8,7 @@ from sqlmodel import Field, SQLModel
 
 from .common import OmittedWhenNone, Timestamp
 from .entries import EntrySummary
+from .limits import CollectionDescription, CollectionTitle, CuratorNote, GroupTitle, Slug
 
 
 class CollectionOwner(SQLModel):
@@ -129,9 +130,9 @@ class CollectionTranslationCreated(SQLModel):
 
 
 class CollectionCreate(SQLModel):
-    title: str
-    slug: str | None = None
-    description: str | None = None
+    title: CollectionTitle
+    slug: Slug | None = None
+    description: CollectionDescription | None = None
     language: str | None = None
     community: str | None = None
     visibility: str | None = None
@@ -139,8 +140,8 @@ class CollectionCreate(SQLModel):
 
 
 class CollectionPatch(SQLModel):
-    title: str | None = None
-    description: str | None = None
+    title: CollectionTitle | None = None
+    description: CollectionDescription | None = None
     language: str | None = None
     visibility: str | None = None
     region: str | None = None
@@ -148,13 +149,13 @@ class CollectionPatch(SQLModel):
 
 class CollectionItemCreate(SQLModel):
     entry: str
-    note: str | None = None
-    group: str | None = None
+    note: CuratorNote | None = None
+    group: GroupTitle | None = None
 
 
 class CollectionItemPatch(SQLModel):
-    note: str | None = None
-    group: str | None = None
+    note: CuratorNote | None = None
+    group: GroupTitle | None = None
 
 
 class CollectionOrder(SQLModel):
@@ -167,5 +168,5 @@ class CollectionSyncRequest(SQLModel):
 
 class CollectionTranslationCreate(SQLModel):
     lang: str
-    title: str
-    description: str | None = None
+    title: CollectionTitle
+    description: CollectionDescription | None = None

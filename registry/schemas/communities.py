@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Field, SQLModel
 
 from .common import Timestamp
+from .limits import CommunityDescription, CommunityName, CommunityRegion, JoinMessage, Slug
 
 
 class CommunityPublic(SQLModel):
@@ -51,24 +52,24 @@ class JoinRequested(SQLModel):
 
 
 class CommunityCreate(SQLModel):
-    name: str
-    slug: str | None = None
-    description: str | None = None
-    region: str | None = None
+    name: CommunityName
+    slug: Slug | None = None
+    description: CommunityDescription | None = None
+    region: CommunityRegion | None = None
     languages: list[str] | None = None
     language: str | None = None
 
 
 class CommunityPatch(SQLModel):
-    name: str | None = None
-    description: str | None = None
-    region: str | None = None
+    name: CommunityName | None = None
+    description: CommunityDescription | None = None
+    region: CommunityRegion | None = None
     languages: list[str] | None = None
     language: str | None = None
 
 
 class JoinRequest(SQLModel):
-    message: str | None = None
+    message: JoinMessage | None = None
 
 
 class MemberDecision(SQLModel):

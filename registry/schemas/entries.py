@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pydantic import ConfigDict
 from sqlmodel import SQLModel
 
 from .limits import Description, EntryName, Homepage, Reason, Summary, Terms, Version
@@ -135,11 +136,9 @@ class EntryList(SQLModel):
     facets: dict[str, dict[str, int]]
 
 
-class EntryPatch(SQLModel):
-    """A direct edit: any editable fields, the revision the edit is based on, and a reason."""
+class _EditableFields(SQLModel):
+    """The fields a person may change (EDITABLE_FIELDS), each optional, with their types and limits."""
 
-    base_revision: int | None = None
-    reason: Reason | None = None
     kind: str | None = None
     name: EntryName | None = None
     summary: Summary | None = None
@@ -153,6 +152,19 @@ class EntryPatch(SQLModel):
     region: str | None = None
     homepage: Homepage | None = None
     version: Version | None = None
+
+
+class EntryPatch(_EditableFields):
+    """A direct edit: any editable fields, the revision the edit is based on, and a reason."""
+
+    base_revision: int | None = None
+    reason: Reason | None = None
+
+
+class EntryChanges(_EditableFields):
+    """The fields a proposal changes: at least one, and no name but an editable field's."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})  # type: ignore[assignment]
 
 
 class EntryRegister(SQLModel):

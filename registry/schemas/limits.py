@@ -24,6 +24,13 @@ PURGE_REASON_MAX = 1000
 TOKEN_NAME_MAX = 100
 #: A search query (`q`).
 QUERY_MAX = 500
+#: A community's text: its name, description and region, and the message of a request to join it.
+COMMUNITY_TEXT_MAX = {"name": 200, "description": 20_000, "region": 200, "message": 500}
+#: A collection's text: its title and description (a translation's too), an item's curator note
+#: (as long as any note) and the title of a group of items.
+COLLECTION_TEXT_MAX = {"title": 300, "description": 20_000, "note": NOTE_MAX, "group": 300}
+#: A community's or a collection's slug (one segment: lower-case letters, digits and '-').
+SLUG_MAX = 80
 
 Note = Annotated[str, Field(max_length=NOTE_MAX)]
 Reason = Annotated[str, Field(max_length=REASON_MAX)]
@@ -34,3 +41,12 @@ Summary = Annotated[str, Field(max_length=ENTRY_TEXT_MAX["summary"])]
 Description = Annotated[str, Field(max_length=ENTRY_TEXT_MAX["description"])]
 Version = Annotated[str, Field(max_length=ENTRY_TEXT_MAX["version"])]
 Homepage = Annotated[str, Field(max_length=ENTRY_TEXT_MAX["homepage"])]
+Slug = Annotated[str, Field(max_length=SLUG_MAX)]
+CommunityName = Annotated[str, Field(max_length=COMMUNITY_TEXT_MAX["name"])]
+CommunityDescription = Annotated[str, Field(max_length=COMMUNITY_TEXT_MAX["description"])]
+CommunityRegion = Annotated[str, Field(max_length=COMMUNITY_TEXT_MAX["region"])]
+JoinMessage = Annotated[str, Field(max_length=COMMUNITY_TEXT_MAX["message"])]
+CollectionTitle = Annotated[str, Field(max_length=COLLECTION_TEXT_MAX["title"])]
+CollectionDescription = Annotated[str, Field(max_length=COLLECTION_TEXT_MAX["description"])]
+CuratorNote = Annotated[str, Field(max_length=COLLECTION_TEXT_MAX["note"])]
+GroupTitle = Annotated[str, Field(max_length=COLLECTION_TEXT_MAX["group"])]

@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import SQLModel
 
 from .common import Timestamp
+from .entries import EntryChanges
 from .limits import Description, EntryName, Note, Summary
 
 
@@ -14,7 +15,7 @@ class ProposalCreate(SQLModel):
     """An edit proposal (`changes`) or a translation (`lang` with name/summary/description)."""
 
     base_revision: int | None = None
-    changes: dict[str, Any] | None = None
+    changes: EntryChanges | None = None
     note: Note | None = None
     lang: str | None = None
     name: EntryName | None = None

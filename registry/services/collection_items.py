@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from ..errors import Conflict, Invalid, NotFound
 from ..models import Collection, CollectionGroup, CollectionItem, Entry
+from ..schemas.limits import COLLECTION_TEXT_MAX as _MAX
 from . import Actor
 from .collections import MAX_ITEMS, curated_collection, touch_collection
 from .communities import clean_text
@@ -21,7 +22,7 @@ def _group_id(session: Session, collection: Collection, group: Any) -> int | Non
     for g in rows:
         if str(g.id) == str(group) or g.title == str(group).strip():
             return g.id
-    title = clean_text("group", str(group), required=True)
+    title = clean_text("group", str(group), limit=_MAX["group"], required=True)
     assert collection.id is not None  # find_collection read it from the database
     new = CollectionGroup(collection_id=collection.id, title=title, position=len(rows))
     session.add(new)
@@ -65,7 +66,7 @@ def add_item(
     item = CollectionItem(
         collection_id=collection.id,
         entry_id=target.id,
-        note=clean_text("note", note),
+        note=clean_text("note", note, limit=_MAX["note"]),
         group_id=_group_id(session, collection, group),
         position=_next_position(session, collection.id),
         added_by=actor.name,
@@ -97,7 +98,7 @@ def update_item(
             details={"fields": {k: "unknown field" for k in unknown}},
         )
     if "note" in changes:
-        item.note = clean_text("note", changes["note"])
+        item.note = clean_text("note", changes["note"], limit=_MAX["note"])
     if "group" in changes:
         item.group_id = _group_id(session, collection, changes["group"])
     session.add(item)

@@ -11,6 +11,7 @@ from harvesters.language import normalize_tag
 from ..errors import Conflict, Invalid, NotFound
 from ..models import Collection, CollectionProposal, CollectionTranslation, User, utcnow
 from ..schemas import CollectionProposalPublic
+from ..schemas.limits import COLLECTION_TEXT_MAX as _MAX
 from ..schemas.limits import NOTE_MAX
 from . import Actor
 from .collections import find_collection
@@ -31,8 +32,8 @@ def _clean(collection: Collection, lang: str, text: dict[str, Any]) -> tuple[str
             details={"fields": {"lang": "the collection's own language"}},
         )
     return tag, {
-        "title": clean_text("title", text.get("title"), required=True),
-        "description": clean_text("description", text.get("description")),
+        "title": clean_text("title", text.get("title"), limit=_MAX["title"], required=True),
+        "description": clean_text("description", text.get("description"), limit=_MAX["description"]),
     }
 
 

@@ -32,6 +32,7 @@ from ..schemas import (
     CollectionTranslationPublic,
     EntrySummary,
 )
+from ..schemas.limits import COLLECTION_TEXT_MAX as _MAX
 from ..services.entries import summarize
 from . import Actor
 from .communities import check_slug, clean_language, clean_text, find_community, make_slug
@@ -292,14 +293,14 @@ def create_collection(
         can_create_collection(session, actor, owner_community.id if owner_community else None),
         "Only the community's curators make its collections.",
     )
-    title = clean_text("title", title, required=True)
+    title = clean_text("title", title, limit=_MAX["title"], required=True)
     slug = check_slug(slug) if slug else make_slug(title)
     if session.exec(select(Collection.id).where(Collection.slug == slug)).first() is not None:
         raise Conflict(f"The collection slug {slug!r} is taken.", details={"field": "slug"})
     collection = Collection(
         slug=slug,
         title=title,
-        description=clean_text("description", description),
+        description=clean_text("description", description, limit=_MAX["description"]),
         language=clean_language(language),
         visibility=_clean_visibility(visibility),
         region=_clean_region(region),
@@ -322,9 +323,9 @@ def update_collection(session: Session, *, slug: str, actor: Actor | None, chang
             details={"fields": {k: "unknown field" for k in unknown}},
         )
     if "title" in changes:
-        collection.title = clean_text("title", changes["title"], required=True)
+        collection.title = clean_text("title", changes["title"], limit=_MAX["title"], required=True)
     if "description" in changes:
-        collection.description = clean_text("description", changes["description"])
+        collection.description = clean_text("description", changes["description"], limit=_MAX["description"])
     if "language" in changes:
         collection.language = clean_language(changes["language"])
     if "visibility" in changes:

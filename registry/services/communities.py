@@ -15,6 +15,8 @@ from harvesters.language import detect_language, normalize_tag
 from ..errors import Conflict, Invalid, NotFound
 from ..models import COMMUNITY_ROLES, Community, CommunityMember, User, utcnow
 from ..schemas import CommunityDetail, CommunityMemberPublic, CommunityPublic
+from ..schemas.limits import COMMUNITY_TEXT_MAX as _MAX
+from ..schemas.limits import SLUG_MAX
 from . import Actor
 from .permissions import (
     can_create_community,
@@ -26,8 +28,7 @@ from .permissions import (
     require_signed_in,
 )
 
-_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
-_MAX = {"name": 200, "description": 20_000, "region": 200, "message": 500}
+_SLUG = re.compile(rf"^[a-z0-9](?:[a-z0-9-]{{0,{SLUG_MAX - 2}}}[a-z0-9])?$")
 MAX_PER_PAGE = 100
 
 
@@ -45,7 +46,7 @@ def check_slug(slug: str) -> str:
     slug = (slug or "").strip().lower()
     if not _SLUG.match(slug):
         raise Invalid(
-            "slug: 1–80 lower-case letters, digits and '-', not starting or ending with '-'",
+            f"slug: 1–{SLUG_MAX} lower-case letters, digits and '-', not starting or ending with '-'",
             details={"fields": {"slug": "lower-case letters, digits and '-'"}},
         )
     return slug
@@ -81,8 +82,8 @@ def clean_language(value: Any, *, field_name: str = "language") -> str | None:
     return normalize_tag(value)
 
 
-def clean_text(name: str, value: Any, *, required: bool = False) -> str:
-    """Return stripped text within its length limit, or raise Invalid naming the field."""
+def clean_text(name: str, value: Any, *, limit: int, required: bool = False) -> str:
+    """Return stripped text within ``limit`` characters (from registry/schemas/limits.py), or raise Invalid naming the field."""
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -90,7 +91,6 @@ def clean_text(name: str, value: Any, *, required: bool = False) -> str:
     value = value.strip()
     if required and not value:
         raise Invalid(f"{name}: required", details={"fields": {name: "required"}})
-    limit = _MAX.get(name, 300)
     if len(value) > limit:
         raise Invalid(f"{name}: at most {limit} characters", details={"fields": {name: f"at most {limit} characters"}})
     return value
@@ -150,8 +150,8 @@ def create_community(
     """Start a community; its creator becomes its first admin."""
     actor = require_signed_in(actor)
     require(can_create_community(actor), "Communities are started by people with an account.")
-    name = clean_text("name", name, required=True)
-    description = clean_text("description", description)
+    name = clean_text("name", name, limit=_MAX["name"], required=True)
+    description = clean_text("description", description, limit=_MAX["description"])
     slug = check_slug(slug) if slug else make_slug(name)
     if session.exec(select(Community.id).where(Community.slug == slug)).first() is not None:
         raise Conflict(f"The community slug {slug!r} is taken.", details={"field": "slug"})
@@ -159,7 +159,7 @@ def create_community(
         slug=slug,
         name=name,
         description=description,
-        region=clean_text("region", region),
+        region=clean_text("region", region, limit=_MAX["region"]),
         languages=clean_languages(list(languages) if not isinstance(languages, str) else languages),
         language=clean_language(language) or detect_language(f"{name}\n{description}"),
         created_by_id=actor.user_id,
@@ -195,10 +195,10 @@ def update_community(session: Session, *, slug: str, actor: Actor | None, change
             details={"fields": {k: "unknown field" for k in unknown}},
         )
     if "name" in changes:
-        community.name = clean_text("name", changes["name"], required=True)
+        community.name = clean_text("name", changes["name"], limit=_MAX["name"], required=True)
     for name in ("description", "region"):
         if name in changes:
-            setattr(community, name, clean_text(name, changes[name]))
+            setattr(community, name, clean_text(name, changes[name], limit=_MAX[name]))
     if "languages" in changes:
         community.languages = clean_languages(changes["languages"])
     if "language" in changes:
@@ -283,7 +283,7 @@ def request_join(session: Session, *, slug: str, actor: Actor | None, message: s
         user_id=actor.user_id,
         role="member",
         status="pending",
-        message=clean_text("message", message),
+        message=clean_text("message", message, limit=_MAX["message"]),
     )
     session.add(row)
     session.flush()

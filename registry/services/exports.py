@@ -22,6 +22,7 @@ from harvesters.language import normalize_tag
 from ..db import Sessions
 from ..errors import Invalid
 from ..facets import facet_values
+from ..inputs import storable
 from ..models import ENTRY_KINDS, Entry, FacetValue, Relation, Revision, Source, Translation, utcnow
 from ..schemas import EDITABLE_FIELDS, EntryPublic
 from ..search import add_built_documents, index_entries, unindexed_ids
@@ -87,6 +88,20 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # slugs already registered
     errors: list[str] = field(default_factory=list)  # "line 3: why"
+    #: Records loaded with NUL or lone surrogates replaced by U+FFFD: "record 3 (lab/x): name, tags".
+    repaired: list[str] = field(default_factory=list)
+
+
+def _repaired(record: dict[str, Any], number: int, report: ImportReport) -> dict[str, Any]:
+    # The text boundary's repair, as for harvested text: a dump is data from elsewhere, and NUL or a
+    # lone surrogate (escaped in the JSON, or bytes that are not UTF-8, which the reader keeps as
+    # surrogates) can be stored by neither database alike nor shown by any page.
+    fixed = storable(record)
+    if fixed != record:
+        fields = sorted(k for k in fixed if fixed.get(k) != record.get(k))
+        slug = fixed.get("slug") if isinstance(fixed.get("slug"), str) else "?"
+        report.repaired.append(f"record {number} ({slug}): {', '.join(fields)}")
+    return fixed
 
 
 def read_dump(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
@@ -290,7 +305,7 @@ def import_records(
 
         for number, record in enumerate(records, start=1):
             try:
-                loaded = _prepare(record)
+                loaded = _prepare(_repaired(record, number, report))
             except Invalid as err:
                 report.errors.append(f"record {number}: {err.message}")
             else:

@@ -20,6 +20,7 @@ from . import HARVESTER, Actor
 from .changes import record_change
 from .claims import verify_claim
 from .runs import HarvestResult, record_run
+from .validation import trimmed
 
 #: Entry attributes a harvest may write (the record's fields, less nothing: all of them).
 _HARVESTED_FIELDS = harvesters.ENTRY_FIELDS
@@ -126,7 +127,8 @@ def _apply_fields(entry: Entry, record: HarvestedRecord) -> list[str]:
                     changes.append(name)
                 del provenance[name]
             continue
-        value = record.fields[name]
+        # Trimmed as typed and imported text is, so a harvest and an import of its export agree.
+        value = trimmed(record.fields[name])
         if "edited_by" in provenance.get(name, {}):
             # A person's edit wins over every later harvest; keep what the source says so
             # that unlocking the field can bring it back.
@@ -135,7 +137,7 @@ def _apply_fields(entry: Entry, record: HarvestedRecord) -> list[str]:
                 name: {"value": value, **record.provenance.get(name, {})},
             }
             continue
-        if value is None and name in ("name", "summary", "description", "kind"):
+        if (value is None and name in ("summary", "description")) or (not value and name in ("name", "kind")):
             continue
         if getattr(entry, name) != value:
             setattr(entry, name, value)

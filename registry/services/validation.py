@@ -30,6 +30,16 @@ def bounded(value: str | None, *, field: str, limit: int) -> str:
     return value
 
 
+def trimmed(value: Any) -> Any:
+    """Return text without surrounding white space, a list of texts with each trimmed (blanks and repeats
+    dropped), and any other value as it is: how every entry field is stored, typed, imported or harvested."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(dict.fromkeys(v.strip() for v in value if v.strip()))
+    return value
+
+
 @lru_cache(maxsize=1)
 def _regions() -> frozenset[str]:
     # Babel types the keys loosely; they are territory codes (str).
@@ -71,7 +81,7 @@ def _one(name: str, value: Any) -> Any:
     if name in LIST_FIELDS:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError("a list of strings")
-        items = [v.strip() for v in value if v.strip()]
+        items = trimmed(value)
         if name == "languages":
             tags = [normalize_tag(v) for v in items]
             bad = [v for v, t in zip(items, tags, strict=False) if t is None]
@@ -91,7 +101,7 @@ def _one(name: str, value: Any) -> Any:
         return None if name not in ("summary", "description") else ""
     if not isinstance(value, str):
         raise ValueError("text")
-    value = value.strip()
+    value = trimmed(value)
     if name in _MAX and len(value) > _MAX[name]:
         raise ValueError(f"at most {_MAX[name]} characters")
     if name == "kind" and value not in ENTRY_KINDS:

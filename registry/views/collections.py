@@ -15,6 +15,7 @@ from ..auth import current_actor
 from ..config import harvest_options
 from ..db import read_session, sessions, write_session
 from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..schemas.limits import COLLECTION_TEXT_MAX, SLUG_MAX
 from ..security import safe_next
 from ..services.collection_items import add_item, move_item, remove_item, update_item
 from ..services.collection_translations import (
@@ -35,13 +36,15 @@ _FAILED = (Conflict, Invalid, NotFound, Forbidden)
 
 
 class CollectionForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=COLLECTION_TEXT_MAX["title"])])
     slug = StringField(
         _l("Short name for the address"),
-        validators=[Optional(), Length(max=80)],
+        validators=[Optional(), Length(max=SLUG_MAX)],
         description=_l("Lower-case letters, digits and '-'; made from the title when left empty."),
     )
-    description = TextAreaField(_l("Description"), validators=[Length(max=20000)], render_kw={"rows": 4})
+    description = TextAreaField(
+        _l("Description"), validators=[Length(max=COLLECTION_TEXT_MAX["description"])], render_kw={"rows": 4}
+    )
     language = StringField(
         _l("Language of the title and description"),
         validators=[Length(max=35)],
@@ -72,8 +75,10 @@ class TranslateForm(FlaskForm):
         validators=[DataRequired(), Length(max=35)],
         description=_l("A language tag such as sw, ar, zh-Hans or pt-BR."),
     )
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    description = TextAreaField(_l("Description"), validators=[Length(max=20000)], render_kw={"rows": 4})
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=COLLECTION_TEXT_MAX["title"])])
+    description = TextAreaField(
+        _l("Description"), validators=[Length(max=COLLECTION_TEXT_MAX["description"])], render_kw={"rows": 4}
+    )
     submit = SubmitField(_l("Send the translation"))
 
 
@@ -83,8 +88,10 @@ class AddItemForm(FlaskForm):
         validators=[DataRequired(), Length(max=200)],
         description=_l("Its address in the registry, such as sample-nairobi-nlp/swahili-sentiment."),
     )
-    group = StringField(_l("Group (optional)"), validators=[Length(max=300)])
-    note = TextAreaField(_l("Curator's note"), validators=[Length(max=2000)], render_kw={"rows": 2})
+    group = StringField(_l("Group (optional)"), validators=[Length(max=COLLECTION_TEXT_MAX["group"])])
+    note = TextAreaField(
+        _l("Curator's note"), validators=[Length(max=COLLECTION_TEXT_MAX["note"])], render_kw={"rows": 2}
+    )
     next = HiddenField()
     submit = SubmitField(_l("Add to the collection"))
 

@@ -14,6 +14,7 @@ from ..auth import current_actor
 from ..db import read_session, write_session
 from ..errors import Conflict, Invalid, NotFound
 from ..models import COMMUNITY_ROLES
+from ..schemas.limits import COMMUNITY_TEXT_MAX, SLUG_MAX
 from ..services.collections import collections_of_community
 from ..services.communities import (
     create_community,
@@ -41,18 +42,20 @@ PER_PAGE = 30
 
 
 class CommunityForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=COMMUNITY_TEXT_MAX["name"])])
     slug = StringField(
         _l("Short name for the address"),
-        validators=[Optional(), Length(max=80)],
+        validators=[Optional(), Length(max=SLUG_MAX)],
         description=_l("Lower-case letters, digits and '-'; made from the name when left empty."),
     )
     description = TextAreaField(
-        _l("What the community is about"), validators=[Length(max=20000)], render_kw={"rows": 5}
+        _l("What the community is about"),
+        validators=[Length(max=COMMUNITY_TEXT_MAX["description"])],
+        render_kw={"rows": 5},
     )
     region = StringField(
         _l("Region"),
-        validators=[Length(max=200)],
+        validators=[Length(max=COMMUNITY_TEXT_MAX["region"])],
         description=_l("Where its people are, in your words: “Kenya, Tanzania”."),
     )
     languages = StringField(
@@ -65,7 +68,9 @@ class CommunityForm(FlaskForm):
 
 class JoinForm(FlaskForm):
     message = TextAreaField(
-        _l("A word to the curators (optional)"), validators=[Length(max=500)], render_kw={"rows": 2}
+        _l("A word to the curators (optional)"),
+        validators=[Length(max=COMMUNITY_TEXT_MAX["message"])],
+        render_kw={"rows": 2},
     )
     submit = SubmitField(_l("Ask to join"))
 

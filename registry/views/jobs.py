@@ -15,7 +15,7 @@ from ..auth import current_actor
 from ..config import harvest_options
 from ..db import read_session, sessions
 from ..errors import Conflict, Invalid
-from ..security import submission_limit
+from ..security import remember_paid_preview, submission_limit
 from ..services.submissions import (
     confirm_submission,
     get_submission_job,
@@ -31,8 +31,10 @@ bp = Blueprint("submit", __name__)
 #: Seconds between two reloads of a job's page while it is queued or running.
 JOB_REFRESH_SECONDS = 2
 
-# One allowance for the preview, the confirmation and the API's registration (registry/security.py).
+# One allowance for the page's registrations and the API's (registry/security.py): a preview draws
+# one, and the confirmation it paid for draws nothing.
 _submit_limit = submission_limit()
+_confirm_limit = submission_limit(confirmation=True)
 
 
 def _refused(form: SubmitForm, err: Conflict | Invalid):
@@ -54,17 +56,19 @@ def submit():
     try:
         if submissions_queued():
             job = queue_preview(read_session(), url=form.url.data, actor=current_actor(), options=options)
+            remember_paid_preview(job.source or "")
             return redirect(url_for("submit.job", job_id=job.id), 303)
         preview = preview_submission(read_session(), url=form.url.data, actor=current_actor(), options=options)
     except (Conflict, Invalid) as err:
         return _refused(form, err)
+    remember_paid_preview(preview.source_url)
     confirm = ConfirmSubmitForm(formdata=None, url=preview.source_url)
     return render_template("submit/preview.html", preview=preview, confirm=confirm)
 
 
 @bp.post("/submit/confirm")
 @login_required
-@_submit_limit
+@_confirm_limit
 def confirm():
     form = ConfirmSubmitForm()
     if not form.validate_on_submit():

@@ -128,6 +128,28 @@ def test_import_reports_bad_records_and_loads_the_rest(empty_app, tmp_path):
     assert result.exit_code != 0 and "line 1 is not JSON" in result.output
 
 
+def test_import_repairs_nul_and_lone_surrogates_as_a_harvest_does_and_says_where(empty_app, tmp_path):
+    """A dump holding NUL or a lone surrogate — escaped in the JSON or as raw bytes that are not UTF-8 — loads
+    with each replaced by U+FFFD (on PostgreSQL too, which stores no NUL), and the report names the record."""
+    path = tmp_path / "odd.jsonl"
+    lines = [json.dumps({"slug": "odd/nul", "name": "Nul", "summary": "a\u0000b"}),
+             '{"slug": "odd/surrogate", "name": "Sur\\udc80rogate", "tags": ["x\\ud800"]}',
+             json.dumps({"slug": "odd/fine", "name": "Fine"})]
+    raw = ("\n".join(lines) + "\n").encode() + b'{"slug": "odd/bytes", "name": "By\xed\xb2\x80tes \xff"}\n'
+    path.write_bytes(raw)
+    result = empty_app.test_cli_runner().invoke(args=["import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Imported 4 entries" in result.output
+    assert "record 1 (odd/nul): summary" in result.output and "record 2 (odd/surrogate): name, tags" in result.output
+    assert "record 4 (odd/bytes): name" in result.output and "record 3" not in result.output
+    client = empty_app.test_client()
+    assert client.get("/api/v1/entries/odd/nul").get_json()["summary"] == "a\ufffdb"
+    surrogate = client.get("/api/v1/entries/odd/surrogate").get_json()
+    assert (surrogate["name"], surrogate["tags"]) == ("Sur\ufffdrogate", ["x\ufffd"])
+    assert client.get("/api/v1/entries/odd/bytes").get_json()["name"] == "By\ufffd\ufffd\ufffdtes \ufffd"
+    assert client.get("/entries/odd/surrogate").status_code == 200
+
+
 def test_a_large_dump_loads_in_batches_with_duplicates_skipped_relations_linked_and_search_built(
     empty_app, tmp_path
 ):

@@ -140,3 +140,62 @@ def test_the_suite_client_checks_api_responses(client):
 
     assert isinstance(client, OpenAPIClient)
     assert isinstance(client.application.test_client(), OpenAPIClient)
+
+
+def test_a_proposals_changes_have_the_shape_of_the_editable_fields(app, client, api_tokens):
+    """`ProposalCreate.changes` names each field a proposal may change, with its type and limit, and no other
+    (a client or a generated request learns it from the document); the server keeps to the same shape."""
+    from registry.schemas.entries import EDITABLE_FIELDS, LIST_FIELDS
+
+    schemas = openapi_document(app)["components"]["schemas"]
+    changes = schemas["ProposalCreate"]["properties"]["changes"]
+    ref = next(s["$ref"] for s in changes.get("anyOf", [changes]) if "$ref" in s)
+    shape = schemas[ref.rsplit("/", 1)[-1]]
+    assert set(shape["properties"]) == set(EDITABLE_FIELDS)
+    assert shape["additionalProperties"] is False and shape["minProperties"] == 1
+    for name in LIST_FIELDS:
+        listed = next(s for s in shape["properties"][name]["anyOf"] if s.get("type") == "array")
+        assert listed["items"]["type"] == "string"
+    summary = next(s for s in shape["properties"]["summary"]["anyOf"] if s.get("type") == "string")
+    assert summary["maxLength"] == 1000
+    add_entry(app, "lab/tagger", name="Tagger", license="MIT")
+    url, member = "/api/v1/entries/lab/tagger/proposals", api_tokens["member"]
+    for wrong in ({"colour": "red"}, {"tags": "nlp"}, {}):
+        resp = client.post(url, json={"changes": wrong, "base_revision": 1}, headers=member)
+        assert resp.status_code == 422, (wrong, resp.get_data(as_text=True)[:300])
+    unknown = client.post(url, json={"changes": {"colour": "red"}, "base_revision": 1}, headers=member)
+    assert "changes.colour" in unknown.get_json()["error"]["details"]["fields"]
+    made = client.post(url, json={"changes": {"tags": [" nlp "], "summary": "Tags."}, "base_revision": 1},
+                       headers=member)
+    assert made.status_code == 201
+    proposal = client.get(f"/api/v1/proposals/{made.get_json()['id']}", headers=member).get_json()
+    assert proposal["changes"] == {"tags": ["nlp"], "summary": "Tags."}
+
+
+def test_links_lead_from_what_an_answer_made_to_the_operations_on_it(app):
+    """Each link names an operation of the document, sets only its path parameters, and takes each from a
+    field the answer's shape has (or from the request's own path), so a client — or schemathesis' stateful
+    mode — can follow it."""
+    doc = openapi_document(app)
+    ops = {op["operationId"]: (path, op) for path, methods in doc["paths"].items() for op in methods.values()}
+    schemas = doc["components"]["schemas"]
+    found = 0
+    for path, methods in doc["paths"].items():
+        for op in methods.values():
+            for status, answer in op["responses"].items():
+                for link in answer.get("links", {}).values():
+                    found += 1
+                    target_path, target = ops[link["operationId"]]
+                    names = {p["name"] for p in target.get("parameters", []) if p["in"] == "path"}
+                    assert set(link["parameters"]) <= names, (op["operationId"], link)
+                    for expression in link["parameters"].values():
+                        if expression.startswith("$request.path."):
+                            assert "{" + expression.removeprefix("$request.path.") + "}" in path
+                            continue
+                        assert expression.startswith("$response.body#/"), expression
+                        shape = schemas[answer["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]]
+                        assert expression.removeprefix("$response.body#/") in shape["properties"], (shape, link)
+    assert found >= 15
+    made = {o["operationId"] for m in doc["paths"].values() for o in m.values()
+            if any(a.get("links") for a in o["responses"].values())}
+    assert {"createCollection", "createCommunity", "proposeChange", "createToken"} <= made

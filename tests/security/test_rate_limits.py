@@ -85,3 +85,31 @@ def test_two_accounts_do_not_share_the_submission_allowance(local_app, client, g
     bad = {"source_url": "ftp://example.org/x"}  # refused (422) after it is counted
     assert [client.post("/api/v1/entries", json=bad, headers=first).status_code for _ in range(3)] == [422, 422, 429]
     assert client.post("/api/v1/entries", json={"source_url": str(repo)}, headers=second).status_code == 201
+
+
+def test_a_registration_on_the_page_draws_one_from_the_allowance(local_app, client, git_repo):
+    """A preview and its confirmation are one registration: two fit in an allowance of two."""
+    repos = [git_repo({"README.md": README.replace("Splitter", name)}, name=f"horn-nlp/word-{name.lower()}")
+             for name in ("Splitter", "Joiner", "Counter")]
+    _tokens(local_app, "amina", 0)
+    assert login(client, "amina").status_code == 302
+    for repo in repos[:2]:
+        assert post_form(client, "/submit", {"url": str(repo)}).status_code == 200
+        confirmed = post_form(client, "/submit", {"url": str(repo)}, action="/submit/confirm")
+        assert confirmed.status_code == 302, text(confirmed)
+    page = post_form(client, "/submit", {"url": str(repos[2])})
+    assert page.status_code == 429 and "many projects" in text(page)
+
+
+def test_a_preview_pays_for_one_confirmation_only(local_app, client, git_repo):
+    """Confirming again, or confirming an address no preview paid for, draws like any registration."""
+    repo = git_repo({"README.md": README}, name="horn-nlp/word-splitter")
+    other = git_repo({"README.md": README.replace("Splitter", "Joiner")}, name="horn-nlp/word-joiner")
+    _tokens(local_app, "amina", 0)
+    assert login(client, "amina").status_code == 302
+    assert post_form(client, "/submit", {"url": str(repo)}).status_code == 200  # one
+    assert post_form(client, "/submit", {"url": str(repo)}, action="/submit/confirm").status_code == 302  # paid
+    again = post_form(client, "/submit", {"url": str(repo)}, action="/submit/confirm")
+    assert again.status_code == 409  # a duplicate, and it drew the second
+    unpaid = post_form(client, "/submit", {"url": str(other)}, action="/submit/confirm")
+    assert unpaid.status_code == 429

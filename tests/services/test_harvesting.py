@@ -195,3 +195,20 @@ def test_relation_to_unregistered_target_is_linked_when_it_arrives(app):
         from registry.services.entries import get_entry
         rel = get_entry(read_session(), slug="x/child", actor=None).relations[0]
     assert (rel.type, rel.target, rel.resolved_slug) == ("fine-tuned-from", "x/parent", "x/parent")
+
+
+def test_harvested_text_is_trimmed_as_an_import_trims_it(app):
+    """A summary with trailing spaces, or tags padded and repeated, are stored as an import stores them."""
+    rec = HarvestedRecord(source_url="https://example.org/pad/ded", source_kind="git", slug_hint="pad/ded")
+    rec.set("name", "  Padded Tagger ", origin="README.md")
+    rec.set("summary", "A tagger for Yoruba.   \n", origin="README.md")
+    rec.set("tags", [" pos ", "pos", "  ", "yoruba"], origin="README.md")
+    with write_session(app) as s:
+        apply_record(s, record=rec, src=source_row(s, rec.source_url))
+    with Session(get_engine(app)) as s:
+        entry = s.exec(select(Entry).where(Entry.slug == "pad/ded")).one()
+    assert (entry.name, entry.summary, entry.tags) == ("Padded Tagger", "A tagger for Yoruba.", ["pos", "yoruba"])
+    # The same record again changes nothing: what is stored is what the harvest gives.
+    with write_session(app) as s:
+        again = apply_record(s, record=rec, src=source_row(s, rec.source_url))
+    assert again.outcome is Outcome.UNCHANGED

@@ -31,6 +31,17 @@ def when_ready(server) -> None:
         app.jinja_env.get_template(name)
 
 
+def post_fork(server, worker) -> None:
+    """In each new worker, just after the fork: leave the arbiter's database connections to it."""
+    from .db import get_engine
+
+    app = server.app.wsgi()
+    if getattr(app, "extensions", None) and "registry_engine" in app.extensions:
+        # Any pooled connection was opened by the arbiter and must not be used by two processes:
+        # start a pool of our own without closing those, which would close them for the arbiter too.
+        get_engine(app).dispose(close=False)
+
+
 def post_worker_init(worker) -> None:
     from sqlmodel import Session
     from werkzeug.datastructures import MultiDict
@@ -42,9 +53,6 @@ def post_worker_init(worker) -> None:
     app = worker.wsgi
     if getattr(app, "extensions", None) and "registry_engine" in app.extensions:
         engine = get_engine(app)
-        # The arbiter's pool (if it ever connected) belongs to the arbiter: start a pool of our own
-        # without closing its connections, which would close them for the arbiter too.
-        engine.dispose(close=False)
         if warm(engine):
             with app.app_context(), Session(engine) as session:
                 list_entries(session, query=parse_entry_query(MultiDict([("q", WARMING_QUERY)])))

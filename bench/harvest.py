@@ -32,6 +32,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import measure  # (nothing of the registry: safe in the harvest workers too)
+
 if __name__ == "__main__":
     # Only when run: the harvest worker processes import this script as their main module
     # (multiprocessing does), and a worker never needs the registry (2.5 s of imports).
@@ -218,40 +220,9 @@ def worker_peak_mb(repos: list[Path]) -> int:
 
 
 def machine() -> dict:
-    cpu = (
-        next(
-            (
-                line.split(":", 1)[1].strip()
-                for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")
-            ),
-            platform.processor(),
-        )
-        if Path("/proc/cpuinfo").exists()
-        else ""
-    )
-    mem = (
-        next(
-            (
-                int(line.split()[1]) // 1024
-                for line in Path("/proc/meminfo").read_text().splitlines()
-                if line.startswith("MemTotal")
-            ),
-            0,
-        )
-        if Path("/proc/meminfo").exists()
-        else 0
-    )
+    """bench/measure.py's description of the machine, with what a harvest also depends on."""
     git = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "memory_mb": mem,
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "git": git,
-    }
+    return {**measure.machine(), "os": platform.platform(), "sqlite": sqlite3.sqlite_version, "git": git}
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from . import bulk, counts, memory
 from .backends import SearchBackend, backend_for
 from .documents import SearchDocument, build_document, is_searchable
 from .loading import read_documents, translations_of
-from .planner import SearchRequest, SearchResult, search
+from .planner import SearchRequest, SearchResult, search, visible
 from .query import parse_query
 
 __all__ = [
@@ -63,15 +63,9 @@ def add_built_documents(session: Session, docs: list[SearchDocument]) -> int:
     """
     if not docs:
         return 0
-    indexed = table("search_documents")
     fresh = set(
         session.execute(
-            select(col(Entry.id)).where(
-                col(Entry.id).in_([d.entry_id for d in docs]),
-                col(Entry.hidden).is_(False),
-                col(Entry.deleted_at).is_(None),
-                ~exists().where(column("entry_id") == Entry.id).select_from(indexed).correlate(Entry),
-            )
+            select(col(Entry.id)).where(col(Entry.id).in_([d.entry_id for d in docs]), _shown_and_unindexed())
         ).scalars()
     )
     kept = [d for d in docs if d.entry_id in fresh]
@@ -81,18 +75,13 @@ def add_built_documents(session: Session, docs: list[SearchDocument]) -> int:
 
 def unindexed_ids(session: Session) -> list[int]:
     """Return the searchable entries that have no index row (a bulk load's last batch, if it was cut short)."""
+    return list(session.execute(select(col(Entry.id)).where(_shown_and_unindexed()).order_by(col(Entry.id))).scalars())
+
+
+def _shown_and_unindexed():
+    # (The index's rows live in search_documents on both databases.)
     indexed = table("search_documents")
-    return list(
-        session.execute(
-            select(col(Entry.id))
-            .where(
-                col(Entry.hidden).is_(False),
-                col(Entry.deleted_at).is_(None),
-                ~exists().where(column("entry_id") == Entry.id).select_from(indexed).correlate(Entry),
-            )
-            .order_by(col(Entry.id))
-        ).scalars()
-    )
+    return visible() & ~exists().where(column("entry_id") == Entry.id).select_from(indexed).correlate(Entry)
 
 
 def unindex_entry(session: Session, entry_id: int) -> None:

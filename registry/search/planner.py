@@ -133,7 +133,8 @@ class DatabaseEngine:
         return SearchResult(total=total, facets=facets, ids=ids, query=parsed)
 
 
-def _visible():
+def visible():
+    """The condition on `entries` that an entry is shown: not hidden, not deleted."""
     return (col(Entry.hidden) == False) & (col(Entry.deleted_at).is_(None))  # noqa: E712
 
 
@@ -256,7 +257,7 @@ def _page_in_order(session: Session, request: SearchRequest, matches, total: int
 def _walk_condition(session: Session, request: SearchRequest):
     """Return the condition on Entry that the request selects, checked one entry at a time."""
     indexed = _text_condition(session, None, ranked=False)
-    condition = _visible() & exists().where(indexed.c.entry_id == Entry.id)
+    condition = visible() & exists().where(indexed.c.entry_id == Entry.id)
     for facet, values in request.filters.items():
         condition &= exists().where(
             col(FacetValue.entry_id) == Entry.id, col(FacetValue.facet) == facet, col(FacetValue.value).in_(values)

@@ -68,8 +68,11 @@ def test_arabic_pages_are_laid_out_right_to_left(new_context, demo):
 
     # The interface-language switcher works without script, and Chinese flows left to right again.
     page.locator("#ui-lang").select_option("zh")
-    page.locator("form.ui-language button").click()
-    page.wait_for_function("document.documentElement.lang === 'zh'")
+    with page.expect_navigation():
+        page.locator("form.ui-language button").click()
+    page.wait_for_load_state()
+    # Between two documents the page briefly has no root element; ask only once the new one is there.
+    page.wait_for_function("document.documentElement !== null && document.documentElement.lang === 'zh'")
     assert page.evaluate("document.documentElement.dir") == "ltr"
     assert page.locator("header.site .brand").bounding_box()["x"] < width / 2
 

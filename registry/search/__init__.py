@@ -9,7 +9,7 @@ from sqlalchemy import column, exists, table
 from sqlmodel import Session, col, select
 
 from ..models import Entry
-from . import bulk, counts, memory
+from . import bulk, counts, memory, staging
 from .backends import SearchBackend, backend_for
 from .documents import SearchDocument, build_document, is_searchable
 from .loading import read_documents, translations_of
@@ -24,6 +24,7 @@ __all__ = [
     "index_entry",
     "add_built_documents",
     "index_entries",
+    "index_staged",
     "parse_query",
     "reindex",
     "search",
@@ -71,6 +72,19 @@ def add_built_documents(session: Session, docs: list[SearchDocument]) -> int:
     kept = [d for d in docs if d.entry_id in fresh]
     backend_for(session).replace_documents(session, kept)
     return len(kept)
+
+
+def index_staged(session: Session, *, progress: Callable[[int], None] | None = None) -> int:
+    """Write the documents a bulk load staged (staging.py), in the caller's transaction: the full-text
+    index is built once for all of them; return how many were written (see add_built_documents)."""
+    backend = backend_for(session)
+    written = 0
+    with backend.adding(session, staging.count(session)):
+        for docs in staging.take(session):
+            written += add_built_documents(session, docs)
+            if progress:
+                progress(len(docs))
+    return written
 
 
 def unindexed_ids(session: Session) -> list[int]:

@@ -50,6 +50,10 @@ class SearchBackend(Protocol):
         """Empty the index, let the caller add every document with replace_documents, then finish the
         index (a context manager, in the caller's transaction)."""
 
+    def adding(self, session: Session, count: int) -> AbstractContextManager[None]:
+        """Around the writing of ``count`` new documents at once (a load's end): the backend may build
+        its full-text index in one pass afterwards instead of row by row."""
+
     def known_terms(self, session: Session, candidates: list[str]) -> set[str]:
         """Return the candidates that are indexed words."""
 

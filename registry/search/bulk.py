@@ -62,10 +62,16 @@ def can_share(session: Session) -> bool:
 
 class Builder:
     """Build the documents of batches of committed entries, in order: in worker processes, or (with
-    ``processes`` of 1, or a database only this process sees) in this one through its session."""
+    ``processes`` of 1, or a database only this process sees) in this one through its session.
 
-    def __init__(self, session: Session, *, processes: int = 1):
+    ``reader``: the session only reads, and the batches are committed by another one after it
+    began, so in this process each batch is read in a transaction of its own (one begun earlier
+    may not see them).
+    """
+
+    def __init__(self, session: Session, *, processes: int = 1, reader: bool = False):
         self.session = session
+        self.reader = reader
         self.processes = processes if processes > 1 and can_share(session) else 1
         self._pool: Pool | None = None
         self._waiting: deque[AsyncResult | Built] = deque()
@@ -90,6 +96,8 @@ class Builder:
     def submit(self, entry_ids: list[int]) -> None:
         """Start building a batch (in this process: build it now)."""
         if self._pool is None:
+            if self.reader:
+                self.session.rollback()
             docs, left_out = read_documents(self.session, entry_ids)
             self.session.expunge_all()  # a million entries must not pile up in the identity map
             self._waiting.append((len(entry_ids), docs, left_out))

@@ -39,20 +39,23 @@ class SearchDocument:
             return self.fields.texts[name]
         return " ".join(self.fields[name])
 
+    def row(self) -> dict[str, object]:
+        """Return the document as one string per field and what the index keeps beside the text: the
+        form in which it travels between processes and waits in the staging table (staging.py)."""
+        return {
+            "entry_id": self.entry_id,
+            **{name: self.text(name) for name in FIELDS},
+            "name_keys": self.name_keys,
+            "facets": self.facets,
+            "boost": self.boost,
+            "updated_epoch": self.updated_epoch,
+            "terms": " ".join(self.terms),
+        }
+
     def __reduce__(self):
         # Sent between processes (bulk.py) as one string per field: a batch's token lists
         # unpickled as objects cost more than building them did.
-        texts = tuple(self.text(name) for name in FIELDS)
-        state = (
-            self.entry_id,
-            texts,
-            self.name_keys,
-            self.facets,
-            self.boost,
-            self.updated_epoch,
-            " ".join(self.terms),
-        )
-        return (_from_texts, state)
+        return (document_from_row, (self.row(),))
 
 
 class _JoinedFields(dict):
@@ -67,9 +70,18 @@ class _JoinedFields(dict):
         return self[name]
 
 
-def _from_texts(entry_id, texts, name_keys, facets, boost, updated_epoch, terms) -> SearchDocument:
-    fields = _JoinedFields(dict(zip(FIELDS, texts, strict=True)))
-    return SearchDocument(entry_id, fields, name_keys, facets, boost, updated_epoch, set(terms.split()))
+def document_from_row(row) -> SearchDocument:
+    """Return the document of a ``SearchDocument.row()`` (a mapping, or a database row with those names)."""
+    fields = _JoinedFields({name: row[name] for name in FIELDS})
+    return SearchDocument(
+        row["entry_id"],
+        fields,
+        row["name_keys"],
+        row["facets"],
+        row["boost"],
+        row["updated_epoch"],
+        set(row["terms"].split()),
+    )
 
 
 #: Separators of the facets column: between rows, and between a facet and its value.

@@ -181,6 +181,11 @@ class PostgresBackend:
         self.clear(session, facet_counts=facet_counts)
         yield
 
+    @contextmanager
+    def adding(self, session: Session, count: int) -> Iterator[None]:
+        """The caller adds ``count`` documents (the GIN index takes a batch of rows at a time as well as any way)."""
+        yield
+
     def add_terms(self, session: Session, terms: set[str]) -> None:
         """Remember words for typo and substring expansion (never removed until a reindex)."""
         if terms:

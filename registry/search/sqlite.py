@@ -19,6 +19,9 @@ from .segments import Row
 # "unicode61 remove_diacritics 2 categories 'L* M* N* Co'": it keeps marks (Indic vowel signs,
 # virama) inside tokens and so splits only where the Python tokenizer already put spaces.
 
+#: Fewer documents than this are added row by row, however small the index: one pass has a fixed cost.
+ONE_PASS_FROM = 500
+
 
 def _phrase(clause: Clause) -> str:
     # Tokens hold only letters, marks and digits, but quoting (with quotes doubled) is what makes
@@ -145,13 +148,33 @@ class SQLiteBackend:
 
     @contextmanager
     def rebuilding(self, session: Session, *, facet_counts: bool = True) -> Iterator[None]:
-        """Empty the index; the caller adds every document; then build both full-text indexes in one pass.
+        """Empty the index; the caller adds every document; then build both full-text indexes in one pass."""
+        with self._in_one_pass(session):
+            for table in ("search_meta", "search_documents", "search_terms"):
+                session.execute(text(f"DELETE FROM {table}"))
+            if facet_counts:
+                counts.reset(session)
+                changes.note_reset(session)
+            yield
 
-        Row by row, each document's trigger adds it to the word index and each new word's to the
-        trigram index: at 100k short entries that is two thirds of the full-text work. While
-        rebuilding, the triggers are dropped (in the caller's transaction: a failure puts them
-        back with everything else) and FTS5 reads the finished tables once (``rebuild``); then the
-        triggers are made again from their own stored definitions.
+    @contextmanager
+    def adding(self, session: Session, count: int) -> Iterator[None]:
+        """The caller adds ``count`` documents: in one pass when they are many beside those indexed already."""
+        indexed = session.execute(text("SELECT count(*) FROM search_meta")).scalar_one()
+        if count >= ONE_PASS_FROM and 2 * count >= indexed:
+            with self._in_one_pass(session):
+                yield
+        else:
+            yield
+
+    @contextmanager
+    def _in_one_pass(self, session: Session) -> Iterator[None]:
+        """Row by row, each document's trigger adds it to the word index and each new word's to the
+        trigram index: at 100k short entries that is two thirds of the full-text work. Here the
+        triggers are dropped (in the caller's transaction: a failure puts them back with everything
+        else) while the caller writes, and FTS5 then reads the finished tables once (``rebuild``, which
+        costs as much as the whole index: worth it only when most of it is new); then the triggers
+        are made again from their own stored definitions.
         """
         triggers = session.execute(
             text(
@@ -161,11 +184,6 @@ class SQLiteBackend:
         ).all()
         for name, _ in triggers:
             session.execute(text(f'DROP TRIGGER "{name}"'))
-        for table in ("search_meta", "search_documents", "search_terms"):
-            session.execute(text(f"DELETE FROM {table}"))
-        if facet_counts:
-            counts.reset(session)
-            changes.note_reset(session)
         yield
         for index in ("search_words", "search_terms_trigram"):
             session.execute(text(f"INSERT INTO {index} ({index}) VALUES ('rebuild')"))

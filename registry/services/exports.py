@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import Table, func, insert, update
 from sqlmodel import Session, col, select
 
 from harvesters.language import normalize_tag
@@ -22,10 +22,10 @@ from harvesters.language import normalize_tag
 from ..db import Sessions
 from ..errors import Invalid
 from ..facets import facet_values
-from ..inputs import storable
+from ..inputs import storable_data
 from ..models import ENTRY_KINDS, Entry, FacetValue, Relation, Revision, Source, Translation, utcnow
 from ..schemas import EDITABLE_FIELDS, EntryPublic
-from ..search import add_built_documents, index_entries, unindexed_ids
+from ..search import index_entries, index_staged, staging, unindexed_ids
 from ..search.bulk import Builder
 from . import Actor
 from .entries import is_local_source, snapshot, to_public
@@ -96,8 +96,8 @@ def _repaired(record: dict[str, Any], number: int, report: ImportReport) -> dict
     # The text boundary's repair, as for harvested text: a dump is data from elsewhere, and NUL or a
     # lone surrogate (escaped in the JSON, or bytes that are not UTF-8, which the reader keeps as
     # surrogates) can be stored by neither database alike nor shown by any page.
-    fixed = storable(record)
-    if fixed != record:
+    fixed = storable_data(record)
+    if fixed is not record and fixed != record:
         fields = sorted(k for k in fixed if fixed.get(k) != record.get(k))
         slug = fixed.get("slug") if isinstance(fixed.get("slug"), str) else "?"
         report.repaired.append(f"record {number} ({slug}): {', '.join(fields)}")
@@ -247,7 +247,10 @@ def _prepare(record: dict[str, Any]) -> _Loaded:
     source_url = record.get("source_url") if isinstance(record.get("source_url"), str) else None
     if source_url is not None and len(source_url) > 2000:
         raise Invalid(f"{slug}: source_url is longer than 2000 characters")
-    entry = Entry(
+    # Made without the ORM's bookkeeping (a load writes thousands of entries as rows: _store), with
+    # the model's defaults, as Entry() would set them; numbered when it is written.
+    entry = Entry.model_construct(
+        updated_at=_when(record.get("updated_at")) or utcnow(),
         slug=slug,
         **clean,
         authors=_authors(record.get("authors")),
@@ -258,7 +261,6 @@ def _prepare(record: dict[str, Any]) -> _Loaded:
         source_url=source_url,
         revision=1,
     )
-    entry.updated_at = _when(record.get("updated_at")) or utcnow()
     return _Loaded(entry=entry, record=record, changes=sorted(clean))
 
 
@@ -272,35 +274,32 @@ def import_records(
     """Load dump records a batch at a time; a record that cannot load is reported and the others still load.
 
     Each batch is one short transaction: its entries get what any change writes (a first revision,
-    facet rows, their place in the search index), so other writers wait at most a moment and an
-    interrupted load keeps every batch it committed; loading the same dump again goes on where it
-    stopped, as entries whose slug is taken (already registered, or earlier in the dump) are skipped.
-    With ``processes`` above 1, worker processes build a committed batch's search documents while
-    the next batch is written, and each batch's transaction writes the documents that are ready;
-    the last ones, and any an interrupted load left unindexed, are written at the end.
-    Relations kept by name are linked at the end. Descriptions are left for `render_missing`.
+    facet rows), so other writers wait at most a moment and an interrupted load keeps every batch it
+    committed; loading the same dump again goes on where it stopped, as entries whose slug is taken
+    (already registered, or earlier in the dump) are skipped. Each committed batch's search
+    documents are built (with ``processes`` above 1, in worker processes, while the next batch is
+    written) and staged; the index is written once, at the end, in one transaction
+    (search.index_staged), with any entries an interrupted load left unindexed. Relations kept by
+    name are linked at the end. Descriptions are left for `render_missing`.
     """
     report = ImportReport()
     seen: set[str] = set()
     batch: list[_Loaded] = []
-    with sessions.read() as reader, Builder(reader, processes=processes) as builder:
+    with sessions.read() as reader, Builder(reader, processes=processes, reader=True) as builder:
 
-        def write_built(session: Session, *, everything: bool) -> None:
+        def stage_built(session: Session, *, everything: bool) -> None:
             for _, docs, _ in builder.take(wait=everything):
-                add_built_documents(session, docs)
+                staging.stage(session, docs)
             if builder.full:  # the workers are a few batches ahead: wait for the oldest
                 for _, docs, _ in itertools.islice(builder.take(), 1):
-                    add_built_documents(session, docs)
+                    staging.stage(session, docs)
 
         def store() -> None:
             with sessions.write() as session:
                 session.info[RENDER_LATER] = True
                 ids = _store(session, batch, report)
-                if builder.processes == 1:
-                    index_entries(session, ids)
-                else:
-                    write_built(session, everything=False)
-            if builder.processes > 1 and ids:
+                stage_built(session, everything=False)
+            if ids:
                 builder.submit(ids)  # committed: the workers can read them
 
         for number, record in enumerate(records, start=1):
@@ -321,8 +320,9 @@ def import_records(
                 progress(1)
         store()
         with sessions.write() as session:
-            write_built(session, everything=True)
+            stage_built(session, everything=True)
     with sessions.write() as session:
+        index_staged(session)
         # Entries of an earlier, interrupted load that stopped between a batch and its documents.
         index_entries(session, unindexed_ids(session))
         resolve_relations(session)
@@ -336,8 +336,18 @@ def _store(session: Session, batch: list[_Loaded], report: ImportReport) -> list
     taken = set(session.exec(select(Entry.slug).where(col(Entry.slug).in_([b.entry.slug for b in batch]))))
     report.skipped += [b.entry.slug for b in batch if b.entry.slug in taken]
     batch = [b for b in batch if b.entry.slug not in taken]
-    session.add_all(b.entry for b in batch)
-    session.flush()
+    if not batch:
+        return []
+    # As rows in one statement, then numbered by slug (RETURNING in parameter order is a statement per row).
+    session.execute(insert(_table(Entry)), [{name: getattr(b.entry, name) for name in _ENTRY_COLUMNS} for b in batch])
+    numbers = dict(
+        session.execute(
+            select(col(Entry.slug), col(Entry.id)).where(col(Entry.slug).in_([b.entry.slug for b in batch]))
+        ).all()
+    )
+    for b in batch:
+        written = {name: getattr(b.entry, name) for name in _ENTRY_COLUMNS}
+        b.entry = Entry.model_construct(id=numbers[b.entry.slug], **written)
     urls = {b.entry.source_url for b in batch if b.entry.source_url and not is_local_source(b.entry.source_url)}
     known = {s.url: s for s in session.exec(select(Source).where(col(Source.kind) == "git", col(Source.url).in_(urls)))}
     # Rows, not objects, for what nothing reads back in this transaction: a batch writes thousands,
@@ -383,9 +393,19 @@ def _store(session: Session, batch: list[_Loaded], report: ImportReport) -> list
     session.flush()
     for model, values in rows.items():
         if values:
-            session.execute(insert(model), values)
+            session.execute(insert(_table(model)), values)
     report.created += [b.entry.slug for b in batch]
     return [b.entry.id for b in batch if b.entry.id is not None]
+
+
+def _table(model: type) -> Table:
+    # The table, not the model: the ORM's bulk insert looks at every row's every value first,
+    # which cost a load more than the database's writing them.
+    return model.__table__  # type: ignore[attr-defined]
+
+
+#: The entries table's columns that a load writes (the database numbers the entries).
+_ENTRY_COLUMNS = [name for name in Entry.model_fields if name != "id"]
 
 
 def _source_row(url: str, entry_id: int, now: datetime) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """search staged: documents a bulk load has built, kept until the load's end writes the index once
 
-Revision ID: 0014
+Revision ID: 0015
 Revises: 0010
 Create Date: 2026-12-07
 """
@@ -8,7 +8,7 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
+revision = "0015"
 down_revision = "0010"
 branch_labels = None
 depends_on = None

@@ -336,7 +336,8 @@ def queue_due_discoveries(session: Session) -> list[JobRef]:
 
 
 def can_manage_discoveries(session: Session, actor: Actor | None) -> bool:
-    """Who sees the discoveries pages: admins and moderators, and communities' curators (and admins)."""
+    """Who uses the discoveries pages: admins and moderators, and the curators (and admins) of a
+    community that has a collection for a discovery to fill."""
     from ..models import CommunityMember
 
     if is_staff(actor):
@@ -344,7 +345,9 @@ def can_manage_discoveries(session: Session, actor: Actor | None) -> bool:
     if actor is None or actor.user_id is None:
         return False
     curates = session.exec(
-        select(CommunityMember.community_id).where(
+        select(CommunityMember.community_id)
+        .join(Collection, col(Collection.community_id) == col(CommunityMember.community_id))
+        .where(
             col(CommunityMember.user_id) == actor.user_id,
             col(CommunityMember.status) == "active",
             col(CommunityMember.role).in_(("curator", "admin")),

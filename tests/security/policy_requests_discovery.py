@@ -33,11 +33,22 @@ for _endpoint, _path in (("api.discovery", "{id}"), ("api.discovery_runs", "{id}
     case(_endpoint, "GET")(lambda w, actor, own, variant, _path=_path: Case(
         "GET", f"{API}/discoveries/" + _path.format(id=_discovery(w)[0])))
 case("api.discoveries", "GET")(get(f"{API}/discoveries"))
-case("discoveries.discoveries", "GET")(get("/discoveries"))
+
+
+def _comm_has_a_collection(w: World) -> None:
+    # The pages are for curators of a community with a collection to fill: make sure ``comm`` has one.
+    w.collection("curator", True)
+
+
+@case("discoveries.discoveries", "GET")
+def _list_page(w, actor, own, variant):
+    _comm_has_a_collection(w)
+    return Case("GET", "/discoveries")
 
 
 @case("discoveries.discovery", "GET")
 def _page(w, actor, own, variant):
+    _comm_has_a_collection(w)
     return Case("GET", f"/discoveries/{_discovery(w)[0]}")
 
 

@@ -2,6 +2,8 @@
 conditional re-runs, gone after two complete passes, renames keeping history, a collection's inbox."""
 from __future__ import annotations
 
+import logging
+
 import pytest
 import sqlalchemy as sa
 from sqlmodel import select
@@ -87,10 +89,12 @@ def test_a_500_half_way_ends_partial_and_the_next_run_resumes_without_duplicates
     assert second.gone == 0  # the first three were seen by this pass's first run
 
 
-def test_the_token_is_never_stored_nor_shown(app, github):
+def test_the_token_is_never_stored_nor_logged(app, github, caplog):
     github.fail_pages = {2}
-    discover(app)
+    with caplog.at_level(logging.DEBUG):
+        outcome = discover(app)
     assert github.calls[0].headers["authorization"] == f"Bearer {TOKEN}"
+    assert TOKEN not in caplog.text and TOKEN not in (outcome.reason or "")
     from registry.db import get_engine
 
     with get_engine(app).connect() as conn:

@@ -39,3 +39,18 @@ def test_the_discoveries_page_adds_one_and_shows_what_it_found(app, client):
     page = client.get(f"/discoveries/{discovery_id}").get_data(as_text=True)
     assert "acme/repo1" in page and "found 3 (new 3, known 0, gone 0)" in page and "Repository number 2" in page
     assert "org:acme" in client.get("/discoveries").get_data(as_text=True)
+
+
+def test_an_entry_whose_source_is_gone_says_so_and_is_kept(app, client):
+    from sqlmodel import select
+
+    from registry.models import Source, utcnow
+    from tests.helpers import add_entry
+
+    add_entry(app, "lab/old-model", source_url="https://github.com/lab/old-model")
+    with write_session(app) as s:
+        src = s.exec(select(Source).where(Source.url == "https://github.com/lab/old-model")).one()
+        src.gone_at = utcnow()
+        s.add(src)
+    page = client.get("/entries/lab/old-model")
+    assert page.status_code == 200 and "no longer lists it" in page.get_data(as_text=True)

@@ -9,12 +9,15 @@ request per page. Bad input stops the walk with a ListerError that carries the c
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from ..record import HarvestError
 from .base import ListedItem, ListerError, ListerSettings, Request, get_lister
 from .http import ListerClient
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -128,6 +131,12 @@ def walk(
                 raise
             except HarvestError as err:
                 raise ListingStopped(str(err), cursor=cursor) from None
+            except Exception as err:  # a lister tripping over odd input is a bug, never a crashed run
+                _log.exception("the %s lister failed on %s", kind, request.url)
+                raise ListingStopped(
+                    f"a page of the catalogue could not be read ({type(err).__name__}); the error has been logged",
+                    cursor=cursor,
+                ) from None
             following = encode_request(parsed.next) if parsed.next is not None else None
             if following is not None and _host(following) != _host(cursor):
                 raise ListingStopped("the catalogue's next page is on another host; not followed", cursor=cursor)

@@ -297,3 +297,17 @@ def test_ckan_package_search_rows_and_start_with_an_organisation(served):
     assert found[0].metadata["homepage"] == "https://example.org/data/1" and found[0].metadata["topics"] == ["hausa"]
     queries = [c.query for c in fake.api_calls()]
     assert queries[0]["fq"] == "organization:nlp-lab" and [q["start"] for q in queries] == ["0", "3"]
+
+
+def test_a_lister_tripping_over_a_page_stops_the_run_in_plain_words(served, monkeypatch, caplog):
+    from harvesters.listers import github
+
+    fake = served(fa.github({"acme": [fa.forge_repo(1, "acme")]}))
+
+    def broken(*args, **kwargs):
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(github, "forge_items", broken)
+    with pytest.raises(ListingStopped, match="could not be read \\(KeyError\\)") as stopped:
+        listing("github", "org:acme", settings_for(fake))
+    assert stopped.value.cursor and "the github lister failed" in caplog.text

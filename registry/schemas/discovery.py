@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 from sqlmodel import SQLModel
@@ -16,7 +16,7 @@ TARGET_MAX, SET_MAX = 500, 200
 class DiscoveryCreate(SQLModel):
     """A new discovery: ``kind`` is a lister kind, ``target`` what it lists (see the CLI's TARGET)."""
 
-    kind: Annotated[str, Field(max_length=16)]
+    kind: Literal["github", "gitee", "gitlab", "gitea", "huggingface", "modelscope", "oai-pmh", "ckan"]
     target: Annotated[str, Field(max_length=TARGET_MAX)]
     set: Annotated[str | None, Field(max_length=SET_MAX)] = None
     #: A collection whose inbox receives what it finds, for a curator's review.

@@ -46,3 +46,11 @@ def test_add_list_run_and_read_a_discovery(app, client, api_tokens):
     assert client.get("/api/v1/discoveries/999").status_code == 404
     assert client.get("/api/v1/discoveries/999/runs").status_code == 404
     assert client.get(f"/api/v1/discoveries/{discovery['id']}/items?review=maybe").status_code == 400
+
+
+def test_the_documented_lister_kinds_are_the_registered_ones(app):
+    from harvesters.listers import LISTER_KINDS, lister_kinds
+    from registry.api.openapi import openapi_document
+
+    schema = openapi_document(app)["components"]["schemas"]["DiscoveryCreate"]["properties"]["kind"]
+    assert sorted(schema["enum"]) == sorted(LISTER_KINDS) == lister_kinds()

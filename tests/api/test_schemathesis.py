@@ -289,4 +289,5 @@ def test_following_the_documents_links_finds_no_server_error_and_no_schema_viola
     assert {"createCollection", "createCommunity", "createToken"} <= done, sorted(Counter(steps).items())
     assert len(done & {"getCollection", "editCollection", "addCollectionItem", "orderCollection",
                        "translateCollection", "listCollectionProposals", "getCommunity", "editCommunity",
-                       "joinCommunity", "leaveCommunity", "revokeToken"}) >= 3, sorted(Counter(steps).items())
+                       "joinCommunity", "leaveCommunity", "revokeToken", "getDiscovery", "listDiscoveryRuns",
+                       "listDiscoveryItems"}) >= 3, sorted(Counter(steps).items())

@@ -57,14 +57,20 @@ def main() -> None:
         results = run(args, base)
     finally:
         server.terminate()
-    results["machine"] = {**measure.machine(), "os": platform.platform(), "sqlite": sqlite3.sqlite_version,
-                          "python": platform.python_version()}
+    results["machine"] = {
+        **measure.machine(),
+        "os": platform.platform(),
+        "sqlite": sqlite3.sqlite_version,
+        "python": platform.python_version(),
+    }
     print(json.dumps(results, indent=2))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
 
 
 def run(args, base: str) -> dict:
+    from sqlmodel import col, select
+
     from registry import create_app
     from registry.config import harvest_options, lister_settings
     from registry.db import sessions, upgrade_schema
@@ -72,19 +78,28 @@ def run(args, base: str) -> dict:
     from registry.models import Source
     from registry.services.discoveries import find_or_add_discovery
     from registry.services.discovery import run_discovery
-    from sqlmodel import col, select
 
     folder = Path(tempfile.mkdtemp(prefix="bench-discover-"))
-    app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'bench.db'}", "SECRET_KEY": "bench",
-                      "INSTANCE_PATH": str(folder / "instance"), "HF_ENDPOINT": base, "HARVEST_ALLOW_PRIVATE": True,
-                      "DISCOVERY_HOST_INTERVAL": 0, "HARVEST_HOST_INTERVAL": 0, "DISCOVERY_PAGE_SIZE": args.page_size})
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+            "SECRET_KEY": "bench",
+            "INSTANCE_PATH": str(folder / "instance"),
+            "HF_ENDPOINT": base,
+            "HARVEST_ALLOW_PRIVATE": True,
+            "DISCOVERY_HOST_INTERVAL": 0,
+            "HARVEST_HOST_INTERVAL": 0,
+            "DISCOVERY_PAGE_SIZE": args.page_size,
+        }
+    )
     upgrade_schema(app)
     settings = lister_settings(app.config)
     out: dict = {"items": args.items, "page_size": args.page_size}
     with app.app_context():
         with sessions(app).write() as s:
-            discovery_id = find_or_add_discovery(s, kind="huggingface", target="author:bench", set_spec=None,
-                                                 settings=settings)
+            discovery_id = find_or_add_discovery(
+                s, kind="huggingface", target="author:bench", set_spec=None, settings=settings
+            )
         memory: list[tuple[int, int]] = []
 
         def progress(outcome) -> None:
@@ -95,18 +110,30 @@ def run(args, base: str) -> dict:
             started = time.perf_counter()
             first = run_discovery(sessions(app), discovery_id=discovery_id, settings=settings, progress=progress)
             took = time.perf_counter() - started
-        out["discover"] = {"seconds": round(took, 1), "items_per_second": round(first.found / took),
-                           "found": first.found, "new": first.new, "pages": first.pages, "requests": first.requests,
-                           "status": first.status, "peak_rss_mib": peak.peak, "rss_mib_by_items": memory}
+        out["discover"] = {
+            "seconds": round(took, 1),
+            "items_per_second": round(first.found / took),
+            "found": first.found,
+            "new": first.new,
+            "pages": first.pages,
+            "requests": first.requests,
+            "status": first.status,
+            "peak_rss_mib": peak.peak,
+            "rss_mib_by_items": memory,
+        }
         started = time.perf_counter()
         again = run_discovery(sessions(app), discovery_id=discovery_id, settings=settings)
         took = time.perf_counter() - started
-        out["rerun_unchanged"] = {"seconds": round(took, 1), "found": again.found, "pages": again.pages,
-                                  "unchanged_pages": again.unchanged_pages, "requests": again.requests,
-                                  "requests_per_page": round(again.requests / max(again.pages, 1), 3)}
+        out["rerun_unchanged"] = {
+            "seconds": round(took, 1),
+            "found": again.found,
+            "pages": again.pages,
+            "unchanged_pages": again.unchanged_pages,
+            "requests": again.requests,
+            "requests_per_page": round(again.requests / max(again.pages, 1), 3),
+        }
         with sessions(app).read() as s:
-            pairs = [(src.url, src.kind) for src in s.exec(
-                select(Source).order_by(col(Source.id)).limit(args.harvest))]
+            pairs = [(src.url, src.kind) for src in s.exec(select(Source).order_by(col(Source.id)).limit(args.harvest))]
         options = harvest_options(app.config, operator=True)
         with measure.PeakSampler() as peak:
             started = time.perf_counter()
@@ -115,9 +142,14 @@ def run(args, base: str) -> dict:
         outcomes: dict[str, int] = {}
         for r in results:
             outcomes[r.outcome.value] = outcomes.get(r.outcome.value, 0) + 1
-        out["harvest"] = {"sources": len(pairs), "jobs": args.jobs, "seconds": round(took, 1),
-                          "per_second": round(len(pairs) / took, 1), "outcomes": outcomes,
-                          "peak_rss_mib_with_workers": peak.peak_with_workers}
+        out["harvest"] = {
+            "sources": len(pairs),
+            "jobs": args.jobs,
+            "seconds": round(took, 1),
+            "per_second": round(len(pairs) / took, 1),
+            "outcomes": outcomes,
+            "peak_rss_mib_with_workers": peak.peak_with_workers,
+        }
     return out
 
 

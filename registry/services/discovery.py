@@ -56,6 +56,8 @@ class DiscoveryOutcome:
     unchanged_pages: int = 0
     requests: int = 0
     reason: str | None = None
+    #: The newest change time the catalogue gave for what it listed (for increments), if it gives one.
+    watermark: str | None = None
 
     def summary(self) -> str:
         """The command's summary line."""
@@ -125,6 +127,8 @@ def run_discovery(
                     outcome=outcome,
                 )
                 _save_progress(session, discovery_id, run_id, outcome, cursor=cursor)
+            if page.watermark and (outcome.watermark is None or page.watermark > outcome.watermark):
+                outcome.watermark = page.watermark[:64]
             if page.etag and not page.not_modified and not cut:
                 remembered[page.key] = {"etag": page.etag, "next": page.next, "pass": pass_run_id}
             elif page.not_modified and page.key in memory:
@@ -410,6 +414,8 @@ def _finish(
         merged = {k: v for k, v in merged.items() if v.get("pass") == pass_run_id}
     discovery.pages = merged
     discovery.last_status = outcome.status
+    if outcome.watermark and (discovery.watermark is None or outcome.watermark > discovery.watermark):
+        discovery.watermark = outcome.watermark
     discovery.last_run_at = now
     # A partial run is tried again soon (an hour); a complete one on its schedule.
     hours = 1 if outcome.status == "partial" else discovery.schedule_hours

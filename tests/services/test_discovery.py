@@ -161,6 +161,7 @@ def test_deleted_catalogue_records_are_gone_at_once(app):
     assert outcome.gone == 1 and outcome.found == 1
     assert rows(app, Source, Source.url == "https://zenodo.org/records/2")[0].gone_at is not None
     assert rows(app, Source, Source.url == "https://zenodo.org/records/1")[0].kind == "page"
+    assert rows(app, Discovery)[0].watermark == "2026-04-03T00:00:00Z"  # the newest datestamp listed
 
 
 def test_who_may_add_a_discovery_and_what_it_refuses(app, github):

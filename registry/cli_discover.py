@@ -15,8 +15,8 @@ from .errors import RegistryError
 
 @click.command("discover")
 @with_appcontext
-@click.argument("kind", type=click.Choice(LISTER_KINDS))
-@click.argument("target")
+@click.argument("kind", type=click.Choice(LISTER_KINDS), required=False)
+@click.argument("target", required=False)
 @click.option(
     "--limit", type=click.IntRange(min=1), default=None, help="Stop after this many items (the next run goes on)."
 )
@@ -30,7 +30,10 @@ from .errors import RegistryError
     metavar="SPEC",
     help="oai-pmh: the set to list; ckan: the organisation; huggingface: `datasets` for datasets only.",
 )
-def discover_command(kind: str, target: str, limit: int | None, wait: bool, set_spec: str | None):
+@click.option("--due", is_flag=True, help="Run every kept discovery whose schedule is due (for cron), instead of one.")
+def discover_command(
+    kind: str | None, target: str | None, limit: int | None, wait: bool, set_spec: str | None, due: bool
+):
     """List a forge organisation, a hub author/language/task, or a catalogue; register what it finds.
 
     TARGET is org:NAME, user:NAME or topic:NAME (github, gitee, gitea: org:NAME@https://host for
@@ -38,13 +41,33 @@ def discover_command(kind: str, target: str, limit: int | None, wait: bool, set_
     search:TEXT (huggingface; modelscope: author:NAME), or an endpoint URL (oai-pmh, ckan). What it
     finds becomes pending sources, due at once (`reharvest` or the workers harvest them); the
     discovery is kept, so the next run asks only for what changed and resumes a stopped one.
+    `discover --due` runs every kept discovery that is due (cron, without a queue).
     """
     require_schema()
     from .jobs.queue import queue_enabled, wait_for_jobs
-    from .services.discoveries import find_or_add_discovery, request_discovery
+    from .services.discoveries import due_discoveries, find_or_add_discovery, request_discovery
     from .services.discovery import run_discovery
 
     settings = lister_settings(current_app.config)
+    if due:
+        if kind or target:
+            raise click.UsageError("--due runs the kept discoveries: give no KIND or TARGET with it.")
+        with sessions().read() as session:
+            ids = due_discoveries(session)
+        if not ids:
+            click.echo("No discovery is due.")
+        for discovery_id in ids:
+            if queue_enabled(current_app):
+                ref = request_discovery(discovery_id=discovery_id, limit=limit)
+                click.echo(f"queued   {ref.id}  discovery #{discovery_id}")
+                continue
+            outcome = run_discovery(sessions(), discovery_id=discovery_id, settings=settings, limit=limit)
+            click.echo(
+                f"#{discovery_id}: {outcome.summary()}" + (f"; partial: {outcome.reason}" if outcome.reason else "")
+            )
+        return
+    if not kind or not target:
+        raise click.UsageError("Give KIND and TARGET (or --due).")
     try:
         with sessions().write() as session:
             discovery_id = find_or_add_discovery(

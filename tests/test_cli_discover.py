@@ -45,3 +45,22 @@ def test_discovered_hub_sources_are_harvested_through_the_pipeline_without_weigh
         details = s.get(EntryDetails, entries[0].id)
         assert "files" in details.data and all(src.kind == "huggingface" for src in s.exec(select(Source)))
     assert not any("safetensors" in c.path for c in hub.calls)
+
+
+def test_discover_due_runs_the_kept_discoveries_that_are_due(runner, hub):
+    assert "No discovery is due." in runner.invoke(args=["discover", "--due"]).output
+    assert runner.invoke(args=["discover", "huggingface", "author:lab", "--limit", "1"]).exit_code == 0
+    due = runner.invoke(args=["discover", "--due"])  # a partial run is due again an hour later, not now
+    assert "No discovery is due." in due.output
+    from registry.db import write_session
+    from registry.models import Discovery
+
+    with write_session(runner.app) as s:
+        for row in s.exec(select(Discovery)):
+            row.next_due_at = None
+            s.add(row)
+    again = runner.invoke(args=["discover", "--due"])
+    # The page the limit cut short is read again: its first item is known, nothing is registered twice.
+    assert again.exit_code == 0 and "#1: discovered 3 (new 2, known 1, gone 0)" in again.output
+    assert runner.invoke(args=["discover", "--due", "github"]).exit_code != 0
+    assert runner.invoke(args=["discover"]).exit_code != 0

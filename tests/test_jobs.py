@@ -344,3 +344,23 @@ def test_with_redis_a_discovery_is_a_job_and_the_workers_harvest_what_it_found(r
     done = queue.get_job(job.id, redis_app)
     assert done.status == "done" and done.result["found"] == 2 and done.result["new"] == 2
     assert _count(redis_app, Entry) == 2
+
+
+def test_a_scheduler_tick_queues_the_due_discoveries_once(redis_app, runner):
+    from registry.config import lister_settings
+    from registry.jobs.queue import latest_jobs
+    from registry.services.discoveries import find_or_add_discovery
+
+    with write_session(redis_app) as s:
+        discovery_id = find_or_add_discovery(s, kind="github", target="org:tick-lab", set_spec=None,
+                                             settings=lister_settings(redis_app.config))
+    assert runner.invoke(args=["scheduler", "--once"]).exit_code == 0
+    assert runner.invoke(args=["scheduler", "--once"]).exit_code == 0  # still queued: not queued twice
+    with redis_app.app_context():
+        job = latest_jobs([f"discovery:{discovery_id}"])[f"discovery:{discovery_id}"]
+    assert job.kind == "discovery" and job.status == "queued"
+    from rq import Queue
+
+    from registry.jobs.queue import redis_connection
+
+    assert Queue(redis_app.config["QUEUE_NAME"], connection=redis_connection(redis_app)).count == 1

@@ -3,8 +3,8 @@
 Nothing here imports Flask or the registry package; the registry applies records.
 """
 
-# Importing a built-in harvester registers its kind ("list", "git", "page").
-from . import awesome_list, git, page  # noqa: F401 - imported to register
+# Importing a built-in harvester registers its kind ("list", "git", "page", "huggingface", "modelscope").
+from . import awesome_list, git, hubs, page  # noqa: F401 - imported to register
 from .awesome_list import HarvestedList
 from .base import Harvester, get_harvester, harvester_kinds, register, run_harvest
 from .guess import guess_kind

@@ -6,9 +6,11 @@ to a checked address: a second DNS answer (rebinding) cannot send it somewhere p
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import socket
+import ssl
 import time
 from collections.abc import Callable
 from typing import Any
@@ -240,16 +242,24 @@ class _GuardedBackend(httpcore.SyncBackend):
         raise error or httpcore.ConnectError(f"could not connect to {host}")
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    # Loading the certificate store costs tens of milliseconds; one context serves every
+    # connection (an SSLContext is safe to share between threads), where a hub harvest opens a
+    # client per source.
+    return httpx.create_ssl_context()
+
+
 class GuardedTransport(httpx.HTTPTransport):
     """An httpx transport whose every connection goes through the address check."""
 
     def __init__(self, *, allow_private: bool, deadline: float | None = None) -> None:
-        super().__init__(trust_env=False)
+        super().__init__(trust_env=False, verify=_ssl_context())
         # Replaces the pool HTTPTransport built, keeping its defaults, with one whose network
         # backend checks addresses: httpx has no public switch for the backend.
         backend = _GuardedBackend(allow_private=allow_private, deadline=deadline)
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
+            ssl_context=_ssl_context(),
             network_backend=backend,
             max_connections=10,
             max_keepalive_connections=5,

@@ -83,6 +83,12 @@ class HarvestOptions:
     #: The version the registry already holds (commit or validator), so a harvester can ask
     #: the remote with a conditional request whether anything changed.
     known_version: str | None = None
+    #: Hubs: the Hugging Face endpoint (a regional mirror answers as the real one does) and
+    #: ModelScope's; the base of their repository addresses too.
+    hf_endpoint: str = "https://huggingface.co"
+    modelscope_url: str = "https://modelscope.cn"
+    #: An optional Hub token from the configuration; kept out of repr() so it is never logged.
+    hf_token: str | None = field(default=None, repr=False)
 
 
 @dataclass

@@ -60,7 +60,7 @@ def init_db_command():
 @click.argument("sources", nargs=-1, required=True)
 @click.option(
     "--kind",
-    type=click.Choice(["git", "page", "list"]),
+    type=click.Choice(["git", "page", "list", "huggingface", "modelscope"]),
     default=None,
     help="Source kind: a git repository, a web page, or an awesome-list to import as a collection. "
     "Guessed when omitted: git if the remote answers as git, else page.",
@@ -333,6 +333,7 @@ def restore_command(path: Path):
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
+    from .cli_discover import discover_command
     from .cli_exports import export_command, import_command, render_descriptions_command
 
     for command in (
@@ -348,5 +349,6 @@ def init_app(app: Flask) -> None:
         purge_command,
         backup_command,
         restore_command,
+        discover_command,
     ):
         app.cli.add_command(command)

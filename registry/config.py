@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask
 
 from harvesters import HarvestOptions
+from harvesters.listers import ListerSettings
 
 DEFAULTS = {
     "DATABASE_URL": None,  # None means SQLite at <instance>/registry.db
@@ -34,6 +35,17 @@ DEFAULTS = {
     # Connections per process on PostgreSQL: kept idle, and opened beyond that under load.
     "DB_POOL_SIZE": 5,
     "DB_MAX_OVERFLOW": 5,
+    # Discovery: the APIs the listers and hub harvesters read (a mirror endpoint works as the real one),
+    # optional tokens (from the configuration only: never stored, logged or shown), and politeness.
+    "GITHUB_API_URL": "https://api.github.com",
+    "GITEE_API_URL": "https://gitee.com/api/v5",
+    "HF_ENDPOINT": "https://huggingface.co",
+    "MODELSCOPE_URL": "https://modelscope.cn",
+    "GITHUB_TOKEN": None,
+    "HF_TOKEN": None,
+    # Seconds between two requests of a listing to one API host, and items asked for per page.
+    "DISCOVERY_HOST_INTERVAL": 0.2,
+    "DISCOVERY_PAGE_SIZE": 100,
     "BABEL_DEFAULT_LOCALE": "en",
     "WTF_CSRF_TIME_LIMIT": None,
     "SESSION_COOKIE_HTTPONLY": True,
@@ -51,7 +63,9 @@ _INTEGER = {
     "PAGE_CACHE_SIZE",
     "DB_POOL_SIZE",
     "DB_MAX_OVERFLOW",
+    "DISCOVERY_PAGE_SIZE",
 }
+_FLOAT = {"DISCOVERY_HOST_INTERVAL"}
 
 
 def _from_env(name: str, raw: str):
@@ -59,6 +73,8 @@ def _from_env(name: str, raw: str):
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     if name in _INTEGER:
         return int(raw)
+    if name in _FLOAT:
+        return float(raw)
     return raw
 
 
@@ -111,4 +127,22 @@ def harvest_options(config, *, operator: bool) -> HarvestOptions:
         max_file_bytes=int(config["HARVEST_MAX_FILE_BYTES"]),
         # Seconds between two requests to one web host (instance/config.py may change it).
         host_interval=float(config.get("HARVEST_HOST_INTERVAL", 1.0)),
+        hf_endpoint=str(config.get("HF_ENDPOINT") or "https://huggingface.co"),
+        modelscope_url=str(config.get("MODELSCOPE_URL") or "https://modelscope.cn"),
+        hf_token=config.get("HF_TOKEN") or None,
+    )
+
+
+def lister_settings(config) -> ListerSettings:
+    """Build the listers' settings from the configuration (tokens included: they live only in memory)."""
+    return ListerSettings(
+        options=harvest_options(config, operator=False),
+        github_api=str(config.get("GITHUB_API_URL") or "https://api.github.com"),
+        gitee_api=str(config.get("GITEE_API_URL") or "https://gitee.com/api/v5"),
+        hf_endpoint=str(config.get("HF_ENDPOINT") or "https://huggingface.co"),
+        modelscope_url=str(config.get("MODELSCOPE_URL") or "https://modelscope.cn"),
+        github_token=config.get("GITHUB_TOKEN") or None,
+        hf_token=config.get("HF_TOKEN") or None,
+        page_size=int(config.get("DISCOVERY_PAGE_SIZE") or 100),
+        host_interval=float(config.get("DISCOVERY_HOST_INTERVAL", 0.2)),
     )

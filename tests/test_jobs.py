@@ -318,3 +318,49 @@ def test_four_workers_harvest_two_hundred_sources_exactly_once(redis_app, git_re
     assert _count(redis_app, Source) == 200
     assert sorted(r[0] for r in runs) == sorted(set(r[0] for r in runs)) and len(runs) == 200
     assert {r[1] for r in runs} == {"created"}
+
+
+def test_with_redis_a_discovery_is_a_job_and_the_workers_harvest_what_it_found(redis_app):
+    from harvesters.listers import reset_politeness
+    from registry.config import lister_settings
+    from registry.services.discoveries import find_or_add_discovery, request_discovery
+    from tests.harvesters import fake_apis as fa
+
+    reset_politeness()
+    repos = {f"lab/model-{i}": fa.HubRepo(id=f"lab/model-{i}", files={"README.md": fa.CARD}) for i in range(2)}
+    fake = fa.huggingface({"lab": [fa.hub_model(i, "lab") for i in range(2)]}, {"lab": []}, repos).start()
+    redis_app.config.update(HF_ENDPOINT=fake.base, HARVEST_ALLOW_PRIVATE=True, DISCOVERY_HOST_INTERVAL=0,
+                            HARVEST_HOST_INTERVAL=0)
+    try:
+        with redis_app.app_context():
+            with write_session(redis_app) as s:
+                discovery_id = find_or_add_discovery(s, kind="huggingface", target="author:lab", set_spec=None,
+                                                     settings=lister_settings(redis_app.config))
+            job = request_discovery(discovery_id=discovery_id)
+            assert job.status == "queued" and request_discovery(discovery_id=discovery_id).id == job.id
+        run_worker(redis_app, burst=True)  # the discovery, then the harvests it queued
+    finally:
+        fake.stop()
+    done = queue.get_job(job.id, redis_app)
+    assert done.status == "done" and done.result["found"] == 2 and done.result["new"] == 2
+    assert _count(redis_app, Entry) == 2
+
+
+def test_a_scheduler_tick_queues_the_due_discoveries_once(redis_app, runner):
+    from registry.config import lister_settings
+    from registry.jobs.queue import latest_jobs
+    from registry.services.discoveries import find_or_add_discovery
+
+    with write_session(redis_app) as s:
+        discovery_id = find_or_add_discovery(s, kind="github", target="org:tick-lab", set_spec=None,
+                                             settings=lister_settings(redis_app.config))
+    assert runner.invoke(args=["scheduler", "--once"]).exit_code == 0
+    assert runner.invoke(args=["scheduler", "--once"]).exit_code == 0  # still queued: not queued twice
+    with redis_app.app_context():
+        job = latest_jobs([f"discovery:{discovery_id}"])[f"discovery:{discovery_id}"]
+    assert job.kind == "discovery" and job.status == "queued"
+    from rq import Queue
+
+    from registry.jobs.queue import redis_connection
+
+    assert Queue(redis_app.config["QUEUE_NAME"], connection=redis_connection(redis_app)).count == 1

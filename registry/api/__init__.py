@@ -18,7 +18,7 @@ bp.before_request(authenticate_bearer)
 
 # The modules register their routes on bp, so they are imported after it exists; their order is
 # the order of the OpenAPI document and of /api/docs.
-from . import entries, feeds, openapi, sources, jobs, hooks, people, proposals, collections, communities  # noqa: E402,F401,I001
+from . import entries, feeds, openapi, sources, discoveries, jobs, hooks, people, proposals, collections, communities  # noqa: E402,F401,I001
 
 apply_conventions(bp)
 

@@ -19,9 +19,10 @@ def run_scheduler(
     report: Callable[[list[JobRef], list[JobRef]], None] | None = None,
     on_error: Callable[[Exception], None] | None = None,
 ) -> int:
-    """Queue the due sources every ``interval`` seconds until stopped (SIGTERM, SIGINT) or ``ticks`` ran out."""
+    """Queue the due sources and discoveries every ``interval`` seconds until stopped (SIGTERM, SIGINT) or ``ticks`` ran out."""
     from ..db import sessions
     from ..search.build import fold_for_app
+    from ..services.discoveries import queue_due_discoveries
     from ..services.sources import queue_due_sources
 
     stop = threading.Event()
@@ -39,6 +40,12 @@ def run_scheduler(
         else:
             if report:
                 report(queued, pending)
+        try:  # discoveries due now: each one a queued job (its items then harvested by the workers)
+            with app.app_context(), sessions(app).read() as session:
+                queue_due_discoveries(session)
+        except Exception as err:
+            if on_error:
+                on_error(err)
         try:  # the machine's shared search index: the change log folded into a new set when grown
             with app.app_context():
                 fold_for_app(app)

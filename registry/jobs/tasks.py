@@ -76,6 +76,24 @@ def register_submission(url: str, owner_id: int) -> dict[str, Any]:
         )
 
 
+def discover(discovery_id: int, limit: int | None = None) -> dict[str, Any]:
+    """Run one discovery (one at a time per discovery); with a queue, its new sources are queued for harvest."""
+    from ..config import lister_settings
+    from ..services.discovery import run_discovery
+
+    app = _app()
+    with _locked(app, f"discovery:{discovery_id}"), app.app_context():
+        outcome = run_discovery(
+            sessions(app), discovery_id=discovery_id, settings=lister_settings(app.config), limit=limit
+        )
+        if queue_enabled(app) and outcome.new:
+            from ..services.sources import queue_due_sources
+
+            with sessions(app).read() as session:
+                queue_due_sources(session)
+    return {"outcome": outcome.status, **outcome.as_json()}
+
+
 def _worker_class():
     from rq import SimpleWorker
 

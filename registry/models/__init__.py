@@ -15,6 +15,7 @@ from .communities import (
     Community,
     CommunityMember,
 )
+from .discovery import DiscoveredItem, Discovery, DiscoveryRun
 from .entries import Entry, EntryBase, EntryDetails, FacetValue, Relation, RenderedText, Revision, Translation
 from .people import ApiToken, Claim, Maintainer, PasswordReset, Proposal, PurgeRecord, User
 from .sources import HarvestRun, HookDelivery, Source, SourceHook
@@ -37,6 +38,9 @@ __all__ = [
     "Revision",
     "EntryDetails",
     "Source",
+    "Discovery",
+    "DiscoveryRun",
+    "DiscoveredItem",
     "HarvestRun",
     "SourceHook",
     "HookDelivery",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import QueryableAttribute
 from sqlmodel import Field
 
 ENTRY_KINDS = ("model", "dataset", "project")
-SOURCE_KINDS = ("git", "page", "list")
+SOURCE_KINDS = ("git", "page", "list", "huggingface", "modelscope")
 FACETS = ("kind", "license", "language", "task", "region", "framework")
 ROLES = ("user", "moderator", "admin")
 

@@ -15,7 +15,7 @@ class Source(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("kind", "url"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=8)
+    kind: str = Field(max_length=16)
     url: str = Field(max_length=2000)
     entry_id: int | None = Field(default=None, foreign_key="entries.id", index=True, ondelete="SET NULL")
     schedule_hours: int = Field(default=24)
@@ -26,6 +26,11 @@ class Source(SQLModel, table=True):
     last_harvested_at: datetime | None = None
     next_due_at: datetime | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow)
+    #: The discovery that found it (None: registered by a person, a list or the CLI). No foreign key:
+    #: discoveries point at collections, which point at sources (a cycle), and discoveries are never deleted.
+    discovered_by_id: int | None = Field(default=None, index=True)
+    #: Its lister stopped listing it (two complete runs in a row); never deleted for that.
+    gone_at: datetime | None = None
 
 
 class HarvestRun(SQLModel, table=True):

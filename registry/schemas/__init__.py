@@ -38,6 +38,17 @@ from .communities import (
     JoinRequested,
     MemberDecision,
 )
+from .discovery import (
+    DiscoveredBy,
+    DiscoveryCreate,
+    DiscoveryList,
+    DiscoveryPublic,
+    DiscoveryRunList,
+    DiscoveryRunPublic,
+    FoundItemList,
+    FoundItemPublic,
+    FoundItemReview,
+)
 from .entries import (
     EDITABLE_FIELDS,
     ENTRY_FIELDS,
@@ -102,6 +113,15 @@ __all__ = [
     "JobPublic",
     "RunPublic",
     "SourcePublic",
+    "DiscoveredBy",
+    "DiscoveryCreate",
+    "DiscoveryList",
+    "DiscoveryPublic",
+    "DiscoveryRunList",
+    "DiscoveryRunPublic",
+    "FoundItemList",
+    "FoundItemPublic",
+    "FoundItemReview",
     "SourceList",
     "RunList",
     "HarvestOutcome",

@@ -102,6 +102,8 @@ class HarvestNotes(SQLModel):
     #: Only for the entry's maintainers and moderators (None for everyone else).
     warnings: list[str] | None = None
     source_id: int | None = None
+    #: When the discovery that found its source stopped listing it (the entry is kept).
+    gone_at: datetime | None = None
 
 
 class CollectionLink(SQLModel):

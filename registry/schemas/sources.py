@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import SQLModel
 
+from .discovery import DiscoveredBy
 from .jobs import JobPublic
 
 
@@ -34,6 +35,10 @@ class SourcePublic(SQLModel):
     has_webhook_secret: bool
     #: Its latest harvest job when harvests are queued (Redis); null otherwise.
     job: JobPublic | None = None
+    #: The discovery that found it; null for a source registered by a person, a list or the CLI.
+    discovered_by: DiscoveredBy | None = None
+    #: When its lister stopped listing it (two complete runs in a row); it is kept, never deleted.
+    gone_at: datetime | None = None
 
 
 class SourceList(SQLModel):

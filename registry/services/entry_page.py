@@ -89,4 +89,9 @@ def _notes(
 ) -> HarvestNotes:
     details = {key: item.get("value") for key, item in (row.data if row else {}).items() if isinstance(item, dict)}
     warnings = list(entry.warnings) if actor is not None and can_edit(session, actor, entry) else None
-    return HarvestNotes(details=details, warnings=warnings, source_id=source.id if source else None)
+    return HarvestNotes(
+        details=details,
+        warnings=warnings,
+        source_id=source.id if source else None,
+        gone_at=source.gone_at if source else None,
+    )

@@ -10,8 +10,8 @@ from harvesters import HarvestOptions
 from ..db import Sessions
 from ..errors import NotFound
 from ..jobs.queue import JobRef, latest_job, latest_jobs, queue_enabled, submit
-from ..models import Entry, HarvestRun, Source, SourceHook, utcnow
-from ..schemas import HarvestOutcome, RunPublic, SourcePublic
+from ..models import Discovery, Entry, HarvestRun, Source, SourceHook, utcnow
+from ..schemas import DiscoveredBy, HarvestOutcome, RunPublic, SourcePublic
 from . import Actor
 from .addresses import normalize_source, source_identity
 from .collection_sync import ListSyncResult
@@ -34,6 +34,7 @@ def _public(
     slugs: dict[int | None, str],
     hooks: set[int],
     jobs: dict[str, JobRef],
+    finders: dict[int, DiscoveredBy],
 ) -> SourcePublic:
     job = jobs.get(src.url)
     assert src.id is not None  # read from the database, so it has its id
@@ -50,6 +51,8 @@ def _public(
         next_due_at=src.next_due_at,
         has_webhook_secret=src.id in hooks,
         job=job.public() if job else None,
+        discovered_by=finders.get(src.discovered_by_id) if src.discovered_by_id else None,
+        gone_at=src.gone_at,
     )
 
 
@@ -66,7 +69,17 @@ def _publics(session: Session, rows: list[Source], actor: Actor | None) -> list[
     )
     # With a queue, each source's latest harvest job (one round trip to Redis for the page).
     jobs = latest_jobs([s.url for s in rows])
-    return [_public(session, s, actor, slugs, hooks, jobs) for s in rows]
+    found_by = {s.discovered_by_id for s in rows if s.discovered_by_id}
+    finders = (
+        {
+            d.id: DiscoveredBy(id=d.id, kind=d.kind, target=d.target)
+            for d in session.exec(select(Discovery).where(col(Discovery.id).in_(found_by)))
+            if d.id is not None
+        }
+        if found_by
+        else {}
+    )
+    return [_public(session, s, actor, slugs, hooks, jobs, finders) for s in rows]
 
 
 def list_sources(session: Session, *, actor: Actor | None, page: int, per_page: int) -> tuple[list[SourcePublic], int]:

@@ -1,11 +1,24 @@
 """HTML pages, one module per resource: entries, sources, collections, communities, people, jobs,
-proposals, feeds, coverage, OAI-PMH and the language chooser (languages)."""
+proposals, feeds, coverage, OAI-PMH, discoveries and the language chooser (languages)."""
 
 
 def init_app(app) -> None:
     """Register the HTML blueprints."""
     from ..extensions import csrf
-    from . import collections, communities, coverage, entries, feeds, jobs, languages, oai, people, proposals, sources
+    from . import (
+        collections,
+        communities,
+        coverage,
+        discoveries,
+        entries,
+        feeds,
+        jobs,
+        languages,
+        oai,
+        people,
+        proposals,
+        sources,
+    )
 
     for blueprint in (
         entries.bp,
@@ -21,6 +34,7 @@ def init_app(app) -> None:
         coverage.bp,
         languages.bp,
         sources.bp,
+        discoveries.bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(oai.bp)  # OAI-PMH harvesters POST forms without a session

@@ -18,6 +18,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
+from harvesters.listers import LISTER_KINDS
+
 from ..errors import RegistryError
 from ..models import ENTRY_KINDS
 from ..schemas.entries import EDITABLE_FIELDS, LIST_FIELDS
@@ -89,6 +91,22 @@ class TokenForm(FlaskForm):
         choices=[SelectChoice(30, _l("30 days")), SelectChoice(90, _l("90 days")), SelectChoice(365, _l("one year"))],
     )
     submit = SubmitField(_l("Create token"))
+
+
+class DiscoveryForm(FlaskForm):
+    kind = SelectField(_l("Lister"), choices=[SelectChoice(k) for k in LISTER_KINDS])
+    target = StringField(
+        _l("What to list"),
+        validators=[DataRequired(), Length(max=500)],
+        description=_l("org:NAME, user:NAME, topic:NAME, author:NAME, language:CODE, a group or endpoint URL"),
+    )
+    set_spec = StringField(_l("Set (OAI-PMH, CKAN)"), validators=[Optional(), Length(max=200)])
+    collection = StringField(
+        _l("Collection inbox"),
+        validators=[Optional(), Length(max=80)],
+        description=_l("A collection you curate: what is found waits there for review."),
+    )
+    submit = SubmitField(_l("Add discovery"))
 
 
 class DeleteAccountForm(FlaskForm):

@@ -48,8 +48,10 @@ ROUTES = [
     ("patch", "/api/v1/communities/nairobi-nlp", ["name", "description", "region", "languages", "language"]),
     ("post", "/api/v1/communities/nairobi-nlp/join", ["message"]),
     ("post", "/api/v1/communities/nairobi-nlp/members/root", ["accept", "role"]),
+    ("post", "/api/v1/discoveries", ["kind", "target", "set", "collection", "schedule_hours"]),
+    ("post", "/api/v1/discoveries/1/items/1/review", ["decision"]),
 ]
-INTEGER_FIELDS = {"revision", "base_revision"}
+INTEGER_FIELDS = {"revision", "base_revision", "schedule_hours"}
 
 
 @pytest.mark.parametrize("method,path,fields", ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
@@ -129,7 +131,7 @@ def test_a_form_over_the_limit_is_a_clear_page(client):
 _CONCRETE = {
     "{namespace}/{name}": "nairobi/tweets", "{source_id}": "1", "{token_id}": "1", "{proposal_id}": "1",
     "/communities/{slug}": "/communities/nairobi-nlp", "/collections/{slug}": "/collections/swahili",
-    "{item_id}": "1", "members/{name}": "members/root",
+    "{item_id}": "1", "members/{name}": "members/root", "{discovery_id}": "1",
 }
 _SAMPLES = {"string": "text", "integer": 7, "number": 1.5, "boolean": True, "array": ["a", 1], "object": {"a": 1},
             "null": None}

@@ -121,10 +121,12 @@ def _seed(app, client) -> World:
     proposal = client.post(f"/api/v1/entries/{MAINTAINED}/proposals",
                            json={"changes": {"summary": "Swahili tweets."}, "base_revision": 1}, headers=member)
     assert proposal.status_code == 201, proposal.get_data(as_text=True)
+    found = client.post("/api/v1/discoveries", json={"kind": "github", "target": "org:fuzz-lab"}, headers=root)
+    assert found.status_code == 201, found.get_data(as_text=True)
     namespace, name = MAINTAINED.split("/")
     world.known = {"namespace": namespace, "name": name, "collection": "kit", "community": "nairobi-nlp",
                    "item_id": item["items"][0]["id"], "proposal_id": proposal.get_json()["id"], "source_id": 1,
-                   "member_name": "member"}
+                   "member_name": "member", "discovery_id": found.get_json()["id"]}
     return world
 
 
@@ -287,4 +289,5 @@ def test_following_the_documents_links_finds_no_server_error_and_no_schema_viola
     assert {"createCollection", "createCommunity", "createToken"} <= done, sorted(Counter(steps).items())
     assert len(done & {"getCollection", "editCollection", "addCollectionItem", "orderCollection",
                        "translateCollection", "listCollectionProposals", "getCommunity", "editCommunity",
-                       "joinCommunity", "leaveCommunity", "revokeToken"}) >= 3, sorted(Counter(steps).items())
+                       "joinCommunity", "leaveCommunity", "revokeToken", "getDiscovery", "listDiscoveryRuns",
+                       "listDiscoveryItems"}) >= 3, sorted(Counter(steps).items())

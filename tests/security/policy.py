@@ -252,7 +252,8 @@ for _variant in ("accept", "reject"):
 for _endpoint in ("api.entries", "api.entry", "api.citation", "api.jsonld", "api.croissant_ld", "api.translations",
                   "api.revisions", "api.dump", "api.openapi_json", "api.collections", "api.collection",
                   "api.communities", "api.community", "api.sources", "api.source", "api.runs",
-                  "api.list_collection_proposals"):
+                  "api.list_collection_proposals", "api.discoveries", "api.discovery", "api.discovery_runs",
+                  "api.discovery_items"):
     public(_endpoint)
 rule("api.entry", "GET", "hidden", default=E404)
 rule("api.revisions", "GET", "hidden", default=E404)
@@ -298,6 +299,17 @@ rule("api.patch_item", "PATCH", own="curates", **_API_CURATORS)
 rule("api.delete_item", "DELETE", own="curates", **_API_CURATORS)
 rule("api.order_items", "PUT", own="curates", **_API_CURATORS)
 rule("api.sync_collection", "POST", own="curates", **_API_CURATORS)
+# Discoveries: staff for the whole registry; a collection's curators for its inbox.
+rule("api.new_discovery", "POST", "site", anonymous=E401, default=E403, moderator=OK, admin=OK)
+rule("api.new_discovery", "POST", "collection", own="curates", **_API_CURATORS)
+rule("api.review_discovery_item", "POST", own="curates", **_API_CURATORS)
+# The pages are for staff and communities' curators; adding one pointed at a collection, for its curators.
+for _endpoint in ("discoveries.discoveries", "discoveries.discovery"):
+    rule(_endpoint, "GET", anonymous=LOGIN, default=E403, curator=OK, moderator=OK, admin=OK)
+rule("discoveries.add", "POST", "site", anonymous=LOGIN, default=E403, moderator=OK, admin=OK)
+rule("discoveries.add", "POST", "collection", own="curates", anonymous=LOGIN, default=f"{OK}/{E403}",
+     moderator=OK, admin=OK)
+rule("discoveries.review", "POST", own="curates", anonymous=LOGIN, default=f"{OK}/{FLASH}", moderator=OK, admin=OK)
 for _endpoint, _method in (("api.patch_item", "PATCH"), ("api.delete_item", "DELETE")):
     rule(_endpoint, _method, "foreign-item", own="curates", anonymous=E401, default=f"{E404}/{E403}",
          moderator=E404, admin=E404)

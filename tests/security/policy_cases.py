@@ -171,4 +171,4 @@ def run(w: World, actor: str, c: Case, **overrides) -> str:
 
 
 # The builders register themselves with `case` when their modules are imported.
-from . import policy_requests_content, policy_requests_groups  # noqa: E402,F401
+from . import policy_requests_content, policy_requests_discovery, policy_requests_groups  # noqa: E402,F401

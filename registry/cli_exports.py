@@ -14,7 +14,8 @@ from .db import get_engine, require_schema, sessions, write_session
 from .errors import RegistryError
 from .models import Entry
 from .search.bulk import processes_for
-from .services.exports import EXPORT_FORMATS, import_records, iter_public_entries, jsonl_lines, jsonld_chunks, read_dump
+from .services.exports import EXPORT_FORMATS, iter_public_entries, jsonl_lines, jsonld_chunks
+from .services.imports import import_records, read_dump
 from .services.rendered import render_missing
 
 

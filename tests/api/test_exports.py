@@ -191,12 +191,12 @@ def test_a_large_dump_loads_in_batches_with_duplicates_skipped_relations_linked_
 
 def test_an_interrupted_import_keeps_its_committed_batches_and_a_second_run_finishes_it(empty_app, tmp_path,
                                                                                          monkeypatch):
-    from registry.services import exports
+    from registry.services import imports
 
     records = [{"slug": f"bulk/e-{n}", "name": f"E {n}", "license": "LicenseRef-x"} for n in range(1100)]
     path = tmp_path / "bulk.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    real, calls = exports._store, []
+    real, calls = imports._store, []
 
     def store_then_fail(session, batch, report):
         calls.append(len(batch))
@@ -204,12 +204,12 @@ def test_an_interrupted_import_keeps_its_committed_batches_and_a_second_run_fini
             raise OSError("the disk is full")
         return real(session, batch, report)
 
-    monkeypatch.setattr(exports, "_store", store_then_fail)
+    monkeypatch.setattr(imports, "_store", store_then_fail)
     result = empty_app.test_cli_runner().invoke(args=["import", str(path)])
     assert result.exit_code != 0
     with write_session(empty_app) as s:
         assert s.exec(select(func.count()).select_from(Entry)).one() == 500  # the first batch stayed
-    monkeypatch.setattr(exports, "_store", real)
+    monkeypatch.setattr(imports, "_store", real)
     result = empty_app.test_cli_runner().invoke(args=["import", str(path)])
     assert result.exit_code == 0 and "Imported 600 entries, skipped 500 already registered" in result.output
     with write_session(empty_app) as s:
@@ -297,7 +297,7 @@ def test_an_import_indexes_exactly_what_a_rebuild_does_and_the_index_takes_edits
 ):
     from registry.db import sessions
     from registry.search import reindex
-    from registry.services.exports import import_records, read_dump
+    from registry.services.imports import import_records, read_dump
     from tests.helpers import index_snapshot
 
     path = _bulk_dump(tmp_path, 1234)
@@ -323,12 +323,12 @@ def test_an_import_cut_between_a_batch_and_its_documents_is_indexed_by_the_next_
                                                                                     monkeypatch):
     from registry.db import sessions
     from registry.search import reindex, unindexed_ids
-    from registry.services import exports
-    from registry.services.exports import import_records, read_dump
+    from registry.services import imports
+    from registry.services.imports import import_records, read_dump
     from tests.helpers import index_snapshot
 
     path = _bulk_dump(tmp_path, 1600)
-    real, calls = exports._store, []
+    real, calls = imports._store, []
 
     def store_then_fail(session, batch, report):
         calls.append(len(batch))
@@ -336,7 +336,7 @@ def test_an_import_cut_between_a_batch_and_its_documents_is_indexed_by_the_next_
             raise OSError("the disk is full")
         return real(session, batch, report)
 
-    monkeypatch.setattr(exports, "_store", store_then_fail)
+    monkeypatch.setattr(imports, "_store", store_then_fail)
     with pytest.raises(OSError), path.open(encoding="utf-8") as fh:
         import_records(sessions(empty_app), read_dump(fh), processes=2)
     with write_session(empty_app) as s:
@@ -344,7 +344,7 @@ def test_an_import_cut_between_a_batch_and_its_documents_is_indexed_by_the_next_
         # The index is written at the load's end: the committed batches wait, unindexed (their documents
         # staged, or lost with the failed transaction), for the next run.
         assert len(unindexed_ids(s)) == 1000
-    monkeypatch.setattr(exports, "_store", real)
+    monkeypatch.setattr(imports, "_store", real)
     with path.open(encoding="utf-8") as fh:
         report = import_records(sessions(empty_app), read_dump(fh), processes=2)
     assert len(report.created) == 600 and len(report.skipped) == 1000
